@@ -1,0 +1,69 @@
+"""The SessionStart banner: a few lines the agent sees before the first prompt."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from .paths import state_file
+
+_FRONT_RE = re.compile(r"^(session-id|type|status|current-wave|total-waves|started):\s*(.*)$", re.MULTILINE)
+
+
+def git_status(root: Path) -> tuple[str, list[str]]:
+    """(branch, porcelain lines); ('', []) outside git or when git is missing."""
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain=v1", "--branch"], cwd=root, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "", []
+    if out.returncode != 0:
+        return "", []
+    lines = out.stdout.splitlines()
+    head = lines[0][3:] if lines and lines[0].startswith("## ") else ""
+    branch = head.split("...")[0].replace("No commits yet on ", "")
+    return branch, lines[1:]
+
+
+def unfinished_session(root: Path) -> dict[str, str] | None:
+    path = state_file(root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if not text.startswith("---"):
+        return {"status": "unreadable"}
+    head = text.split("\n---", 1)[0]
+    fields = {k: v.strip().strip('"') for k, v in _FRONT_RE.findall(head)}
+    return fields if fields.get("status") in ("active", "paused") else None
+
+
+def banner(root: Path, config: Any, problems: list[Any]) -> str:
+    branch, changes = git_status(root)
+    lines = ["[session-orchestrator]"]
+    lines.append(f"branch: {branch or '(not a git repository)'}; uncommitted files: {len(changes)}")
+    for change in changes[:5]:
+        lines.append(f"  {change}")
+    if len(changes) > 5:
+        lines.append(f"  ... and {len(changes) - 5} more")
+    session = unfinished_session(root)
+    if session:
+        if session.get("status") == "unreadable":
+            lines.append("unfinished session: STATE.md is unreadable; run 'python3 .orchestrator/runtime session status'")
+        else:
+            lines.append(
+                f"unfinished session: {session.get('session-id', '?')} ({session.get('type', '?')}), "
+                f"{session.get('status')}, wave {session.get('current-wave', '?')} of {session.get('total-waves', '?')}"
+                " - /session offers to resume it"
+            )
+    else:
+        lines.append("no unfinished session; start one with /session [housekeeping|feature|deep]")
+    lines.append(f"enforcement: {config.get('enforcement')}")
+    if config.get("allow-destructive-ops"):
+        lines.append("WARNING: allow-destructive-ops is true - the destructive-command guard is OFF")
+    for problem in problems:
+        lines.append(f"config {problem.level}: {str(problem).splitlines()[0]}")
+    return "\n".join(lines)

@@ -1,0 +1,20 @@
+"""`banner`: print the session-start banner, exactly as the hook would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .banner import banner
+from .config import load_or_defaults
+from .paths import project_root
+
+
+def add_arguments(parser: Any) -> None:
+    pass
+
+
+def run(args: Any) -> int:
+    root = project_root()
+    config, problems = load_or_defaults(root)
+    print(banner(root, config, problems))
+    return 0

@@ -1,0 +1,78 @@
+"""`python3 .orchestrator/runtime <command>`: every subcommand in one table.
+
+Each command lives in its own module exposing `add_arguments(parser)` and
+`run(args) -> int`; modules are imported only when their command runs. Hooks do
+not come through here (see __main__.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+
+# name -> (module, one-line help). The command texts call exactly these.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "config": ("config_cli", "Validate the Session Config and show every value and where it came from."),
+    "doctor": ("doctor", "Check that the runtime, the Session Config and the agent hooks are wired up."),
+    "banner": ("banner_cli", "Print what the agent sees at session start."),
+    "install": ("install", "Merge our hooks into the agents' settings and seed the Session Config."),
+    "research": ("research", "Collect git state, recent history, open issues and prior sessions for /session."),
+    "guard": ("guard_cli", "Show what the destructive-command guard decides for a command, and why."),
+    "session": ("session", "Start, inspect, resume or close a session (STATE.md)."),
+    "plan": ("plan", "Record the agreed plan: items, waves and the files each wave may touch."),
+    "wave": ("waves", "Start or finish a wave; starting one sets the edit scope the hooks enforce."),
+    "gate": ("gates", "Run the test, typecheck and lint gate and compare it with the baseline."),
+    "review": ("review", "Record the session reviewer's findings with their confidence."),
+    "report": ("report", "Summarise recent sessions as a terminal table or an HTML page."),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python3 .orchestrator/runtime",
+        description="session-orchestrator runtime: state, gates, guards and telemetry for agent sessions.",
+        epilog="Hooks call 'hook <platform> <event>'; see docs/guards.md.",
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"session-orchestrator runtime {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="<command>")
+    for name, (module_name, help_text) in COMMANDS.items():
+        try:
+            module = importlib.import_module(f"{__package__}.{module_name}")
+        except ImportError:
+            continue  # not part of this runtime version
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # one clear line instead of a traceback
+        from .paths import project_root, state_dir
+
+        log = state_dir(project_root()) / "runtime-errors.log"
+        try:
+            import traceback
+
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write("".join(traceback.format_exception(exc)))
+            where = f" (details in {log})"
+        except OSError:
+            where = ""
+        print(f"error: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        return 1

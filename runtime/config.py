@@ -1,0 +1,428 @@
+"""Read and validate the `## Session Config` section of CLAUDE.md or AGENTS.md.
+
+The section is Markdown that people edit by hand, so the parser is forgiving
+about form (`key: value`, `- key: value`, `- **key:** value`, backticks, inline
+comments, a trailing comment on the heading) and strict about meaning: every
+problem names the file, the line and a fix. A config written for the original
+Node tool keeps working: same heading, same key names, same value syntax.
+
+`SCHEMA` is the single list of known keys. docs/session-config.md is checked
+against it by a test, so the reference and the parser cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILES = ("CLAUDE.md", "AGENTS.md")
+HEADING = "Session Config"
+SESSION_TYPES = ("housekeeping", "feature", "deep")
+
+_HEADING_RE = re.compile(r"^##[ \t]+Session[ \t]+Config[ \t]*(?:<!--.*-->)?[ \t]*\r?$")
+_LOOSE_HEADING_RE = re.compile(r"^#{1,6}\s*session[\s_-]*config\b", re.IGNORECASE)
+_END_RE = re.compile(r"^#{1,2}[ \t]")
+_KEY_RE = re.compile(
+    r"^(?P<indent>[ \t]*)(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z0-9_-]*)"
+    r"(?::(?:\*\*|__)|(?:\*\*|__)?:)(?P<value>.*)$"
+)
+_OVERRIDE_RE = re.compile(r"^(?P<base>\d+)\s*\((?P<rest>[^)]*)\)\s*$")
+
+
+class Problem:
+    """One finding about the config, pointing at a file and line."""
+
+    __slots__ = ("file", "fix", "level", "line", "message")
+
+    def __init__(self, file: str, line: int, message: str, fix: str = "", level: str = "error") -> None:
+        self.file, self.line, self.message, self.fix, self.level = file, line, message, fix, level
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {self.level}: {self.message}"
+        return f"{text}\n    fix: {self.fix}" if self.fix else text
+
+
+class ConfigError(Exception):
+    """The Session Config cannot be used; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# --- value checkers: each returns the parsed value or raises ValueError(reason, fix) ---
+
+
+def _command(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        raise ValueError("is empty", "give a shell command, 'auto' to detect one, or 'skip' to disable the check")
+    return value
+
+
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    def check(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ValueError(f"must be a whole number, got {raw.strip()!r}", f"write a number, e.g. {minimum + 2}")
+        if value < minimum:
+            raise ValueError(f"must be {minimum} or more, got {value}", f"raise it to at least {minimum}")
+        return value
+
+    return check
+
+
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    def check(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ValueError(f"must be a whole number, got {raw.strip()!r}", f"write a number from {low} to {high}")
+        if not low <= value <= high:
+            raise ValueError(f"must be from {low} to {high}, got {value}", f"write a number from {low} to {high}")
+        return value
+
+    return check
+
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"must be true or false, got {raw.strip()!r}", "write true or false")
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def check(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in choices:
+            hint = difflib.get_close_matches(value, choices, n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise ValueError(f"must be one of {', '.join(choices)}, got {raw.strip()!r}{extra}", f"write one of: {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def _agents_per_wave(raw: str) -> dict[str, int]:
+    """`6` or `6 (deep: 18, housekeeping: 2)`: a default plus per-session-type caps."""
+    text = raw.strip()
+    match = _OVERRIDE_RE.match(text)
+    base_text, rest = (match.group("base"), match.group("rest")) if match else (text, "")
+    result = {"default": _int_at_least(2)(base_text)}
+    for part in filter(None, (p.strip() for p in rest.split(","))):
+        name, _, number = part.partition(":")
+        name = name.strip().lower()
+        if name not in SESSION_TYPES:
+            raise ValueError(
+                f"has an override for unknown session type {name!r}",
+                f"use one of {', '.join(SESSION_TYPES)}, e.g. '6 (deep: 10)'",
+            )
+        result[name] = _int_at_least(2)(number)
+    return result
+
+
+class Key:
+    """One documented Session Config key."""
+
+    __slots__ = ("check", "default", "help", "name", "subkeys")
+
+    def __init__(
+        self,
+        name: str,
+        check: Callable[[str], Any] | None,
+        default: Any,
+        help: str,
+        subkeys: dict[str, Key] | None = None,
+    ) -> None:
+        self.name, self.check, self.default, self.help, self.subkeys = name, check, default, help, subkeys
+
+
+SCHEMA: dict[str, Key] = {
+    k.name: k
+    for k in (
+        Key("test-command", _command, "auto", "Runs the test suite for every gate. 'auto' detects, 'skip' disables."),
+        Key("typecheck-command", _command, "auto", "Runs the type checker for every gate. 'auto' detects, 'skip' disables."),
+        Key("lint-command", _command, "auto", "Runs the linter for every gate. 'auto' detects, 'skip' disables."),
+        Key("agents-per-wave", _agents_per_wave, {"default": 6}, "Most subagents one wave runs in parallel."),
+        Key("waves", _int_at_least(3), 5, "How many waves /go runs."),
+        Key("persistence", _bool, True, "Keep STATE.md and metrics so sessions can resume."),
+        Key("enforcement", _choice("strict", "warn", "off"), "warn", "What happens to an edit outside the wave scope."),
+        Key("vcs", _choice("auto", "github", "gitlab", "none"), "auto", "Where carryover issues are filed."),
+        Key("allow-destructive-ops", _bool, False, "Lift the destructive-command guard for this repository."),
+        Key(
+            "loop-guard",
+            None,
+            {"threshold": 3, "window": 5},
+            "Warn when the same tool call repeats `threshold` times within the last `window` calls.",
+            subkeys={
+                "threshold": Key("threshold", _int_at_least(2), 3, "Repeats that trigger the warning."),
+                "window": Key("window", _int_at_least(2), 5, "How many recent calls are compared."),
+            },
+        ),
+        Key("gate-timeout", _int_at_least(1), 900, "Seconds one gate command may run before it is stopped."),
+        Key("review-confidence-floor", _int_between(0, 100), 80, "Reviewer findings below this confidence stay out of reports."),
+    )
+}
+
+
+class SessionConfig:
+    """A validated config: values with defaults applied, plus where each came from."""
+
+    def __init__(self, values: dict[str, Any], source: Path | None, lines: dict[str, int], warnings: list[Problem]):
+        self.values = values
+        self.source = source
+        self.lines = lines  # key -> line number it was read from (absent = default)
+        self.warnings = warnings
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def agents_for(self, session_type: str) -> int:
+        caps = self.values["agents-per-wave"]
+        return int(caps.get(session_type, caps["default"]))
+
+
+def defaults() -> dict[str, Any]:
+    return {name: _copy(key.default) for name, key in SCHEMA.items()}
+
+
+def _copy(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else value
+
+
+def find_config_file(root: Path, prefer: str | None = None) -> Path | None:
+    """CLAUDE.md, then AGENTS.md (or the reverse when `prefer` names AGENTS.md).
+
+    `$SO_CONFIG_FILE` wins, as it did for the original tool. The first file that
+    has a Session Config heading is chosen; a file without one is skipped.
+    """
+    explicit = os.environ.get("SO_CONFIG_FILE")
+    if explicit:
+        path = Path(explicit)
+        return path if path.is_absolute() else root / path
+    order = list(CONFIG_FILES)
+    if prefer in order:
+        order.remove(prefer)
+        order.insert(0, prefer)
+    existing = [root / name for name in order if (root / name).is_file()]
+    for path in existing:
+        if _find_heading(path.read_text(encoding="utf-8", errors="replace").splitlines()) is not None:
+            return path
+    return existing[0] if existing else None
+
+
+def _find_heading(lines: list[str]) -> int | None:
+    in_fence = False
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+            continue
+        if not in_fence and _HEADING_RE.match(line):
+            return index
+    return None
+
+
+def _clean_value(raw: str) -> str:
+    """Strip Markdown decoration, quotes and an inline `# comment`."""
+    value = raw.strip()
+    if value.startswith("**"):  # `- **key**: **value**` style
+        value = value.strip("*").strip()
+    quoted = value[:1] in ("'", '"', "`") and value[:1] in value[1:]
+    if quoted:
+        quote = value[0]
+        end = value.index(quote, 1)
+        return value[1:end]
+    comment = re.search(r"\s#", value)
+    if comment:
+        value = value[: comment.start()]
+    return value.strip()
+
+
+def parse_text(text: str, filename: str = "CLAUDE.md") -> SessionConfig:
+    """Parse the Session Config out of a Markdown document.
+
+    Raises ConfigError with every error found (not just the first), so one run
+    of `config` shows everything to fix.
+    """
+    lines = text.splitlines()
+    start = _find_heading(lines)
+    if start is None:
+        loose = next((i for i, line in enumerate(lines) if _LOOSE_HEADING_RE.match(line)), None)
+        if loose is not None:
+            raise ConfigError(
+                [
+                    Problem(
+                        filename,
+                        loose + 1,
+                        f"heading {lines[loose].strip()!r} is not recognised as the Session Config",
+                        "write the heading exactly as '## Session Config' (level 2, this capitalisation)",
+                    )
+                ]
+            )
+        raise ConfigError(
+            [
+                Problem(
+                    filename,
+                    0,
+                    "has no '## Session Config' section",
+                    "run 'python3 .orchestrator/runtime install' to add one, or copy it from docs/session-config.md",
+                )
+            ]
+        )
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    values = defaults()
+    seen: dict[str, int] = {}
+    block: Key | None = None
+    block_indent = -1
+    in_fence = False
+    for index in range(start + 1, len(lines)):
+        line = lines[index].rstrip("\r")
+        number = index + 1
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+            continue
+        if not in_fence and _END_RE.match(line):
+            break
+        if not stripped or stripped.startswith(("<!--", ">")):
+            continue
+        match = _KEY_RE.match(line)
+        if not match:
+            if ":" in stripped and stripped[:1] in "-*+":
+                warnings.append(
+                    Problem(filename, number, f"line {stripped!r} is not a 'key: value' pair and was ignored",
+                            "write it as '- key: value' with a hyphenated key", "warning")
+                )
+            continue
+        indent = len(match.group("indent").expandtabs(4))
+        name = match.group("key").lower().replace("_", "-")
+        raw_value = match.group("value")
+        if block is not None and indent > block_indent:
+            sub = (block.subkeys or {}).get(name)
+            if sub is None:
+                warnings.append(
+                    Problem(filename, number, f"unknown key {name!r} under {block.name!r} was ignored",
+                            f"known keys: {', '.join(block.subkeys or {})}", "warning")
+                )
+                continue
+            try:
+                values[block.name][name] = sub.check(_clean_value(raw_value)) if sub.check else raw_value
+            except ValueError as exc:
+                reason, fix = exc.args if len(exc.args) == 2 else (str(exc), "")
+                errors.append(Problem(filename, number, f"{block.name}.{name} {reason}", fix))
+            continue
+        block = None
+        key = SCHEMA.get(name)
+        if key is None:
+            hint = difflib.get_close_matches(name, SCHEMA, n=1, cutoff=0.7)
+            fix = f"did you mean {hint[0]!r}?" if hint else "see docs/session-config.md for the known keys"
+            warnings.append(Problem(filename, number, f"unknown key {name!r} was ignored", fix, "warning"))
+            continue
+        if name in seen:
+            warnings.append(
+                Problem(filename, number, f"{name!r} is set again (first on line {seen[name]}); this later value wins",
+                        "delete one of the two lines", "warning")
+            )
+        seen[name] = number
+        value_text = _clean_value(raw_value)
+        if key.subkeys is not None:
+            if value_text:
+                errors.append(Problem(filename, number, f"{name} takes indented sub-keys, not a value",
+                                      f"write '{name}:' and indent {', '.join(key.subkeys)} below it"))
+            block, block_indent = key, indent
+            values[name] = _copy(key.default)
+            continue
+        try:
+            values[name] = key.check(value_text) if key.check else value_text
+        except ValueError as exc:
+            reason, fix = exc.args if len(exc.args) == 2 else (str(exc), "")
+            errors.append(Problem(filename, number, f"{name} {reason}", fix))
+    loop = values["loop-guard"]
+    if loop["window"] < loop["threshold"]:
+        errors.append(
+            Problem(filename, seen.get("loop-guard", start + 1), "loop-guard.window must be at least loop-guard.threshold",
+                    f"raise window to {loop['threshold']} or more")
+        )
+    if errors:
+        raise ConfigError(errors + warnings)
+    return SessionConfig(values, None, seen, warnings)
+
+
+def load(root: Path, prefer: str | None = None) -> SessionConfig:
+    """Load the repository's Session Config; ConfigError says what to fix."""
+    path = find_config_file(root, prefer)
+    if path is None:
+        raise ConfigError(
+            [
+                Problem(
+                    "CLAUDE.md",
+                    0,
+                    f"neither CLAUDE.md nor AGENTS.md exists in {root}",
+                    "run 'python3 .orchestrator/runtime install' to create one with a Session Config",
+                )
+            ]
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(path.name, 0, f"cannot be read: {exc}", "check the file's permissions and encoding")])
+    config = parse_text(text, _display(path, root))
+    config.source = path
+    return config
+
+
+def load_or_defaults(root: Path) -> tuple[SessionConfig, list[Problem]]:
+    """For hooks: never raise. A broken config falls back to defaults, and says so."""
+    try:
+        config = load(root)
+        return config, config.warnings
+    except ConfigError as exc:
+        return SessionConfig(defaults(), None, {}, []), exc.problems
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def render_section(values: dict[str, Any]) -> str:
+    """The Markdown for a Session Config section, used to seed instruction files."""
+    out = [f"## {HEADING}", ""]
+    for name, key in SCHEMA.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if key.subkeys is not None:
+            out.append(f"- {name}:")
+            out.extend(f"  - {sub}: {_format(value[sub])}" for sub in key.subkeys)
+            continue
+        out.append(f"- {name}: {_format(value)}")
+    return "\n".join(out) + "\n"
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):  # agents-per-wave
+        extra = ", ".join(f"{k}: {v}" for k, v in value.items() if k != "default")
+        return f"{value['default']} ({extra})" if extra else str(value["default"])
+    return str(value)

@@ -1,0 +1,52 @@
+"""`config`: validate the Session Config and show every resolved value."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from .config import SCHEMA, ConfigError, load
+from .detect import resolve
+from .paths import project_root
+
+
+def add_arguments(parser: Any) -> None:
+    parser.add_argument("--json", action="store_true", help="print the validated values as JSON")
+
+
+def run(args: Any) -> int:
+    root = project_root()
+    try:
+        config = load(root)
+    except ConfigError as exc:
+        print("Session Config is invalid:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    resolved = {
+        kind: resolve(kind, config[f"{kind}-command"], root) for kind in ("test", "typecheck", "lint")
+    }
+    if args.json:
+        data = dict(config.values)
+        data["_resolved"] = {k: {"command": c, "source": s} for k, (c, s) in resolved.items()}
+        data["_source"] = str(config.source)
+        print(json.dumps(data, indent=2))
+        return 0
+    source = config.source.name if config.source else "?"
+    print(f"Session Config from {source}: valid")
+    width = max(len(k) for k in SCHEMA)
+    for name in SCHEMA:
+        value = config.values[name]
+        line = config.lines.get(name)
+        origin = f"line {line}" if line else "default"
+        shown = json.dumps(value) if isinstance(value, dict) else str(value).lower() if isinstance(value, bool) else value
+        extra = ""
+        kind = name.removesuffix("-command")
+        if kind in resolved:
+            command, why = resolved[kind]
+            extra = f"  -> {command} ({why})" if command != value else ""
+        print(f"  {name:<{width}}  {shown}{extra}   [{origin}]")
+    for warning in config.warnings:
+        print(f"  {warning}")
+    return 0

@@ -1,0 +1,65 @@
+"""Everything a hook handler needs about the call it is judging.
+
+Loading is lazy: the Session Config is only read when a handler asks for it,
+so the allow path of a hook does no work it does not need.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+SHELL, WRITE, READ, OTHER = "shell", "write", "read", "other"
+
+
+class ToolCall:
+    """A tool call normalised across platforms.
+
+    kind: shell | write | read | other. `command` is set for shell calls,
+    `paths` for writes (as the agent gave them: absolute or relative).
+    """
+
+    __slots__ = ("command", "input", "kind", "name", "paths")
+
+    def __init__(self, kind: str, name: str, tool_input: dict[str, Any], command: str | None = None,
+                 paths: list[str] | None = None) -> None:
+        self.kind, self.name, self.input = kind, name, tool_input
+        self.command, self.paths = command, paths or []
+
+
+class HookContext:
+    def __init__(self, root: Path, platform: str, event: str, payload: dict[str, Any],
+                 call: ToolCall | None = None) -> None:
+        self.root = root
+        self.platform = platform
+        self.event = event
+        self.payload = payload
+        self.call = call
+        self._config: Any = None
+        self._problems: list[Any] = []
+
+    @property
+    def session_id(self) -> str:
+        return str(self.payload.get("session_id") or self.payload.get("conversation_id") or "")
+
+    @property
+    def cwd(self) -> Path:
+        cwd = self.payload.get("cwd")
+        return Path(cwd) if isinstance(cwd, str) and cwd else self.root
+
+    @property
+    def config(self) -> Any:
+        if self._config is None:
+            from .config import load_or_defaults
+
+            self._config, self._problems = load_or_defaults(self.root)
+        return self._config
+
+    @property
+    def config_problems(self) -> list[Any]:
+        _ = self.config
+        return self._problems
+
+    @property
+    def enforcement(self) -> str:
+        return str(self.config.get("enforcement", "warn"))

@@ -1,0 +1,118 @@
+"""Hook entry point: `python3 .orchestrator/runtime hook <platform> <event>`.
+
+Reads the platform's JSON payload on stdin, judges it, answers in the
+platform's wire format. This path runs on every tool call, so it imports only
+what the event needs and never lets a traceback reach the agent.
+
+Failure behaviour (docs/guards.md):
+- pre-tool-use, unreadable stdin or an internal error: under `strict` the call
+  is denied with the cause and the fix; under `warn`/`off` it is allowed and the
+  agent is told that the guard could not judge it.
+- session-start: never blocks; a problem is printed in place of the banner.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+
+from .context import SHELL, WRITE, HookContext
+from .decision import DENY, WARN, Decision, combine
+from .paths import project_root
+
+
+def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:
+    call = ctx.call
+    assert call is not None
+    decisions: list[Decision] = []
+    if call.kind == SHELL and call.command:
+        from . import guard
+
+        decisions.append(guard.check_command(call.command, ctx))
+    elif call.kind == WRITE:
+        pass  # edit-scope enforcement plugs in here
+    return combine(decisions), ""
+
+
+def _session_start(ctx: HookContext) -> tuple[Decision, str]:
+    from .banner import banner
+
+    return Decision(), banner(ctx.root, ctx.config, ctx.config_problems)
+
+
+HANDLERS: dict[str, Callable[[HookContext], tuple[Decision, str]]] = {
+    "pre-tool-use": _pre_tool_use,
+    "session-start": _session_start,
+}
+
+
+def _failure(ctx: HookContext, what: str) -> Decision:
+    if ctx.event != "pre-tool-use":
+        return Decision()
+    fix = "Check the hook command in your agent settings, then retry."
+    if ctx.enforcement == "strict":
+        return Decision(DENY, f"session-orchestrator could not judge this call: {what}. Denied because "
+                              f"enforcement is strict. {fix}", "hook-failure")
+    return Decision(WARN, f"session-orchestrator could not judge this call: {what}. It was allowed "
+                          f"(enforcement: {ctx.enforcement}).", "hook-failure")
+
+
+def _record(ctx: HookContext, decision: Decision) -> None:
+    """Denials and warnings are telemetry; the allow path writes nothing."""
+    try:
+        from . import telemetry
+
+        call = ctx.call
+        telemetry.emit(ctx.root, f"guard.{'denied' if decision.denied else 'warned'}", {
+            "rule": decision.rule, "tool": call.name if call else "", "session_id": ctx.session_id,
+        })
+    except Exception:  # telemetry must never change a decision
+        pass
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[1] not in HANDLERS:
+        sys.stderr.write(
+            "usage: python3 .orchestrator/runtime hook <platform> <event>\n"
+            f"events: {', '.join(HANDLERS)}\n"
+        )
+        return 1  # a non-blocking error: the agent's call proceeds, the user sees this line
+    platform, event = argv[0], argv[1]
+    from . import hookio
+
+    ctx = HookContext(project_root(), platform, event, {})
+    text = ""
+    try:
+        raw = sys.stdin.buffer.read()
+        payload = json.loads(raw) if raw.strip() else {}
+        if not isinstance(payload, dict):
+            raise ValueError(f"expected a JSON object on stdin, got {type(payload).__name__}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        decision = _failure(ctx, f"hook input is not valid JSON ({exc})")
+    else:
+        ctx.payload = payload
+        try:
+            if event == "pre-tool-use":
+                ctx.call = hookio.tool_call(payload)
+            decision, text = HANDLERS[event](ctx)
+        except Exception as exc:  # never a traceback in the agent's face
+            decision = _failure(ctx, f"internal error {type(exc).__name__}: {exc}")
+            _log_error(ctx, exc)
+    if decision.action in (DENY, WARN):
+        _record(ctx, decision)
+    return hookio.emit(platform, event, decision, text)
+
+
+def _log_error(ctx: HookContext, exc: BaseException) -> None:
+    try:
+        import traceback
+
+        from .paths import state_dir
+
+        path = state_dir(ctx.root) / "hook-errors.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        pass

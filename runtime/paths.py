@@ -1,0 +1,51 @@
+"""Where things live in a consumer repository.
+
+Everything the runtime writes sits under `.orchestrator/`, whichever agent is in
+use, so a session started in one agent can be resumed from another.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ORCH_DIR = ".orchestrator"
+
+_PROJECT_ENV = ("SO_PROJECT_DIR", "CLAUDE_PROJECT_DIR", "CURSOR_PROJECT_DIR")
+
+
+def project_root(start: str | os.PathLike[str] | None = None) -> Path:
+    """Find the repository the runtime serves.
+
+    Order: an explicit env var; the vendored location (`<root>/.orchestrator/runtime`);
+    then the nearest ancestor of `start` (or cwd) holding `.orchestrator` or `.git`.
+    """
+    for name in _PROJECT_ENV:
+        value = os.environ.get(name)
+        if value and os.path.isdir(value):
+            return Path(value)
+    here = Path(__file__).resolve().parent
+    if here.parent.name == ORCH_DIR and start is None:
+        return here.parent.parent
+    cur = Path(start or os.getcwd()).resolve()
+    for candidate in (cur, *cur.parents):
+        if (candidate / ORCH_DIR).is_dir() or (candidate / ".git").exists():
+            return candidate
+    return cur
+
+
+def orch_dir(root: Path) -> Path:
+    return root / ORCH_DIR
+
+
+def state_dir(root: Path) -> Path:
+    """Machine-local state: locks, loop-guard history, scope file. Git-ignored."""
+    return root / ORCH_DIR / "state"
+
+
+def metrics_dir(root: Path) -> Path:
+    return root / ORCH_DIR / "metrics"
+
+
+def state_file(root: Path) -> Path:
+    return root / ORCH_DIR / "STATE.md"

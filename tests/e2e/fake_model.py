@@ -1,0 +1,197 @@
+"""A scripted model server for driving real agent CLIs offline.
+
+The CLIs under test talk to this server on 127.0.0.1 instead of a real model.
+It answers the Anthropic Messages API (streaming SSE), which is what Claude Code
+speaks, and logs every request body as one JSON line so tests can assert on what
+the model *received* (expanded command text, tool results, hook reasons).
+
+Which reply a request gets is decided statelessly: the step index is the number
+of assistant turns already present in the request. Retries and parallel side
+requests therefore stay consistent, and one server can serve many runs.
+
+Script file format (re-read on every request)::
+
+    {"steps": [{"tool": "Bash", "input": {"command": "ls"}}, {"text": "done"}],
+     "side_text": "ok",
+     "routes": [{"contains": "MARKER", "steps": [...]}]}
+
+A request without tools gets ``side_text`` so title or summary side calls never
+consume a step. ``routes`` sends a request whose body contains a marker to its
+own step list (used to answer a subagent's nested request).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+
+def _assistant_turns(body: dict[str, Any]) -> int:
+    return sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
+
+
+def _pick_step(script: dict[str, Any], body: dict[str, Any], raw: str) -> dict[str, Any]:
+    if not body.get("tools"):
+        return {"text": script.get("side_text", "ok")}
+    steps = script.get("steps", [])
+    for route in script.get("routes", []):
+        if route["contains"] in raw:
+            steps = route["steps"]
+            break
+    index = _assistant_turns(body)
+    if index < len(steps):
+        return steps[index]
+    return {"text": script.get("final_text", "done")}
+
+
+def _sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def _anthropic_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
+    """Render one scripted step as an Anthropic Messages SSE stream."""
+    out = [
+        _sse(
+            "message_start",
+            {
+                "type": "message_start",
+                "message": {
+                    "id": f"msg_fake_{turn}",
+                    "type": "message",
+                    "role": "assistant",
+                    "model": model,
+                    "content": [],
+                    "stop_reason": None,
+                    "stop_sequence": None,
+                    "usage": {"input_tokens": 10, "output_tokens": 1},
+                },
+            },
+        )
+    ]
+    if "tool" in step:
+        block = {"type": "tool_use", "id": f"toolu_fake_{turn}", "name": step["tool"], "input": {}}
+        delta = {"type": "input_json_delta", "partial_json": json.dumps(step.get("input", {}))}
+        stop_reason = "tool_use"
+    else:
+        block = {"type": "text", "text": ""}
+        delta = {"type": "text_delta", "text": step.get("text", "done")}
+        stop_reason = "end_turn"
+    out.append(_sse("content_block_start", {"type": "content_block_start", "index": 0, "content_block": block}))
+    out.append(_sse("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}))
+    out.append(_sse("content_block_stop", {"type": "content_block_stop", "index": 0}))
+    out.append(
+        _sse(
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+                "usage": {"output_tokens": 5},
+            },
+        )
+    )
+    out.append(_sse("message_stop", {"type": "message_stop"}))
+    return b"".join(out)
+
+
+class FakeModel:
+    """A running fake model server; use as a context manager."""
+
+    def __init__(self, script_path: Path, log_path: Path) -> None:
+        self.script_path = script_path
+        self.log_path = log_path
+        self._lock = threading.Lock()
+        handler = self._make_handler()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> FakeModel:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def set_script(self, script: dict[str, Any]) -> None:
+        self.script_path.write_text(json.dumps(script))
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Every logged request body with tools (the agent's real turns), in order."""
+        if not self.log_path.exists():
+            return []
+        bodies = [json.loads(line) for line in self.log_path.read_text().splitlines() if line]
+        return [b for b in bodies if b.get("tools")]
+
+    def _make_handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_HEAD(self) -> None:  # noqa: N802 - http.server naming
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+                length = int(self.headers.get("Content-Length", "0"))
+                raw = self.rfile.read(length).decode("utf-8", "replace")
+                try:
+                    body = json.loads(raw)
+                except json.JSONDecodeError:
+                    body = {}
+                with fake._lock, fake.log_path.open("a") as log:
+                    log.write(json.dumps(body) + "\n")
+                if "count_tokens" in self.path:
+                    self._json({"input_tokens": 10})
+                    return
+                script = json.loads(fake.script_path.read_text()) if fake.script_path.exists() else {}
+                step = _pick_step(script, body, raw)
+                turn = _assistant_turns(body)
+                if body.get("stream"):
+                    payload = _anthropic_stream(step, body.get("model", "fake"), turn)
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                else:
+                    self._json(
+                        {
+                            "id": f"msg_fake_{turn}",
+                            "type": "message",
+                            "role": "assistant",
+                            "model": body.get("model", "fake"),
+                            "content": [{"type": "text", "text": step.get("text", "ok")}],
+                            "stop_reason": "end_turn",
+                            "usage": {"input_tokens": 10, "output_tokens": 1},
+                        }
+                    )
+
+            def _json(self, data: dict[str, Any]) -> None:
+                payload = json.dumps(data).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        return Handler
+
+
+if __name__ == "__main__":  # manual use: python fake_model.py script.json log.jsonl
+    with FakeModel(Path(sys.argv[1]), Path(sys.argv[2])) as server:
+        print(server.base_url, flush=True)
+        threading.Event().wait()
