@@ -19,13 +19,12 @@ and column, and install exits 1, so copier shows the problem.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from .config import ConfigError, _find_heading, parse_text, render_section
+from .fsutil import write_atomic
 from .paths import orch_dir, project_root
 
 MARKER = ".orchestrator/runtime"
@@ -77,20 +76,6 @@ def merge_json_hooks(existing: dict[str, Any], platform: dict[str, Any]) -> dict
     return merged
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def install_settings(root: Path, platform: dict[str, Any], dry_run: bool) -> str:
     path = root / platform["settings_file"]
     existing: dict[str, Any] = {}
@@ -109,7 +94,7 @@ def install_settings(root: Path, platform: dict[str, Any], dry_run: bool) -> str
     if merged == existing:
         return f"{platform['settings_file']}: hooks already up to date"
     if not dry_run:
-        _write_atomic(path, json.dumps(merged, indent=2) + "\n")
+        write_atomic(path, json.dumps(merged, indent=2) + "\n")
     return f"{platform['settings_file']}: {'would wire' if dry_run else 'wired'} hooks ({', '.join(platform['hooks'])})"
 
 
@@ -119,13 +104,13 @@ def seed_instructions(root: Path, name: str, intro: str, values: dict[str, Any],
     block = (intro.rstrip() + "\n\n" if intro.strip() else "") + section
     if not path.exists():
         if not dry_run:
-            _write_atomic(path, block)
+            write_atomic(path, block)
         return f"{name}: created with a Session Config"
     text = path.read_text(encoding="utf-8")
     if _find_heading(text.splitlines()) is None:
         if not dry_run:
             separator = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
-            _write_atomic(path, text + separator + block)
+            write_atomic(path, text + separator + block)
         return f"{name}: appended a Session Config section (your lines are unchanged)"
     try:
         current = parse_text(text, name)
