@@ -52,7 +52,8 @@ def banner(root: Path, config: Any, problems: list[Any]) -> str:
     session = unfinished_session(root)
     if session:
         if session.get("status") == "unreadable":
-            lines.append("unfinished session: STATE.md is unreadable; run 'python3 .orchestrator/runtime session status'")
+            lines.append("unfinished session: STATE.md is unreadable; "
+                         "run 'python3 .orchestrator/runtime session status'")
         else:
             lines.append(
                 f"unfinished session: {session.get('session-id', '?')} ({session.get('type', '?')}), "

@@ -70,7 +70,9 @@ def _int_at_least(minimum: int) -> Callable[[str], int]:
         try:
             value = int(raw.strip())
         except ValueError:
-            raise ValueError(f"must be a whole number, got {raw.strip()!r}", f"write a number, e.g. {minimum + 2}")
+            raise ValueError(
+                f"must be a whole number, got {raw.strip()!r}", f"write a number, e.g. {minimum + 2}"
+            ) from None
         if value < minimum:
             raise ValueError(f"must be {minimum} or more, got {value}", f"raise it to at least {minimum}")
         return value
@@ -83,7 +85,9 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
         try:
             value = int(raw.strip())
         except ValueError:
-            raise ValueError(f"must be a whole number, got {raw.strip()!r}", f"write a number from {low} to {high}")
+            raise ValueError(
+                f"must be a whole number, got {raw.strip()!r}", f"write a number from {low} to {high}"
+            ) from None
         if not low <= value <= high:
             raise ValueError(f"must be from {low} to {high}, got {value}", f"write a number from {low} to {high}")
         return value
@@ -110,7 +114,10 @@ def _choice(*choices: str) -> Callable[[str], str]:
         if value not in choices:
             hint = difflib.get_close_matches(value, choices, n=1)
             extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise ValueError(f"must be one of {', '.join(choices)}, got {raw.strip()!r}{extra}", f"write one of: {', '.join(choices)}")
+            raise ValueError(
+                f"must be one of {', '.join(choices)}, got {raw.strip()!r}{extra}",
+                f"write one of: {', '.join(choices)}",
+            )
         return value
 
     return check
@@ -154,7 +161,8 @@ SCHEMA: dict[str, Key] = {
     k.name: k
     for k in (
         Key("test-command", _command, "auto", "Runs the test suite for every gate. 'auto' detects, 'skip' disables."),
-        Key("typecheck-command", _command, "auto", "Runs the type checker for every gate. 'auto' detects, 'skip' disables."),
+        Key("typecheck-command", _command, "auto",
+            "Runs the type checker for every gate. 'auto' detects, 'skip' disables."),
         Key("lint-command", _command, "auto", "Runs the linter for every gate. 'auto' detects, 'skip' disables."),
         Key("agents-per-wave", _agents_per_wave, {"default": 6}, "Most subagents one wave runs in parallel."),
         Key("waves", _int_at_least(3), 5, "How many waves /go runs."),
@@ -173,7 +181,8 @@ SCHEMA: dict[str, Key] = {
             },
         ),
         Key("gate-timeout", _int_at_least(1), 900, "Seconds one gate command may run before it is stopped."),
-        Key("review-confidence-floor", _int_between(0, 100), 80, "Reviewer findings below this confidence stay out of reports."),
+        Key("review-confidence-floor", _int_between(0, 100), 80,
+            "Reviewer findings below this confidence stay out of reports."),
     )
 }
 
@@ -238,6 +247,17 @@ def _find_heading(lines: list[str]) -> int | None:
     return None
 
 
+def _outside_fences(lines: list[str]) -> list[int]:
+    """Indexes of the lines not inside a ``` fence: an example heading in a code block is not one."""
+    kept, in_fence = [], False
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence:
+            kept.append(index)
+    return kept
+
+
 def _clean_value(raw: str) -> str:
     """Strip Markdown decoration, quotes and an inline `# comment`."""
     value = raw.strip()
@@ -263,7 +283,7 @@ def parse_text(text: str, filename: str = "CLAUDE.md") -> SessionConfig:
     lines = text.splitlines()
     start = _find_heading(lines)
     if start is None:
-        loose = next((i for i, line in enumerate(lines) if _LOOSE_HEADING_RE.match(line)), None)
+        loose = next((i for i in _outside_fences(lines) if _LOOSE_HEADING_RE.match(lines[i])), None)
         if loose is not None:
             raise ConfigError(
                 [
@@ -357,7 +377,8 @@ def parse_text(text: str, filename: str = "CLAUDE.md") -> SessionConfig:
     loop = values["loop-guard"]
     if loop["window"] < loop["threshold"]:
         errors.append(
-            Problem(filename, seen.get("loop-guard", start + 1), "loop-guard.window must be at least loop-guard.threshold",
+            Problem(filename, seen.get("loop-guard", start + 1),
+                    "loop-guard.window must be at least loop-guard.threshold",
                     f"raise window to {loop['threshold']} or more")
         )
     if errors:
@@ -382,7 +403,9 @@ def load(root: Path, prefer: str | None = None) -> SessionConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([Problem(path.name, 0, f"cannot be read: {exc}", "check the file's permissions and encoding")])
+        raise ConfigError(
+            [Problem(path.name, 0, f"cannot be read: {exc}", "check the file's permissions and encoding")]
+        ) from exc
     config = parse_text(text, _display(path, root))
     config.source = path
     return config

@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from .config import SCHEMA, ConfigError, load
+from .config import SCHEMA, ConfigError, _format, load
 from .detect import resolve
 from .paths import project_root
 
@@ -40,7 +40,7 @@ def run(args: Any) -> int:
         value = config.values[name]
         line = config.lines.get(name)
         origin = f"line {line}" if line else "default"
-        shown = json.dumps(value) if isinstance(value, dict) else str(value).lower() if isinstance(value, bool) else value
+        shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if SCHEMA[name].subkeys else _format(value)
         extra = ""
         kind = name.removesuffix("-command")
         if kind in resolved:

@@ -1,0 +1,159 @@
+"""`research`: the facts /session starts from, gathered in one call.
+
+Everything here is read-only and degrades instead of failing: no git, no
+network, no `gh` each produce a line saying what could not be read and why, so
+the agent never mistakes a missing tool for an empty issue list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from . import jsonl
+from .banner import git_status
+from .paths import metrics_dir, project_root, state_file
+
+
+def add_arguments(parser: Any) -> None:
+    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument("--commits", type=int, default=10, help="how many recent commits to show (default 10)")
+    parser.add_argument("--issues", type=int, default=20, help="how many open issues to list (default 20)")
+
+
+def _run(args: list[str], root: Path, timeout: float = 10) -> tuple[int, str, str]:
+    try:
+        out = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=timeout)
+    except FileNotFoundError:
+        return 127, "", f"{args[0]} is not installed"
+    except subprocess.TimeoutExpired:
+        return 124, "", f"{' '.join(args[:3])} did not answer within {timeout:.0f} s"
+    return out.returncode, out.stdout, out.stderr
+
+
+def detect_vcs(root: Path, configured: str = "auto") -> dict[str, Any]:
+    """Which issue tracker this repository uses, and whether its CLI is usable."""
+    code, url, _ = _run(["git", "remote", "get-url", "origin"], root, 5)
+    url = url.strip() if code == 0 else ""
+    host = configured
+    if configured == "auto":
+        if "github" in url:
+            host = "github"
+        elif "gitlab" in url:
+            host = "gitlab"
+        else:
+            host = "none"
+    cli = {"github": "gh", "gitlab": "glab"}.get(host)
+    info: dict[str, Any] = {"host": host, "origin": url or None, "cli": cli,
+                            "cli_available": bool(cli and shutil.which(cli))}
+    if host == "none":
+        info["note"] = "no GitHub or GitLab origin remote: carryover goes into the close report"
+    elif not info["cli_available"]:
+        info["note"] = f"{cli} is not installed: issues cannot be listed or filed from here"
+    return info
+
+
+def open_issues(root: Path, vcs: dict[str, Any], limit: int) -> dict[str, Any]:
+    if not vcs["cli_available"]:
+        return {"ok": False, "why": vcs.get("note", "no issue tracker"), "issues": []}
+    if vcs["host"] == "github":
+        args = ["gh", "issue", "list", "--state", "open", "--limit", str(limit), "--json", "number,title,labels"]
+    else:
+        args = ["glab", "issue", "list", "--per-page", str(limit), "--output", "json"]
+    code, out, err = _run(args, root, 15)
+    if code != 0:
+        first = (err.strip().splitlines() or ["no output"])[0]
+        return {"ok": False, "why": f"{args[0]} failed: {first}", "issues": []}
+    try:
+        raw = json.loads(out or "[]")
+    except json.JSONDecodeError:
+        return {"ok": False, "why": f"{args[0]} printed something that is not JSON", "issues": []}
+    issues = []
+    for item in raw if isinstance(raw, list) else []:
+        number = item.get("number", item.get("iid"))
+        labels = [lab.get("name", lab) if isinstance(lab, dict) else lab for lab in item.get("labels", [])]
+        issues.append({"number": number, "title": item.get("title", ""), "labels": labels})
+    return {"ok": True, "issues": issues}
+
+
+def _section(text: str, title: str) -> list[str]:
+    match = re.search(rf"^##\s+{re.escape(title)}\s*$(.*?)(?=^##\s|\Z)", text, re.MULTILINE | re.DOTALL | re.IGNORECASE)
+    if not match:
+        return []
+    return [line.strip() for line in match.group(1).splitlines() if line.strip().startswith(("-", "*"))]
+
+
+def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, Any]:
+    from .config import load_or_defaults
+
+    config, problems = load_or_defaults(root)
+    branch, changes = git_status(root)
+    code, log, _ = _run(["git", "log", f"-{commits}", "--format=%h %ad %s", "--date=short"], root, 5)
+    vcs = detect_vcs(root, str(config.get("vcs", "auto")))
+    sessions = jsonl.read(metrics_dir(root) / "sessions.jsonl")[-3:]
+    try:
+        state_text = state_file(root).read_text(encoding="utf-8")
+    except OSError:
+        state_text = ""
+    from . import breaker
+
+    return {
+        "branch": branch or None,
+        "uncommitted": changes,
+        "recent_commits": log.splitlines() if code == 0 else [],
+        "vcs": vcs,
+        "open_issues": open_issues(root, vcs, issue_limit),
+        "recent_sessions": [
+            {k: s.get(k) for k in ("id", "type", "ended", "outcome", "carryover", "regressions_caught")}
+            for s in sessions
+        ],
+        "do_not_retry": _section(state_text, "What not to retry"),
+        "breakers": breaker.active(root),
+        "config_problems": [str(p) for p in problems],
+    }
+
+
+def format_text(data: dict[str, Any]) -> str:
+    out = [f"Branch: {data['branch'] or '(not a git repository)'}"]
+    changes = data["uncommitted"]
+    out.append(f"Uncommitted files: {len(changes)}")
+    out.extend(f"  {line}" for line in changes[:15])
+    if len(changes) > 15:
+        out.append(f"  ... and {len(changes) - 15} more")
+    out.append("Recent commits:")
+    out.extend(f"  {line}" for line in data["recent_commits"] or ["(none)"])
+    vcs = data["vcs"]
+    cli = f"{vcs['cli']} {'available' if vcs['cli_available'] else 'not installed'}" if vcs["cli"] else "no CLI"
+    out.append(f"VCS: {vcs['host']} ({cli}){' - ' + vcs['note'] if vcs.get('note') else ''}")
+    issues = data["open_issues"]
+    if issues["ok"]:
+        out.append(f"Open issues: {len(issues['issues'])}")
+        for issue in issues["issues"]:
+            labels = f" [{', '.join(issue['labels'])}]" if issue["labels"] else ""
+            out.append(f"  #{issue['number']} {issue['title']}{labels}")
+    else:
+        out.append(f"Open issues: not listed ({issues['why']})")
+    out.append("Recent sessions:")
+    if data["recent_sessions"]:
+        for s in data["recent_sessions"]:
+            out.append(f"  {s['id']} {s['type']} ended {s['ended']}: {s['outcome']}, carryover {s['carryover']}")
+    else:
+        out.append("  (none recorded)")
+    if data["do_not_retry"]:
+        out.append("What not to retry:")
+        out.extend(f"  {line}" for line in data["do_not_retry"])
+    for trip in data["breakers"]:
+        out.append(f"Circuit breaker tripped ({trip.get('kind')}): {trip.get('reason')}")
+    for problem in data["config_problems"]:
+        out.append(f"Config: {problem.splitlines()[0]}")
+    return "\n".join(out)
+
+
+def run(args: Any) -> int:
+    data = gather(project_root(), args.commits, args.issues)
+    print(json.dumps(data, indent=2) if args.json else format_text(data))
+    return 0

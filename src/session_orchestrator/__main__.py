@@ -1,0 +1,3 @@
+from session_orchestrator.cli import main
+
+main()
