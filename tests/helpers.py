@@ -57,3 +57,22 @@ def runtime(repo: Path, *args: str, stdin: str | None = None, env: dict[str, str
     full_env.pop("CLAUDE_PROJECT_DIR", None)
     return subprocess.run(["python3", str(repo / ".orchestrator" / "runtime"), *args], cwd=repo, input=stdin,
                           capture_output=True, text=True, env=full_env, check=check)
+
+
+def tagged_template(dest: Path, tag: str = "v1") -> Path:
+    """A throwaway git repository holding this template's working tree, tagged `tag`.
+
+    `copier update` needs a template with real commits and tags; this gives it one
+    without touching the checkout under test.
+    """
+    ignore = shutil.ignore_patterns(".git", ".venv", "demo", "__pycache__", ".pytest_cache", ".ruff_cache",
+                                    "*.egg-info")
+    shutil.copytree(ROOT, dest, symlinks=True, ignore=ignore)
+    init_repo(dest)
+    git(dest, "tag", tag)
+    return dest
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)

@@ -1,0 +1,41 @@
+"""`doctor` runs the real hook and reads the real settings, so it catches real breakage."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import runtime
+
+
+def test_healthy_repo_passes(rendered_repo: Path) -> None:
+    result = runtime(rendered_repo, "doctor")
+    assert result.returncode == 0, result.stdout
+    assert "Claude Code: hooks wired in .claude/settings.json" in result.stdout
+    assert "guard answers" in result.stdout
+    assert "test gate: python3 -m pytest -q" in result.stdout
+
+
+def test_unwired_hooks_fail_with_the_fix(rendered_repo: Path) -> None:
+    (rendered_repo / ".claude" / "settings.json").write_text(json.dumps({"permissions": {}}))
+    result = runtime(rendered_repo, "doctor")
+    assert result.returncode == 1
+    assert "hooks not wired for PreToolUse, SessionStart" in result.stdout
+    assert "run 'python3 .orchestrator/runtime install'" in result.stdout
+
+
+def test_broken_config_names_the_line(rendered_repo: Path) -> None:
+    claude_md = rendered_repo / "CLAUDE.md"
+    claude_md.write_text(claude_md.read_text().replace("waves: 5", "waves: five"))
+    result = runtime(rendered_repo, "doctor")
+    assert result.returncode == 1
+    line = next(i for i, text in enumerate(claude_md.read_text().splitlines(), 1) if "waves: five" in text)
+    assert f"CLAUDE.md:{line}: error: waves must be a whole number" in result.stdout
+
+
+def test_missing_gate_tool_fails(rendered_repo: Path) -> None:
+    claude_md = rendered_repo / "CLAUDE.md"
+    claude_md.write_text(claude_md.read_text().replace("lint-command: auto", "lint-command: no-such-linter ."))
+    result = runtime(rendered_repo, "doctor")
+    assert result.returncode == 1
+    assert "lint gate command 'no-such-linter .' not found on PATH" in result.stdout
