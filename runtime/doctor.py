@@ -45,7 +45,7 @@ def _hook(root: Path, platform: str, payload: dict[str, Any]) -> subprocess.Comp
                           input=json.dumps(payload), capture_output=True, text=True, timeout=20, env=env)
 
 
-def check_hooks(root: Path, report: Report) -> None:
+def check_hooks(root: Path, report: Report, guard_lifted: bool = False) -> None:
     manifest_path = orch_dir(root) / "install.json"
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -70,7 +70,10 @@ def check_hooks(root: Path, report: Report) -> None:
         allowed = _hook(root, name, {"tool_name": "Bash", "tool_input": {"command": "ls"}})
         denied = _hook(root, name, {"tool_name": "Bash", "tool_input": {"command": "rm -rf ./build"}})
         deny_ok = '"permissionDecision": "deny"' in denied.stdout
-        if allowed.returncode == 0 and not allowed.stdout.strip() and deny_ok:
+        if guard_lifted and allowed.returncode == 0 and not denied.stdout.strip():
+            report.warn(f"{data['label']}: the destructive-command guard is OFF (allow-destructive-ops: true)",
+                        "remove allow-destructive-ops from the Session Config when the session is done")
+        elif allowed.returncode == 0 and not allowed.stdout.strip() and deny_ok:
             report.ok(f"{data['label']}: guard answers (allows 'ls', denies 'rm -rf ./build')")
         else:
             report.fail(f"{data['label']}: the guard did not answer as expected "
@@ -78,13 +81,14 @@ def check_hooks(root: Path, report: Report) -> None:
                         "see .orchestrator/state/hook-errors.log")
 
 
-def check_config(root: Path, report: Report) -> None:
+def check_config(root: Path, report: Report) -> bool:
+    """Check the Session Config; True when it lifts the destructive-command guard."""
     try:
         config = load(root)
     except ConfigError as exc:
         for problem in exc.problems:
             report.fail(str(problem).splitlines()[0], problem.fix or "see docs/session-config.md")
-        return
+        return False
     report.ok(f"Session Config in {config.source.name if config.source else '?'} is valid")
     for warning in config.warnings:
         report.warn(str(warning).splitlines()[0], warning.fix)
@@ -96,6 +100,7 @@ def check_config(root: Path, report: Report) -> None:
             report.fail(f"{kind} gate command {command!r} not found on PATH", f"install it or change {kind}-command")
         else:
             report.ok(f"{kind} gate: {command} ({why})")
+    return bool(config.get("allow-destructive-ops"))
 
 
 def run(args: Any) -> int:
@@ -107,7 +112,6 @@ def run(args: Any) -> int:
     report.ok(f"Python {sys.version.split()[0]}, runtime {__version__}")
     if not (root / ".git").exists():
         report.warn("not a git repository", "run 'git init': sessions commit their work and gates compare refs")
-    check_config(root, report)
-    check_hooks(root, report)
+    check_hooks(root, report, guard_lifted=check_config(root, report))
     print("all checks passed" if not report.failures else f"{report.failures} check(s) failed")
     return 1 if report.failures else 0

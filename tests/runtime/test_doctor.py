@@ -39,3 +39,11 @@ def test_missing_gate_tool_fails(rendered_repo: Path) -> None:
     result = runtime(rendered_repo, "doctor")
     assert result.returncode == 1
     assert "lint gate command 'no-such-linter .' not found on PATH" in result.stdout
+
+
+def test_lifted_guard_is_a_warning_not_a_failure(rendered_repo: Path) -> None:
+    claude_md = rendered_repo / "CLAUDE.md"
+    claude_md.write_text(claude_md.read_text() + "- allow-destructive-ops: true\n")
+    result = runtime(rendered_repo, "doctor")
+    assert result.returncode == 0, result.stdout
+    assert "the destructive-command guard is OFF (allow-destructive-ops: true)" in result.stdout
