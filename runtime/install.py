@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .config import ConfigError, _find_heading, parse_text, render_section
+from .config import CONFIG_FILES, ConfigError, _find_heading, parse_text, render_section
 from .fsutil import write_atomic
 from .paths import orch_dir, project_root
 
@@ -106,11 +106,17 @@ def seed_instructions(root: Path, name: str, intro: str, values: dict[str, Any],
         if not dry_run:
             write_atomic(path, block)
         return f"{name}: created with a Session Config"
-    text = path.read_text(encoding="utf-8")
+    try:  # newline="" keeps CRLF files byte-for-byte
+        with path.open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as exc:
+        raise InstallError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); left untouched. "
+                           "Save it as UTF-8, then run 'python3 .orchestrator/runtime install'.") from exc
     if _find_heading(text.splitlines()) is None:
         if not dry_run:
-            separator = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
-            write_atomic(path, text + separator + block)
+            nl = "\r\n" if "\r\n" in text else "\n"
+            separator = "" if not text or text.endswith(nl * 2) else (nl if text.endswith(nl) else nl * 2)
+            write_atomic(path, text + separator + block.replace("\n", nl))
         return f"{name}: appended a Session Config section (your lines are unchanged)"
     try:
         current = parse_text(text, name)
@@ -127,6 +133,21 @@ class InstallError(Exception):
     pass
 
 
+def _section_elsewhere(root: Path, config_file: str) -> str | None:
+    """The other instruction file (CLAUDE.md / AGENTS.md) if it already holds a Session Config."""
+    for name in CONFIG_FILES:
+        path = root / name
+        if name == config_file or not path.is_file():
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if _find_heading(lines) is not None:
+            return name
+    return None
+
+
 def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list[str]:
     notes = []
     platforms = manifest.get("platforms", {})
@@ -134,7 +155,10 @@ def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list
         if data.get("hooks_format") == "json-hooks":
             notes.append(install_settings(root, data, dry_run))
     config_file = manifest.get("config_file")
-    if config_file:
+    elsewhere = _section_elsewhere(root, config_file) if config_file else None
+    if elsewhere:  # a second section would shadow the one the user already has
+        notes.append(f"{elsewhere}: Session Config present; {config_file} left as is")
+    elif config_file:
         notes.append(seed_instructions(root, config_file, manifest.get("intro", ""), manifest["session_config"],
                                        dry_run))
     return notes

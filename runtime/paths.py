@@ -17,16 +17,21 @@ _PROJECT_ENV = ("SO_PROJECT_DIR", "CLAUDE_PROJECT_DIR", "CURSOR_PROJECT_DIR")
 def project_root(start: str | os.PathLike[str] | None = None) -> Path:
     """Find the repository the runtime serves.
 
-    Order: an explicit env var; the vendored location (`<root>/.orchestrator/runtime`);
+    Order: `$SO_PROJECT_DIR`; the vendored location (`<root>/.orchestrator/runtime`),
+    which is always right for a vendored copy, even when an agent's terminal
+    exports another project's `$CLAUDE_PROJECT_DIR`; the agents' project env vars;
     then the nearest ancestor of `start` (or cwd) holding `.orchestrator` or `.git`.
     """
-    for name in _PROJECT_ENV:
-        value = os.environ.get(name)
-        if value and os.path.isdir(value):
-            return Path(value)
+    explicit = os.environ.get("SO_PROJECT_DIR")
+    if explicit and os.path.isdir(explicit):
+        return Path(explicit)
     here = Path(__file__).resolve().parent
     if here.parent.name == ORCH_DIR and start is None:
         return here.parent.parent
+    for name in _PROJECT_ENV[1:]:
+        value = os.environ.get(name)
+        if value and os.path.isdir(value):
+            return Path(value)
     cur = Path(start or os.getcwd()).resolve()
     for candidate in (cur, *cur.parents):
         if (candidate / ORCH_DIR).is_dir() or (candidate / ".git").exists():

@@ -1,0 +1,141 @@
+"""Contract tests for platforms/<name>.yml: one subclass per platform, same checks for all.
+
+A new platform adds its data file, its thin templates and a subclass here with the
+class constants filled in; the shared tests then tell what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import yaml
+
+from runtime.hooks import HANDLERS
+from tests.helpers import ROOT
+
+REQUIRED_KEYS = {
+    "name", "label", "instructions_file", "commands_dir", "agents_dir", "args", "tools", "phrases",
+    "settings_file", "hooks_format", "hook_command", "hook_timeout", "hooks",
+}
+REQUIRED_PHRASES = {"dispatch", "ask"}
+
+
+def load_platform(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((ROOT / "platforms" / f"{name}.yml").read_text(encoding="utf-8"))
+    assert list(data) == [f"platform_{name}"], "one computed question named platform_<name>"
+    question = data[f"platform_{name}"]
+    assert question["when"] is False, "platform data is computed, never asked"
+    assert question["type"] == "yaml"
+    return question["default"]
+
+
+def catalog() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "template" / "_canonical" / "catalog.yml").read_text(encoding="utf-8"))[
+        "catalog"]["default"]
+
+
+def copier_questions() -> dict[str, Any]:
+    """The first YAML document of copier.yml; the later ones are `!include`s."""
+    text = (ROOT / "copier.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("\n---\n", 1)[0])
+
+
+def wired_in_install_manifest() -> set[str]:
+    text = (ROOT / "template" / ".orchestrator" / "install.json.jinja").read_text(encoding="utf-8")
+    match = re.search(r"set wired = \{(.*?)\}", text)
+    assert match, "install.json.jinja must declare the wired platforms"
+    return set(re.findall(r'"(\w+)":\s*platform_\w+', match.group(1)))
+
+
+class PlatformContract:
+    NAME: ClassVar[str]
+    INSTRUCTIONS_FILE: ClassVar[str]
+    SETTINGS_FILE: ClassVar[str]
+    HOOKS_FORMAT: ClassVar[str]
+    ARGS: ClassVar[str]
+
+    @pytest.fixture
+    def data(self) -> dict[str, Any]:
+        return load_platform(self.NAME)
+
+    def test_required_keys_present(self, data: dict[str, Any]) -> None:
+        assert REQUIRED_KEYS - set(data) == set()
+        assert REQUIRED_PHRASES - set(data["phrases"]) == set()
+        assert data["name"] == self.NAME
+
+    def test_files_and_format(self, data: dict[str, Any]) -> None:
+        assert data["instructions_file"] == self.INSTRUCTIONS_FILE
+        assert data["settings_file"] == self.SETTINGS_FILE
+        assert data["hooks_format"] == self.HOOKS_FORMAT
+        assert data["args"] == self.ARGS
+
+    def test_hook_command_runs_the_vendored_runtime(self, data: dict[str, Any]) -> None:
+        command = data["hook_command"]
+        assert f'.orchestrator/runtime" hook {self.NAME} ' in command
+        assert "{event}" in command
+        assert isinstance(data["hook_timeout"], int) and data["hook_timeout"] > 0
+
+    def test_every_tool_name_is_non_empty(self, data: dict[str, Any]) -> None:
+        assert data["tools"]
+        assert all(isinstance(v, str) and v.strip() for v in data["tools"].values())
+
+    def test_every_tool_the_catalog_agents_use_is_mapped(self, data: dict[str, Any]) -> None:
+        used = {tool for agent in catalog()["agents"] for tool in agent["tools"]}
+        assert used - set(data["tools"]) == set()
+
+    def test_hook_events_are_ones_the_runtime_handles(self, data: dict[str, Any]) -> None:
+        assert data["hooks"]
+        for native, entries in data["hooks"].items():
+            assert entries, native
+            for entry in entries:
+                assert entry["event"] in HANDLERS, f"{native} maps to {entry['event']!r}, unknown to runtime/hooks.py"
+
+    def test_thin_templates_exist(self) -> None:
+        dirs = [p for p in (ROOT / "template").iterdir() if f"'{self.NAME}' in platforms" in p.name]
+        assert dirs, f"no template/ directory gated on '{self.NAME}' in platforms"
+
+    def test_hook_command_answers_an_allowed_call(self, data: dict[str, Any], rendered_repo: Path) -> None:
+        env = {**os.environ, "CLAUDE_PROJECT_DIR": str(rendered_repo), "SO_PROJECT_DIR": str(rendered_repo)}
+        command = data["hook_command"].format(event="pre-tool-use")
+        payload = {"tool_name": data["tools"]["read"], "tool_input": {"file_path": "README.md"}, "session_id": "t"}
+        result = subprocess.run(command, shell=True, input=json.dumps(payload), capture_output=True, text=True,
+                                env=env, cwd=rendered_repo)
+        assert result.returncode == 0, result.stderr
+        assert "deny" not in result.stdout
+
+
+class TestClaude(PlatformContract):
+    NAME = "claude"
+    INSTRUCTIONS_FILE = "CLAUDE.md"
+    SETTINGS_FILE = ".claude/settings.json"
+    HOOKS_FORMAT = "json-hooks"
+    ARGS = "$ARGUMENTS"
+
+
+CONTRACTS = {cls.NAME for cls in PlatformContract.__subclasses__()}
+
+
+def test_platform_lists_agree() -> None:
+    """copier.yml choices, platforms/, the install manifest, these contracts and the user guide agree."""
+    choices = copier_questions()["platforms"]["choices"]
+    data_files = {p.stem for p in (ROOT / "platforms").glob("*.yml")}
+    assert data_files == wired_in_install_manifest() == CONTRACTS
+    assert data_files <= set(choices.values())
+    validator = copier_questions()["platforms"]["validator"]
+    offered = re.search(r"not in \[([^\]]*)\]", validator)
+    assert offered, "the platforms validator names the wired platforms"
+    assert set(re.findall(r"\w+", offered.group(1))) == data_files
+    for label, name in choices.items():
+        if name in data_files:
+            assert load_platform(name)["label"] == label
+
+    guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| [^|`]+ \| `(\w+)` \| (supported|planned) \|$", guide, re.MULTILINE))
+    assert set(rows) == set(choices.values()), "the user guide's platform table lists every choice"
+    assert {name for name, status in rows.items() if status == "supported"} == data_files
