@@ -67,4 +67,36 @@ def banner(root: Path, config: Any, problems: list[Any]) -> str:
         lines.append("WARNING: allow-destructive-ops is true - the destructive-command guard is OFF")
     for problem in problems:
         lines.append(f"config {problem.level}: {str(problem).splitlines()[0]}")
+    lines.extend(_guard_policy_lines(root))
+    lines.extend(_breaker_lines(root))
     return "\n".join(lines)
+
+
+def _breaker_lines(root: Path) -> list[str]:
+    from . import breaker
+
+    return [f"circuit breaker tripped ({b.get('kind', '?')}): {b.get('reason', '')}" for b in breaker.active(root)]
+
+
+def _guard_policy_lines(root: Path) -> list[str]:
+    """Refused or unreadable guard overlays are said out loud, once per session start."""
+    from . import policy
+
+    try:
+        pol = policy.load(root)
+    except policy.PolicyError as exc:
+        return [f"WARNING: destructive-command guard policy unusable: {exc}"]
+    out = []
+    if pol.overlay_error:
+        out.append(f"guard overlay ignored: {pol.overlay_error}")
+    for problem in pol.rejected:
+        out.append(f"guard overlay entry refused: {problem}")
+    if pol.rejected or pol.overlay_error:
+        try:
+            from . import telemetry
+
+            telemetry.emit(root, "guard.overlay_refused", {"count": len(pol.rejected),
+                                                           "unreadable": bool(pol.overlay_error)})
+        except OSError:
+            pass
+    return out

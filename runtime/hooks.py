@@ -23,15 +23,31 @@ from .paths import project_root
 
 
 def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:
+    """Guard shell commands, keep writes in scope, watch for loops.
+
+    Each check is imported only when the call needs it: a Read pays for the
+    loop guard alone, a Write adds the scope check, a shell call adds the parser.
+    """
     call = ctx.call
     assert call is not None
     decisions: list[Decision] = []
     if call.kind == SHELL and call.command:
-        from . import guard
+        from . import guard, scope, shell
 
-        decisions.append(guard.check_command(call.command, ctx))
+        parsed = shell.parse(call.command)
+        decisions.append(guard.check_command(call.command, ctx, parsed))
+        if not decisions[-1].denied:
+            decisions.append(scope.check_shell(ctx, parsed.commands))
     elif call.kind == WRITE:
-        pass  # edit-scope enforcement plugs in here
+        from . import scope
+
+        decisions.append(scope.check_paths(ctx, call.paths))
+    try:
+        from . import loopguard
+
+        decisions.append(loopguard.observe(ctx))
+    except Exception as exc:  # advisory only: a broken history file must not cost the call
+        _log_error(ctx, exc)
     return combine(decisions), ""
 
 

@@ -1,0 +1,140 @@
+"""`hook claude pre-tool-use` end to end: real payloads into a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import ROOT, init_repo, runtime
+
+EVENT = ("hook", "claude", "pre-tool-use")
+
+
+def _repo(tmp_path: Path, enforcement: str = "strict") -> Path:
+    repo = tmp_path / "proj"
+    (repo / "src" / "calc").mkdir(parents=True)
+    (repo / "CLAUDE.md").write_text(f"# Proj\n\n## Session Config\n\n- enforcement: {enforcement}\n")
+    shutil.copytree(ROOT / "runtime", repo / ".orchestrator" / "runtime",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return init_repo(repo)
+
+
+def _hook(repo: Path, payload: dict[str, Any] | str) -> tuple[dict[str, Any] | None, str]:
+    stdin = payload if isinstance(payload, str) else json.dumps({"session_id": "t", "cwd": str(repo), **payload})
+    result = runtime(repo, *EVENT, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    return (json.loads(result.stdout) if result.stdout.strip() else None), result.stderr
+
+
+def _bash(command: str) -> dict[str, Any]:
+    return {"tool_name": "Bash", "tool_input": {"command": command}}
+
+
+def _decision(out: dict[str, Any] | None) -> str:
+    if out is None:
+        return "allow"
+    specific = out["hookSpecificOutput"]
+    assert specific["hookEventName"] == "PreToolUse"
+    return specific.get("permissionDecision") or ("warn" if "additionalContext" in specific else "?")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return _repo(tmp_path)
+
+
+@pytest.mark.parametrize(("command", "rule"), [
+    ('bash -c "rm -rf src"', "rm-recursive-force"),
+    ("git reset --hard", "git-reset-hard"),
+])
+def test_destructive_commands_are_denied_in_claude_format(repo: Path, command: str, rule: str) -> None:
+    out, _ = _hook(repo, _bash(command))
+    assert out is not None and _decision(out) == "deny"
+    reason = out["hookSpecificOutput"]["permissionDecisionReason"]
+    assert f"rule {rule}" in reason and "Safer:" in reason
+    assert out["systemMessage"].startswith("Blocked: ")
+    events = (repo / ".orchestrator/metrics/events.jsonl").read_text()
+    assert '"guard.denied"' in events and rule in events and command not in events
+
+
+def test_quoted_mentions_pass(repo: Path) -> None:
+    out, _ = _hook(repo, _bash('git commit -m "explain git reset --hard"'))
+    assert out is None
+
+
+def test_warning_shape(repo: Path) -> None:
+    out, _ = _hook(repo, _bash("git push --force-with-lease origin feature"))
+    assert _decision(out) == "warn"
+    assert "git-push-force-with-lease" in out["hookSpecificOutput"]["additionalContext"]
+
+
+def _write_payload(path: Path) -> dict[str, Any]:
+    return {"tool_name": "Write", "tool_input": {"file_path": str(path), "content": "x = 1\n"}}
+
+
+def test_scope_write_strict(repo: Path) -> None:
+    scope_file = repo / ".orchestrator/state/scope.json"
+    scope_file.parent.mkdir(parents=True, exist_ok=True)
+    scope_file.write_text(json.dumps({"wave": 2, "role": "Impl-Core", "enforcement": "strict",
+                                      "allowed": ["src/calc/"]}))
+    outside, _ = _hook(repo, _write_payload(repo / "README.md"))
+    assert _decision(outside) == "deny"
+    assert "src/calc/" in outside["hookSpecificOutput"]["permissionDecisionReason"]
+    inside, _ = _hook(repo, _write_payload(repo / "src/calc/new_module.py"))
+    assert inside is None
+    shell_write, _ = _hook(repo, _bash("echo x > README.md"))
+    assert _decision(shell_write) == "deny"
+
+
+@pytest.mark.parametrize(("enforcement", "expected"), [("strict", "deny"), ("warn", "warn"), ("off", "warn")])
+@pytest.mark.parametrize("stdin", ["{not json", "[1, 2]", "\xff\xfe garbage"])
+def test_malformed_stdin(tmp_path: Path, enforcement: str, expected: str, stdin: str) -> None:
+    repo = _repo(tmp_path, enforcement)
+    out, _ = _hook(repo, stdin)
+    assert _decision(out) == expected
+    text = json.dumps(out)
+    assert "could not judge" in text or "cannot" in text or "could not" in text
+
+
+def _break_module(repo: Path, name: str, text: str) -> None:
+    (repo / ".orchestrator/runtime" / name).write_text(text)
+
+
+@pytest.mark.parametrize(("enforcement", "expected"), [("strict", "deny"), ("warn", "warn")])
+def test_internal_error_is_logged_never_a_traceback(tmp_path: Path, enforcement: str, expected: str) -> None:
+    repo = _repo(tmp_path, enforcement)
+    _break_module(repo, "shell.py", "def parse(:\n")
+    out, _ = _hook(repo, _bash("ls"))
+    assert _decision(out) == expected and "internal error" in json.dumps(out)
+    log = (repo / ".orchestrator/state/hook-errors.log").read_text()
+    assert "SyntaxError" in log and "Traceback" in log
+
+
+@pytest.mark.parametrize(("enforcement", "expected"), [("strict", "deny"), ("warn", "warn")])
+def test_unreadable_policy(tmp_path: Path, enforcement: str, expected: str) -> None:
+    repo = _repo(tmp_path, enforcement)
+    _break_module(repo, "policy.json", '{"rules": [\n')
+    out, _ = _hook(repo, _bash("ls"))
+    assert _decision(out) == expected
+    assert "policy.json:2" in json.dumps(out)
+
+
+def test_loop_guard_through_the_hook(repo: Path) -> None:
+    read = {"tool_name": "Read", "tool_input": {"file_path": str(repo / "CLAUDE.md")}}
+    outs = [_hook(repo, read)[0] for _ in range(3)]
+    assert [_decision(o) for o in outs] == ["allow", "allow", "warn"]
+    assert "loop guard" in outs[-1]["hookSpecificOutput"]["additionalContext"]
+
+
+def test_allow_destructive_ops_lets_commands_through(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    (repo / "CLAUDE.md").write_text("## Session Config\n\n- enforcement: strict\n- allow-destructive-ops: true\n")
+    out, _ = _hook(repo, _bash("git reset --hard"))
+    assert out is None
+    banner = runtime(repo, "hook", "claude", "session-start", stdin="{}")
+    assert "allow-destructive-ops is true" in banner.stdout

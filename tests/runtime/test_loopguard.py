@@ -1,0 +1,83 @@
+"""The loop guard notices repeats and rewrites; the breaker records them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runtime import breaker, loopguard
+from runtime.context import WRITE, HookContext, ToolCall
+
+
+def _ctx(root: Path, call: ToolCall, session: str = "s1") -> HookContext:
+    return HookContext(root, "claude", "pre-tool-use", {"session_id": session, "cwd": str(root)}, call)
+
+
+def _bash(command: str) -> ToolCall:
+    return ToolCall("shell", "Bash", {"command": command}, command=command)
+
+
+def test_same_call_three_times_within_five_warns_once(tmp_path: Path) -> None:
+    seen = [loopguard.observe(_ctx(tmp_path, _bash("pytest"))).action for _ in range(3)]
+    assert seen == ["allow", "allow", "warn"]
+    assert loopguard.observe(_ctx(tmp_path, _bash("pytest"))).action == "allow"  # the streak restarts
+
+
+def test_repeats_spread_beyond_the_window_do_not_warn(tmp_path: Path) -> None:
+    actions = []
+    for other in ("a", "b", "c", "d", "e", "f"):
+        actions.append(loopguard.observe(_ctx(tmp_path, _bash("pytest"))).action)
+        for filler in (other, other + "2", other + "3"):
+            actions.append(loopguard.observe(_ctx(tmp_path, _bash(filler))).action)
+    assert "warn" not in actions
+
+
+def test_config_threshold_and_window(tmp_path: Path) -> None:
+    (tmp_path / "CLAUDE.md").write_text("## Session Config\n\n- loop-guard:\n  - threshold: 2\n  - window: 3\n")
+    assert [loopguard.observe(_ctx(tmp_path, _bash("ls"))).action for _ in range(2)] == ["allow", "warn"]
+
+
+def test_sessions_are_separate(tmp_path: Path) -> None:
+    for session in ("a", "b"):
+        for _ in range(2):
+            loopguard.observe(_ctx(tmp_path, _bash("ls"), session))
+    assert loopguard.observe(_ctx(tmp_path, _bash("ls"), "a")).action == "warn"
+
+
+def test_file_rewrites_trip_the_breaker_once(tmp_path: Path) -> None:
+    actions = []
+    for n in range(9):
+        call = ToolCall(WRITE, "Edit", {"file_path": str(tmp_path / "a.py"), "new_string": str(n)},
+                        paths=[str(tmp_path / "a.py")])
+        actions.append(loopguard.observe(_ctx(tmp_path, call)))
+    assert [d.rule for d in actions].count("file-rewrite") == 1
+    assert actions[loopguard.REWRITE_LIMIT].rule == "file-rewrite"
+    tripped = breaker.active(tmp_path)
+    assert len(tripped) == 1 and tripped[0]["kind"] == "file-rewrite" and tripped[0]["path"] == "a.py"
+    assert "a.py was written 7 times" in tripped[0]["reason"]
+
+
+def test_corrupt_history_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / ".orchestrator/state/loopguard/s1.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("{ torn")
+    assert loopguard.observe(_ctx(tmp_path, _bash("ls"))).action == "allow"
+    assert path.read_text().startswith("{")
+    path.write_text('{"recent": 5, "writes": [], "tripped": "x"}')
+    assert loopguard.observe(_ctx(tmp_path, _bash("ls"))).action == "allow"
+
+
+def test_history_holds_hashes_not_commands(tmp_path: Path) -> None:
+    loopguard.observe(_ctx(tmp_path, _bash("echo s3cr3t-token")))
+    text = (tmp_path / ".orchestrator/state/loopguard/s1.json").read_text()
+    assert "s3cr3t" not in text
+
+
+def test_tripped_breaker_is_in_the_banner(tmp_path: Path) -> None:
+    from runtime.banner import banner
+    from runtime.config import load_or_defaults
+
+    for n in range(loopguard.REWRITE_LIMIT + 1):
+        call = ToolCall(WRITE, "Write", {"file_path": "b.py", "content": str(n)}, paths=["b.py"])
+        loopguard.observe(_ctx(tmp_path, call))
+    config, problems = load_or_defaults(tmp_path)
+    assert "circuit breaker tripped (file-rewrite): b.py was written 7 times" in banner(tmp_path, config, problems)

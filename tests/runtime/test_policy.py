@@ -1,0 +1,96 @@
+"""Repository overlays can add and raise rules, never weaken the floor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from runtime import guard, policy
+from runtime.context import HookContext
+from tests.helpers import runtime
+
+
+def _overlay(root: Path, rules: list[object] | str) -> None:
+    path = root / policy.OVERLAY_REL
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(rules if isinstance(rules, str) else json.dumps({"version": 1, "rules": rules}, indent=2))
+
+
+def _decide(root: Path, command: str) -> str:
+    return guard.check_command(command, HookContext(root, "claude", "pre-tool-use", {"cwd": str(root)})).action
+
+
+NEW_RULE = {"id": "no-terraform-destroy", "severity": "block",
+            "match": {"verb": "terraform", "sub": ["destroy"]},
+            "why": "tears down real infrastructure", "safer": "run 'terraform plan -destroy' and ask the user"}
+
+
+def test_floor_alone(tmp_path: Path) -> None:
+    pol = policy.load(tmp_path)
+    assert {"git-reset-hard", "rm-recursive-force", "sql-drop"} <= {r["id"] for r in pol.rules}
+    assert pol.rejected == [] and pol.overlay_error == ""
+
+
+def test_overlay_adds_a_rule(tmp_path: Path) -> None:
+    assert _decide(tmp_path, "terraform destroy -auto-approve") == "allow"
+    _overlay(tmp_path, [NEW_RULE])
+    assert _decide(tmp_path, "sudo terraform destroy -auto-approve") == "deny"
+    assert _decide(tmp_path, "terraform plan") == "allow"
+
+
+def test_overlay_raises_warn_to_block(tmp_path: Path) -> None:
+    assert _decide(tmp_path, "git stash drop") == "warn"
+    _overlay(tmp_path, [{"id": "git-stash-drop", "severity": "block"}])
+    assert _decide(tmp_path, "git stash drop") == "deny"
+
+
+def test_overlay_cannot_weaken_and_says_so(tmp_path: Path) -> None:
+    _overlay(tmp_path, [
+        {"id": "git-reset-hard", "severity": "warn"},
+        {"id": "rm-recursive-force", "enabled": False},
+        {"id": "git-push-force", "match": {"verb": "nothing"}},
+    ])
+    pol = policy.load(tmp_path)
+    assert len(pol.rejected) == 3
+    assert "lower" in pol.rejected[0] and "guard.json:" in pol.rejected[0]
+    assert _decide(tmp_path, "git reset --hard") == "deny"
+    assert _decide(tmp_path, "rm -rf src") == "deny"
+    assert _decide(tmp_path, "git push -f") == "deny"
+
+
+def test_invalid_new_rule_is_refused_with_its_line(tmp_path: Path) -> None:
+    _overlay(tmp_path, [{"id": "half-rule", "severity": "block", "match": {"verb": "x"}}])
+    pol = policy.load(tmp_path)
+    assert pol.rejected and "why" in pol.rejected[0]
+    line = int(pol.rejected[0].split(":")[1])
+    assert '"half-rule"' in (tmp_path / policy.OVERLAY_REL).read_text().splitlines()[line - 1]
+
+
+def test_malformed_overlay_keeps_the_floor_and_notices(tmp_path: Path) -> None:
+    _overlay(tmp_path, '{"rules": [\n  {"id": "x",}\n]}')
+    pol = policy.load(tmp_path)
+    assert pol.overlay_error.startswith(".orchestrator/policy/guard.json:2:")
+    assert _decide(tmp_path, "git reset --hard") == "deny"
+    ctx = HookContext(tmp_path, "claude", "pre-tool-use", {"cwd": str(tmp_path)})
+    notice = guard.check_command("ls", ctx)
+    assert notice.action == "warn" and "guard.json:2" in notice.reason
+
+
+def test_guard_policy_and_banner_report_refusals(rendered_repo: Path) -> None:
+    assert (rendered_repo / policy.OVERLAY_REL).is_file()  # rendered by the template
+    _overlay(rendered_repo, [{"id": "git-reset-hard", "severity": "warn"}, NEW_RULE])
+    listed = runtime(rendered_repo, "guard", "policy")
+    assert listed.returncode == 1
+    assert "no-terraform-destroy" in listed.stdout and "refused overlay entries (1)" in listed.stdout
+    banner = runtime(rendered_repo, "banner")
+    assert "guard overlay entry refused" in banner.stdout
+    events = (rendered_repo / ".orchestrator/metrics/events.jsonl").read_text()
+    assert "guard.overlay_refused" in events
+
+
+def test_guard_check_explains(rendered_repo: Path) -> None:
+    result = runtime(rendered_repo, "guard", "check", "--", "sudo", "bash", "-c", "git clean -fdx")
+    assert result.returncode == 2
+    assert "rule git-clean-force" in result.stdout and "via bash -c" in result.stdout
+    ok = runtime(rendered_repo, "guard", "check", "--", "git", "clean", "-n")
+    assert ok.returncode == 0 and "decision: allow" in ok.stdout
