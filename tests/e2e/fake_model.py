@@ -34,6 +34,11 @@ def _assistant_turns(body: dict[str, Any]) -> int:
     return sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
 
 
+def tool_use_id(turn: int) -> str:
+    """The id the server gives the tool call it sends at `turn` (unless the step names its own)."""
+    return f"toolu_fake_{turn}"
+
+
 def _pick_step(script: dict[str, Any], body: dict[str, Any], raw: str) -> dict[str, Any]:
     if not body.get("tools"):
         return {"text": script.get("side_text", "ok")}
@@ -73,14 +78,16 @@ def _anthropic_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
         )
     ]
     if "tool" in step:
-        block = {"type": "tool_use", "id": f"toolu_fake_{turn}", "name": step["tool"], "input": {}}
+        use_id = step.get("id") or tool_use_id(turn)
+        block = {"type": "tool_use", "id": use_id, "name": step["tool"], "input": {}}
         delta = {"type": "input_json_delta", "partial_json": json.dumps(step.get("input", {}))}
         stop_reason = "tool_use"
     else:
         block = {"type": "text", "text": ""}
         delta = {"type": "text_delta", "text": step.get("text", "done")}
         stop_reason = "end_turn"
-    out.append(_sse("content_block_start", {"type": "content_block_start", "index": 0, "content_block": block}))
+    start = {"type": "content_block_start", "index": 0, "content_block": block}
+    out.append(_sse("content_block_start", start))
     out.append(_sse("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}))
     out.append(_sse("content_block_stop", {"type": "content_block_stop", "index": 0}))
     out.append(
@@ -140,12 +147,12 @@ class FakeModel:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
-            def do_HEAD(self) -> None:  # noqa: N802 - http.server naming
+            def do_HEAD(self) -> None:
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length).decode("utf-8", "replace")
                 try:
@@ -189,6 +196,75 @@ class FakeModel:
                 self.wfile.write(payload)
 
         return Handler
+
+
+def _blocks(message: dict[str, Any]) -> list[dict[str, Any]]:
+    content = message.get("content")
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}]
+    return [b for b in content or [] if isinstance(b, dict)]
+
+
+def _block_text(block: dict[str, Any]) -> str:
+    content = block.get("content", block.get("text", ""))
+    if isinstance(content, str):
+        return content
+    return "\n".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+
+
+def first_user_texts(requests: list[dict[str, Any]]) -> list[str]:
+    """The text blocks of the first user message the model received (prompt, expanded command)."""
+    for body in requests:
+        for message in body.get("messages", []):
+            if message.get("role") == "user":
+                return [_block_text(b) for b in _blocks(message) if b.get("type") == "text"]
+    return []
+
+
+def tool_results(requests: list[dict[str, Any]], use_id: str) -> list[dict[str, Any]]:
+    """Every distinct tool_result block answering `use_id`, as {"text", "is_error"}.
+
+    Later requests repeat the whole conversation, so the same result is seen many
+    times; it is reported once.
+    """
+    seen: list[dict[str, Any]] = []
+    for body in requests:
+        for message in body.get("messages", []):
+            for block in _blocks(message):
+                if block.get("type") == "tool_result" and block.get("tool_use_id") == use_id:
+                    found = {"text": _block_text(block), "is_error": bool(block.get("is_error"))}
+                    if found not in seen:
+                        seen.append(found)
+    return seen
+
+
+def tool_result_text(requests: list[dict[str, Any]], use_id: str) -> str:
+    """The text the model got back for tool call `use_id` ('' when it never came back)."""
+    results = tool_results(requests, use_id)
+    return results[0]["text"] if results else ""
+
+
+def tool_result_notes(requests: list[dict[str, Any]], use_id: str) -> list[str]:
+    """Text blocks sent alongside the tool_result for `use_id`.
+
+    Claude Code 2.1.197 delivers a PreToolUse hook's `additionalContext` this way:
+    a `<system-reminder>` text block in the same user message as the result.
+    """
+    for body in requests:
+        for message in body.get("messages", []):
+            blocks = _blocks(message)
+            if any(b.get("type") == "tool_result" and b.get("tool_use_id") == use_id for b in blocks):
+                return [_block_text(b) for b in blocks if b.get("type") == "text"]
+    return []
+
+
+def all_text(requests: list[dict[str, Any]]) -> str:
+    """Every text and tool_result string in the requests' messages, for 'did X reach the model'."""
+    parts: list[str] = []
+    for body in requests:
+        for message in body.get("messages", []):
+            parts.extend(_block_text(b) for b in _blocks(message) if b.get("type") in ("text", "tool_result"))
+    return "\n".join(parts)
 
 
 if __name__ == "__main__":  # manual use: python fake_model.py script.json log.jsonl

@@ -1,0 +1,148 @@
+"""Guards and edit scope, end to end, with the real Claude Code CLI (issue #3).
+
+Real: the pinned Claude Code binary, the rendered template and its PreToolUse
+hook, the vendored runtime's guard and scope check, git, the files on disk.
+Scripted: the model, which asks for the dangerous or out-of-scope calls.
+
+Each test proves a denial twice: by what the model was told (our reason and rule
+id in the tool_result) and by the repository being unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.fake_model import tool_result_notes, tool_results, tool_use_id
+from tests.e2e.hook_direct import deny_reason
+from tests.helpers import git
+
+
+@pytest.fixture
+def committed_repo(rendered_repo: Path) -> Path:
+    """The rendered example with the template committed, as a user would have it."""
+    git(rendered_repo, "add", "-A")
+    git(rendered_repo, "commit", "-q", "-m", "Add session-orchestrator")
+    return rendered_repo
+
+
+def _set_enforcement(repo: Path, level: str) -> None:
+    claude_md = repo / "CLAUDE.md"
+    lines = claude_md.read_text(encoding="utf-8").splitlines(keepends=True)
+    hits = [i for i, line in enumerate(lines) if line.startswith("- enforcement:")]
+    assert len(hits) == 1, "the Session Config should hold exactly one enforcement line"
+    lines[hits[0]] = f"- enforcement: {level}\n"
+    claude_md.write_text("".join(lines), encoding="utf-8")
+
+
+def _write_scope(repo: Path, enforcement: str) -> None:
+    """An active Impl-Core wave allowed to change only src/calc/ops.py, in the shape `wave start` writes."""
+    scope = repo / ".orchestrator" / "state" / "scope.json"
+    scope.parent.mkdir(parents=True, exist_ok=True)
+    record = {"session_id": "t", "wave": 2, "role": "Impl-Core", "enforcement": enforcement,
+              "allowed": ["src/calc/ops.py"], "read_only": False}
+    scope.write_text(json.dumps(record), encoding="utf-8")
+
+
+def _single_result(run, turn: int) -> dict:
+    results = tool_results(run.requests, tool_use_id(turn))
+    assert len(results) == 1, run.describe()
+    return results[0]
+
+
+def test_shell_wrapped_rm_is_denied(committed_repo: Path, run_claude) -> None:
+    files = sorted(p.name for p in (committed_repo / "src" / "calc").iterdir())
+    script = {"steps": [{"tool": "Bash", "input": {"command": 'bash -c "rm -rf src"'}}, {"text": "ok"}]}
+    run = run_claude(committed_repo, "tidy the tree", script)
+
+    result = _single_result(run, 0)
+    assert result["is_error"], result
+    assert "rm-recursive-force" in result["text"], result
+    assert result["text"] == deny_reason(committed_repo, "Bash", {"command": 'bash -c "rm -rf src"'})
+    assert sorted(p.name for p in (committed_repo / "src" / "calc").iterdir()) == files
+
+
+def test_git_reset_hard_is_denied_and_work_survives(committed_repo: Path, run_claude) -> None:
+    ops = committed_repo / "src" / "calc" / "ops.py"
+    ops.write_text(ops.read_text(encoding="utf-8") + "\n\ndef negate(a):\n    return -a\n", encoding="utf-8")
+    git(committed_repo, "commit", "-q", "-am", "Add negate")
+    head = git(committed_repo, "rev-parse", "HEAD").strip()
+    readme = committed_repo / "README.md"
+    edited = readme.read_text(encoding="utf-8") + "\nAn uncommitted note.\n"
+    readme.write_text(edited, encoding="utf-8")
+
+    script = {"steps": [{"tool": "Bash", "input": {"command": "git reset --hard HEAD~1"}}, {"text": "ok"}]}
+    run = run_claude(committed_repo, "undo the last commit", script)
+
+    result = _single_result(run, 0)
+    assert result["is_error"], result
+    assert "git-reset-hard" in result["text"], result
+    assert result["text"] == deny_reason(committed_repo, "Bash", {"command": "git reset --hard HEAD~1"})
+    assert git(committed_repo, "rev-parse", "HEAD").strip() == head
+    assert readme.read_text(encoding="utf-8") == edited
+    assert "def negate" in ops.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def strict_wave_repo(committed_repo: Path) -> Path:
+    """Strict enforcement with an Impl-Core wave whose scope is the single file src/calc/ops.py.
+
+    The scope file is written in the shape the wave commands produce; the full
+    loop through the runtime CLI is covered by test_claude_loop.py.
+    """
+    _set_enforcement(committed_repo, "strict")
+    _write_scope(committed_repo, "strict")
+    return committed_repo
+
+
+def test_strict_scope_denies_write_outside_the_wave(strict_wave_repo: Path, run_claude) -> None:
+    readme = strict_wave_repo / "README.md"
+    before = readme.read_bytes()
+    # Read first: otherwise Claude's own read-before-write check answers before our hook runs.
+    script = {"steps": [{"tool": "Read", "input": {"file_path": str(readme)}},
+                        {"tool": "Write", "input": {"file_path": str(readme), "content": "replaced\n"}},
+                        {"text": "ok"}]}
+    run = run_claude(strict_wave_repo, "rewrite the readme", script)
+
+    assert not _single_result(run, 0)["is_error"]  # reading outside the scope is fine
+    result = _single_result(run, 1)
+    assert result["is_error"], result
+    assert "session-orchestrator scope (strict): Blocked" in result["text"], result
+    assert "README.md" in result["text"] and "may change only" in result["text"], result
+    assert result["text"] == deny_reason(strict_wave_repo, "Write", {"file_path": str(readme), "content": "x"})
+    assert readme.read_bytes() == before
+
+
+def test_strict_scope_allows_write_inside_the_wave(strict_wave_repo: Path, run_claude) -> None:
+    ops = strict_wave_repo / "src" / "calc" / "ops.py"
+    new_text = ops.read_text(encoding="utf-8") + "\n\ndef negate(a):\n    return -a\n"
+    # Claude's Write tool refuses to overwrite a file the model has not read first.
+    script = {"steps": [{"tool": "Read", "input": {"file_path": str(ops)}},
+                        {"tool": "Write", "input": {"file_path": str(ops), "content": new_text}},
+                        {"text": "ok"}]}
+    run = run_claude(strict_wave_repo, "add negate", script)
+
+    result = _single_result(run, 1)
+    assert not result["is_error"], result
+    assert ops.read_text(encoding="utf-8") == new_text
+
+
+def test_warn_scope_allows_the_write_and_tells_the_model(committed_repo: Path, run_claude) -> None:
+    """Under `warn` the out-of-scope write happens, and the warning reaches the model as hook context."""
+    _set_enforcement(committed_repo, "warn")
+    _write_scope(committed_repo, "warn")
+    readme = committed_repo / "README.md"
+    script = {"steps": [{"tool": "Read", "input": {"file_path": str(readme)}},
+                        {"tool": "Write", "input": {"file_path": str(readme), "content": "replaced\n"}},
+                        {"text": "ok"}]}
+    run = run_claude(committed_repo, "rewrite the readme", script)
+
+    result = _single_result(run, 1)
+    assert not result["is_error"], result
+    assert readme.read_text(encoding="utf-8") == "replaced\n"
+    notes = "\n".join(tool_result_notes(run.requests, tool_use_id(1)))
+    assert "hook additional context" in notes, run.describe()
+    assert "session-orchestrator scope (warn): Allowed with a warning" in notes
+    assert "README.md" in notes
