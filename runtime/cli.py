@@ -30,7 +30,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or (with `only`) one that knows just that command: importing every
+    command module costs tens of milliseconds that a gate or plan call should not pay."""
     parser = argparse.ArgumentParser(
         prog="python3 .orchestrator/runtime",
         description="session-orchestrator runtime: state, gates, guards and telemetry for agent sessions.",
@@ -39,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-V", "--version", action="version", version=f"session-orchestrator runtime {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="<command>")
     for name, (module_name, help_text) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         try:
             module = importlib.import_module(f"{__package__}.{module_name}")
         except ImportError:
@@ -50,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    first = (argv if argv is not None else sys.argv[1:])[:1]
+    parser = build_parser(first[0] if first and first[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()

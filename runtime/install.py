@@ -148,8 +148,18 @@ def _section_elsewhere(root: Path, config_file: str) -> str | None:
     return None
 
 
+def precompile(root: Path) -> None:
+    """Byte-compile the vendored runtime once, so hooks stay fast even where
+    PYTHONDONTWRITEBYTECODE stops Python from caching on first use."""
+    import compileall
+
+    compileall.compile_dir(str(orch_dir(root) / "runtime"), quiet=2)
+
+
 def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list[str]:
     notes = []
+    if not dry_run:
+        precompile(root)
     platforms = manifest.get("platforms", {})
     for data in platforms.values():
         if data.get("hooks_format") == "json-hooks":

@@ -1,11 +1,19 @@
-"""Session telemetry: an events log for everything the runtime notices.
+"""Session telemetry: an events log and one record per finished session.
 
-Events are JSON lines in `.orchestrator/metrics/events.jsonl`, appended safely
-under concurrent writers (see jsonl.py).
+- `.orchestrator/metrics/events.jsonl`: everything the runtime notices. Rotated
+  by size (events.jsonl.1 ... .N) so it never grows without bound; git-ignored.
+- `.orchestrator/metrics/sessions.jsonl`: one line per closed session, kept and
+  committed, read by `report`.
+
+Both are appended under concurrent writers without tearing (see jsonl.py).
+Rotation takes a separate lock file so that checking the size, renaming and
+appending are one step for every writer: no append can land in a file that is
+being renamed away, and no two writers rotate twice.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -13,8 +21,124 @@ from typing import Any
 from . import jsonl
 from .paths import metrics_dir
 
+EVENTS = "events.jsonl"
+SESSIONS = "sessions.jsonl"
+MAX_BYTES = 5 * 1024 * 1024
+BACKUPS = 3
+SESSION_SCHEMA = 1
 
-def emit(root: Path, event: str, payload: dict[str, Any] | None = None) -> None:
+
+def events_path(root: Path) -> Path:
+    return metrics_dir(root) / EVENTS
+
+
+def sessions_path(root: Path) -> Path:
+    return metrics_dir(root) / SESSIONS
+
+
+def emit(root: Path, event: str, payload: dict[str, Any] | None = None, *, max_bytes: int | None = None,
+         backups: int | None = None) -> None:
+    """Append one event; rotate first if the log has reached `max_bytes`."""
     record = {"ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "event": event}
     record.update(payload or {})
-    jsonl.append(metrics_dir(root) / "events.jsonl", record)
+    path = events_path(root)
+    limit = max_bytes if max_bytes is not None else int(os.environ.get("SO_EVENTS_MAX_BYTES", MAX_BYTES))
+    keep = backups if backups is not None else BACKUPS
+    try:
+        import fcntl
+    except ImportError:  # no flock: append only, rotation is skipped rather than made racy
+        jsonl.append(path, record)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(EVENTS + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        if size >= limit:
+            _rotate(path, keep)
+        jsonl.append(path, record)
+    finally:
+        os.close(fd)
+
+
+def _rotate(path: Path, keep: int) -> None:
+    """events.jsonl -> .1 -> .2 ... ; the oldest beyond `keep` is dropped."""
+    oldest = path.with_name(f"{path.name}.{keep}")
+    oldest.unlink(missing_ok=True)
+    for number in range(keep - 1, 0, -1):
+        source = path.with_name(f"{path.name}.{number}")
+        if source.exists():
+            os.replace(source, path.with_name(f"{path.name}.{number + 1}"))
+    if keep > 0:
+        os.replace(path, path.with_name(f"{path.name}.1"))
+    else:
+        path.unlink(missing_ok=True)
+
+
+def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: int | None,
+                   ended: str) -> dict[str, Any]:
+    """The sessions.jsonl line for a finished session (schema in docs/loop.md)."""
+    from .state import changed_files, parse_iso
+
+    waves = []
+    dispatched = 0
+    for wave in state.get("waves", []):
+        results = wave.get("results") or {}
+        if wave.get("status") != "pending":
+            dispatched += len(wave.get("tasks") or [])
+        waves.append({
+            "wave": wave["wave"], "role": wave["role"], "status": wave.get("status"),
+            "tasks": len(wave.get("tasks") or []),
+            "done": sum(1 for r in results.values() if r["status"] == "done"),
+            "partial": sum(1 for r in results.values() if r["status"] == "partial"),
+            "failed": sum(1 for r in results.values() if r["status"] == "failed"),
+            "gate": wave.get("gate"), "gate_status": wave.get("gate-status"),
+        })
+    gates = [g for g in (state.get("baseline"), *(state.get("gates") or [])) if g]
+    non_baseline = [g for g in gates if g["variant"] != "baseline"]
+    regressions = sorted({name for g in non_baseline for name in g.get("regressions") or []})
+    items = state.get("items") or []
+    done_items = sum(1 for i in items if i.get("status") == "done")
+    if carryover is None:
+        carryover = sum(1 for i in items if i.get("status") != "done")
+    start = parse_iso(str(state.get("started")))
+    end = parse_iso(ended)
+    return {
+        "schema_version": SESSION_SCHEMA,
+        "id": state.get("session-id"),
+        "type": state.get("type"),
+        "branch": state.get("branch"),
+        "started": state.get("started"),
+        "ended": ended,
+        "duration_s": max(0, int(end - start)) if start and end else None,
+        "total_waves": state.get("total-waves"),
+        "waves": waves,
+        "gates": {
+            "run": len(non_baseline),
+            "passed": sum(1 for g in non_baseline if not g.get("blocked")),
+            "blocked": sum(1 for g in non_baseline if g.get("blocked")),
+            "baseline": bool(state.get("baseline")),
+            "last": ({"variant": non_baseline[-1]["variant"], "blocked": non_baseline[-1]["blocked"]}
+                     if non_baseline else None),
+        },
+        "regressions_caught": len(regressions),
+        "regressions": regressions[:20],
+        "files_changed": len(changed_files(root, str(state.get("start-ref") or ""))),
+        "agents_dispatched": dispatched,
+        "items_planned": len(items),
+        "items_done": done_items,
+        "carryover": carryover,
+        "deviations": len(state.get("deviations") or []),
+        "outcome": outcome,
+    }
+
+
+def record_session(root: Path, record: dict[str, Any]) -> None:
+    jsonl.append(sessions_path(root), record)
+
+
+def read_sessions(root: Path) -> list[dict[str, Any]]:
+    return jsonl.read(sessions_path(root))

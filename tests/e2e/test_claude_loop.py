@@ -97,8 +97,6 @@ def loop_repo(rendered_repo: Path) -> Path:
     text = claude_md.read_text(encoding="utf-8")
     assert "- enforcement: warn\n" in text
     claude_md.write_text(text.replace("- enforcement: warn\n", "- enforcement: strict\n"), encoding="utf-8")
-    # The example ships without one; any real Python repo ignores what running its tests leaves behind.
-    (rendered_repo / ".gitignore").write_text("__pycache__/\n.pytest_cache/\n", encoding="utf-8")
     git(rendered_repo, "add", "-A")
     git(rendered_repo, "commit", "-q", "-m", "Add session-orchestrator")
     return rendered_repo

@@ -1,0 +1,84 @@
+"""How much time does `gate` add over running the test command by hand?
+
+    python3 benchmarks/gate_overhead.py [--runs N]
+
+Copies examples/python-calc into a temporary git repository, starts a session,
+takes the baseline, then runs the raw test command and
+`python3 runtime gate incremental` N times each, interleaved so that machine
+noise hits both alike. Prints the medians and the overhead in percent and in
+milliseconds. Target: under 5%.
+
+Bytecode caching is switched on for both sides (into a temporary
+PYTHONPYCACHEPREFIX, so the working tree is not touched), as it is on a normal
+machine; with PYTHONDONTWRITEBYTECODE set, every run would recompile the
+runtime and pytest from source, which measures the compiler, not the gate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_COMMAND = "python3 -m pytest -q -p no:cacheprovider"
+ENV = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+       "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com", "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def _setup(where: Path) -> Path:
+    repo = where / "calc"
+    shutil.copytree(ROOT / "examples" / "python-calc", repo,
+                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    with (repo / "CLAUDE.md").open("a", encoding="utf-8") as handle:
+        handle.write(f"\n## Session Config\n\n- test-command: {TEST_COMMAND}\n- typecheck-command: skip\n"
+                     "- lint-command: skip\n")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "bench"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=ENV)
+    return repo
+
+
+def _timed(command: list[str] | str, repo: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=repo, env=env, shell=isinstance(command, str),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"benchmark command failed (exit {result.returncode}): {command}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = _setup(Path(tmp))
+        env = {**ENV, "SO_PROJECT_DIR": str(repo), "PYTHONPYCACHEPREFIX": str(Path(tmp) / "pycache")}
+        env.pop("CLAUDE_PROJECT_DIR", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        runtime = [sys.executable, str(ROOT / "runtime")]
+        for step in (["session", "start", "feature"], ["gate", "baseline"]):
+            subprocess.run([*runtime, *step], cwd=repo, env=env, check=True, stdout=subprocess.DEVNULL)
+        _timed(TEST_COMMAND, repo, env)  # warm the file cache for both
+        raw, gate = [], []
+        for _ in range(args.runs):
+            raw.append(_timed(TEST_COMMAND, repo, env))
+            gate.append(_timed([*runtime, "gate", "incremental"], repo, env))
+    raw_median, gate_median = statistics.median(raw), statistics.median(gate)
+    overhead = gate_median - raw_median
+    print(f"runs: {args.runs} each, interleaved")
+    print(f"raw test command        median {raw_median * 1000:7.1f} ms  ({TEST_COMMAND})")
+    print(f"runtime gate incremental median {gate_median * 1000:7.1f} ms")
+    print(f"overhead                 {overhead * 1000:+7.1f} ms  = {100 * overhead / raw_median:+.1f}% (target < 5%)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,355 @@
+"""`plan template|set|show|item`: the agreed plan, checked before it is recorded.
+
+Validation happens here, once, so that every later step (scope, briefs, the
+close report) can trust the plan: each error names the wave, task and field and
+says what to change, because the agent fixing it only sees this message.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ITEM_STATUSES = ("done", "partial", "not-started")
+# the skeleton's example values; a plan still holding one was not filled in
+EXAMPLE_TASK = "what this agent does, in one or two sentences"
+EXAMPLE_FILES = ("path/to/file.py", "tests/test_file.py")
+EXAMPLE_TITLE = "what the user gets"
+
+
+def template(state: dict[str, Any]) -> dict[str, Any]:
+    """A skeleton for this session's layout, with example entries to replace."""
+    waves = []
+    for wave in state["waves"]:
+        read_only = wave.get("read-only")
+        agent = "explorer" if read_only else "implementer"
+        waves.append({
+            "wave": wave["wave"],
+            "role": wave["role"],
+            "max_agents": wave["max-agents"],
+            "tasks": [{
+                "id": f"T{wave['wave']}",
+                "agent": agent,
+                "items": ["I1"],
+                "task": EXAMPLE_TASK,
+                "files": [] if read_only else list(EXAMPLE_FILES),
+            }],
+        })
+    return {"items": [{"id": "I1", "title": EXAMPLE_TITLE, "issue": "#12 (optional)",
+                       "acceptance": "how we know it is done"}], "waves": waves}
+
+
+class PlanError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _inside(root: Path, path: str) -> bool:
+    candidate = Path(path)
+    candidate = (candidate if candidate.is_absolute() else root / candidate).resolve()
+    try:
+        candidate.relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _normal(root: Path, path: str) -> str:
+    """Repository-relative, forward slashes; a trailing '/' marks a directory and is kept."""
+    text = path.strip().replace("\\", "/")
+    if Path(text).is_absolute():
+        tail = "/" if text.endswith("/") else ""
+        text = Path(text).resolve().relative_to(root.resolve()).as_posix() + tail
+    while text.startswith("./"):
+        text = text[2:]
+    return text
+
+
+def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
+    """A normalised plan, or PlanError listing every problem."""
+    from .waves import KNOWN_AGENTS, READ_ONLY_AGENTS, canonical_role
+
+    problems: list[str] = []
+    if not isinstance(plan, dict):
+        raise PlanError(["the plan must be a JSON object with 'items' and 'waves'"])
+    items = plan.get("items")
+    if not isinstance(items, list) or not items:
+        problems.append("'items' must be a non-empty list of {\"id\", \"title\", \"acceptance\"}")
+        items = []
+    item_ids: list[str] = []
+    clean_items = []
+    for index, item in enumerate(items, start=1):
+        where = f"items[{index}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where} must be an object")
+            continue
+        ident = str(item.get("id") or "").strip()
+        if not ident:
+            problems.append(f"{where}: 'id' is missing; give it a short id such as 'I{index}'")
+        elif ident in item_ids:
+            problems.append(f"{where}: id {ident!r} is used twice; give each item its own id")
+        for field in ("title", "acceptance"):
+            if not str(item.get(field) or "").strip():
+                problems.append(f"{where} ({ident or '?'}): '{field}' is missing or empty")
+        if str(item.get("title") or "").strip() == EXAMPLE_TITLE:
+            problems.append(f"{where} ({ident or '?'}): 'title' is still the template's example; describe the item")
+        item_ids.append(ident)
+        clean_items.append({"id": ident, "title": str(item.get("title") or ""), "issue": item.get("issue") or "",
+                            "acceptance": str(item.get("acceptance") or ""), "status": "not-started", "note": ""})
+    waves = plan.get("waves")
+    layout = state["waves"]
+    if not isinstance(waves, list):
+        raise PlanError([*problems, "'waves' must be a list with one entry per wave"])
+    if len(waves) != len(layout):
+        roles = ", ".join(f"{w['wave']}={w['role']}" for w in layout)
+        problems.append(f"the plan has {len(waves)} waves but this session has {len(layout)} ({roles}); "
+                        "give one entry per wave (a wave may have an empty 'tasks' list)")
+    covered: set[str] = set()
+    task_ids: set[str] = set()
+    clean_waves: list[list[dict[str, Any]]] = [[] for _ in layout]
+    for index, wave in enumerate(waves, start=1):
+        if not isinstance(wave, dict):
+            problems.append(f"waves[{index}] must be an object")
+            continue
+        number = wave.get("wave", index)
+        if number != index:
+            problems.append(f"waves[{index}]: 'wave' is {number!r}, expected {index}; list the waves in order")
+        if index > len(layout):
+            continue
+        expected = layout[index - 1]
+        role = canonical_role(str(wave.get("role") or ""))
+        if role != expected["role"]:
+            problems.append(f"wave {index}: role {wave.get('role')!r} does not match this session's layout; "
+                            f"wave {index} is {expected['role']!r}")
+        tasks = wave.get("tasks") or []
+        if not isinstance(tasks, list):
+            problems.append(f"wave {index}: 'tasks' must be a list")
+            continue
+        if len(tasks) > expected["max-agents"]:
+            problems.append(f"wave {index} ({expected['role']}): {len(tasks)} tasks, but this {state['type']} "
+                            f"session allows at most {expected['max-agents']} agents in it; merge tasks or move "
+                            "some to another wave")
+        owners: dict[str, str] = {}
+        for position, task in enumerate(tasks, start=1):
+            where = f"wave {index} task {position}"
+            if not isinstance(task, dict):
+                problems.append(f"{where} must be an object")
+                continue
+            ident = str(task.get("id") or "").strip()
+            where = f"wave {index} task {ident or position}"
+            if not ident:
+                problems.append(f"{where}: 'id' is missing")
+            elif ident in task_ids:
+                problems.append(f"{where}: task id {ident!r} is used twice; task ids are unique across waves")
+            task_ids.add(ident)
+            agent = str(task.get("agent") or "").strip()
+            if agent not in KNOWN_AGENTS:
+                problems.append(f"{where}: agent {agent!r} is unknown; use one of {', '.join(KNOWN_AGENTS)}")
+            if not str(task.get("task") or "").strip():
+                problems.append(f"{where}: 'task' (what the agent does) is missing")
+            elif str(task.get("task")).strip() == EXAMPLE_TASK:
+                problems.append(f"{where}: 'task' is still the template's example; say what the agent does")
+            refs = task.get("items") or []
+            if not isinstance(refs, list) or not refs:
+                problems.append(f"{where}: 'items' must list the plan items it serves, e.g. [\"I1\"]")
+                refs = []
+            for ref in refs:
+                if ref not in item_ids:
+                    problems.append(f"{where}: item {ref!r} is not in 'items'")
+                covered.add(ref)
+            files = task.get("files") or []
+            if not isinstance(files, list):
+                problems.append(f"{where}: 'files' must be a list of paths")
+                files = []
+            if files and (expected.get("read-only") or agent in READ_ONLY_AGENTS):
+                why = "the Discovery wave is read-only" if expected.get("read-only") else f"{agent} is read-only"
+                problems.append(f"{where}: has files {files} but {why}; remove 'files' or move the task "
+                                "to an implementation wave")
+            clean_files = []
+            for path in files:
+                if not isinstance(path, str) or not path.strip():
+                    problems.append(f"{where}: file entry {path!r} is not a path")
+                    continue
+                if path.strip() in EXAMPLE_FILES:
+                    problems.append(f"{where}: file {path!r} is the template's example; list the real files")
+                    continue
+                if not _inside(root, path.strip()):
+                    problems.append(f"{where}: file {path!r} is outside the repository; use a path relative "
+                                    "to the repository root")
+                    continue
+                normal = _normal(root, path)
+                if normal in owners and owners[normal] != ident:
+                    problems.append(f"{where}: file {normal!r} is also in task {owners[normal]} of the same wave; "
+                                    "two agents in one wave may not share a file: give it to one task or move one "
+                                    "task to another wave")
+                owners[normal] = ident
+                clean_files.append(normal)
+            clean_waves[index - 1].append({"id": ident, "agent": agent, "items": refs,
+                                           "task": str(task.get("task") or ""), "files": clean_files})
+    for ident in item_ids:
+        if ident and ident not in covered:
+            problems.append(f"item {ident!r} is not served by any task; add it to a task's 'items' or drop the item")
+    if problems:
+        raise PlanError(problems)
+    return {"items": clean_items, "waves": clean_waves}
+
+
+def briefs(state: dict[str, Any], number: int) -> str:
+    """One ready-to-paste dispatch brief per task of wave `number`."""
+    wave = state["waves"][number - 1]
+    items = {i["id"]: i for i in state.get("items", [])}
+    out = [f"Wave {number} of {state['total-waves']}: {wave['role']}"
+           + (" (read-only: change nothing)" if wave.get("read-only") else "")]
+    if not wave.get("tasks"):
+        out.append("  (no tasks in this wave: finish it with 'wave done "
+                   f"{number}')")
+    for task in wave.get("tasks", []):
+        out.append("")
+        out.append(f"--- brief {task['id']} for agent '{task['agent']}' ---")
+        out.append(f"TASK: {task['task']}")
+        for ref in task.get("items", []):
+            item = items.get(ref, {})
+            out.append(f"ITEM {ref}: {item.get('title', '')}" + (f" ({item['issue']})" if item.get("issue") else ""))
+            out.append(f"  ACCEPTANCE: {item.get('acceptance', '')}")
+        if task.get("files"):
+            out.append("FILE SCOPE (change only these; anything else is denied or flagged):")
+            out.extend(f"  - {path}" for path in task["files"])
+        else:
+            out.append("FILE SCOPE: none - read and report only, change no file.")
+        out.append("End your reply with exactly one line: STATUS: done|partial|failed - <one line why>")
+    return "\n".join(out)
+
+
+def show(state: dict[str, Any], wave: int | None = None) -> str:
+    if not state.get("plan-set"):
+        return "no plan recorded yet; get a skeleton with 'plan template' and record it with 'plan set -'"
+    if wave is not None:
+        return briefs(state, wave)
+    out = [f"Plan for session {state['session-id']} ({state['type']}, {state['total-waves']} waves)", "", "Items:"]
+    for item in state["items"]:
+        issue = f" {item['issue']}" if item.get("issue") else ""
+        out.append(f"  {item['id']} [{item['status']}] {item['title']}{issue}")
+        out.append(f"      acceptance: {item['acceptance']}")
+    for entry in state["waves"]:
+        gate = f", then gate {entry['gate']}" if entry.get("gate") else ""
+        out.append("")
+        out.append(f"Wave {entry['wave']}: {entry['role']} [{entry['status']}] (max {entry['max-agents']} "
+                   f"agents{gate})")
+        for task in entry.get("tasks", []):
+            files = ", ".join(task["files"]) or "read-only"
+            out.append(f"  {task['id']} {task['agent']} -> {', '.join(task['items'])}: {task['task']}")
+            out.append(f"      files: {files}")
+    return "\n".join(out)
+
+
+# --- CLI -------------------------------------------------------------------
+
+
+def add_arguments(parser: Any) -> None:
+    sub = parser.add_subparsers(dest="plan_command", metavar="<template|set|show|item>", required=True)
+    sub.add_parser("template", help="Print a JSON skeleton of this session's waves to fill in.")
+    setter = sub.add_parser("set", help="Validate and record the plan (JSON from --file or stdin with '-').")
+    setter.add_argument("source", nargs="?", default=None, help="'-' to read standard input")
+    setter.add_argument("--file", default=None, help="read the plan from this file ('-' for standard input)")
+    shower = sub.add_parser("show", help="Show the plan; with --wave N, the dispatch briefs of wave N.")
+    shower.add_argument("--wave", type=int, default=None)
+    item = sub.add_parser("item", help="Record the outcome of a plan item.")
+    item.add_argument("ident", metavar="ID")
+    item.add_argument("--status", required=True, choices=ITEM_STATUSES)
+    item.add_argument("--note", default="")
+
+
+def run(args: Any) -> int:
+    from .paths import project_root
+    from .state import StateError, load, require_active
+
+    root = project_root()
+    try:
+        if args.plan_command == "template":
+            state = require_active(load(root))
+            print(json.dumps(template(state), indent=2))
+            return 0
+        if args.plan_command == "set":
+            return _set(root, args.file or args.source or "-")
+        if args.plan_command == "show":
+            state = load(root)
+            if state is None:
+                raise StateError("there is no session; start one with 'session start <type>'")
+            if args.wave is not None and not 1 <= args.wave <= len(state["waves"]):
+                raise StateError(f"wave {args.wave} does not exist; this session has waves 1 to "
+                                 f"{len(state['waves'])}")
+            print(show(state, args.wave))
+            return 0
+        return _item(root, args.ident, args.status, args.note)
+    except StateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _set(root: Path, source: str) -> int:
+    from . import telemetry
+    from .state import load, locked, require_active, save
+
+    name = "standard input" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read the plan from {name}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        print(f"error: the plan in {name} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}",
+              file=sys.stderr)
+        return 1
+    with locked(root):
+        state = require_active(load(root))
+        started = [w["wave"] for w in state["waves"] if w["status"] != "pending"]
+        try:
+            plan = validate(data, state, root)
+        except PlanError as exc:
+            print(f"error: the plan was not recorded; {len(exc.problems)} problem(s):", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  - {problem}", file=sys.stderr)
+            return 1
+        for number in started:  # a started wave keeps the tasks it was started with
+            if plan["waves"][number - 1] != state["waves"][number - 1]["tasks"]:
+                print(f"error: wave {number} has already started; its tasks cannot change. Change only later "
+                      "waves, and record the change with 'wave done --deviation'.", file=sys.stderr)
+                return 1
+        old = {i["id"]: i for i in state.get("items", [])}
+        for item in plan["items"]:
+            if item["id"] in old:
+                item["status"], item["note"] = old[item["id"]]["status"], old[item["id"]].get("note", "")
+        state["items"] = plan["items"]
+        for entry, tasks in zip(state["waves"], plan["waves"], strict=True):
+            entry["tasks"] = tasks
+        state["plan-set"] = True
+        save(root, state)
+    tasks = sum(len(t) for t in plan["waves"])
+    telemetry.emit(root, "plan.recorded", {"session_id": state["session-id"], "items": len(plan["items"]),
+                                           "tasks": tasks})
+    print(f"plan recorded: {len(plan['items'])} items, {tasks} tasks over {len(plan['waves'])} waves. "
+          "Next: 'python3 .orchestrator/runtime wave start 1' (from /go).")
+    return 0
+
+
+def _item(root: Path, ident: str, status: str, note: str) -> int:
+    from .state import StateError, update
+
+    def change(state: dict[str, Any]) -> None:
+        if state.get("status") == "completed":
+            raise StateError(f"session {state['session-id']} is completed; its items can no longer change")
+        for item in state.get("items", []):
+            if item["id"] == ident:
+                item["status"], item["note"] = status, note
+                return
+        known = ", ".join(i["id"] for i in state.get("items", [])) or "(no plan recorded)"
+        raise StateError(f"there is no plan item {ident!r}; the items are {known}")
+
+    update(root, change)
+    print(f"item {ident}: {status}" + (f" ({note})" if note else ""))
+    return 0

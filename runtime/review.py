@@ -1,0 +1,132 @@
+"""`review record`: keep every reviewer finding, show only the confident ones.
+
+Reviewers over-report. Storing everything keeps the evidence; showing only
+findings at or above `review-confidence-floor` keeps the user's attention for
+the ones likely to be real. The count of hidden findings is always printed, so
+nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+VERDICTS = ("proceed", "fix-required", "blocked")
+SEVERITIES = ("high", "medium", "low")
+
+
+class ReviewError(Exception):
+    pass
+
+
+def validate(data: Any) -> dict[str, Any]:
+    """Normalised findings, or ReviewError naming the finding and field."""
+    if not isinstance(data, dict):
+        raise ReviewError("the review must be a JSON object with 'verdict' and 'findings'")
+    verdict = str(data.get("verdict") or "").strip().lower().replace("_", "-")
+    if verdict not in VERDICTS:
+        raise ReviewError(f"'verdict' must be one of {', '.join(VERDICTS)}, got {data.get('verdict')!r}")
+    findings = data.get("findings", [])
+    if not isinstance(findings, list):
+        raise ReviewError("'findings' must be a list")
+    clean = []
+    for index, finding in enumerate(findings, start=1):
+        where = f"findings[{index}]"
+        if not isinstance(finding, dict):
+            raise ReviewError(f"{where} must be an object")
+        confidence = finding.get("confidence")
+        if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 100:
+            raise ReviewError(f"{where}: 'confidence' must be a number from 0 to 100, got {confidence!r}")
+        severity = str(finding.get("severity") or "").strip().lower()
+        if severity not in SEVERITIES:
+            raise ReviewError(f"{where}: 'severity' must be one of {', '.join(SEVERITIES)}, got "
+                              f"{finding.get('severity')!r}")
+        if not str(finding.get("summary") or "").strip():
+            raise ReviewError(f"{where}: 'summary' is missing")
+        line = finding.get("line")
+        clean.append({
+            "confidence": confidence, "severity": severity, "file": str(finding.get("file") or ""),
+            "line": line if isinstance(line, int) else None, "summary": str(finding["summary"]),
+            "fix": str(finding.get("fix") or ""),
+        })
+    clean.sort(key=lambda f: (-f["confidence"], SEVERITIES.index(f["severity"])))
+    return {"verdict": verdict, "findings": clean}
+
+
+def split(findings: list[dict[str, Any]], floor: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(shown, hidden) by the confidence floor."""
+    return [f for f in findings if f["confidence"] >= floor], [f for f in findings if f["confidence"] < floor]
+
+
+def format_review(review: dict[str, Any]) -> str:
+    shown, hidden = split(review["findings"], review["floor"])
+    lines = [f"review of wave {review['wave']}: verdict {review['verdict']}; {len(shown)} finding(s) at or above "
+             f"confidence {review['floor']}"]
+    for finding in shown:
+        where = finding["file"] + (f":{finding['line']}" if finding["line"] else "")
+        lines.append(f"  [{finding['confidence']:g}] {finding['severity']:<6} {where or '-'}: {finding['summary']}")
+        if finding["fix"]:
+            lines.append(f"      fix: {finding['fix']}")
+    if hidden:
+        lines.append(f"  {len(hidden)} finding(s) below the floor are stored in STATE.md, not shown")
+    if review["verdict"] != "proceed":
+        lines.append("next: turn the findings above into fix tasks for the next wave, or record why not with "
+                     "'wave done --deviation'.")
+    return "\n".join(lines)
+
+
+def add_arguments(parser: Any) -> None:
+    sub = parser.add_subparsers(dest="review_command", metavar="<record>", required=True)
+    record = sub.add_parser("record", help="Record the session reviewer's findings for a wave.")
+    record.add_argument("--wave", type=int, required=True, metavar="N")
+    record.add_argument("source", nargs="?", default=None, help="'-' to read standard input")
+    record.add_argument("--file", default=None, help="read the findings from this file ('-' for standard input)")
+
+
+def run(args: Any) -> int:
+    from .paths import project_root
+    from .state import StateError
+
+    root = project_root()
+    try:
+        return record(root, args.wave, args.file or args.source or "-")
+    except StateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def record(root: Path, wave: int, source: str) -> int:
+    from . import telemetry
+    from .state import StateError, now_iso, session_config, update
+
+    name = "standard input" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        review = validate(json.loads(text))
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read the review from {name}: {exc}", file=sys.stderr)
+        return 1
+    except json.JSONDecodeError as exc:
+        print(f"error: the review in {name} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}",
+              file=sys.stderr)
+        return 1
+    except ReviewError as exc:
+        print(f"error: the review in {name} was not recorded: {exc}", file=sys.stderr)
+        return 1
+    floor = int(session_config(root).get("review-confidence-floor", 80))
+    review.update({"wave": wave, "floor": floor, "ts": now_iso()})
+
+    def change(state: dict[str, Any]) -> str:
+        if not 1 <= wave <= len(state.get("waves", [])):
+            raise StateError(f"wave {wave} does not exist; this session has waves 1 to {len(state['waves'])}")
+        state["reviews"].append(review)
+        return str(state["session-id"])
+
+    session_id = update(root, change)
+    shown, hidden = split(review["findings"], floor)
+    telemetry.emit(root, "review.recorded", {"session_id": session_id, "wave": wave, "verdict": review["verdict"],
+                                             "shown": len(shown), "hidden": len(hidden)})
+    print(format_review(review))
+    return 0

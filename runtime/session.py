@@ -1,0 +1,313 @@
+"""`session start|status|pause|close`: the life cycle of STATE.md.
+
+A session is a record, not a process: the agent calls the runtime many times
+and may crash or be closed between calls. So `start` always looks for an
+unfinished record first and makes the choice explicit (resume or archive), and
+`close` refuses to call a session completed unless the full gate ran after the
+last wave.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+SESSION_TYPES = ("housekeeping", "feature", "deep")
+OUTCOMES = ("completed", "partial", "abandoned")
+EXIT_UNFINISHED = 3
+
+
+def add_arguments(parser: Any) -> None:
+    sub = parser.add_subparsers(dest="session_command", metavar="<start|status|pause|close>", required=True)
+    start = sub.add_parser("start", help="Start a session, or resume or archive an unfinished one.")
+    start.add_argument("type", choices=SESSION_TYPES)
+    mode = start.add_mutually_exclusive_group()
+    mode.add_argument("--resume", action="store_true", help="continue the unfinished session")
+    mode.add_argument("--fresh", action="store_true", help="archive the unfinished session and start anew")
+    start.add_argument("--force", action="store_true",
+                       help="with --fresh: take over even if the other session looks live")
+    status = sub.add_parser("status", help="Show the current session, its waves, gates and breakers.")
+    status.add_argument("--json", action="store_true")
+    sub.add_parser("pause", help="Pause the session; /session resumes it later.")
+    close = sub.add_parser("close", help="Close the session and append its metrics record.")
+    close.add_argument("--outcome", choices=OUTCOMES, default="completed")
+    close.add_argument("--carryover", type=int, default=None, metavar="N",
+                       help="number of carryover issues filed (default: plan items not done)")
+
+
+def run(args: Any) -> int:
+    from .paths import project_root
+    from .state import StateError
+
+    root = project_root()
+    try:
+        if args.session_command == "start":
+            return start(root, args.type, resume=args.resume, fresh=args.fresh, force=args.force)
+        if args.session_command == "status":
+            return status(root, as_json=args.json)
+        if args.session_command == "pause":
+            return pause(root)
+        return close(root, args.outcome, args.carryover)
+    except StateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def last_completed_wave(state: dict[str, Any]) -> int:
+    done = 0
+    for wave in state.get("waves", []):
+        if wave.get("status") != "done":
+            break
+        done = wave["wave"]
+    return done
+
+
+def resume_wave(state: dict[str, Any]) -> int:
+    """The first wave that is not done (the active one, if a wave was interrupted)."""
+    for wave in state.get("waves", []):
+        if wave.get("status") != "done":
+            return int(wave["wave"])
+    return int(state.get("total-waves", 0))
+
+
+def describe(state: dict[str, Any]) -> str:
+    open_items = [i["id"] for i in state.get("items", []) if i.get("status") != "done"]
+    active = [w["wave"] for w in state.get("waves", []) if w.get("status") == "active"]
+    parts = [f"session {state['session-id']} ({state['type']}), {state['status']}, started {state['started']}",
+             f"last completed wave: {last_completed_wave(state)} of {state['total-waves']}"
+             + (f"; wave {active[0]} was in progress" if active else ""),
+             "open items: " + (", ".join(open_items) if open_items else
+                               "none" if state.get("plan-set") else "no plan yet")]
+    return "; ".join(parts)
+
+
+def _new_id(session_type: str) -> str:
+    return f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{session_type}-{secrets.token_hex(2)}"
+
+
+# --- commands --------------------------------------------------------------
+
+
+def start(root: Path, session_type: str, resume: bool = False, fresh: bool = False, force: bool = False) -> int:
+    from . import breaker, telemetry
+    from .paths import orch_dir, state_file
+    from .state import StateCorruptError, git, is_live, load, locked, new_state, now_iso, save, session_config
+    from .waves import wave_entries
+
+    config = session_config(root)
+    with locked(root):
+        try:
+            old = load(root)
+        except StateCorruptError as exc:
+            if not fresh:
+                raise
+            print(f"note: {exc}", file=sys.stderr)
+            old = None
+        if old is not None and old.get("status") in ("active", "paused"):
+            if resume:
+                old["status"] = "active"
+                old["current-wave"] = resume_wave(old)
+                old["history"].append({"ts": now_iso(), "event": "resumed"})
+                save(root, old)
+                breaker.clear(root)
+                wave = old["waves"][old["current-wave"] - 1] if old.get("waves") else None
+                telemetry.emit(root, "session.resumed", {"session_id": old["session-id"],
+                                                         "wave": old["current-wave"]})
+                print(f"resumed {describe(old)}")
+                if not old.get("plan-set"):
+                    print("next: no plan is recorded yet; record one with 'plan set -', then /go starts wave 1.")
+                elif wave is not None:
+                    print(f"next: /go continues at wave {wave['wave']} ({wave['role']}): "
+                          f"'python3 .orchestrator/runtime wave start {wave['wave']}'")
+                if old["type"] != session_type:
+                    print(f"note: the session keeps its type {old['type']!r}; {session_type!r} was ignored.")
+                return 0
+            if not fresh:
+                live = " It changed recently, so another agent may be working in it right now." \
+                    if is_live(old) else ""
+                print(f"an unfinished session exists: {describe(old)}.{live}\n"
+                      f"  resume it:   python3 .orchestrator/runtime session start {old['type']} --resume\n"
+                      f"  start anew:  python3 .orchestrator/runtime session start {session_type} --fresh "
+                      "(the old record is archived, not deleted)")
+                return EXIT_UNFINISHED
+            if is_live(old) and not force:
+                print(f"session {old['session-id']} is active and changed at {old['updated']} (pid "
+                      f"{old.get('pid')}); another agent may be working in it. Pause or close it there first "
+                      "('session pause'), or add --force to archive it anyway.", file=sys.stderr)
+                return EXIT_UNFINISHED
+        elif resume:
+            print("error: there is no unfinished session to resume; start one without --resume", file=sys.stderr)
+            return 1
+        if old is not None and (fresh or old.get("status") == "completed"):
+            archive = orch_dir(root) / "state" / "archive" / f"STATE-{old['session-id']}.md"
+            archive.parent.mkdir(parents=True, exist_ok=True)
+            archive.write_text(state_file(root).read_text(encoding="utf-8"), encoding="utf-8")
+            if old.get("status") != "completed":
+                telemetry.emit(root, "session.archived", {"session_id": old["session-id"], "archive": str(archive)})
+        ref = git(root, "rev-parse", "HEAD")
+        branch = git(root, "rev-parse", "--abbrev-ref", "HEAD")
+        total = int(config.get("waves", 5))
+        state = new_state(_new_id(session_type), session_type, total, ref, branch)
+        state["waves"] = wave_entries(total, session_type, config.agents_for(session_type))
+        if old is not None:
+            state["not-retry"] = list(old.get("not-retry") or [])[-10:]  # lessons outlive a session
+        save(root, state)
+    cleared = breaker.clear(root)
+    from .waves import remove_scope
+
+    remove_scope(root)
+    telemetry.emit(root, "session.started", {"session_id": state["session-id"], "type": session_type,
+                                             "waves": total})
+    print(f"session {state['session-id']} started ({session_type}, {total} waves, start ref "
+          f"{ref[:12] or 'none (not a git repository)'}).")
+    for wave in state["waves"]:
+        gate = f", gate {wave['gate']} after" if wave["gate"] else ""
+        print(f"  wave {wave['wave']}: {wave['role']} (up to {wave['max-agents']} agents{gate})")
+    if cleared:
+        print(f"cleared {cleared} circuit breaker(s) from the previous session.")
+    print("next: 'gate baseline', then agree the plan ('plan template', 'plan set -').")
+    return 0
+
+
+def status(root: Path, as_json: bool = False) -> int:
+    from . import breaker
+    from .state import StateCorruptError, load
+
+    breakers = breaker.active(root)
+    try:
+        state = load(root)
+    except StateCorruptError as exc:
+        if as_json:
+            print(json.dumps({"session": None, "error": str(exc), "breakers": breakers}))
+        else:
+            print(f"STATE.md problem: {exc}")
+        return 1
+    if as_json:
+        out: dict[str, Any] = {"session": None, "breakers": breakers}
+        if state is not None:
+            out["session"] = {k: state.get(k) for k in ("session-id", "type", "status", "current-wave",
+                                                        "total-waves", "started", "updated", "start-ref", "branch")}
+            out["session"]["last-completed-wave"] = last_completed_wave(state)
+            out["session"]["plan-set"] = bool(state.get("plan-set"))
+            out["waves"] = [{k: w.get(k) for k in ("wave", "role", "status", "gate", "gate-status", "max-agents")}
+                            for w in state["waves"]]
+            out["items"] = state.get("items", [])
+            out["last-gate"] = _gate_brief((state.get("gates") or [None])[-1])
+            out["baseline"] = _gate_brief(state.get("baseline"))
+        print(json.dumps(out, indent=2))
+        return 0
+    if state is None:
+        print("no session; start one with /session (runtime: 'session start <housekeeping|feature|deep>').")
+    else:
+        print(describe(state))
+        for wave in state["waves"]:
+            gate = f"; gate {wave['gate']}: {wave.get('gate-status') or 'not run'}" if wave.get("gate") else ""
+            print(f"  wave {wave['wave']} {wave['role']}: {wave['status']}{gate}")
+        baseline = state.get("baseline")
+        print(f"  baseline: {'recorded ' + baseline['ts'] if baseline else 'not recorded'}; "
+              f"plan: {'recorded' if state.get('plan-set') else 'not recorded'}")
+        if state["status"] == "active":
+            print(f"  next: {_next_step(state)}")
+    if breakers:
+        print(f"circuit breaker tripped ({len(breakers)}):")
+        for entry in breakers[-3:]:
+            print(f"  - {entry.get('kind')}: {entry.get('reason')} ({entry.get('ts')})")
+    return 0
+
+
+def _gate_brief(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not record:
+        return None
+    return {k: record.get(k) for k in ("variant", "wave", "ts", "blocked", "regressions", "new_problems")}
+
+
+def _next_step(state: dict[str, Any]) -> str:
+    if not state.get("baseline"):
+        return "'gate baseline'"
+    if not state.get("plan-set"):
+        return "record the plan: 'plan template', then 'plan set -'"
+    for wave in state["waves"]:
+        if wave["status"] == "active":
+            return f"finish wave {wave['wave']}: 'wave done {wave['wave']} --task <ID>=<status> ...'"
+        if wave["status"] == "pending":
+            return f"'wave start {wave['wave']}'"
+        if wave.get("gate") and wave.get("gate-status") != "passed":
+            return f"'gate {wave['gate']}' (after wave {wave['wave']})"
+    return "/close: 'gate full', then 'session close'"
+
+
+def pause(root: Path) -> int:
+    from . import telemetry
+    from .state import StateError, now_iso, update
+    from .waves import remove_scope
+
+    def change(state: dict[str, Any]) -> dict[str, Any]:
+        if state.get("status") != "active":
+            raise StateError(f"session {state['session-id']} is {state['status']}, not active; nothing to pause")
+        state["status"] = "paused"
+        state["history"].append({"ts": now_iso(), "event": "paused"})
+        return state
+
+    state = update(root, change)
+    remove_scope(root)
+    telemetry.emit(root, "session.paused", {"session_id": state["session-id"], "wave": state["current-wave"]})
+    print(f"paused {describe(state)}. Resume with /session (runtime: 'session start {state['type']} --resume').")
+    return 0
+
+
+def close_refusal(state: dict[str, Any], outcome: str) -> str | None:
+    if outcome == "abandoned":
+        return None
+    total = len(state.get("waves", []))
+    full = [g for g in state.get("gates") or [] if g["variant"] == "full" and g.get("wave") == total]
+    if last_completed_wave(state) < total:
+        return (f"only {last_completed_wave(state)} of {total} waves are done; finish them with /go, or close "
+                "with --outcome abandoned")
+    if not full:
+        return "the full gate has not run after the last wave; run 'python3 .orchestrator/runtime gate full' first"
+    if full[-1].get("blocked") and outcome == "completed":
+        named = ", ".join((full[-1].get("regressions") or []) + (full[-1].get("new_problems") or []))
+        return (f"the last full gate is blocked ({named}); fix it and rerun 'gate full', or close with "
+                "--outcome partial and carry the work over")
+    return None
+
+
+def close(root: Path, outcome: str, carryover: int | None) -> int:
+    from . import breaker, telemetry
+    from .state import load, locked, now_iso, require_active, save
+    from .waves import remove_scope
+
+    with locked(root):
+        state = load(root)
+        if state is None or state.get("status") != "paused":
+            state = require_active(state)  # a paused session may be closed too
+        refusal = close_refusal(state, outcome)
+        if refusal:
+            print(f"session not closed: {refusal}", file=sys.stderr)
+            return 2
+        ended = now_iso()
+        record = telemetry.session_record(root, state, outcome, carryover, ended)
+        state["status"] = "completed"
+        state["outcome"] = outcome
+        state["ended"] = ended
+        state["history"].append({"ts": ended, "event": f"closed ({outcome})"})
+        save(root, state)
+        telemetry.record_session(root, record)
+    remove_scope(root)
+    breaker.clear(root)
+    telemetry.emit(root, "session.closed", {"session_id": state["session-id"], "outcome": outcome})
+    minutes = (record["duration_s"] or 0) / 60
+    print(f"session {state['session-id']} closed: {outcome}, {minutes:.0f} min, waves "
+          f"{last_completed_wave(state)}/{state['total-waves']}, items done {record['items_done']}/"
+          f"{record['items_planned']}, carryover {record['carryover']}, gates {record['gates']['passed']}/"
+          f"{record['gates']['run']} passed, regressions caught {record['regressions_caught']}, files changed "
+          f"{record['files_changed']}.")
+    print("recorded in .orchestrator/metrics/sessions.jsonl; commit it together with .orchestrator/STATE.md.")
+    return 0
