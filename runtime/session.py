@@ -281,6 +281,7 @@ def close_refusal(state: dict[str, Any], outcome: str) -> str | None:
 
 def close(root: Path, outcome: str, carryover: int | None) -> int:
     from . import breaker, telemetry
+    from .paths import state_file
     from .state import load, locked, now_iso, require_active, save
     from .waves import remove_scope
 
@@ -303,11 +304,24 @@ def close(root: Path, outcome: str, carryover: int | None) -> int:
     remove_scope(root)
     breaker.clear(root)
     telemetry.emit(root, "session.closed", {"session_id": state["session-id"], "outcome": outcome})
+    kept = _persistence(root)
+    if not kept:  # the record lives on in sessions.jsonl; nothing carries into the next session
+        state_file(root).unlink(missing_ok=True)
     minutes = (record["duration_s"] or 0) / 60
     print(f"session {state['session-id']} closed: {outcome}, {minutes:.0f} min, waves "
           f"{last_completed_wave(state)}/{state['total-waves']}, items done {record['items_done']}/"
           f"{record['items_planned']}, carryover {record['carryover']}, gates {record['gates']['passed']}/"
           f"{record['gates']['run']} passed, regressions caught {record['regressions_caught']}, files changed "
           f"{record['files_changed']}.")
-    print("recorded in .orchestrator/metrics/sessions.jsonl; commit it together with .orchestrator/STATE.md.")
+    if kept:
+        print("recorded in .orchestrator/metrics/sessions.jsonl; commit it together with .orchestrator/STATE.md.")
+    else:
+        print("recorded in .orchestrator/metrics/sessions.jsonl; STATE.md removed (persistence: false).")
     return 0
+
+
+def _persistence(root: Path) -> bool:
+    from .config import load_or_defaults
+
+    config, _ = load_or_defaults(root)
+    return bool(config.get("persistence", True))
