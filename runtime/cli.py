@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from typing import Any
 
 from . import __version__
 
@@ -30,10 +32,30 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Reads the terminal width with `os` itself: argparse's default imports shutil
+    (and with it bz2 and lzma) for that, on every run, even when no help is printed."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            width = os.get_terminal_size().columns
+        except OSError:
+            width = 80
+        super().__init__(prog, width=max(width, 40) - 2)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose subparsers (created as this class) share `_Formatter`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The full parser, or (with `only`) one that knows just that command: importing every
     command module costs tens of milliseconds that a gate or plan call should not pay."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python3 .orchestrator/runtime",
         description="session-orchestrator runtime: state, gates, guards and telemetry for agent sessions.",
         epilog="Hooks call 'hook <platform> <event>'; see docs/guards.md.",

@@ -12,7 +12,6 @@ against it by a test, so the reference and the parser cannot drift apart.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Callable
@@ -112,7 +111,9 @@ def _choice(*choices: str) -> Callable[[str], str]:
     def check(raw: str) -> str:
         value = raw.strip().lower()
         if value not in choices:
-            hint = difflib.get_close_matches(value, choices, n=1)
+            from difflib import get_close_matches  # only on the error path
+
+            hint = get_close_matches(value, choices, n=1)
             extra = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise ValueError(
                 f"must be one of {', '.join(choices)}, got {raw.strip()!r}{extra}",
@@ -351,7 +352,9 @@ def parse_text(text: str, filename: str = "CLAUDE.md") -> SessionConfig:
         block = None
         key = SCHEMA.get(name)
         if key is None:
-            hint = difflib.get_close_matches(name, SCHEMA, n=1, cutoff=0.7)
+            from difflib import get_close_matches  # only on the error path
+
+            hint = get_close_matches(name, SCHEMA, n=1, cutoff=0.7)
             fix = f"did you mean {hint[0]!r}?" if hint else "see docs/session-config.md for the known keys"
             warnings.append(Problem(filename, number, f"unknown key {name!r} was ignored", fix, "warning"))
             continue

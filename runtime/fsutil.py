@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import time
 from pathlib import Path
+
+
+def _temp_name(path: Path) -> Path:
+    # pid + a nanosecond clock is unique among writers on one machine; O_EXCL below
+    # turns the impossible collision into an error instead of a shared file. (Not
+    # tempfile: it imports random and hashlib, a cost every state write would pay.)
+    return path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same directory, fsync, then rename over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = _temp_name(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -18,7 +26,7 @@ def write_atomic(path: Path, text: str) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     try:  # make the rename itself durable
         dir_fd = os.open(path.parent, os.O_RDONLY)

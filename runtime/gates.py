@@ -24,31 +24,59 @@ KEEP_GATES = 50
 # --- running ---------------------------------------------------------------
 
 
-def run_command(command: str, root: Path, timeout: float) -> tuple[int | None, str, float, bool]:
-    """(exit code or None on timeout, combined output, seconds, timed_out); kills the whole group on timeout."""
-    import os
-    import signal
-    import subprocess
+class Running:
+    """One check in flight. Output goes to a log file, not a pipe, so checks can run
+    side by side without one stalling on a full pipe while another is waited on; the
+    full log stays in `.orchestrator/state/gates/` for anyone who wants more than the tail."""
 
-    start = time.monotonic()
-    try:
-        proc = subprocess.Popen(command, shell=True, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    except OSError as exc:
-        return 127, f"could not start: {exc}", time.monotonic() - start, False
-    try:
-        out, _ = proc.communicate(timeout=timeout)
+    def __init__(self, kind: str, command: str, root: Path) -> None:
+        import subprocess
+
+        self.kind, self.command = kind, command
+        self.log = root / ".orchestrator" / "state" / "gates" / f"{kind}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.start = time.monotonic()
+        self.error = ""
+        with self.log.open("wb") as out:
+            try:
+                self.proc: Any = subprocess.Popen(command, shell=True, cwd=root, stdout=out,
+                                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                                  start_new_session=True)
+            except OSError as exc:
+                self.proc, self.error = None, f"could not start: {exc}"
+
+    def finish(self, timeout: float) -> tuple[int | None, str, float, bool]:
+        """(exit code or None on timeout, output, seconds, timed_out); kills the whole group on timeout."""
+        import subprocess
+
+        if self.proc is None:
+            return 127, self.error, time.monotonic() - self.start, False
         timed_out = False
-    except subprocess.TimeoutExpired:
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=max(0.0, self.start + timeout - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.stop()
+            timed_out = True
+        duration = time.monotonic() - self.start
+        text = self.log.read_bytes().decode("utf-8", errors="replace")
+        return (None if timed_out else self.proc.returncode), text, duration, timed_out
+
+    def stop(self) -> None:
+        import os
+        import signal
+
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
         except OSError:
-            proc.kill()
-        out, _ = proc.communicate()
-        timed_out = True
-    duration = time.monotonic() - start
-    text = out.decode("utf-8", errors="replace") if out else ""
-    return (None if timed_out else proc.returncode), text, duration, timed_out
+            self.proc.kill()
+        self.proc.wait()
+
+
+def run_command(command: str, root: Path, timeout: float, kind: str = "check") -> tuple[int | None, str, float, bool]:
+    """Run one command to completion: (exit code or None on timeout, output, seconds, timed_out)."""
+    return Running(kind, command, root).finish(timeout)
 
 
 def _tail(text: str, lines: int = TAIL_LINES) -> list[str]:
@@ -56,12 +84,16 @@ def _tail(text: str, lines: int = TAIL_LINES) -> list[str]:
     return kept
 
 
-def run_check(kind: str, command: str, source: str, root: Path, timeout: float) -> dict[str, Any]:
-    if command == "skip":
-        return {"kind": kind, "command": "skip", "source": source, "skipped": True, "ok": True}
+def skipped_check(kind: str, source: str) -> dict[str, Any]:
+    return {"kind": kind, "command": "skip", "source": source, "skipped": True, "ok": True}
+
+
+def check_result(kind: str, command: str, source: str, result: tuple[int | None, str, float, bool],
+                 timeout: float) -> dict[str, Any]:
+    """Turn a finished command into the recorded check: counts, failing names, a tail on failure."""
     from .testparse import parse, problem_count
 
-    code, output, duration, timed_out = run_command(command, root, timeout)
+    code, output, duration, timed_out = result
     check: dict[str, Any] = {
         "kind": kind, "command": command, "source": source, "skipped": False, "exit": code,
         "duration": round(duration, 3), "timed_out": timed_out, "ok": code == 0 and not timed_out,
@@ -80,6 +112,36 @@ def run_check(kind: str, command: str, source: str, root: Path, timeout: float) 
         if timed_out:
             check["tail"].append(f"[stopped after {timeout:g}s: gate-timeout reached]")
     return check
+
+
+def run_check(kind: str, command: str, source: str, root: Path, timeout: float) -> dict[str, Any]:
+    if command == "skip":
+        return skipped_check(kind, source)
+    return check_result(kind, command, source, run_command(command, root, timeout, kind), timeout)
+
+
+def run_checks(commands: dict[str, tuple[str, str]], root: Path, timeout: float,
+               meanwhile: Any = None) -> dict[str, dict[str, Any]]:
+    """Start every check at once, run `meanwhile()` while they run, then collect them.
+
+    Starting the commands before the session bookkeeping keeps the runtime's own
+    work off the critical path. If `meanwhile` raises (no active session, say), the
+    checks are stopped and the error propagates.
+    """
+    running = {kind: Running(kind, command, root) for kind, (command, _) in commands.items() if command != "skip"}
+    try:
+        if meanwhile is not None:
+            meanwhile()
+    except BaseException:
+        for job in running.values():
+            job.stop()
+        raise
+    checks = {}
+    for kind, (command, source) in commands.items():
+        job = running.get(kind)
+        checks[kind] = (check_result(kind, command, source, job.finish(timeout), timeout) if job
+                        else skipped_check(kind, source))
+    return checks
 
 
 # --- comparing -------------------------------------------------------------
@@ -139,15 +201,16 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
 
     config = session_config(root)
     limit = float(timeout if timeout is not None else config.get("gate-timeout", 900))
-    state = require_active(load(root))
-    if variant == "baseline" and state.get("baseline") and any(w["status"] != "pending" for w in state["waves"]):
-        raise StateError("the baseline is already recorded and waves have started; running it again now would "
-                         "hide regressions. Run 'gate incremental' or 'gate full' instead.")
+    commands = {kind: resolve(kind, str(config.get(f"{kind}-command", "auto")), root) for kind in KINDS}
+
+    def may_run() -> None:
+        state = require_active(load(root))
+        if variant == "baseline" and state.get("baseline") and any(w["status"] != "pending" for w in state["waves"]):
+            raise StateError("the baseline is already recorded and waves have started; running it again now would "
+                             "hide regressions. Run 'gate incremental' or 'gate full' instead.")
+
     started = time.monotonic()
-    checks = {}
-    for kind in KINDS:
-        command, source = resolve(kind, str(config.get(f"{kind}-command", "auto")), root)
-        checks[kind] = run_check(kind, command, source, root, limit)
+    checks = run_checks(commands, root, limit, meanwhile=may_run)
     total = round(time.monotonic() - started, 3)
     with locked(root):
         state = require_active(load(root))  # re-read: the record may have changed while the checks ran

@@ -10,7 +10,6 @@ last wave.
 from __future__ import annotations
 
 import json
-import secrets
 import sys
 import time
 from pathlib import Path
@@ -89,6 +88,8 @@ def describe(state: dict[str, Any]) -> str:
 
 
 def _new_id(session_type: str) -> str:
+    import secrets  # only here: it pulls in random and OpenSSL, which other commands need not pay for
+
     return f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{session_type}-{secrets.token_hex(2)}"
 
 

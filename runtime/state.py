@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -394,6 +393,8 @@ def _backup(path: Path) -> Path | None:
     while target.exists():
         target = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{counter}")
         counter += 1
+    import shutil  # only on this rare path
+
     shutil.copy2(path, target)
     return target
 

@@ -14,32 +14,51 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+class _Lazy:
+    """A pattern compiled on first use.
+
+    A gate runs one runner, and the parsers stop at the first that matches, so
+    compiling every runner's patterns at import (about 10 ms) is wasted on each gate.
+    """
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+
+_ANSI = _Lazy(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 # pytest
-_PYTEST_SUMMARY = re.compile(r"^=*\s*(?P<body>(?:\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|deselected|"
+_PYTEST_SUMMARY = _Lazy(r"^=*\s*(?P<body>(?:\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|deselected|"
                              r"warnings?)(?:, )?)+)\s+in [\d.]+s", re.MULTILINE)
-_PYTEST_NO_TESTS = re.compile(r"^=*\s*no tests ran in [\d.]+s", re.MULTILINE)
-_PYTEST_COUNT = re.compile(r"(\d+) (passed|failed|skipped|errors?|xfailed|xpassed|deselected)")
-_PYTEST_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+?)(?: - .*)?$", re.MULTILINE)
-_PYTEST_VERBOSE = re.compile(r"^(\S+::\S+) (?:FAILED|ERROR)\b", re.MULTILINE)
+_PYTEST_NO_TESTS = _Lazy(r"^=*\s*no tests ran in [\d.]+s", re.MULTILINE)
+_PYTEST_COUNT = _Lazy(r"(\d+) (passed|failed|skipped|errors?|xfailed|xpassed|deselected)")
+_PYTEST_FAILED = _Lazy(r"^(?:FAILED|ERROR) (\S+?)(?: - .*)?$", re.MULTILINE)
+_PYTEST_VERBOSE = _Lazy(r"^(\S+::\S+) (?:FAILED|ERROR)\b", re.MULTILINE)
 
 # jest / vitest
-_JEST_TESTS = re.compile(r"^Tests:\s+(?P<body>.*?\d+ total)", re.MULTILINE)
-_JEST_BULLET = re.compile(r"^\s*● (.+?)\s*$", re.MULTILINE)
-_VITEST_TESTS = re.compile(r"^\s*Tests\s+(?P<body>\d+ \w+(?: \| \d+ \w+)*)\s*\(\d+\)", re.MULTILINE)
-_VITEST_FAIL = re.compile(r"^\s*(?:FAIL|×|✗)\s+(\S+\.\w+ > .+?)(?:\s+\d+ms)?\s*$", re.MULTILINE)
-_COUNT_WORD = re.compile(r"(\d+) (passed|failed|skipped|todo|pending|total)")
+_JEST_TESTS = _Lazy(r"^Tests:\s+(?P<body>.*?\d+ total)", re.MULTILINE)
+_JEST_BULLET = _Lazy(r"^\s*● (.+?)\s*$", re.MULTILINE)
+_VITEST_TESTS = _Lazy(r"^\s*Tests\s+(?P<body>\d+ \w+(?: \| \d+ \w+)*)\s*\(\d+\)", re.MULTILINE)
+_VITEST_FAIL = _Lazy(r"^\s*(?:FAIL|×|✗)\s+(\S+\.\w+ > .+?)(?:\s+\d+ms)?\s*$", re.MULTILINE)
+_COUNT_WORD = _Lazy(r"(\d+) (passed|failed|skipped|todo|pending|total)")
 
 # go test
-_GO_FAIL = re.compile(r"^\s*--- FAIL: (\S+)", re.MULTILINE)
-_GO_PASS = re.compile(r"^\s*--- PASS: (\S+)", re.MULTILINE)
-_GO_PKG_OK = re.compile(r"^ok\s+\S+", re.MULTILINE)
-_GO_PKG_FAIL = re.compile(r"^FAIL\s+(\S+)\s+[\d.]+s", re.MULTILINE)
+_GO_FAIL = _Lazy(r"^\s*--- FAIL: (\S+)", re.MULTILINE)
+_GO_PASS = _Lazy(r"^\s*--- PASS: (\S+)", re.MULTILINE)
+_GO_PKG_OK = _Lazy(r"^ok\s+\S+", re.MULTILINE)
+_GO_PKG_FAIL = _Lazy(r"^FAIL\s+(\S+)\s+[\d.]+s", re.MULTILINE)
 
 # cargo test
-_CARGO_RESULT = re.compile(r"^test result: (?:ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored", re.MULTILINE)
-_CARGO_FAILED = re.compile(r"^test (\S+) \.\.\. FAILED", re.MULTILINE)
+_CARGO_RESULT = _Lazy(r"^test result: (?:ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored", re.MULTILINE)
+_CARGO_FAILED = _Lazy(r"^test (\S+) \.\.\. FAILED", re.MULTILINE)
 
 
 def _result(runner: str, passed: int | None, failed: int | None, skipped: int | None = None,
@@ -127,9 +146,9 @@ def parse(output: str) -> dict[str, Any] | None:
     return None
 
 
-_PROBLEMS = re.compile(r"\bFound (\d+) (?:errors?|problems?|issues?)\b|^(\d+) (?:errors?|problems?)\b",
+_PROBLEMS = _Lazy(r"\bFound (\d+) (?:errors?|problems?|issues?)\b|^(\d+) (?:errors?|problems?)\b",
                        re.MULTILINE | re.IGNORECASE)
-_ESLINT = re.compile(r"✖ (\d+) problems?")
+_ESLINT = _Lazy(r"✖ (\d+) problems?")
 
 
 def problem_count(output: str) -> int | None:
