@@ -49,7 +49,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--python", default="python3", help="interpreter command, as the hook command names it")
-    parser.add_argument("--hook-flags", default="", help="extra interpreter flags for the hook, e.g. -S")
+    parser.add_argument("--hook-flags", default="-S",
+                        help="interpreter flags of the hook command (default: -S, as platforms/claude.yml renders it)")
     args = parser.parse_args()
     python = shutil.which(args.python) or args.python
     with tempfile.TemporaryDirectory(prefix="so-bench-") as tmp:
@@ -67,6 +68,7 @@ def main() -> int:
 
         variants = {
             "bare python3 -c pass": lambda i: ([python, "-c", "pass"], b""),
+            "bare python3 -S -c pass": lambda i: ([python, "-S", "-c", "pass"], b""),
             "hook allow (Bash)": lambda i: (hook, payload("Bash", {"command": f"pytest -q tests/test_{i}.py"})),
             "hook allow (Read)": lambda i: (hook, payload("Read", {"file_path": str(repo / f"src/m{i}.py")})),
             "hook deny (Bash)": lambda i: (hook, payload("Bash", {"command": f"bash -c 'git reset --hard HEAD~{i}'"})),
@@ -96,7 +98,7 @@ def main() -> int:
         median = statistics.median(values)
         p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
         ratio = median / bare
-        if name != "bare python3 -c pass":
+        if name.startswith("hook"):
             worst = max(worst, ratio)
         print(f"{name:<24}{median:>11.1f}{p90:>9.1f}{ratio:>8.2f}")
     verdict = "meets" if worst <= TARGET else "misses"
