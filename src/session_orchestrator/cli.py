@@ -98,6 +98,7 @@ def demo(
     template into it, then prints what the agent will see at session start (the
     banner) and the validated Session Config.
     """
+    dest = dest.absolute()
     template = default_template()
     if template is None:
         _fail("the demo needs a source checkout of session-orchestrator (it copies examples/)")
@@ -147,6 +148,7 @@ def init(
     Your CLAUDE.md and .claude/settings.json are merged, never overwritten. Run
     it on a clean working tree so the change is easy to review.
     """
+    dest = dest.absolute()
     if not dest.is_dir() or not is_git_repo(dest):
         _fail(f"{dest} is not a git repository; run 'git init' there first")
     if (dest / ANSWERS_FILE).exists():
@@ -178,6 +180,7 @@ def update_cmd(
     Refuses on a dirty working tree (commit or stash first). Exits 1 if the merge
     left conflicts, and lists the files, because Copier itself reports success.
     """
+    dest = dest.absolute()
     if not (dest / ANSWERS_FILE).exists():
         _fail(f"{dest / ANSWERS_FILE} not found; set the repository up with 'session-orchestrator init'")
     dirty = dirty_files(dest)

@@ -73,5 +73,6 @@ def conflicts(dest: Path) -> list[str]:
 
 def run_runtime(dest: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the repository's vendored runtime, as hooks and command texts do."""
-    return subprocess.run([sys.executable, str(dest / ".orchestrator" / "runtime"), *args], cwd=dest,
+    dest = dest.resolve()
+    return subprocess.run([sys.executable, "-S", str(dest / ".orchestrator" / "runtime"), *args], cwd=dest,
                           capture_output=True, text=True)

@@ -25,6 +25,16 @@ def test_demo_renders_and_shows_banner_and_config(tmp_path: Path) -> None:
     assert "already exists; pass --force" in again.output
 
 
+def test_demo_as_the_readme_runs_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README runs `session-orchestrator demo --force` with the default, relative DEST."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["demo", "--force"])
+    assert result.exit_code == 0, result.output
+    assert "branch: main" in result.output
+    assert "Session Config from CLAUDE.md: valid" in result.output
+    assert "can't open file" not in result.output
+
+
 def test_demo_names_known_examples(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", str(tmp_path / "d"), "--example", "nope"])
     assert result.exit_code == 1
