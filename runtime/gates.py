@@ -74,11 +74,6 @@ class Running:
         self.proc.wait()
 
 
-def run_command(command: str, root: Path, timeout: float, kind: str = "check") -> tuple[int | None, str, float, bool]:
-    """Run one command to completion: (exit code or None on timeout, output, seconds, timed_out)."""
-    return Running(kind, command, root).finish(timeout)
-
-
 def _tail(text: str, lines: int = TAIL_LINES) -> list[str]:
     kept = [line.rstrip()[:200] for line in text.rstrip().splitlines()[-lines:]]
     return kept
@@ -112,12 +107,6 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
         if timed_out:
             check["tail"].append(f"[stopped after {timeout:g}s: gate-timeout reached]")
     return check
-
-
-def run_check(kind: str, command: str, source: str, root: Path, timeout: float) -> dict[str, Any]:
-    if command == "skip":
-        return skipped_check(kind, source)
-    return check_result(kind, command, source, run_command(command, root, timeout, kind), timeout)
 
 
 def run_checks(commands: dict[str, tuple[str, str]], root: Path, timeout: float,

@@ -122,7 +122,8 @@ def seed_instructions(root: Path, name: str, intro: str, values: dict[str, Any],
         current = parse_text(text, name)
     except ConfigError as exc:
         return f"{name}: has a Session Config with problems, left as is:\n" + "\n".join(f"  {p}" for p in exc.problems)
-    differing = [k for k, v in values.items() if current.values.get(k) != parse_text(section, name).values.get(k)]
+    wanted = parse_text(section, name).values
+    differing = [k for k in values if current.values.get(k) != wanted.get(k)]
     if differing:
         return (f"{name}: keeps its own Session Config; it differs from your answers in "
                 f"{', '.join(differing)} (edit {name} if you want the new values)")

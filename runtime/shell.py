@@ -413,21 +413,28 @@ def _backtick_end(s: str, i: int) -> int:
     return n
 
 
+def _skip_quoted(s: str, i: int) -> int:
+    """If `s[i]` opens an escape or a quoted string, the index just past it; otherwise `i`."""
+    c = s[i]
+    if c == "\\":
+        return i + 2
+    if c == "'":
+        j = s.find("'", i + 1)
+        return len(s) if j < 0 else j + 1
+    if c == '"':
+        return _DoubleScan(s, []).scan(i + 1, stop='"')
+    return i
+
+
 def _match_paren(s: str, i: int) -> int:
     """Index of the `)` closing a `(` that ends just before `i` (quote-aware)."""
     depth, n = 1, len(s)
     while i < n:
+        j = _skip_quoted(s, i)
+        if j != i:
+            i = j
+            continue
         c = s[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "'":
-            j = s.find("'", i + 1)
-            i = n if j < 0 else j + 1
-            continue
-        if c == '"':
-            i = _DoubleScan(s, []).scan(i + 1, stop='"')
-            continue
         if c == "(":
             depth += 1
         elif c == ")":
@@ -804,19 +811,12 @@ def skeleton(text: str) -> str:
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
+        j = _skip_quoted(text, i)
+        if j != i:
+            if text[i] != "\\":  # a quoted string leaves a word break; an escape leaves nothing
+                out.append(" ")
+            i = j
             continue
-        if c == "'":
-            j = text.find("'", i + 1)
-            i = n if j < 0 else j + 1
-            out.append(" ")
-            continue
-        if c == '"':
-            i = _DoubleScan(text, []).scan(i + 1, stop='"')
-            out.append(" ")
-            continue
-        out.append(c)
+        out.append(text[i])
         i += 1
     return "".join(out)

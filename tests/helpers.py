@@ -51,12 +51,18 @@ def render(dest: Path, **answers: Any) -> Path:
 
 
 def runtime(repo: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-            check: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run the repo's vendored runtime the way hooks and command texts do."""
+            check: bool = False, program: Path | None = None,
+            timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the repo's vendored runtime the way hooks and command texts do.
+
+    `program` runs another copy of the runtime against `repo` (the loop-engine
+    tests use this checkout's `runtime/` on a repository that has no vendored copy).
+    """
     full_env = {**os.environ, **GIT_ENV, "SO_PROJECT_DIR": str(repo), **(env or {})}
     full_env.pop("CLAUDE_PROJECT_DIR", None)
-    return subprocess.run(["python3", str(repo / ".orchestrator" / "runtime"), *args], cwd=repo, input=stdin,
-                          capture_output=True, text=True, env=full_env, check=check)
+    program = program or repo / ".orchestrator" / "runtime"
+    return subprocess.run(["python3", str(program), *args], cwd=repo, input=stdin, capture_output=True, text=True,
+                          env=full_env, check=check, timeout=timeout)
 
 
 def tagged_template(dest: Path, tag: str = "v1") -> Path:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import GIT_ENV, ROOT, copy_example, git
+from tests.helpers import ROOT, copy_example, git, runtime
 
 RUNTIME = ROOT / "runtime"
 
@@ -16,10 +15,7 @@ RUNTIME = ROOT / "runtime"
 def rt(repo: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,
        timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """`python3 runtime <args>` against `repo`, as the command texts call it."""
-    full_env = {**os.environ, **GIT_ENV, "SO_PROJECT_DIR": str(repo), **(env or {})}
-    full_env.pop("CLAUDE_PROJECT_DIR", None)
-    return subprocess.run(["python3", str(RUNTIME), *args], cwd=repo, input=stdin, capture_output=True, text=True,
-                          env=full_env, timeout=timeout)
+    return runtime(repo, *args, stdin=stdin, env=env, program=RUNTIME, timeout=timeout)
 
 
 def calc_repo(tmp_path: Path, extra: str = "", commit_config: bool = True) -> Path:
