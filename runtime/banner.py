@@ -75,7 +75,16 @@ def banner(root: Path, config: Any, problems: list[Any]) -> str:
         lines.append(f"config {problem.level}: {str(problem).splitlines()[0]}")
     lines.extend(_guard_policy_lines(root))
     lines.extend(_breaker_lines(root))
+    lines.extend(_integrity_lines())
     return "\n".join(lines)
+
+
+def _integrity_lines() -> list[str]:
+    """One line when runtime files differ from the release: the guards may not be the ones shipped."""
+    from . import integrity
+
+    problems = integrity.check_running()
+    return [integrity.summary(problems)] if problems else []
 
 
 def _breaker_lines(root: Path) -> list[str]:

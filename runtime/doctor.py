@@ -9,6 +9,13 @@
 A hook whose script is missing fails silently in most agents (exit 127 is a
 non-blocking error), so "is the guard actually running?" deserves a command
 that answers it by running the hook for real.
+
+doctor only looks: `init` and `update` run it, and users run it again and again,
+so ten runs must give ten identical answers and leave `.orchestrator/state/` and
+`.orchestrator/metrics/` untouched. The hook probes therefore run the real hook
+program against a throwaway project root that holds copies of the files the guard
+reads (the Session Config and the guard overlay): their loop-guard history,
+telemetry and error log land there and vanish with it.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -33,25 +41,57 @@ def add_arguments(parser: Any) -> None:
 class Report:
     def __init__(self) -> None:
         self.failures = 0
+        self.warnings = 0
 
     def ok(self, text: str) -> None:
         print(f"  ok    {text}")
 
     def warn(self, text: str, fix: str = "") -> None:
+        self.warnings += 1
         print(f"  warn  {text}" + (f"\n        fix: {fix}" if fix else ""))
 
     def fail(self, text: str, fix: str) -> None:
         self.failures += 1
         print(f"  FAIL  {text}\n        fix: {fix}")
 
+    def summary(self) -> str:
+        """Warnings are counted apart: they never fail the run, so they must not read as failures."""
+        warned = f"{self.warnings} warning{'' if self.warnings == 1 else 's'}"
+        if not self.failures:
+            return "all checks passed" + (f" ({warned})" if self.warnings else "")
+        failed = f"{self.failures} check{'' if self.failures == 1 else 's'} failed"
+        return failed + (f", {warned}" if self.warnings else "")
 
-def _hook(root: Path, platform: str, payload: dict[str, Any]) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SO_PROJECT_DIR": str(root)}
+
+# What the guard reads from the project root (besides its own runtime directory).
+_PROBE_INPUTS = ("CLAUDE.md", "AGENTS.md", ".orchestrator/policy/guard.json")
+
+
+def _probe_root(root: Path, scratch: Path) -> Path:
+    """A stand-in project root with copies of the guard's inputs; see the module docstring."""
+    for name in _PROBE_INPUTS:
+        source = root / name
+        if source.is_file():
+            target = scratch / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    return scratch
+
+
+def _hook(root: Path, probe_root: Path, platform: str,
+          payload: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SO_PROJECT_DIR": str(probe_root)}
     return subprocess.run([sys.executable, str(orch_dir(root) / "runtime"), "hook", platform, "pre-tool-use"],
-                          input=json.dumps(payload), capture_output=True, text=True, timeout=20, env=env)
+                          input=json.dumps(payload), capture_output=True, text=True, timeout=20, env=env,
+                          cwd=probe_root)
 
 
 def check_hooks(root: Path, report: Report, guard_lifted: bool = False) -> None:
+    with tempfile.TemporaryDirectory(prefix="so-doctor-") as scratch:
+        _check_hooks(root, _probe_root(root, Path(scratch)), report, guard_lifted)
+
+
+def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: bool) -> None:
     manifest_path = orch_dir(root) / "install.json"
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -73,8 +113,8 @@ def check_hooks(root: Path, report: Report, guard_lifted: bool = False) -> None:
                         "run 'python3 .orchestrator/runtime install'")
         else:
             report.ok(f"{data['label']}: hooks wired in {data['settings_file']} ({', '.join(data.get('hooks', {}))})")
-        allowed = _hook(root, name, {"tool_name": "Bash", "tool_input": {"command": "ls"}})
-        denied = _hook(root, name, {"tool_name": "Bash", "tool_input": {"command": "rm -rf ./build"}})
+        allowed = _hook(root, probe_root, name, {"tool_name": "Bash", "tool_input": {"command": "ls"}})
+        denied = _hook(root, probe_root, name, {"tool_name": "Bash", "tool_input": {"command": "rm -rf ./build"}})
         deny_ok = '"permissionDecision": "deny"' in denied.stdout
         if guard_lifted and allowed.returncode == 0 and not denied.stdout.strip():
             report.warn(f"{data['label']}: the destructive-command guard is OFF (allow-destructive-ops: true)",
@@ -82,9 +122,12 @@ def check_hooks(root: Path, report: Report, guard_lifted: bool = False) -> None:
         elif allowed.returncode == 0 and not allowed.stdout.strip() and deny_ok:
             report.ok(f"{data['label']}: guard answers (allows 'ls', denies 'rm -rf ./build')")
         else:
+            log = probe_root / ".orchestrator" / "state" / "hook-errors.log"
+            detail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] if log.exists() else []
             report.fail(f"{data['label']}: the guard did not answer as expected "
-                        f"(allow rc={allowed.returncode}, deny output={denied.stdout.strip()[:80]!r})",
-                        "see .orchestrator/state/hook-errors.log")
+                        f"(allow rc={allowed.returncode}, deny output={denied.stdout.strip()[:80]!r}"
+                        + (f", error: {detail[0][:160]}" if detail else "") + ")",
+                        "run 'python3 .orchestrator/runtime doctor' after fixing the error above")
 
 
 def check_config(root: Path, report: Report) -> bool:
@@ -118,6 +161,18 @@ def run(args: Any) -> int:
     report.ok(f"Python {sys.version.split()[0]}, runtime {__version__}")
     if not (root / ".git").exists():
         report.warn("not a git repository", "run 'git init': sessions commit their work and gates compare refs")
+    check_integrity(report)
     check_hooks(root, report, guard_lifted=check_config(root, report))
-    print("all checks passed" if not report.failures else f"{report.failures} check(s) failed")
+    print(report.summary())
     return 1 if report.failures else 0
+
+
+def check_integrity(report: Report) -> None:
+    """The runtime doing the checking is the one the hooks run: is it the released one?"""
+    from . import integrity
+
+    problems = integrity.check_running()
+    for problem in problems:
+        report.fail(f"runtime file {problem}", problem.fix)
+    if not problems:
+        report.ok(f"runtime files match {integrity.MANIFEST}")

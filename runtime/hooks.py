@@ -119,6 +119,9 @@ def main(argv: list[str]) -> int:
                 ctx.call = hookio.tool_call(payload)
             decision, text = HANDLERS[event](ctx)
         except Exception as exc:  # never a traceback in the agent's face
+            if event == "session-start":  # never silent either: __main__ prints the problem instead
+                _log_error(ctx, exc)
+                raise
             decision = _failure(ctx, f"internal error {type(exc).__name__}: {exc}")
             _log_error(ctx, exc)
     if decision.action in (DENY, WARN):

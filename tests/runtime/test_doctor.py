@@ -47,3 +47,30 @@ def test_lifted_guard_is_a_warning_not_a_failure(rendered_repo: Path) -> None:
     result = runtime(rendered_repo, "doctor")
     assert result.returncode == 0, result.stdout
     assert "the destructive-command guard is OFF (allow-destructive-ops: true)" in result.stdout
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_ten_runs_give_ten_identical_answers_and_write_nothing(rendered_repo: Path) -> None:
+    """Its probes used to land in the real loop-guard history and trip it on the third run."""
+    state, metrics = rendered_repo / ".orchestrator" / "state", rendered_repo / ".orchestrator" / "metrics"
+    first = runtime(rendered_repo, "doctor")  # the first run may not create anything either
+    assert first.returncode == 0, first.stdout
+    before = (snapshot(state), snapshot(metrics), (rendered_repo / ".orchestrator" / "STATE.md").exists())
+    results = [runtime(rendered_repo, "doctor") for _ in range(10)]
+    assert [(r.returncode, r.stdout, r.stderr) for r in results] == [(first.returncode, first.stdout,
+                                                                       first.stderr)] * 10
+    assert (snapshot(state), snapshot(metrics), (rendered_repo / ".orchestrator" / "STATE.md").exists()) == before
+    assert not any("loopguard" in name or "breaker" in name for name in before[0]), before[0]
+
+
+def test_warnings_are_counted_as_warnings(rendered_repo: Path) -> None:
+    result = runtime(rendered_repo, "doctor")
+    warned = result.stdout.count("\n  warn  ")
+    assert result.returncode == 0 and warned >= 1, result.stdout
+    assert result.stdout.rstrip().splitlines()[-1] == f"all checks passed ({warned} warning{'s' * (warned != 1)})"
+    (rendered_repo / ".claude" / "settings.json").write_text(json.dumps({"permissions": {}}))
+    failed = runtime(rendered_repo, "doctor")
+    assert failed.stdout.rstrip().splitlines()[-1] == f"1 check failed, {warned} warning{'s' * (warned != 1)}"
