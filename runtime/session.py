@@ -104,8 +104,20 @@ def _new_id(session_type: str) -> str:
 
 def start(root: Path, session_type: str, resume: bool = False, fresh: bool = False, force: bool = False) -> int:
     from . import breaker, telemetry
-    from .paths import orch_dir, state_file
-    from .state import StateCorruptError, git, is_live, load, locked, new_state, now_iso, save, session_config
+    from .paths import orch_dir
+    from .state import (
+        StateCorruptError,
+        git,
+        is_live,
+        load,
+        locked,
+        new_state,
+        now_iso,
+        render,
+        render_record,
+        save,
+        session_config,
+    )
     from .waves import wave_entries
 
     config = session_config(root)
@@ -155,7 +167,8 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
         if old is not None and (fresh or old.get("status") == "completed"):
             archive = orch_dir(root) / "state" / "archive" / f"STATE-{old['session-id']}.md"
             archive.parent.mkdir(parents=True, exist_ok=True)
-            archive.write_text(state_file(root).read_text(encoding="utf-8"), encoding="utf-8")
+            archive.write_text(render(old), encoding="utf-8")
+            archive.with_name(f"session-{old['session-id']}.json").write_text(render_record(old), encoding="utf-8")
             if old.get("status") != "completed":
                 telemetry.emit(root, "session.archived", {"session_id": old["session-id"], "archive": str(archive)})
         ref = git(root, "rev-parse", "HEAD")
@@ -289,7 +302,7 @@ def close_refusal(state: dict[str, Any], outcome: str) -> str | None:
 def close(root: Path, outcome: str, carryover: int | None) -> int:
     from . import breaker, telemetry
     from .paths import state_file
-    from .state import load, locked, now_iso, require_active, save
+    from .state import load, locked, now_iso, record_file, require_active, save
     from .waves import remove_scope
 
     with locked(root):
@@ -314,6 +327,7 @@ def close(root: Path, outcome: str, carryover: int | None) -> int:
     kept = _persistence(root)
     if not kept:  # the record lives on in sessions.jsonl; nothing carries into the next session
         state_file(root).unlink(missing_ok=True)
+        record_file(root).unlink(missing_ok=True)
     minutes = (record["duration_s"] or 0) / 60
     print(f"session {state['session-id']} closed: {outcome}, {minutes:.0f} min, waves "
           f"{last_completed_wave(state)}/{state['total-waves']}, items done {record['items_done']}/"

@@ -4,17 +4,22 @@
 # flake8: noqa
 # mypy: ignore-errors
 # type: ignore
-"""STATE.md: the one record of a session, written only by the runtime.
+"""STATE.md and the session record: what a session did, for people and for the runtime.
 
-Why the format looks the way it does:
-- A short YAML frontmatter (a documented subset: one `key: value` per line,
-  values are JSON scalars, which YAML reads the same way) lets people, the
-  banner and other tools see the essentials with a regex.
-- The Markdown sections below it are for humans and are regenerated from the
-  structured data on every write, so they cannot drift from it.
-- The full structured record sits at the end as a fenced JSON block under
-  `## Data`. The parser reads the frontmatter and that block and checks they
-  agree; a hand edit that breaks either is reported as corruption.
+Why two files:
+- `.orchestrator/STATE.md` is for people and is committed at /close: a short YAML
+  frontmatter (one `key: value` per line, values are JSON scalars, which YAML
+  reads the same way; the banner reads it with a regex) and Markdown sections,
+  every line under 200 characters, a few KB for a normal session. Bulky data
+  (gate outputs, briefs, history) would make its diffs unreadable and every
+  branch's copy conflict, so it only summarises.
+- `.orchestrator/state/session.json` is the full structured record the runtime
+  reads back: pretty-printed, sorted JSON (it diffs well when someone looks), and
+  machine-local like the rest of `state/` (git-ignored). It is authoritative:
+  it is written first, and STATE.md is regenerated from it whenever the two
+  disagree (a crash between the two writes, a deleted or hand-edited STATE.md).
+- An older STATE.md that still carries the record in a `## Data` JSON block is
+  migrated on first read, so a session survives the upgrade.
 
 Why the locking: several processes (the coordinator's shell calls, a second
 agent on the same checkout) may write at once. Every write happens under an
@@ -36,7 +41,7 @@ from typing import Any
 from .fsutil import write_atomic
 from .paths import state_dir, state_file
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: the record was a JSON block inside STATE.md
 STATUSES = ("active", "paused", "completed")
 UNFINISHED = ("active", "paused")
 LOCK_TIMEOUT = 5.0
@@ -50,7 +55,13 @@ FRONT_KEYS = (
     "started", "updated", "start-ref", "branch", "pid",
 )
 _FRONT_LINE = re.compile(r"^([a-z][a-z0-9-]*):[ \t]*(.*?)[ \t]*$")
-_DATA_HEADING = "\n## Data\n"
+_DATA_HEADING = "\n## Data\n"  # the version 1 layout, read only to migrate it
+RECORD = "session.json"
+MAX_LINE = 199
+# How much of each list STATE.md shows; the record keeps everything.
+SHOW_DEVIATIONS = 5
+SHOW_NAMES = 3
+SHOW_FINDINGS = 5
 
 
 class StateError(Exception):
@@ -121,46 +132,53 @@ def _cell(text: Any) -> str:
     return _one_line(text).replace("|", "\\|")
 
 
+def _clip(text: Any, limit: int) -> str:
+    line = _one_line(text)
+    return line if len(line) <= limit else line[: limit - 3].rstrip() + "..."
+
+
+def record_file(root: Path) -> Path:
+    return state_dir(root) / RECORD
+
+
+def render_record(state: dict[str, Any]) -> str:
+    """The full record: pretty-printed and sorted, so two versions diff line by line."""
+    return json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
 def render(state: dict[str, Any]) -> str:
-    """The whole file for `state`; deterministic, so equal states give equal bytes."""
+    """STATE.md for `state`; deterministic, so equal states give equal bytes."""
     out = ["---"]
     out.extend(f"{key}: {_scalar(state.get(key))}" for key in FRONT_KEYS)
     out.append("---")
     out.append(f"# Session {state.get('session-id')} ({state.get('type')})")
     out.append("")
-    out.append("Written by the session-orchestrator runtime on every change. Do not edit it by hand: "
-               "use `python3 .orchestrator/runtime session|plan|wave|gate|review ...`.")
+    out.append("Written by the session-orchestrator runtime on every change; do not edit it by hand.")
+    out.append("Full record (gate output, briefs, history): .orchestrator/state/session.json, machine-local.")
     out.append("")
     out.append(f"- status: **{state.get('status')}**, wave {state.get('current-wave')} of {state.get('total-waves')}")
-    out.append(f"- started {state.get('started')}, last change {state.get('updated')}, "
-               f"branch `{state.get('branch') or '-'}`, start ref `{(state.get('start-ref') or '-')[:12]}`")
+    out.append(f"- started {state.get('started')}, last change {state.get('updated')}")
+    out.append(f"- branch `{state.get('branch') or '-'}`, start ref `{(state.get('start-ref') or '-')[:12]}`")
     out.append("")
     out.extend(_render_items(state))
     out.extend(_render_waves(state))
     out.extend(_render_gates(state))
+    deviations = state.get("deviations") or []
     out.append("## Deviations")
     out.append("")
-    out.extend(f"- [{d.get('ts')}] wave {d.get('wave')}: {_one_line(d.get('text'))}"
-               for d in state.get("deviations", []))
-    out.extend(["- none"] if not state.get("deviations") else [])
+    if len(deviations) > SHOW_DEVIATIONS:
+        out.append(f"- {len(deviations) - SHOW_DEVIATIONS} earlier deviations are in the record")
+    out.extend(f"- [{d.get('ts')}] wave {d.get('wave')}: {_clip(d.get('text'), 110)}"
+               for d in deviations[-SHOW_DEVIATIONS:])
+    out.extend(["- none"] if not deviations else [])
     out.append("")
     out.append("## What not to retry")
     out.append("")
-    out.extend(f"- {_one_line(n.get('text'))} (wave {n.get('wave')})" for n in state.get("not-retry", []))
+    out.extend(f"- {_clip(n.get('text'), 170)} (wave {n.get('wave')})" for n in state.get("not-retry", []))
     out.extend(["- nothing recorded"] if not state.get("not-retry") else [])
     out.append("")
     out.extend(_render_reviews(state))
-    out.append(_DATA_HEADING.strip("\n"))
-    out.append("")
-    out.append("The structured record the runtime reads back; every section above is generated from it.")
-    out.append("")
-    out.append("```json")
-    # one top-level key per line: readable, and fast (compact dumps use the C encoder)
-    data = sorted((k, v) for k, v in state.items() if k not in FRONT_KEYS)
-    body = ",\n".join(f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False, sort_keys=True)}" for k, v in data)
-    out.append("{\n" + body + "\n}")
-    out.append("```")
-    return "\n".join(out) + "\n"
+    return "\n".join(line if len(line) <= MAX_LINE else _clip(line, MAX_LINE) for line in out) + "\n"
 
 
 def _render_items(state: dict[str, Any]) -> list[str]:
@@ -171,9 +189,18 @@ def _render_items(state: dict[str, Any]) -> list[str]:
     out.append("| id | status | title | issue | note |")
     out.append("|---|---|---|---|---|")
     for item in items:
-        out.append(f"| {_cell(item.get('id'))} | {_cell(item.get('status'))} | {_cell(item.get('title'))} | "
-                   f"{_cell(item.get('issue') or '')} | {_cell(item.get('note') or '')} |")
+        out.append(f"| {_cell(_clip(item.get('id'), 20))} | {_cell(item.get('status'))} | "
+                   f"{_cell(_clip(item.get('title'), 70))} | {_cell(_clip(item.get('issue') or '', 20))} | "
+                   f"{_cell(_clip(item.get('note') or '', 50))} |")
     return [*out, ""]
+
+
+def _files(task: dict[str, Any]) -> str:
+    files = task.get("files") or []
+    if not files:
+        return "read-only"
+    shown = ", ".join(files[:2])
+    return shown + (f" +{len(files) - 2} more" if len(files) > 2 else "")
 
 
 def _render_waves(state: dict[str, Any]) -> list[str]:
@@ -189,13 +216,19 @@ def _render_waves(state: dict[str, Any]) -> list[str]:
         for task in tasks:
             result = results.get(task.get("id"), {})
             status = result.get("status", "not reported" if wave.get("status") == "done" else "planned")
-            note = f" - {_one_line(result['note'])}" if result.get("note") else ""
-            files = ", ".join(task.get("files") or []) or "read-only"
-            out.append(f"- {task.get('id')} ({task.get('agent')}): {status}{note}; files: {files}")
+            note = f" - {_clip(result['note'], 50)}" if result.get("note") else ""
+            out.append(f"- {task.get('id')} ({task.get('agent')}): {status}{note}; files: {_files(task)}")
         if not tasks:
             out.append("- no tasks")
         out.append("")
     return out
+
+
+def _names(label: str, names: list[Any]) -> list[str]:
+    shown = [f"  - {label}: {_clip(name, 150)}" for name in names[:SHOW_NAMES]]
+    if len(names) > SHOW_NAMES:
+        shown.append(f"  - and {len(names) - SHOW_NAMES} more (see the record)")
+    return shown
 
 
 def _render_gates(state: dict[str, Any]) -> list[str]:
@@ -207,7 +240,8 @@ def _render_gates(state: dict[str, Any]) -> list[str]:
         verdict = "BLOCKED" if record.get("blocked") else "pass"
         parts = []
         checks = record.get("checks") or {}
-        for kind in sorted(checks, key=lambda k: ("test", "typecheck", "lint", k).index(k)):
+        order = ("test", "typecheck", "lint")
+        for kind in sorted(checks, key=lambda k: (order.index(k) if k in order else len(order), k)):
             check = checks[kind]
             if check.get("skipped"):
                 parts.append(f"{kind} skipped")
@@ -218,10 +252,8 @@ def _render_gates(state: dict[str, Any]) -> list[str]:
             parts.append(f"{kind} {state_word}" + (f" ({numbers})" if numbers else ""))
         when = "at session start" if record.get("variant") == "baseline" else f"after wave {record.get('wave')}"
         out.append(f"- {record.get('variant')} {when}, {record.get('ts')}: {verdict}; " + "; ".join(parts))
-        for name in record.get("regressions") or []:
-            out.append(f"  - regression: {_one_line(name)}")
-        for reason in record.get("new_problems") or []:
-            out.append(f"  - {_one_line(reason)}")
+        out.extend(_names("regression", list(record.get("regressions") or [])))
+        out.extend(_names("new", list(record.get("new_problems") or [])))
         if record.get("preexisting"):
             out.append(f"  - pre-existing failures (not blocking): {len(record['preexisting'])}")
     return [*out, ""]
@@ -236,12 +268,14 @@ def _render_reviews(state: dict[str, Any]) -> list[str]:
         below = len(review.get("findings", [])) - len(kept)
         out.append(f"- wave {review.get('wave')}: verdict {review.get('verdict')}, {len(kept)} at or above "
                    f"confidence {floor}, {below} below")
-        for finding in kept:
+        for finding in kept[:SHOW_FINDINGS]:
             where = finding.get("file") or ""
             if where and finding.get("line"):
                 where += f":{finding['line']}"
             out.append(f"  - [{finding.get('confidence')}] {finding.get('severity')} {where}: "
-                       f"{_one_line(finding.get('summary'))}")
+                       f"{_clip(finding.get('summary'), 120)}")
+        if len(kept) > SHOW_FINDINGS:
+            out.append(f"  - and {len(kept) - SHOW_FINDINGS} more (see the record)")
         shown += 1
     if not shown:
         out.append("- no review recorded")
@@ -252,7 +286,10 @@ def _render_reviews(state: dict[str, Any]) -> list[str]:
 
 
 def parse(text: str, filename: str = "STATE.md") -> dict[str, Any]:
-    """Read back what `render` wrote; raise StateError naming the line on anything else."""
+    """STATE.md's frontmatter, plus the record of a version 1 file's `## Data` block.
+
+    Raises StateError naming the line on anything `render` would not have written.
+    """
     lines = text.split("\n")
     if not lines or lines[0].rstrip("\r") != "---":
         raise StateError(f"{filename}:1: expected '---' opening the frontmatter")
@@ -274,38 +311,57 @@ def parse(text: str, filename: str = "STATE.md") -> dict[str, Any]:
             front[match.group(1)] = match.group(2)  # a bare YAML word, e.g. status: active
     if end is None:
         raise StateError(f"{filename}: the frontmatter has no closing '---'")
-    marker = text.rfind(_DATA_HEADING)
-    if marker < 0:
-        raise StateError(f"{filename}: the '## Data' section with the structured record is missing")
-    fence = text.find("```json\n", marker)
-    close = text.rfind("\n```")
-    if fence < 0 or close <= fence:
-        raise StateError(f"{filename}: the JSON block under '## Data' is missing or not closed")
-    first_line = text.count("\n", 0, fence) + 2
-    body = text[fence + len("```json\n"):close]
-    try:
-        data = json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise StateError(f"{filename}:{first_line + exc.lineno - 1}: the JSON record is invalid: {exc.msg}") from None
-    if not isinstance(data, dict):
-        raise StateError(f"{filename}:{first_line}: the JSON record is not an object")
     for key in FRONT_KEYS:
         if key not in front:
             raise StateError(f"{filename}: frontmatter field '{key}' is missing")
     state: dict[str, Any] = dict(front)
-    state.update(data)
+    marker = text.rfind(_DATA_HEADING)
+    if marker >= 0:  # version 1: the record is a JSON block at the end
+        fence = text.find("```json\n", marker)
+        close = text.rfind("\n```")
+        if fence < 0 or close <= fence:
+            raise StateError(f"{filename}: the JSON block under '## Data' is not closed")
+        first_line = text.count("\n", 0, fence) + 2
+        try:
+            data = json.loads(text[fence + len("```json\n"):close])
+        except json.JSONDecodeError as exc:
+            raise StateError(f"{filename}:{first_line + exc.lineno - 1}: the JSON record is invalid: "
+                             f"{exc.msg}") from None
+        if not isinstance(data, dict):
+            raise StateError(f"{filename}:{first_line}: the JSON record is not an object")
+        state.update(data)
+    _validate(state, filename, lambda key: next((i + 1 for i, li in enumerate(lines) if li.startswith(f"{key}:")),
+                                                 0))
+    return state
+
+
+def parse_record(text: str, filename: str = RECORD) -> dict[str, Any]:
+    """The record as `render_record` wrote it; StateError names the line of anything else."""
+    try:
+        state = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StateError(f"{filename}:{exc.lineno}: the JSON record is invalid: {exc.msg}") from None
+    if not isinstance(state, dict):
+        raise StateError(f"{filename}:1: the record is not a JSON object")
+    for key in FRONT_KEYS:
+        if key not in state:
+            raise StateError(f"{filename}: field '{key}' is missing")
+    lines = text.split("\n")
+    _validate(state, filename, lambda key: next((i + 1 for i, li in enumerate(lines)
+                                                 if li.lstrip().startswith(f'"{key}":')), 0))
+    return state
+
+
+def _validate(state: dict[str, Any], filename: str, line_of: Callable[[str], int]) -> None:
     if state.get("status") not in STATUSES:
-        line = next(i + 1 for i, li in enumerate(lines) if li.startswith("status:"))
-        raise StateError(f"{filename}:{line}: status must be one of {', '.join(STATUSES)}, "
+        raise StateError(f"{filename}:{line_of('status')}: status must be one of {', '.join(STATUSES)}, "
                          f"got {state.get('status')!r}")
     for key in ("current-wave", "total-waves"):
         if not isinstance(state.get(key), int):
-            line = next(i + 1 for i, li in enumerate(lines) if li.startswith(f"{key}:"))
-            raise StateError(f"{filename}:{line}: {key} must be a whole number, got {state.get(key)!r}")
-    for key in ("items", "waves", "gates", "deviations", "not-retry", "reviews"):
+            raise StateError(f"{filename}:{line_of(key)}: {key} must be a whole number, got {state.get(key)!r}")
+    for key in ("items", "waves", "gates", "deviations", "not-retry", "reviews", "history"):
         if not isinstance(state.get(key, []), list):
-            raise StateError(f"{filename}: the record's '{key}' must be a list")
-    return state
+            raise StateError(f"{filename}:{line_of(key)}: the record's '{key}' must be a list")
 
 
 # --- files, locks ----------------------------------------------------------
@@ -369,6 +425,40 @@ def _busy_message(path: Path, timeout: float) -> str:
 
 def load(root: Path) -> dict[str, Any] | None:
     """The current record, or None when there is none. Corruption raises StateCorruptError after a backup."""
+    record = record_file(root)
+    try:
+        text = record.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _load_from_view(root)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StateCorruptError(_corrupt_message(record, f"cannot be read ({exc})", _backup(record))) from None
+    try:
+        state = parse_record(text, str(record))
+    except StateError as exc:
+        raise StateCorruptError(_corrupt_message(record, str(exc), _backup(record))) from None
+    _refresh_view(root, state)
+    return state
+
+
+def _refresh_view(root: Path, state: dict[str, Any]) -> None:
+    """Regenerate STATE.md when it is not what the record says (a crash between the two
+    writes, a hand edit, a deletion). Best effort: the record itself is intact."""
+    path = state_file(root)
+    try:
+        if path.read_text(encoding="utf-8") == render(state):
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        with locked(root):
+            current = parse_record(record_file(root).read_text(encoding="utf-8"))  # a writer may have finished
+            write_atomic(path, render(current))
+    except (StateError, OSError, UnicodeDecodeError):
+        pass
+
+
+def _load_from_view(root: Path) -> dict[str, Any] | None:
+    """No record: migrate a version 1 STATE.md, or make do with a finished session's frontmatter."""
     path = state_file(root)
     try:
         text = path.read_text(encoding="utf-8")
@@ -377,9 +467,22 @@ def load(root: Path) -> dict[str, Any] | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise StateCorruptError(_corrupt_message(path, f"cannot be read ({exc})", _backup(path))) from None
     try:
-        return parse(text, str(path))
+        state = parse(text, str(path))
     except StateError as exc:
         raise StateCorruptError(_corrupt_message(path, str(exc), _backup(path))) from None
+    if "waves" in state:  # version 1: move the record out, keep everything else as it was
+        with locked(root):
+            if record_file(root).exists():  # another process migrated it first
+                return load(root)
+            state["schema-version"] = SCHEMA_VERSION
+            _write(root, state)
+        return state
+    if state.get("status") == "completed":  # e.g. committed on another machine; its numbers are in sessions.jsonl
+        empty = {key: value for key, value in new_state("", "", 0, "", "").items() if key not in FRONT_KEYS}
+        return {**empty, **state, "history": []}
+    raise StateCorruptError(_corrupt_message(
+        path, f"session {state.get('session-id')} is {state.get('status')}, but its record "
+              f"{record_file(root)} is missing (it is machine-local; STATE.md only summarises it)", _backup(path)))
 
 
 def _backup(path: Path) -> Path | None:
@@ -417,8 +520,16 @@ def save(root: Path, state: dict[str, Any]) -> None:
     with locked(root):
         state["updated"] = now_iso()
         state["pid"] = os.getpid()
-        path = state_file(root)
-        write_atomic(path, render(state))
+        _write(root, state)
+
+
+def _write(root: Path, state: dict[str, Any]) -> None:
+    """Record first, then the view: a crash in between leaves a record that load() trusts
+    and a stale STATE.md that load() regenerates."""
+    record, view = record_file(root), state_file(root)
+    write_atomic(record, render_record(state))
+    write_atomic(view, render(state))
+    for path in (record, view):
         for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a writer that was killed
             stale.unlink(missing_ok=True)
 

@@ -7,7 +7,7 @@ files). Everything else is real: Claude Code, the skills it expands, the hooks
 judging every call under `enforcement: strict`, the vendored runtime keeping
 STATE.md and running the gates (pytest on the example's own tests), and git.
 
-The assertions read what the runtime wrote (STATE.md's data block,
+The assertions read what the runtime wrote (STATE.md and the session record,
 sessions.jsonl, git history), so a step the runtime refused shows up both as an
 error tool_result and as a missing record.
 """
@@ -53,13 +53,13 @@ def _stdin(command: str, payload: dict[str, Any], tag: str) -> dict[str, Any]:
 
 
 def _state_data(repo: Path) -> tuple[dict[str, str], dict[str, Any]]:
-    """(frontmatter, data block) of STATE.md, read the way a person would: by its documented layout."""
+    """(STATE.md frontmatter, the session record), read the way a person would: by their documented layout."""
     text = (repo / ".orchestrator" / "STATE.md").read_text(encoding="utf-8")
     head = text.split("\n---", 1)[0]
     front = {k: json.loads(v) for k, v in re.findall(r"^([a-z-]+): (.*)$", head, re.MULTILINE)}
-    block = re.search(r"\n## Data\n.*?```json\n(.*?)\n```", text, re.DOTALL)
-    assert block, "STATE.md has no data block"
-    return front, json.loads(block.group(1))
+    record = repo / ".orchestrator" / "state" / "session.json"
+    assert record.is_file(), "the session record is missing"
+    return front, json.loads(record.read_text(encoding="utf-8"))
 
 
 def _assert_steps_ok(run, steps: list[dict[str, Any]]) -> None:

@@ -16,7 +16,7 @@ import pytest
 from runtime import state as st
 from runtime.paths import state_file
 from tests.helpers import ROOT
-from tests.runtime.loop_support import calc_repo, rt
+from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan
 
 
 def _sample() -> dict:
@@ -33,10 +33,18 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
     loaded = st.load(tmp_path)
     assert loaded == original
     text = state_file(tmp_path).read_text()
-    assert text.startswith("---\nschema-version: 1\n")
+    assert text.startswith("---\nschema-version: 2\n")
     assert "## Plan items" in text and "## Deviations" in text and "## What not to retry" in text
+    assert "## Data" not in text.split("\n- [t] wave 2:")[0]  # the record lives in state/, not here
     # rendering is deterministic: saving what we loaded gives the same bytes
     assert st.render(loaded) == text
+    assert st.record_file(tmp_path).read_text() == st.render_record(loaded)
+
+
+def test_record_is_pretty_printed_for_diffs(tmp_path: Path) -> None:
+    st.save(tmp_path, _sample())
+    lines = st.record_file(tmp_path).read_text().splitlines()
+    assert len(lines) > 30 and max(len(line) for line in lines) < 200
 
 
 def test_banner_fields_are_in_the_frontmatter(tmp_path: Path) -> None:
@@ -52,44 +60,124 @@ def test_banner_fields_are_in_the_frontmatter(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mangle", "expected"),
     [
-        (lambda t: t.replace('status: "active"', 'status: "running"'), "status must be one of"),
-        (lambda t: t.replace("\n## Data\n", "\n## Something\n"), "'## Data' section"),
+        (lambda t: t.replace('"status": "active"', '"status": "running"'), "status must be one of"),
         (lambda t: t.replace('"plan-set": false', '"plan-set": fals'), "JSON record is invalid"),
-        (lambda t: t[len("---\n"):], "expected '---'"),
+        (lambda t: t.replace('"items": [', '"items": {"x": [').replace("\n ],\n \"not-retry\"",
+                                                                     "\n ]},\n \"not-retry\""), "must be a list"),
+        (lambda t: "[" + t + "]", "not a JSON object"),
     ],
 )
-def test_corrupt_file_is_kept_and_named(tmp_path: Path, mangle, expected: str) -> None:
+def test_corrupt_record_is_kept_and_named(tmp_path: Path, mangle, expected: str) -> None:
     st.save(tmp_path, _sample())
-    path = state_file(tmp_path)
+    path = st.record_file(tmp_path)
     broken = mangle(path.read_text())
+    assert broken != path.read_text()
     path.write_text(broken)
     with pytest.raises(st.StateCorruptError) as info:
         st.load(tmp_path)
     message = str(info.value)
     assert str(path) in message and expected in message and "--fresh" in message
-    backups = list(path.parent.glob("STATE.md.corrupt-*"))
+    backups = list(path.parent.glob("session.json.corrupt-*"))
     assert len(backups) == 1 and backups[0].read_text() == broken
     assert path.read_text() == broken  # never silently dropped
     with pytest.raises(st.StateCorruptError):
         st.load(tmp_path)
-    assert len(list(path.parent.glob("STATE.md.corrupt-*"))) == 1  # no pile of identical copies
+    assert len(list(path.parent.glob("session.json.corrupt-*"))) == 1  # no pile of identical copies
 
 
 def test_json_error_names_the_line(tmp_path: Path) -> None:
     st.save(tmp_path, _sample())
-    path = state_file(tmp_path)
+    path = st.record_file(tmp_path)
     lines = path.read_text().split("\n")
     target = next(i for i, line in enumerate(lines) if '"plan-set"' in line)
     lines[target] = lines[target].replace("false", "nope")
     path.write_text("\n".join(lines))
-    with pytest.raises(st.StateCorruptError, match=rf"STATE.md:{target + 1}: the JSON record is invalid"):
+    with pytest.raises(st.StateCorruptError, match=rf"session.json:{target + 1}: the JSON record is invalid"):
         st.load(tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["delete", "edit", "stale"])
+def test_state_md_is_regenerated_from_the_record(tmp_path: Path, damage: str) -> None:
+    """STATE.md is a view: deleted, hand-edited, or left behind by a crash between the two writes."""
+    state = _sample()
+    st.save(tmp_path, state)
+    expected = state_file(tmp_path).read_text()
+    if damage == "delete":
+        state_file(tmp_path).unlink()
+    elif damage == "edit":
+        state_file(tmp_path).write_text(expected.replace("## Deviations", "## Deviations (mine)"))
+    else:
+        state["current-wave"] = 2
+        st.save(tmp_path, state)
+        expected = state_file(tmp_path).read_text()
+        state_file(tmp_path).write_text(st.render({**state, "current-wave": 1}))
+    assert st.load(tmp_path) == state
+    assert state_file(tmp_path).read_text() == expected
+
+
+def _version_1(state: dict) -> str:
+    """STATE.md as the first release wrote it: the record as a JSON block under '## Data'."""
+    import json
+
+    front = "\n".join(f"{key}: {json.dumps(state.get(key))}" for key in st.FRONT_KEYS)
+    body = ",\n".join(f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)}"
+                      for k, v in sorted(state.items()) if k not in st.FRONT_KEYS)
+    return (f"---\n{front}\n---\n# Session {state['session-id']}\n\n## Plan items\n\n- x\n\n"
+            f"## Data\n\nThe structured record.\n\n```json\n{{\n{body}\n}}\n```\n")
+
+
+def test_version_1_file_is_migrated_on_first_read(tmp_path: Path) -> None:
+    old = _sample()
+    old["schema-version"] = 1
+    state_file(tmp_path).parent.mkdir(parents=True)
+    state_file(tmp_path).write_text(_version_1(old))
+    loaded = st.load(tmp_path)
+    assert loaded == {**old, "schema-version": 2}
+    assert st.record_file(tmp_path).exists()
+    text = state_file(tmp_path).read_text()
+    assert "## Data" not in text.split("\n- [t] wave 2:")[0] and text == st.render(loaded)
+    assert st.load(tmp_path) == loaded
+
+
+def test_version_1_session_resumes_across_the_upgrade(tmp_path: Path) -> None:
+    """A session paused under the old layout resumes with the new runtime, plan and results intact."""
+    repo = calc_repo(tmp_path)
+    start_with_plan(repo)
+    assert begin(repo, 1).returncode == 0
+    finish(repo, 1, "T1=done")
+    assert rt(repo, "session", "pause").returncode == 0
+    before = st.load(repo)
+    st.record_file(repo).unlink()
+    state_file(repo).write_text(_version_1({**before, "schema-version": 1}))
+
+    resumed = rt(repo, "session", "start", "feature", "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    after = st.load(repo)
+    assert after["waves"] == before["waves"] and after["items"] == before["items"]
+    assert after["baseline"] == before["baseline"] and after["status"] == "active"
+    assert "continues at wave 2" in resumed.stdout
+
+
+def test_unfinished_session_without_its_record_is_reported(tmp_path: Path) -> None:
+    st.save(tmp_path, _sample())
+    st.record_file(tmp_path).unlink()
+    with pytest.raises(st.StateCorruptError, match=r"session\.json is missing.*--fresh"):
+        st.load(tmp_path)
+
+
+def test_finished_session_without_its_record_still_loads(tmp_path: Path) -> None:
+    """A completed STATE.md committed on another machine: a new session can start after it."""
+    done = {**_sample(), "status": "completed"}
+    st.save(tmp_path, done)
+    st.record_file(tmp_path).unlink()
+    loaded = st.load(tmp_path)
+    assert loaded is not None and loaded["status"] == "completed" and loaded["waves"] == []
 
 
 def test_corrupt_state_via_cli_is_clear_and_fresh_recovers(tmp_path: Path) -> None:
     repo = calc_repo(tmp_path)
     assert rt(repo, "session", "start", "feature").returncode == 0
-    path = state_file(repo)
+    path = st.record_file(repo)
     path.write_text(path.read_text()[:200])
     result = rt(repo, "session", "start", "feature")
     assert result.returncode == 1
@@ -97,7 +185,7 @@ def test_corrupt_state_via_cli_is_clear_and_fresh_recovers(tmp_path: Path) -> No
     fresh = rt(repo, "session", "start", "feature", "--fresh")
     assert fresh.returncode == 0, fresh.stderr
     assert st.load(repo)["status"] == "active"
-    assert list(path.parent.glob("STATE.md.corrupt-*"))
+    assert list(path.parent.glob("session.json.corrupt-*"))
 
 
 def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
@@ -169,11 +257,73 @@ def test_sigkill_during_writes_never_tears_the_file(tmp_path: Path) -> None:
         assert all(d["wave"] == i + 1 for i, d in enumerate(loaded["deviations"]))
         version = now
     assert kills >= 30, f"only {kills} kills landed; the test did not exercise crashes enough"
-    leftovers = list(state_file(tmp_path).parent.glob(".STATE.md.*.tmp"))
+    def leftovers() -> list[Path]:
+        return [*state_file(tmp_path).parent.glob(".STATE.md.*.tmp"),
+                *st.record_file(tmp_path).parent.glob(".session.json.*.tmp")]
+
+    left = leftovers()
     st.save(tmp_path, st.load(tmp_path))
-    assert not list(state_file(tmp_path).parent.glob(".STATE.md.*.tmp")), leftovers
+    assert not leftovers(), left
+    assert state_file(tmp_path).read_text() == st.render(st.load(tmp_path))  # the view caught up
 
 
 def test_update_without_session_says_how_to_start(tmp_path: Path) -> None:
     with pytest.raises(st.StateError, match="session start"):
         st.update(tmp_path, lambda s: None)
+
+
+def test_five_waves_thirty_tasks_stay_small_and_readable(tmp_path: Path) -> None:
+    """A full session through the real CLI: STATE.md stays under 8 KB, no line over 200 characters."""
+    import json
+
+    repo = calc_repo(tmp_path, extra="- agents-per-wave: 6 (deep: 14)\n")
+    assert rt(repo, "session", "start", "deep").returncode == 0
+    assert rt(repo, "gate", "baseline").returncode == 0
+    layout = json.loads(rt(repo, "session", "status", "--json").stdout)["waves"]
+    counts = [w["max-agents"] for w in layout]  # a deep session's five waves hold 25 agents at most
+    assert len(layout) == 5 and sum(counts) == 25, counts
+    items = [{"id": f"I{n}", "title": f"operation number {n}: parse, compute and print it with a clear error",
+              "issue": f"#{100 + n}", "acceptance": f"calc op{n} 2 3 prints the documented result " * 3}
+             for n in range(1, 11)]
+    waves = []
+    for wave in layout:
+        tasks = []
+        for n in range(1, counts[wave["wave"] - 1] + 1):
+            ident = f"T{wave['wave']}_{n}"
+            files = [] if wave["role"] == "Discovery" else [f"src/calc/w{wave['wave']}_{n}_{k}.py" for k in range(5)]
+            tasks.append({"id": ident, "agent": "explorer" if wave["role"] == "Discovery" else "implementer",
+                          "items": [f"I{(wave['wave'] * 6 + n) % 10 + 1}"],
+                          "task": f"{ident}: a brief of several sentences. " * 12, "files": files})
+        waves.append({"wave": wave["wave"], "role": wave["role"], "tasks": tasks})
+    plan = rt(repo, "plan", "set", "-", stdin=json.dumps({"items": items, "waves": waves}))
+    assert plan.returncode == 0, plan.stderr
+    for wave in layout:
+        number = wave["wave"]
+        assert rt(repo, "wave", "start", str(number)).returncode == 0
+        results = [f"--task=T{number}_{n}=done:" + "finished as planned, with notes on what changed and why " * 2
+                   for n in range(1, counts[number - 1] + 1)]
+        done = rt(repo, "wave", "done", str(number), *results)
+        assert done.returncode == 0, done.stderr
+        if wave.get("gate"):
+            assert rt(repo, "gate", wave["gate"]).returncode == 0
+
+    def five_more(state: dict) -> None:
+        """Tasks 26 to 30, beyond what one plan may hold, recorded as a wave re-plan would."""
+        wave = state["waves"][1]
+        for n in range(1, 6):
+            ident = f"T2_extra{n}"
+            wave["tasks"].append({"id": ident, "agent": "implementer", "items": ["I1"], "task": "more " * 40,
+                                  "files": [f"src/calc/extra_{n}_{k}.py" for k in range(5)]})
+            wave["results"][ident] = {"status": "partial", "note": "left a follow-up for the next session " * 3}
+        state["deviations"].extend({"ts": st.now_iso(), "wave": 2, "text": "changed course because " * 20}
+                                   for _ in range(12))
+
+    st.update(repo, five_more)
+    text = state_file(repo).read_text(encoding="utf-8")
+    longest = max(len(line) for line in text.splitlines())
+    print(f"\nSTATE.md after 5 waves and 30 tasks: {len(text.encode())} bytes, {len(text.splitlines())} lines, "
+          f"longest line {longest} characters; record {st.record_file(repo).stat().st_size} bytes")
+    assert st.load(repo)["current-wave"] == 5
+    assert sum(len(w["tasks"]) for w in st.load(repo)["waves"]) == 30
+    assert len(text.encode()) < 8 * 1024
+    assert longest < 200
