@@ -160,7 +160,8 @@ def add_arguments(parser: Any) -> None:
     sub = parser.add_subparsers(dest="wave_command", metavar="<start|done>", required=True)
     start = sub.add_parser("start", help="Start wave N: check the previous gate, set the edit scope, print briefs.")
     start.add_argument("number", type=int, metavar="N")
-    done = sub.add_parser("done", help="Finish wave N: record task results and deviations.")
+    done = sub.add_parser("done", help="Finish wave N: record task results and deviations. On a wave that is "
+                                       "already done, --task adds or corrects results without reopening it.")
     done.add_argument("number", type=int, metavar="N")
     done.add_argument("--task", action="append", default=[], metavar="ID=done|partial|failed[:note]")
     done.add_argument("--deviation", action="append", default=[], metavar="TEXT")
@@ -280,7 +281,13 @@ def finish_wave(root: Path, number: int, task_args: list[str], deviations: list[
     with locked(root):
         state = require_active(load(root))
         wave = _wave(state, number)
-        if wave.get("status") != "active":
+        amending = wave.get("status") == "done"
+        if amending and not results and not deviations:
+            print(f"error: wave {number} is already done; to add or correct results, name them: "
+                  f"'python3 .orchestrator/runtime wave done {number} --task <ID>=done|partial|failed[:note]'",
+                  file=sys.stderr)
+            return 1
+        if wave.get("status") != "active" and not amending:
             print(f"error: wave {number} is {wave.get('status')}, not active; "
                   f"start it with 'python3 .orchestrator/runtime wave start {number}'", file=sys.stderr)
             return 1
@@ -298,16 +305,25 @@ def finish_wave(root: Path, number: int, task_args: list[str], deviations: list[
                 state["not-retry"] = state["not-retry"][-10:]
         for text in deviations:
             state["deviations"].append({"ts": stamp, "wave": number, "text": text})
-        wave["status"] = "done"
-        wave["ended"] = stamp
-        wave["gate-status"] = "pending" if wave.get("gate") else None
+        if amending:  # a correction: the wave's status and its gate result stay as they are
+            state["history"].append({"ts": stamp, "event": f"wave {number} results amended"})
+        else:
+            wave["status"] = "done"
+            wave["ended"] = stamp
+            wave["gate-status"] = "pending" if wave.get("gate") else None
         missing = sorted(known - set(wave["results"]))
         save(root, state)
     counts = {s: sum(1 for r in wave["results"].values() if r["status"] == s) for s in _TASK_STATUSES}
+    later = (f"; no result for {', '.join(missing)} (add {'it' if len(missing) == 1 else 'them'} with "
+             f"'wave done {number} --task <ID>=<status>')" if missing else "")
+    if amending:
+        print(f"wave {number} ({wave['role']}) results amended: {counts['done']} done, {counts['partial']} partial, "
+              f"{counts['failed']} failed{later}")
+        return 0
     telemetry.emit(root, "wave.completed", {"session_id": state["session-id"], "wave": number, "role": wave["role"],
                                             **counts})
     print(f"wave {number} ({wave['role']}) done: {counts['done']} done, {counts['partial']} partial, "
-          f"{counts['failed']} failed" + (f"; no result for {', '.join(missing)}" if missing else ""))
+          f"{counts['failed']} failed{later}")
     if wave.get("gate"):
         print(f"next: run 'python3 .orchestrator/runtime gate {wave['gate']}'; wave {number + 1} "
               "cannot start until it passes." if number < len(state["waves"]) else

@@ -116,3 +116,24 @@ def test_wave_cannot_start_without_a_plan(tmp_path: Path) -> None:
     rt(repo, "session", "start", "feature")
     result = begin(repo, 1)
     assert result.returncode == 2 and "plan set" in result.stderr
+
+
+def test_wave_done_without_results_can_be_corrected_later(tmp_path: Path) -> None:
+    from runtime import state as st
+
+    repo = calc_repo(tmp_path)
+    start_with_plan(repo)
+    assert begin(repo, 1).returncode == 0
+    first = rt(repo, "wave", "done", "1")
+    assert first.returncode == 0 and "no result for T1 (add it with 'wave done 1 --task <ID>=<status>')" in first.stdout
+    empty = rt(repo, "wave", "done", "1")
+    assert empty.returncode == 1 and "already done" in empty.stderr and "--task" in empty.stderr
+
+    amended = rt(repo, "wave", "done", "1", "--task", "T1=done:read it after all", "--deviation", "late report")
+    assert amended.returncode == 0, amended.stderr
+    assert "results amended: 1 done, 0 partial, 0 failed" in amended.stdout
+    state = st.load(repo)
+    wave = state["waves"][0]
+    assert wave["status"] == "done" and wave["results"]["T1"] == {"status": "done", "note": "read it after all"}
+    assert state["deviations"][-1]["text"] == "late report"
+    assert begin(repo, 2).returncode == 0  # the session carries on as before
