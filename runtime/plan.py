@@ -23,6 +23,36 @@ ITEM_STATUSES = ("done", "partial", "not-started")
 EXAMPLE_TASK = "what this agent does, in one or two sentences"
 EXAMPLE_FILES = ("path/to/file.py", "tests/test_file.py")
 EXAMPLE_TITLE = "what the user gets"
+EXAMPLE_ACCEPTANCE = "how we know it is done"
+EXAMPLE_ISSUE = "#12 (optional)"
+# Texts an agent copies from the skeleton or the command texts instead of filling
+# them in; a plan holding one describes nothing, so it is refused with the field.
+_FILLER = {"todo", "tbd", "fixme", "xxx", "placeholder", "fill in", "fill this in", "...", "\u2026", "n/a",
+           "the filled-in plan", "one line", "one line why"}
+# `<...>` placeholders of the command texts (and the usual ones): refused wherever they appear.
+_ANGLE_WORDS = ("goal", "id", "title", "type", "path", "file", "files", "status", "body", "note", "item", "task",
+                "description", "summary", "issue", "number", "name", "text", "feature")
+
+
+def placeholder(text: str) -> str | None:
+    """Why `text` is a placeholder rather than content, or None."""
+    import re
+
+    stripped = " ".join(text.split())
+    lowered = stripped.lower().rstrip(".:!")
+    if stripped and (lowered in _FILLER or stripped.lower() in _FILLER or lowered.strip("<>[]{}() ") in _FILLER
+                     or not lowered.strip("<>[]{}()._-\u2026 ")):
+        return f"{stripped!r} is a placeholder"
+    if stripped in (EXAMPLE_TITLE, EXAMPLE_TASK, EXAMPLE_ACCEPTANCE, EXAMPLE_ISSUE):
+        return f"{stripped!r} is still the template's example"
+    if re.fullmatch(r"<[^<>]+>|\[[^\[\]]+\]|\{[^{}]*\}", stripped):
+        return f"{stripped!r} is a placeholder to replace"
+    found = re.search(r"<(?:[^<>]* [^<>]*|" + "|".join(_ANGLE_WORDS) + r")>", stripped, re.IGNORECASE)
+    if found:
+        return f"{found.group(0)!r} is a placeholder to replace"
+    if re.match(r"(?:todo|tbd|fixme)\b", lowered):
+        return f"{stripped[:40]!r} is a placeholder (it starts with {stripped.split()[0]!r})"
+    return None
 
 
 def template(state: dict[str, Any]) -> dict[str, Any]:
@@ -43,8 +73,8 @@ def template(state: dict[str, Any]) -> dict[str, Any]:
                 "files": [] if read_only else list(EXAMPLE_FILES),
             }],
         })
-    return {"items": [{"id": "I1", "title": EXAMPLE_TITLE, "issue": "#12 (optional)",
-                       "acceptance": "how we know it is done"}], "waves": waves}
+    return {"items": [{"id": "I1", "title": EXAMPLE_TITLE, "issue": EXAMPLE_ISSUE,
+                       "acceptance": EXAMPLE_ACCEPTANCE}], "waves": waves}
 
 
 class PlanError(Exception):
@@ -100,8 +130,12 @@ def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
         for field in ("title", "acceptance"):
             if not str(item.get(field) or "").strip():
                 problems.append(f"{where} ({ident or '?'}): '{field}' is missing or empty")
-        if str(item.get("title") or "").strip() == EXAMPLE_TITLE:
-            problems.append(f"{where} ({ident or '?'}): 'title' is still the template's example; describe the item")
+        for field in ("title", "acceptance", "issue"):
+            why = placeholder(str(item.get(field) or ""))
+            if why:
+                problems.append(f"{where} ({ident or '?'}): '{field}': {why}; "
+                                + ("give the issue reference or leave it out" if field == "issue"
+                                   else "describe the item in your own words"))
         item_ids.append(ident)
         clean_items.append({"id": ident, "title": str(item.get("title") or ""), "issue": item.get("issue") or "",
                             "acceptance": str(item.get("acceptance") or ""), "status": "not-started", "note": ""})
@@ -156,8 +190,8 @@ def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
                 problems.append(f"{where}: agent {agent!r} is unknown; use one of {', '.join(KNOWN_AGENTS)}")
             if not str(task.get("task") or "").strip():
                 problems.append(f"{where}: 'task' (what the agent does) is missing")
-            elif str(task.get("task")).strip() == EXAMPLE_TASK:
-                problems.append(f"{where}: 'task' is still the template's example; say what the agent does")
+            elif placeholder(str(task.get("task"))):
+                problems.append(f"{where}: 'task': {placeholder(str(task.get('task')))}; say what the agent does")
             refs = task.get("items") or []
             if not isinstance(refs, list) or not refs:
                 problems.append(f"{where}: 'items' must list the plan items it serves, e.g. [\"I1\"]")
@@ -179,8 +213,9 @@ def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
                 if not isinstance(path, str) or not path.strip():
                     problems.append(f"{where}: file entry {path!r} is not a path")
                     continue
-                if path.strip() in EXAMPLE_FILES:
-                    problems.append(f"{where}: file {path!r} is the template's example; list the real files")
+                if path.strip() in EXAMPLE_FILES or placeholder(path):
+                    problems.append(f"{where}: file {path!r} is the template's example or a placeholder; "
+                                    "list the real files")
                     continue
                 if not _inside(root, path.strip()):
                     problems.append(f"{where}: file {path!r} is outside the repository; use a path relative "
@@ -345,6 +380,10 @@ def _set(root: Path, source: str) -> int:
 
 def _item(root: Path, ident: str, status: str, note: str) -> int:
     from .state import StateError, update
+
+    why = placeholder(note) if note.strip() else None
+    if why:
+        raise StateError(f"--note: {why}; write the evidence, or what is missing, in your own words")
 
     def change(state: dict[str, Any]) -> None:
         if state.get("status") == "completed":

@@ -107,3 +107,62 @@ def test_cli_set_show_and_item(tmp_path: Path) -> None:
     assert st.load(repo)["items"][0]["status"] == "partial"
     missing = rt(repo, "plan", "item", "I7", "--status", "done")
     assert missing.returncode == 1 and "the items are I1" in missing.stderr
+
+
+def _command_placeholders() -> list[str]:
+    """Every `<...>` placeholder the command texts show the agent, e.g. '<evidence or what is missing>'."""
+    import re
+
+    from tests.helpers import ROOT
+
+    found: set[str] = set()
+    for path in (ROOT / "template" / "_canonical" / "commands").glob("*.md"):
+        found.update(re.findall(r"<[a-z][^<>{}`]*>", path.read_text(encoding="utf-8"), re.IGNORECASE))
+    return sorted(found)
+
+
+def test_command_texts_have_placeholders_to_check() -> None:
+    assert {"<ID>", "<evidence or what is missing>", "<title>", "<one line>"} <= set(_command_placeholders())
+
+
+@pytest.mark.parametrize("text", [*_command_placeholders(), "<goal>", "TODO", "todo: write it", "TBD.", "...",
+                                  "[title]", "{ ...the filled-in plan... }", "Add <feature> to the CLI",
+                                  "how we know it is done", "what the user gets"])
+def test_placeholder_texts_are_refused(tmp_path: Path, text: str) -> None:
+    plan = plan_for(_state()["waves"])
+    plan["items"][0]["title"] = text
+    plan["items"][0]["acceptance"] = text
+    plan["waves"][1]["tasks"][0]["task"] = text
+    problems = _problems(plan, tmp_path)
+    assert "items[1] (I1): 'title':" in problems and "items[1] (I1): 'acceptance':" in problems
+    assert "wave 2 task T2: 'task':" in problems
+    assert "placeholder" in problems or "template's example" in problems
+
+
+@pytest.mark.parametrize("text", ["power operation", "calc pow 2 3 prints 8", "support List<T> in the parser",
+                                  "escape <br> in the HTML output", "a todo list for the CLI"])
+def test_real_texts_with_brackets_or_keywords_pass(tmp_path: Path, text: str) -> None:
+    state = _state()
+    plan = plan_for(state["waves"])
+    plan["items"][0]["title"] = text
+    plan["waves"][1]["tasks"][0]["task"] = text
+    assert validate(plan, state, tmp_path)["items"][0]["title"] == text
+
+
+def test_template_example_issue_and_files_are_refused(tmp_path: Path) -> None:
+    state = _state()
+    skeleton = template(state)
+    problems = _problems(skeleton, tmp_path, state)
+    for field in ("'title'", "'acceptance'", "'issue'"):
+        assert f"items[1] (I1): {field}" in problems
+    assert "file 'path/to/file.py' is the template's example" in problems
+
+
+def test_item_note_placeholder_is_refused(tmp_path: Path) -> None:
+    repo = calc_repo(tmp_path)
+    assert rt(repo, "session", "start", "feature").returncode == 0
+    plan = plan_for(json.loads(rt(repo, "session", "status", "--json").stdout)["waves"])
+    assert rt(repo, "plan", "set", "-", stdin=json.dumps(plan)).returncode == 0
+    refused = rt(repo, "plan", "item", "I1", "--status", "done", "--note", "<evidence or what is missing>")
+    assert refused.returncode == 1 and "placeholder" in refused.stderr and "Traceback" not in refused.stderr
+    assert rt(repo, "plan", "item", "I1", "--status", "done", "--note", "tests/test_ops.py passes").returncode == 0
