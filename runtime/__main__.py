@@ -30,8 +30,9 @@ if __package__ in (None, ""):
 RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
 # Kept equal to integrity.RESTORE by a test: this copy works when integrity.py is the broken file.
 RESTORE = (
-    "copier recopy --trust --defaults --overwrite --vcs-ref=:current: -a .copier-answers.session-orchestrator.yml "
-    "-x '**' -x '!.orchestrator/runtime/**'  (or, on a clean working tree: session-orchestrator update)"
+    "restore the runtime: copier recopy --trust --defaults --overwrite --vcs-ref=:current: "
+    "-a .copier-answers.session-orchestrator.yml -x '**' -x '!.orchestrator/runtime/**'  "
+    "(or, on a clean working tree: session-orchestrator update)"
 )
 _ENFORCEMENT = r"^\s*[-*+]?\s*enforcement\s*:\s*[`'\"]?(strict|warn|off)\b"
 
@@ -112,7 +113,7 @@ def broken_runtime(argv: list[str], exc: BaseException) -> int:
     cause = _describe(exc)
     others = [line for line in _integrity_lines() if not cause.startswith(line.split(":", 1)[0])]
     problem = f"the session-orchestrator runtime cannot run: {cause}"
-    fix = f"Restore it: {RESTORE}"
+    fix = RESTORE[0].upper() + RESTORE[1:]
     if argv[:1] != ["hook"]:
         print(f"error: {problem}", file=sys.stderr)
         for line in others[:10]:

@@ -47,9 +47,21 @@ class Problem:
         self.file, self.line, self.message, self.fix, self.level = file, line, message, fix, level
 
     def __str__(self) -> str:
+        return self.format()
+
+    def format(self, indent: str = "") -> str:
+        """The problem, and its fix four columns deeper, both shifted by `indent`.
+
+        Callers that list several problems under a heading indent through here, so
+        every problem line and every fix line lines up, whatever the heading.
+        """
         where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.level}: {self.message}"
-        return f"{text}\n    fix: {self.fix}" if self.fix else text
+        text = f"{indent}{where}: {self.level}: {self.message}"
+        return f"{text}\n{indent}    fix: {self.fix}" if self.fix else text
+
+
+def format_problems(problems: list[Problem], indent: str = "  ") -> str:
+    return "\n".join(problem.format(indent) for problem in problems)
 
 
 class ConfigError(Exception):

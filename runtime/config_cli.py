@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from .config import SCHEMA, ConfigError, _format, load
+from .config import SCHEMA, ConfigError, _format, format_problems, load
 from .detect import resolve
 from .paths import project_root
 
@@ -27,8 +27,7 @@ def run(args: Any) -> int:
         config = load(root)
     except ConfigError as exc:
         print("Session Config is invalid:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        print(format_problems(exc.problems), file=sys.stderr)
         return 1
     resolved = {
         kind: resolve(kind, config[f"{kind}-command"], root) for kind in ("test", "typecheck", "lint")
@@ -53,6 +52,6 @@ def run(args: Any) -> int:
             command, why = resolved[kind]
             extra = f"  -> {command} ({why})" if command != value else ""
         print(f"  {name:<{width}}  {shown}{extra}   [{origin}]")
-    for warning in config.warnings:
-        print(f"  {warning}")
+    if config.warnings:
+        print(format_problems(config.warnings))
     return 0

@@ -35,7 +35,7 @@ ANSWERS_FILE = ".copier-answers.session-orchestrator.yml"
 # Re-renders only .orchestrator/runtime/ at the template version already installed;
 # every other rendered file, and the user's own files, are left as they are.
 RESTORE = (
-    f"copier recopy --trust --defaults --overwrite --vcs-ref=:current: -a {ANSWERS_FILE} "
+    f"restore the runtime: copier recopy --trust --defaults --overwrite --vcs-ref=:current: -a {ANSWERS_FILE} "
     "-x '**' -x '!.orchestrator/runtime/**'  (or, on a clean working tree: session-orchestrator update)"
 )
 
@@ -47,10 +47,10 @@ class Problem:
     would type it from the repository root.
     """
 
-    __slots__ = ("detail", "kind", "path")
+    __slots__ = ("detail", "kind", "path", "restore")
 
-    def __init__(self, path: str, kind: str, detail: str) -> None:
-        self.path, self.kind, self.detail = path, kind, detail
+    def __init__(self, path: str, kind: str, detail: str, restore: str = RESTORE) -> None:
+        self.path, self.kind, self.detail, self.restore = path, kind, detail, restore
 
     def __str__(self) -> str:
         return f"{self.path}: {self.detail}"
@@ -68,8 +68,8 @@ class Problem:
     @property
     def fix(self) -> str:
         if self.kind == "added":
-            return f"delete it (the runtime ships only the files in {MANIFEST}), or restore the runtime: {RESTORE}"
-        return f"restore the runtime: {RESTORE}"
+            return f"delete it (the runtime ships only the files in {MANIFEST}), or {self.restore}"
+        return self.restore
 
 
 def digest(data: bytes) -> str:
@@ -158,8 +158,12 @@ def check(root: Path) -> list[Problem]:
 def check_running() -> list[Problem]:
     """The runtime this code belongs to, named as the user sees it: `.orchestrator/runtime`
     when vendored, its own path otherwise (a development checkout)."""
-    shown = ".orchestrator/runtime" if RUNTIME_DIR.parent.name == ".orchestrator" else str(RUNTIME_DIR)
-    return check_dir(RUNTIME_DIR, shown)
+    if RUNTIME_DIR.parent.name == ".orchestrator":
+        return check_dir(RUNTIME_DIR, ".orchestrator/runtime")
+    problems = check_dir(RUNTIME_DIR, str(RUNTIME_DIR))
+    for problem in problems:
+        problem.restore = "a development checkout: regenerate the manifest with 'python3 -m runtime.integrity'"
+    return problems
 
 
 def summary(problems: list[Problem], limit: int = 2) -> str:

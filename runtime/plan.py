@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .words import count
+
 ITEM_STATUSES = ("done", "partial", "not-started")
 # the skeleton's example values; a plan still holding one was not filled in
 EXAMPLE_TASK = "what this agent does, in one or two sentences"
@@ -145,7 +147,7 @@ def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
         raise PlanError([*problems, "'waves' must be a list with one entry per wave"])
     if len(waves) != len(layout):
         roles = ", ".join(f"{w['wave']}={w['role']}" for w in layout)
-        problems.append(f"the plan has {len(waves)} waves but this session has {len(layout)} ({roles}); "
+        problems.append(f"the plan has {count(len(waves), 'wave')} but this session has {len(layout)} ({roles}); "
                         "give one entry per wave (a wave may have an empty 'tasks' list)")
     covered: set[str] = set()
     task_ids: set[str] = set()
@@ -169,9 +171,9 @@ def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
             problems.append(f"wave {index}: 'tasks' must be a list")
             continue
         if len(tasks) > expected["max-agents"]:
+            cap = count(expected["max-agents"], "agent")
             problems.append(f"wave {index} ({expected['role']}): {len(tasks)} tasks, but this {state['type']} "
-                            f"session allows at most {expected['max-agents']} agents in it; merge tasks or move "
-                            "some to another wave")
+                            f"session allows at most {cap} in it; merge tasks or move some to another wave")
         owners: dict[str, str] = {}
         for position, task in enumerate(tasks, start=1):
             where = f"wave {index} task {position}"
@@ -277,8 +279,8 @@ def show(state: dict[str, Any], wave: int | None = None) -> str:
     for entry in state["waves"]:
         gate = f", then gate {entry['gate']}" if entry.get("gate") else ""
         out.append("")
-        out.append(f"Wave {entry['wave']}: {entry['role']} [{entry['status']}] (max {entry['max-agents']} "
-                   f"agents{gate})")
+        out.append(f"Wave {entry['wave']}: {entry['role']} [{entry['status']}] "
+                   f"(max {count(entry['max-agents'], 'agent')}{gate})")
         for task in entry.get("tasks", []):
             files = ", ".join(task["files"]) or "read-only"
             out.append(f"  {task['id']} {task['agent']} -> {', '.join(task['items'])}: {task['task']}")
@@ -352,7 +354,7 @@ def _set(root: Path, source: str) -> int:
         try:
             plan = validate(data, state, root)
         except PlanError as exc:
-            print(f"error: the plan was not recorded; {len(exc.problems)} problem(s):", file=sys.stderr)
+            print(f"error: the plan was not recorded; {count(len(exc.problems), 'problem')}:", file=sys.stderr)
             for problem in exc.problems:
                 print(f"  - {problem}", file=sys.stderr)
             return 1
@@ -373,7 +375,8 @@ def _set(root: Path, source: str) -> int:
     tasks = sum(len(t) for t in plan["waves"])
     telemetry.emit(root, "plan.recorded", {"session_id": state["session-id"], "items": len(plan["items"]),
                                            "tasks": tasks})
-    print(f"plan recorded: {len(plan['items'])} items, {tasks} tasks over {len(plan['waves'])} waves. "
+    print(f"plan recorded: {count(len(plan['items']), 'item')}, {count(tasks, 'task')} over "
+          f"{count(len(plan['waves']), 'wave')}. "
           "Next: 'python3 .orchestrator/runtime wave start 1' (from /go).")
     return 0
 

@@ -18,6 +18,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .words import count
+
+
+def median(values: list[int]) -> float | None:
+    """The middle value; for an even count, the mean of the two middle values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
 
 def summarise(sessions: list[dict[str, Any]]) -> dict[str, Any]:
     gates_run = sum(int((s.get("gates") or {}).get("run") or 0) for s in sessions)
@@ -30,7 +41,7 @@ def summarise(sessions: list[dict[str, Any]]) -> dict[str, Any]:
         "gate_pass_rate": (gates_passed / gates_run) if gates_run else None,
         "regressions_caught": sum(int(s.get("regressions_caught") or 0) for s in sessions),
         "carryover": sum(int(s.get("carryover") or 0) for s in sessions),
-        "median_duration_s": sorted(durations)[len(durations) // 2] if durations else None,
+        "median_duration_s": median(durations),
         "outcomes": {o: sum(1 for s in sessions if s.get("outcome") == o)
                      for o in sorted({str(s.get("outcome")) for s in sessions})},
     }
@@ -75,7 +86,8 @@ def table(sessions: list[dict[str, Any]]) -> str:
     totals = summarise(sessions)
     rate = totals["gate_pass_rate"]
     lines.append("")
-    lines.append(f"{totals['sessions']} sessions; median duration {_minutes(totals['median_duration_s'])} min; "
+    lines.append(f"{count(totals['sessions'], 'session')}; "
+                 f"median duration {_minutes(totals['median_duration_s'])} min; "
                  f"gate pass rate {'-' if rate is None else f'{rate:.0%}'} ({totals['gates_passed']}/"
                  f"{totals['gates_run']}); regressions caught {totals['regressions_caught']}; "
                  f"carryover {totals['carryover']}")

@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .words import count
+
 VERDICTS = ("proceed", "fix-required", "blocked")
 SEVERITIES = ("high", "medium", "low")
 
@@ -68,15 +70,16 @@ def split(findings: list[dict[str, Any]], floor: int) -> tuple[list[dict[str, An
 
 def format_review(review: dict[str, Any]) -> str:
     shown, hidden = split(review["findings"], review["floor"])
-    lines = [f"review of wave {review['wave']}: verdict {review['verdict']}; {len(shown)} finding(s) at or above "
-             f"confidence {review['floor']}"]
+    lines = [f"review of wave {review['wave']}: verdict {review['verdict']}; "
+             f"{count(len(shown), 'finding')} at or above confidence {review['floor']}"]
     for finding in shown:
         where = finding["file"] + (f":{finding['line']}" if finding["line"] else "")
         lines.append(f"  [{finding['confidence']:g}] {finding['severity']:<6} {where or '-'}: {finding['summary']}")
         if finding["fix"]:
             lines.append(f"      fix: {finding['fix']}")
     if hidden:
-        lines.append(f"  {len(hidden)} finding(s) below the floor are stored in STATE.md, not shown")
+        lines.append(f"  {count(len(hidden), 'finding')} below the floor {'is' if len(hidden) == 1 else 'are'} kept "
+                     "in the session record (.orchestrator/state/session.json), not shown")
     if review["verdict"] != "proceed":
         lines.append("next: turn the findings above into fix tasks for the next wave, or record why not with "
                      "'wave done --deviation'.")

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .words import count
+
 SESSION_TYPES = ("housekeeping", "feature", "deep")
 OUTCOMES = ("completed", "partial", "abandoned")
 EXIT_UNFINISHED = 3
@@ -189,9 +191,9 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
           f"{ref[:12] or 'none (not a git repository)'}).")
     for wave in state["waves"]:
         gate = f", gate {wave['gate']} after" if wave["gate"] else ""
-        print(f"  wave {wave['wave']}: {wave['role']} (up to {wave['max-agents']} agents{gate})")
+        print(f"  wave {wave['wave']}: {wave['role']} (up to {count(wave['max-agents'], 'agent')}{gate})")
     if cleared:
-        print(f"cleared {cleared} circuit breaker(s) from the previous session.")
+        print(f"cleared {count(cleared, 'circuit breaker')} from the previous session.")
     print("next: 'gate baseline', then agree the plan ('plan template', 'plan set -').")
     return 0
 

@@ -76,6 +76,16 @@ class StateCorruptError(StateError):
     """STATE.md does not parse; a backup copy has been kept."""
 
 
+class InvalidConfigError(StateError):
+    """The Session Config exists but is broken: commands stop with every problem listed, one format everywhere."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        from .config import format_problems
+
+        self.problems = problems
+        super().__init__("the Session Config is invalid:\n" + format_problems(problems))
+
+
 def now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -167,7 +177,8 @@ def render(state: dict[str, Any]) -> str:
     out.append("## Deviations")
     out.append("")
     if len(deviations) > SHOW_DEVIATIONS:
-        out.append(f"- {len(deviations) - SHOW_DEVIATIONS} earlier deviations are in the record")
+        earlier = len(deviations) - SHOW_DEVIATIONS
+        out.append(f"- {earlier} earlier {'deviation is' if earlier == 1 else 'deviations are'} in the record")
     out.extend(f"- [{d.get('ts')}] wave {d.get('wave')}: {_clip(d.get('text'), 110)}"
                for d in deviations[-SHOW_DEVIATIONS:])
     out.extend(["- none"] if not deviations else [])
@@ -571,8 +582,8 @@ def is_live(state: dict[str, Any]) -> bool:
 def session_config(root: Path) -> Any:
     """The Session Config, or defaults when the repository has no config file at all.
 
-    A config that exists but is broken raises ConfigError: a gate must not quietly
-    run the wrong command.
+    A config that exists but is broken raises InvalidConfigError (a StateError, so
+    every command reports it the same way): a gate must not quietly run the wrong command.
     """
     from .config import ConfigError, SessionConfig, defaults, find_config_file, load
 
@@ -583,7 +594,7 @@ def session_config(root: Path) -> Any:
     except ConfigError as exc:
         if any(p.level == "error" and "no '## Session Config' section" in p.message for p in exc.problems):
             return SessionConfig(defaults(), None, {}, [])
-        raise
+        raise InvalidConfigError(exc.problems) from None
 
 
 def git(root: Path, *args: str) -> str:

@@ -394,3 +394,28 @@ def test_render_section_of_changed_values_round_trips() -> None:
 def test_render_section_writes_only_the_keys_it_is_given() -> None:
     text = render_section({"waves": 4, "enforcement": "off"})
     assert text == "## Session Config\n\n- waves: 4\n- enforcement: off\n"
+
+
+def test_every_command_lists_config_problems_with_one_indentation(tmp_path: Path) -> None:
+    """Several problems under one heading: each problem two columns in, each fix four deeper, everywhere."""
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    (tmp_path / "CLAUDE.md").write_text("# x\n\n## Session Config\n\n- waves: five\n- enforcement: maybe\n"
+                                        "- colour: red\n", encoding="utf-8")
+    expected = ["  CLAUDE.md:5: error: waves must be a whole number, got 'five'",
+                "      fix: write a number, e.g. 5",
+                "  CLAUDE.md:6: error: enforcement must be one of strict, warn, off, got 'maybe'",
+                "      fix: write one of: strict, warn, off",
+                "  CLAUDE.md:7: warning: unknown key 'colour' was ignored",
+                "      fix: see docs/session-config.md for the known keys"]
+    for command in (["config"], ["session", "start", "feature"], ["gate", "baseline"], ["wave", "start", "1"]):
+        result = subprocess.run([sys.executable, str(ROOT / "runtime"), *command], cwd=tmp_path, capture_output=True,
+                                text=True, env={**__import__("os").environ, "SO_PROJECT_DIR": str(tmp_path)})
+        lines = result.stderr.splitlines()
+        assert result.returncode == 1, (command, result.stderr)
+        assert "Traceback" not in result.stderr and "ConfigError" not in result.stderr, command
+        assert lines[0] in ("Session Config is invalid:", "error: the Session Config is invalid:"), (command, lines)
+        assert lines[1:7] == expected, (command, lines)

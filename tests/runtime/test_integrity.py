@@ -191,7 +191,8 @@ def test_the_restore_command_restores_only_the_runtime(tmp_path: Path) -> None:
     skill = next(repo.glob(".claude/skills/*/SKILL.md"))
     skill.write_text(skill.read_text(encoding="utf-8") + "my own note\n", encoding="utf-8")
 
-    command = integrity.RESTORE.split("  (or")[0]
+    command = integrity.RESTORE.removeprefix("restore the runtime: ").split("  (or")[0]
+    assert command.startswith("copier recopy ")
     restored = subprocess.run(command, shell=True, cwd=repo, capture_output=True, text=True, env=env)
     assert restored.returncode == 0, restored.stderr
 

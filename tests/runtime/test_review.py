@@ -44,7 +44,7 @@ def test_cli_records_all_and_prints_above_floor(tmp_path: Path) -> None:
     result = rt(repo, "review", "record", "--wave", "2", "-", stdin=json.dumps(FINDINGS))
     assert result.returncode == 0, result.stderr
     assert "off by one" in result.stdout and "no edge case" not in result.stdout
-    assert "3 finding(s) below the floor" in result.stdout
+    assert "3 findings below the floor are kept in the session record" in result.stdout
     stored = st.load(repo)["reviews"][0]
     assert len(stored["findings"]) == 4 and stored["floor"] == 90
     text = (repo / ".orchestrator" / "STATE.md").read_text()
