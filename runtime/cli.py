@@ -73,7 +73,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             continue
         try:
             module = importlib.import_module(f"{__package__}.{module_name}")
-        except ImportError:
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{module_name}":
+                raise  # a module it needs is gone: __main__ names the file instead of "invalid choice"
             continue  # not part of this runtime version
         command = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(command)

@@ -198,3 +198,13 @@ def test_the_restore_command_restores_only_the_runtime(tmp_path: Path) -> None:
 
     assert integrity.check(repo) == []
     assert git(repo, "status", "--porcelain").splitlines() == [f" M {skill.relative_to(repo).as_posix()}"]
+
+
+def test_doctor_names_a_deleted_module_it_needs(rendered_repo: Path) -> None:
+    """Not 'invalid choice: doctor': the command exists, a module it imports is gone."""
+    vendored(rendered_repo, "config.py").unlink()
+    doctor = runtime(rendered_repo, "doctor")
+    assert doctor.returncode == 1
+    assert "invalid choice" not in doctor.stderr and "Traceback" not in doctor.stderr
+    assert ".orchestrator/runtime/config.py is missing" in doctor.stderr
+    assert "fix: Restore the runtime: copier recopy" in doctor.stderr
