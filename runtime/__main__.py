@@ -12,13 +12,8 @@ parent so the package imports as `runtime` with working relative imports. The
 
 This is the one place that sees every import, so it is where a runtime that
 cannot run (a merge-conflict marker or syntax error in one of its files, a
-deleted module) is caught. Nothing else from the runtime can be trusted then, so
-the fallback below uses the standard library only, and `integrity` (which imports
-nothing else from the runtime) if that still loads. It never prints a traceback:
-- SessionStart: the problem is printed in place of the banner;
-- PreToolUse: the call is denied under `enforcement: strict` and allowed with a
-  notice otherwise (docs/guards.md, "When a guard cannot judge");
-- any other command: one error line naming the file, and how to restore it; exit 1.
+deleted module) is caught; `fallback.py` says what broke and how to restore it.
+The script stays small because Python compiles it afresh on every hook call.
 """
 
 import os
@@ -26,125 +21,6 @@ import sys
 
 if __package__ in (None, ""):
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
-# Kept equal to integrity.RESTORE by a test: this copy works when integrity.py is the broken file.
-RESTORE = (
-    "restore the runtime: copier recopy --trust --defaults --overwrite --vcs-ref=:current: "
-    "-a .copier-answers.session-orchestrator.yml -x '**' -x '!.orchestrator/runtime/**'  "
-    "(or, on a clean working tree: session-orchestrator update)"
-)
-_ENFORCEMENT = r"^\s*[-*+]?\s*enforcement\s*:\s*[`'\"]?(strict|warn|off)\b"
-
-
-def _root() -> str:
-    explicit = os.environ.get("SO_PROJECT_DIR")
-    if explicit and os.path.isdir(explicit):
-        return explicit
-    parent = os.path.dirname(RUNTIME_DIR)
-    return os.path.dirname(parent) if os.path.basename(parent) == ".orchestrator" else os.getcwd()
-
-
-def _shown(path: str) -> str:
-    return os.path.join(".orchestrator", "runtime", os.path.relpath(path, RUNTIME_DIR))
-
-
-def _describe(exc: BaseException) -> str:
-    """Which runtime file broke and how, in one line."""
-    where = ""
-    if isinstance(exc, SyntaxError) and exc.filename:
-        where, line = exc.filename, exc.lineno or 0
-    else:
-        frames = []
-        tb = exc.__traceback__
-        while tb is not None:
-            frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
-            tb = tb.tb_next
-        inside = [f for f in frames if os.path.abspath(f[0]).startswith(RUNTIME_DIR + os.sep)]
-        if inside:
-            where, line = inside[-1]
-    if isinstance(exc, ImportError):
-        # `from . import x` with x.py gone names the package, `import runtime.x` the module.
-        name = exc.name or ""
-        if name == "runtime" and str(exc).startswith("cannot import name '"):
-            name = "runtime." + str(exc).split("'")[1]
-        module = os.path.join(RUNTIME_DIR, name.partition(".")[2].replace(".", os.sep) + ".py")
-        if name.startswith("runtime.") and not os.path.exists(module):
-            return f"{_shown(module)} is missing ({type(exc).__name__}: {exc})"
-    if not where:
-        return f"{type(exc).__name__}: {exc}"
-    text = ""
-    try:
-        with open(where, encoding="utf-8", errors="replace") as handle:
-            text = handle.read().splitlines()[line - 1] if line else ""
-    except (OSError, IndexError):
-        pass
-    marker = text.startswith(("<<<<<<<", ">>>>>>>")) or text.rstrip() == "======="
-    cause = "a merge-conflict marker" if marker else f"{type(exc).__name__}: {exc}"
-    return f"{_shown(where)} line {line}: {cause}"
-
-
-def _integrity_lines() -> list[str]:
-    try:
-        from runtime import integrity
-
-        return [str(problem) for problem in integrity.check_running()]
-    except Exception:  # integrity.py may be the broken file; the cause line still names it
-        return []
-
-
-def _enforcement(root: str) -> str:
-    """The Session Config's enforcement, read without config.py (which may be the broken file)."""
-    import re
-
-    for name in ("CLAUDE.md", "AGENTS.md"):
-        try:
-            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
-                found = re.search(_ENFORCEMENT, handle.read(), re.IGNORECASE | re.MULTILINE)
-        except OSError:
-            continue
-        if found:
-            return found.group(1).lower()
-    return "warn"
-
-
-def broken_runtime(argv: list[str], exc: BaseException) -> int:
-    """Answer for a runtime that cannot run; see the module docstring."""
-    cause = _describe(exc)
-    others = [line for line in _integrity_lines() if not cause.startswith(line.split(":", 1)[0])]
-    problem = f"the session-orchestrator runtime cannot run: {cause}"
-    fix = RESTORE[0].upper() + RESTORE[1:]
-    if argv[:1] != ["hook"]:
-        print(f"error: {problem}", file=sys.stderr)
-        for line in others[:10]:
-            print(f"  also: {line}", file=sys.stderr)
-        print(f"fix: {fix}", file=sys.stderr)
-        return 1
-    event = argv[2] if len(argv) > 2 else ""
-    if event == "session-start":
-        print(f"[session-orchestrator] WARNING: {problem}. The hooks cannot judge tool calls until it is restored. "
-              f"{fix}")
-        return 0
-    if event != "pre-tool-use":
-        return 0
-    import json
-
-    enforcement = _enforcement(_root())
-    reason = f"session-orchestrator could not judge this call: {problem}."
-    if enforcement == "strict":
-        reason += f" Denied because enforcement is strict. {fix}"
-        out: dict[str, object] = {"hookSpecificOutput": {
-            "hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": reason}}
-        message = "Blocked: " + reason
-    else:
-        reason += f" It was allowed (enforcement: {enforcement}). {fix}"
-        out = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "additionalContext": reason}}
-        message = "Warning: " + reason
-    if len(argv) > 1 and argv[1] == "claude":
-        out["systemMessage"] = message
-    print(json.dumps(out))
-    return 0
-
 
 if __name__ == "__main__":
     args = sys.argv[1:]
@@ -158,5 +34,14 @@ if __name__ == "__main__":
 
             code = main(args)
     except Exception as exc:  # the one place a runtime that cannot run is turned into a message
-        code = broken_runtime(args, exc)
+        try:
+            from runtime.fallback import report
+        except Exception:  # even the fallback is broken: one line, still no traceback
+            hook = args[:1] == ["hook"]
+            print(f"[session-orchestrator] the runtime in .orchestrator/runtime cannot run ({type(exc).__name__}: "
+                  f"{exc}); restore it with 'copier recopy' (see docs/architecture.md)",
+                  file=sys.stdout if hook else sys.stderr)
+            code = 0 if hook and args[2:3] == ["session-start"] else 1
+        else:
+            code = report(args, exc)
     sys.exit(code)

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime import __main__ as entry
-from runtime import integrity
+from runtime import fallback, integrity
 from tests.helpers import ROOT, git, init_repo, runtime, tagged_template
 
 CONFLICT = "<<<<<<< before updating\nx = 1\n=======\nx = 2\n>>>>>>> after updating\n"
@@ -49,8 +48,8 @@ def test_manifest_covers_every_shipped_file() -> None:
 
 
 def test_fallback_restore_text_matches_integrity() -> None:
-    """__main__ keeps its own copy for when integrity.py is the broken file."""
-    assert entry.RESTORE == integrity.RESTORE
+    """fallback.py keeps its own copy for when integrity.py is the broken file."""
+    assert fallback.RESTORE == integrity.RESTORE
 
 
 def test_clean_render_passes(rendered_repo: Path) -> None:
@@ -208,3 +207,17 @@ def test_doctor_names_a_deleted_module_it_needs(rendered_repo: Path) -> None:
     assert "invalid choice" not in doctor.stderr and "Traceback" not in doctor.stderr
     assert ".orchestrator/runtime/config.py is missing" in doctor.stderr
     assert "fix: Restore the runtime: copier recopy" in doctor.stderr
+
+
+def test_broken_fallback_still_says_something(rendered_repo: Path) -> None:
+    """The last resort in __main__: the fallback module itself holds a conflict marker."""
+    for name in ("hooks.py", "fallback.py"):
+        path = vendored(rendered_repo, name)
+        path.write_text(CONFLICT + path.read_text(encoding="utf-8"), encoding="utf-8")
+    start = hook(rendered_repo, "session-start")
+    assert start.returncode == 0 and "Traceback" not in start.stdout + start.stderr
+    assert "the runtime in .orchestrator/runtime cannot run (SyntaxError" in start.stdout
+    doctor = runtime(rendered_repo, "doctor")  # doctor itself needs neither file: it names both
+    assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
+    for name in ("hooks.py", "fallback.py"):
+        assert f".orchestrator/runtime/{name}: left with merge-conflict markers" in doctor.stdout

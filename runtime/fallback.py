@@ -1,0 +1,144 @@
+# Vendored into a repository as .orchestrator/runtime/, this file is not that repository's own code:
+# the pragmas below keep it out of the repository's formatters, linters and type checkers.
+# fmt: off
+# flake8: noqa
+# mypy: ignore-errors
+# type: ignore
+"""What the entry point says when the runtime cannot run.
+
+`__main__` catches whatever escapes a command or a hook: typically an import
+that fails because a runtime file holds a merge-conflict marker or a syntax
+error, or was deleted. Nothing else from the runtime can be trusted then, so
+this module uses the standard library only, and `integrity` (which imports
+nothing else from the runtime) if that still loads. It lives apart from
+`__main__` because the entry script is compiled on every hook call, while this
+module is compiled once and only ever imported on the failure path. It never
+prints a traceback:
+- SessionStart: the problem is printed in place of the banner;
+- PreToolUse: the call is denied under `enforcement: strict` and allowed with a
+  notice otherwise (docs/guards.md, "When a guard cannot judge");
+- any other command: one error line naming the file, and how to restore it; exit 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
+# Kept equal to integrity.RESTORE by a test: this copy works when integrity.py is the broken file.
+RESTORE = (
+    "restore the runtime: copier recopy --trust --defaults --overwrite --vcs-ref=:current: "
+    "-a .copier-answers.session-orchestrator.yml -x '**' -x '!.orchestrator/runtime/**'  "
+    "(or, on a clean working tree: session-orchestrator update)"
+)
+_ENFORCEMENT = r"^\s*[-*+]?\s*enforcement\s*:\s*[`'\"]?(strict|warn|off)\b"
+
+
+def _root() -> str:
+    explicit = os.environ.get("SO_PROJECT_DIR")
+    if explicit and os.path.isdir(explicit):
+        return explicit
+    parent = os.path.dirname(RUNTIME_DIR)
+    return os.path.dirname(parent) if os.path.basename(parent) == ".orchestrator" else os.getcwd()
+
+
+def _shown(path: str) -> str:
+    return os.path.join(".orchestrator", "runtime", os.path.relpath(path, RUNTIME_DIR))
+
+
+def _describe(exc: BaseException) -> str:
+    """Which runtime file broke and how, in one line."""
+    where = ""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where, line = exc.filename, exc.lineno or 0
+    else:
+        frames = []
+        tb = exc.__traceback__
+        while tb is not None:
+            frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+            tb = tb.tb_next
+        inside = [f for f in frames if os.path.abspath(f[0]).startswith(RUNTIME_DIR + os.sep)]
+        if inside:
+            where, line = inside[-1]
+    if isinstance(exc, ImportError):
+        # `from . import x` with x.py gone names the package, `import runtime.x` the module.
+        name = exc.name or ""
+        if name == "runtime" and str(exc).startswith("cannot import name '"):
+            name = "runtime." + str(exc).split("'")[1]
+        module = os.path.join(RUNTIME_DIR, name.partition(".")[2].replace(".", os.sep) + ".py")
+        if name.startswith("runtime.") and not os.path.exists(module):
+            return f"{_shown(module)} is missing ({type(exc).__name__}: {exc})"
+    if not where:
+        return f"{type(exc).__name__}: {exc}"
+    text = ""
+    try:
+        with open(where, encoding="utf-8", errors="replace") as handle:
+            text = handle.read().splitlines()[line - 1] if line else ""
+    except (OSError, IndexError):
+        pass
+    marker = text.startswith(("<<<<<<<", ">>>>>>>")) or text.rstrip() == "======="
+    cause = "a merge-conflict marker" if marker else f"{type(exc).__name__}: {exc}"
+    return f"{_shown(where)} line {line}: {cause}"
+
+
+def _integrity_lines() -> list[str]:
+    try:
+        from runtime import integrity
+
+        return [str(problem) for problem in integrity.check_running()]
+    except Exception:  # integrity.py may be the broken file; the cause line still names it
+        return []
+
+
+def _enforcement(root: str) -> str:
+    """The Session Config's enforcement, read without config.py (which may be the broken file)."""
+    import re
+
+    for name in ("CLAUDE.md", "AGENTS.md"):
+        try:
+            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
+                found = re.search(_ENFORCEMENT, handle.read(), re.IGNORECASE | re.MULTILINE)
+        except OSError:
+            continue
+        if found:
+            return found.group(1).lower()
+    return "warn"
+
+
+def report(argv: list[str], exc: BaseException) -> int:
+    """Answer for a runtime that cannot run; see the module docstring."""
+    cause = _describe(exc)
+    others = [line for line in _integrity_lines() if not cause.startswith(line.split(":", 1)[0])]
+    problem = f"the session-orchestrator runtime cannot run: {cause}"
+    fix = RESTORE[0].upper() + RESTORE[1:]
+    if argv[:1] != ["hook"]:
+        print(f"error: {problem}", file=sys.stderr)
+        for line in others[:10]:
+            print(f"  also: {line}", file=sys.stderr)
+        print(f"fix: {fix}", file=sys.stderr)
+        return 1
+    event = argv[2] if len(argv) > 2 else ""
+    if event == "session-start":
+        print(f"[session-orchestrator] WARNING: {problem}. The hooks cannot judge tool calls until it is restored. "
+              f"{fix}")
+        return 0
+    if event != "pre-tool-use":
+        return 0
+    import json
+
+    enforcement = _enforcement(_root())
+    reason = f"session-orchestrator could not judge this call: {problem}."
+    if enforcement == "strict":
+        reason += f" Denied because enforcement is strict. {fix}"
+        out: dict[str, object] = {"hookSpecificOutput": {
+            "hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": reason}}
+        message = "Blocked: " + reason
+    else:
+        reason += f" It was allowed (enforcement: {enforcement}). {fix}"
+        out = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "additionalContext": reason}}
+        message = "Warning: " + reason
+    if len(argv) > 1 and argv[1] == "claude":
+        out["systemMessage"] = message
+    print(json.dumps(out))
+    return 0
