@@ -16,6 +16,8 @@ the guard treats that as a reason to deny.
 
 from __future__ import annotations
 
+import os
+
 MAX_DEPTH = 6
 MAX_PARSES = 48
 
@@ -96,12 +98,13 @@ class Command:
     `writes` holds extra files a wrapper writes (GNU `time -o FILE`).
     """
 
-    __slots__ = ("argv", "depth", "pipe_prev", "redirects", "via", "writes")
+    __slots__ = ("argv", "cwd", "depth", "pipe_prev", "redirects", "via", "writes")
 
     def __init__(self, argv: list[str], redirects: list[Redirect], via: str = "", depth: int = 0) -> None:
         self.argv, self.redirects, self.via, self.depth = argv, redirects, via, depth
         self.pipe_prev: Command | None = None
         self.writes: list[tuple[str, str]] = []
+        self.cwd: str | None = ""
 
     @property
     def verb(self) -> str:
@@ -123,6 +126,13 @@ class Command:
 
     def __repr__(self) -> str:
         return f"Command({self.argv!r}, via={self.via!r})"
+
+
+def resolve_cwd(cmd: Command, call_cwd: str) -> str | None:
+    """The absolute directory `cmd` runs in, or None when a dynamic `cd` made it unknowable."""
+    if cmd.cwd is None:
+        return None
+    return os.path.normpath(os.path.join(call_cwd, cmd.cwd))
 
 
 def quote(word: str) -> str:
