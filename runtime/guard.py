@@ -22,10 +22,11 @@ from typing import Any
 from .context import HookContext
 from .decision import DENY, WARN, Decision
 from .scope import glob_match
-from .shell import Command, Parse, parse, write_targets
+from .shell import Command, Parse, parse, resolve_cwd, write_targets
 
 _GIT_VALUE_OPTS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--super-prefix",
-                             "--config-env", "--exec-path"})
+                             "--config-env", "--list-cmds"})
+_MAX_EXPANSIONS = 32
 _FORK_BOMB = re.compile(r"([\w:.-]+)\(\)\{\1\|\1&|function([\w:.-]+)(?:\(\))?\{\2\|\2&")
 
 
@@ -114,6 +115,7 @@ def explain(hit: Hit, blocked: bool = True) -> str:
 
 def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, cwd: str) -> list[Hit]:
     hits: list[Hit] = []
+    ev = _Eval(parsed, root, cwd)
     for rule in rules:
         match = rule["match"]
         for alt in match if isinstance(match, list) else [match]:
@@ -122,16 +124,74 @@ def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, c
                 if _FORK_BOMB.search(re.sub(r"\s+", "", _skeleton(raw))):
                     hits.append(Hit(rule, None))
                 continue
-            for cmd in parsed.commands:
-                if (kind == "command" and _match_command(alt, cmd, root, cwd)) or \
-                        (kind == "sql" and _match_sql(alt, cmd)) or \
-                        (kind == "truncate" and _match_truncate(alt, cmd, root, cwd)):
+            for cmd in ev.commands:
+                if (kind == "command" and _match_command(alt, cmd, ev)) or \
+                        (kind == "sql" and _match_sql(alt, cmd, ev)) or \
+                        (kind == "truncate" and _match_truncate(alt, cmd, root, cwd)) or \
+                        (kind == "git-config" and id(cmd) in ev.unknown):
                     hits.append(Hit(rule, cmd))
                     break
             else:
                 continue
             break
     return hits
+
+
+class _Eval:
+    """One evaluation's view of the command line: the parsed commands plus what git
+    would really run for each git command (aliases, `-c` settings, abbreviations)."""
+
+    __slots__ = ("commands", "cwd", "git", "parsed", "root", "unknown")
+
+    def __init__(self, parsed: Parse, root: Path, cwd: str) -> None:
+        self.parsed, self.root, self.cwd = parsed, root, cwd
+        self.commands: list[Command] = list(parsed.commands)
+        self.git: dict[int, list[str]] = {}
+        self.unknown: dict[int, list[str]] = {}
+        if any(c.verb == "git" for c in self.commands):
+            self._expand_git()
+
+    def _expand_git(self) -> None:
+        from . import gitargs
+
+        line = gitargs.line_config([c.args for c in self.commands if c.verb == "git"])
+        queue = [c for c in self.commands if c.verb == "git"]
+        done = 0
+        while queue and done < _MAX_EXPANSIONS:
+            cmd = queue.pop(0)
+            done += 1
+            exp = gitargs.expand(cmd.args, line, self.root)
+            self.git[id(cmd)] = exp.argv
+            if exp.unknown:
+                self.unknown[id(cmd)] = exp.unknown
+            for words in exp.git:
+                twin = Command(["git", *words], [], _via(cmd, "git config"), cmd.depth + 1)
+                twin.cwd = cmd.cwd
+                self.commands.append(twin)
+                queue.append(twin)
+            for text in exp.shell:
+                inner = parse(text)
+                if inner.exhausted:
+                    self.parsed.exhausted = True
+                for sub in inner.commands:
+                    sub.via = _via(cmd, "git alias or config")
+                    sub.cwd = cmd.cwd if sub.cwd == "" else sub.cwd
+                    self.commands.append(sub)
+                    if sub.verb == "git":
+                        queue.append(sub)
+        if queue:  # more expansions than a real command line has: judge it as unknowable
+            self.parsed.exhausted = True
+
+    def git_args(self, cmd: Command) -> list[str]:
+        got = self.git.get(id(cmd))
+        return got if got is not None else _git_args(cmd.args)
+
+    def where(self, cmd: Command) -> str | None:
+        return resolve_cwd(cmd, self.cwd)
+
+
+def _via(cmd: Command, how: str) -> str:
+    return f"{cmd.via}, {how}" if cmd.via else how
 
 
 def _skeleton(raw: str) -> str:
@@ -146,18 +206,20 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def _match_command(alt: dict[str, Any], cmd: Command, root: Path, cwd: str) -> bool:
+def _match_command(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
     verb = cmd.verb
     if not verb or not any(glob_match(v, verb) for v in _as_list(alt["verb"])):
         return False
     via = alt.get("via")
     if via is not None and not glob_match(via, cmd.via.split(" ", 1)[0] if cmd.via else ""):
         return False
-    args = _git_args(cmd.args) if verb == "git" else cmd.args
+    args = ev.git_args(cmd) if verb == "git" else cmd.args
     sub = alt.get("sub") or []
     if args[:len(sub)] != sub:
         return False
     rest = args[len(sub):]
+    if alt.get("loose"):  # words compared in lower case with blanks removed: FlushAll, deleteMany( {} )
+        rest = ["".join(a.lower().split()) for a in rest]
     flags, operands, after_dd = _split(rest)
     for group in alt.get("flags") or []:
         if not any(_has_flag(flags, f) for f in group):
@@ -174,12 +236,100 @@ def _match_command(alt: dict[str, Any], cmd: Command, root: Path, cwd: str) -> b
             return False
     if any(glob_match(p, a) for a in operands for p in alt.get("not_operands") or []):
         return False
+    if not _in_sequence(alt.get("seq") or [], operands):
+        return False
+    if len(operands) < alt.get("min_operands", 0):
+        return False
     if alt.get("after_dashdash") and not after_dd:
         return False
-    if not operands or not (alt.get("allow_temp") or alt.get("allow_paths")):
+    if alt.get("root_operand") and not any(_is_root_or_above(op, cmd, ev) for op in operands):
+        return False
+    if alt.get("path_operand") and not any(_is_worktree_path(op, cmd, ev) for op in operands):
+        return False
+    if not operands or not (alt.get("allow_temp") or alt.get("allow_paths") or alt.get("allow_ignored")):
         return True
-    return not all((alt.get("allow_temp") and is_temp_path(op, root, cwd)) or
-                   _in_allowlist(op, alt.get("allow_paths") or [], root, cwd) for op in operands)
+    where = ev.where(cmd)
+    if where is None:  # a dynamic `cd` came first: no location is known, so none is allow-listed
+        return True
+    left = [op for op in operands
+            if not ((alt.get("allow_temp") and is_temp_path(op, ev.root, where)) or
+                    _in_allowlist(op, alt.get("allow_paths") or [], ev.root, where))]
+    if not left:
+        return False
+    return not (alt.get("allow_ignored") and ignored_build_output(left, ev.root, where))
+
+
+def _in_sequence(groups: list[list[str]], operands: list[str]) -> bool:
+    """The operands contain, in this order (other words may sit between), one match per group:
+    `kubectl -n prod delete ns x` holds ["delete"], ["ns", "namespace*"]."""
+    k = 0
+    for group in groups:
+        while k < len(operands) and not any(glob_match(p, operands[k]) for p in group):
+            k += 1
+        if k >= len(operands):
+            return False
+        k += 1
+    return True
+
+
+def _is_root_or_above(operand: str, cmd: Command, ev: _Eval) -> bool:
+    """`git rm -r` of the whole work tree: `.` at the top, `..` from below, `:/`, or an absolute
+    path at or above the project root. An unknown directory counts as the root."""
+    if operand.startswith((":/", ":(top")) and operand.rstrip("*") in (":/", ":(top)", ":(top)/", ":/."):
+        return True
+    if any(c in operand for c in "*?[") and operand.strip("*./") == "":
+        operand = "."
+    where = ev.where(cmd)
+    if where is None and not operand.startswith("/"):
+        return True
+    path = os.path.normpath(os.path.join(where or "/", operand))
+    base = os.path.normpath(str(ev.root))
+    return path == base or base.startswith(path.rstrip("/") + "/") or path == "/"
+
+
+def _is_worktree_path(operand: str, cmd: Command, ev: _Eval) -> bool:
+    """`git checkout NAME` restores a file when NAME is a path and not a branch."""
+    where = ev.where(cmd)
+    if where is None or operand.startswith("-"):
+        return False
+    from . import gitargs
+
+    return os.path.lexists(os.path.join(where, operand)) and not gitargs.is_branch(ev.root, operand)
+
+
+def ignored_build_output(operands: list[str], root: Path, where: str) -> bool:
+    """True when every operand is build output git ignores: inside the project both as written
+    and after resolving symlinks, not the root, not `.git`, matched by the ignore rules, and
+    holding no tracked file. Only called when the delete would otherwise be refused, because it
+    spawns git twice (check-ignore, ls-files)."""
+    rels: list[str] = []
+    for op in operands:
+        if not op or any(c in op for c in "$`*?[~{") or op.startswith("-"):
+            return False
+        lexical = repo_relative(op, root, where)
+        from .scope import resolve
+
+        real = resolve(op, root, where)
+        for rel in (lexical, real):
+            if not rel or rel in (".", "..") or rel.split("/")[0] in (".git", "..") or rel.startswith("/"):
+                return False
+            rels.append(rel)
+    if not rels:
+        return False
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    unique = sorted(set(rels))
+    try:
+        ignored = subprocess.run(["git", "-C", str(root), "check-ignore", "--no-index", "--", *unique],
+                                 capture_output=True, text=True, timeout=5, env=env)
+        if ignored.returncode != 0 or set(ignored.stdout.splitlines()) != set(unique):
+            return False
+        tracked = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", *unique],
+                                 capture_output=True, timeout=5, env=env)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return tracked.returncode == 0 and not tracked.stdout
 
 
 def _in_allowlist(operand: str, patterns: list[str], root: Path, cwd: str) -> bool:
@@ -226,6 +376,8 @@ def _split(args: list[str]) -> tuple[set[str], list[str], list[str]]:
             flags.add(a.split("=", 1)[0])
         elif a.startswith("-") and len(a) > 1:
             flags.add(a)
+            if "=" in a:  # Go-style single-dash long options: -auto-approve=true
+                flags.add(a.split("=", 1)[0])
             flags.update("-" + c for c in a[1:])
         else:
             operands.append(a)
@@ -280,30 +432,85 @@ def is_temp_path(operand: str, root: Path, cwd: str) -> bool:
 # --------------------------------------------------------------------------- SQL and protected files
 
 _SQL_FEEDERS = frozenset({"echo", "printf", "cat"})
+_SQL_FILE_OPTS = ("-f", "--file", "-i", "--input-file", "--queries-file", "--init-file", "--init")
+_SQL_MAX_FILE = 1 << 20
+_OVERSIZED = "DROP TABLE"  # a file too large to read is judged as if it dropped everything
 
 
-def _match_sql(alt: dict[str, Any], cmd: Command) -> bool:
+def _match_sql(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
+    from . import sql
+
     clients = _as_list(alt["clients"])
     args = cmd.args
+    client = cmd.verb
     if not any(glob_match(c, cmd.verb) for c in clients):
         # `docker exec db psql -c ...`, `kubectl exec pod -- mysql -e ...`
         at = next((k for k, a in enumerate(args) if any(glob_match(c, a.rsplit("/", 1)[-1]) for c in clients)), None)
         if at is None:
             return False
+        client = args[at].rsplit("/", 1)[-1]
         args = args[at + 1:]
-    texts = list(args) + [r.target for r in cmd.redirects if r.mode in ("heredoc", "herestring")]
+    texts: list[str] = []
+    files: list[str] = []
+    k = 0
+    while k < len(args):
+        a = args[k]
+        name, eq, value = a.partition("=")
+        if a in _SQL_FILE_OPTS and k + 1 < len(args):
+            files.append(args[k + 1])
+            k += 2
+            continue
+        if eq and name in _SQL_FILE_OPTS:
+            files.append(value)
+        elif a.startswith("--"):
+            texts.append(value if eq else "")
+        elif a.startswith("-") and len(a) > 2:
+            (files if a[:2] in ("-f", "-i") else texts).append(a[2:])
+        elif not a.startswith("-"):
+            texts.append(a)
+        k += 1
+    texts.extend(r.target for r in cmd.redirects if r.mode in ("heredoc", "herestring"))
+    files.extend(r.target for r in cmd.redirects if r.mode == "read" and r.op == "<")
     prev, hops = cmd.pipe_prev, 0
     while prev is not None and hops < 8:
-        if prev.verb in _SQL_FEEDERS:
+        if prev.verb in ("echo", "printf"):
             texts.extend(prev.args)
+        if prev.verb == "cat":
+            files.extend(a for a in prev.args if not a.startswith("-"))
+        if prev.verb in _SQL_FEEDERS:
             texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
         prev, hops = prev.pipe_prev, hops + 1
-    pattern = re.compile("|".join(r"\b" + r"\s+".join(re.escape(w) for w in s.split()) + r"\b"
-                                  for s in _as_list(alt["statements"])), re.IGNORECASE)
-    return any(pattern.search(t) for t in texts)
+    texts.extend(_sql_file_text(f, cmd, ev) for f in files if f and f != "-")
+    dialects = sql.dialects_for(client)
+    statements, lacks, contains = _as_list(alt["statements"]), alt.get("lacks"), alt.get("contains")
+    return any(t and sql.find(t, statements, lacks, contains, dialects=dialects) for t in texts)
+
+
+def _sql_file_text(name: str, cmd: Command, ev: _Eval) -> str:
+    """The SQL a client would read from file `name`. A file that does not exist yet but is written
+    earlier in the same command line, one in an unknown directory, or one too large to read,
+    is judged as destructive: its text cannot be known now."""
+    where = ev.where(cmd)
+    if where is None and not name.startswith("/"):
+        return _OVERSIZED
+    path = os.path.normpath(os.path.join(where or "/", os.path.expanduser(name)))
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(_SQL_MAX_FILE + 1)
+    except OSError:
+        for other in ev.parsed.commands:
+            other_where = ev.where(other)
+            for target, _mode in write_targets(other):
+                if other_where is None or os.path.normpath(os.path.join(other_where, target)) == path:
+                    return _OVERSIZED
+        return ""
+    if len(data) > _SQL_MAX_FILE:
+        return _OVERSIZED
+    return data.decode("utf-8", errors="replace")
 
 
 def _match_truncate(alt: dict[str, Any], cmd: Command, root: Path, cwd: str) -> bool:
+    cwd = resolve_cwd(cmd, cwd) or str(root)  # an unknown directory is judged as the project root
     for target, mode in write_targets(cmd):
         if mode not in ("truncate", "replace") or any(c in target for c in "$`"):
             continue

@@ -20,9 +20,9 @@ def _decide(root: Path, command: str) -> str:
     return guard.check_command(command, HookContext(root, "claude", "pre-tool-use", {"cwd": str(root)})).action
 
 
-NEW_RULE = {"id": "no-terraform-destroy", "severity": "block",
-            "match": {"verb": "terraform", "sub": ["destroy"]},
-            "why": "tears down real infrastructure", "safer": "run 'terraform plan -destroy' and ask the user"}
+NEW_RULE = {"id": "no-pulumi-destroy", "severity": "block",
+            "match": {"verb": "pulumi", "sub": ["destroy"]},
+            "why": "tears down real infrastructure", "safer": "run 'pulumi preview --destroy' and ask the user"}
 
 
 def test_floor_alone(tmp_path: Path) -> None:
@@ -32,10 +32,10 @@ def test_floor_alone(tmp_path: Path) -> None:
 
 
 def test_overlay_adds_a_rule(tmp_path: Path) -> None:
-    assert _decide(tmp_path, "terraform destroy -auto-approve") == "allow"
+    assert _decide(tmp_path, "pulumi destroy --yes") == "allow"
     _overlay(tmp_path, [NEW_RULE])
-    assert _decide(tmp_path, "sudo terraform destroy -auto-approve") == "deny"
-    assert _decide(tmp_path, "terraform plan") == "allow"
+    assert _decide(tmp_path, "sudo pulumi destroy --yes") == "deny"
+    assert _decide(tmp_path, "pulumi preview") == "allow"
 
 
 def test_overlay_raises_warn_to_block(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_guard_policy_and_banner_report_refusals(rendered_repo: Path) -> None:
     _overlay(rendered_repo, [{"id": "git-reset-hard", "severity": "warn"}, NEW_RULE])
     listed = runtime(rendered_repo, "guard", "policy")
     assert listed.returncode == 1
-    assert "no-terraform-destroy" in listed.stdout and "refused overlay entries (1)" in listed.stdout
+    assert "no-pulumi-destroy" in listed.stdout and "refused overlay entries (1)" in listed.stdout
     banner = runtime(rendered_repo, "banner")
     assert "guard overlay entry refused" in banner.stdout
     events = (rendered_repo / ".orchestrator/metrics/events.jsonl").read_text()
