@@ -73,24 +73,24 @@ _EXEC_KEYS = ("core.pager", "pager.*", "core.editor", "sequence.editor", "core.s
 _FALSE = frozenset({"false", "no", "off", "0"})
 
 # Subcommands git ships; anything else may be an alias defined in a config file.
-BUILTINS = frozenset("""
-add", "am", "annotate", "apply", "archive", "bisect", "blame", "branch", "bugreport", "bundle",
-"cat-file", "check-attr", "check-ignore", "check-mailmap", "check-ref-format", "checkout",
-"checkout-index", "cherry", "cherry-pick", "citool", "clean", "clone", "column", "commit", "commit-
-graph", "commit-tree", "config", "count-objects", "credential", "describe", "diff", "diff-files",
-"diff-index", "diff-tree", "difftool", "fetch", "fetch-pack", "filter-branch", "fmt-merge-msg",
-"for-each-ref", "for-each-repo", "format-patch", "fsck", "gc", "get-tar-commit-id", "grep", "gui",
-"hash-object", "help", "hook", "index-pack", "init", "instaweb", "interpret-trailers", "log", "ls-
-files", "ls-remote", "ls-tree", "mailinfo", "mailsplit", "maintenance", "merge", "merge-base",
-"merge-file", "merge-index", "merge-tree", "mktag", "mktree", "multi-pack-index", "mv", "name-rev",
-"notes", "pack-objects", "pack-redundant", "pack-refs", "patch-id", "prune", "prune-packed", "pull",
-"push", "range-diff", "read-tree", "rebase", "reflog", "remote", "repack", "replace", "request-
-pull", "rerere", "reset", "restore", "rev-list", "rev-parse", "revert", "rm", "send-email", "send-
-pack", "shortlog", "show", "show-branch", "show-index", "show-ref", "sparse-checkout", "stash",
-"status", "stripspace", "submodule", "switch", "symbolic-ref", "tag", "unpack-file", "unpack-
-objects", "update-index", "update-ref", "update-server-info", "var", "verify-commit", "verify-pack",
-"verify-tag", "version", "whatchanged", "worktree", "write-tree", "lfs", "filter-repo
-""".split())
+BUILTINS = frozenset({
+    "add", "am", "annotate", "apply", "archive", "bisect", "blame", "branch", "bugreport", "bundle",
+    "cat-file", "check-attr", "check-ignore", "check-mailmap", "check-ref-format", "checkout",
+    "checkout-index", "cherry", "cherry-pick", "citool", "clean", "clone", "column", "commit", "commit-graph",
+    "commit-tree", "config", "count-objects", "credential", "describe", "diff", "diff-files", "diff-index",
+    "diff-tree", "difftool", "fetch", "fetch-pack", "filter-branch", "fmt-merge-msg", "for-each-ref",
+    "for-each-repo", "format-patch", "fsck", "gc", "get-tar-commit-id", "grep", "gui", "hash-object", "help",
+    "hook", "index-pack", "init", "instaweb", "interpret-trailers", "log", "ls-files", "ls-remote", "ls-tree",
+    "mailinfo", "mailsplit", "maintenance", "merge", "merge-base", "merge-file", "merge-index", "merge-tree",
+    "mktag", "mktree", "multi-pack-index", "mv", "name-rev", "notes", "pack-objects", "pack-redundant",
+    "pack-refs", "patch-id", "prune", "prune-packed", "pull", "push", "range-diff", "read-tree", "rebase",
+    "reflog", "remote", "repack", "replace", "request-pull", "rerere", "reset", "restore", "rev-list",
+    "rev-parse", "revert", "rm", "send-email", "send-pack", "shortlog", "show", "show-branch", "show-index",
+    "show-ref", "sparse-checkout", "stash", "status", "stripspace", "submodule", "switch", "symbolic-ref",
+    "tag", "unpack-file", "unpack-objects", "update-index", "update-ref", "update-server-info", "var",
+    "verify-commit", "verify-pack", "verify-tag", "version", "whatchanged", "worktree", "write-tree", "lfs",
+    "filter-repo",
+})
 
 
 class Expansion:
