@@ -14,8 +14,8 @@ reading: a text crafted so one dialect sees a comment where the other sees a
 `DROP` is still caught.
 
 Every loop step consumes at least one character and no character is examined
-twice, so the work is linear in the input; `Lexer.work` counts the characters
-examined so a test can hold it to that.
+twice except by one shared look-ahead for `]`, so the work is linear in the
+input; `Lexer.work` counts the characters examined so a test can hold it to that.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class Lexer:
             elif c == "[" and not mysql and self._bracket_end(i) - i < 256:
                 j = self._bracket_end(i)
                 current.append("[" + s[i + 1:j].upper())
-                i = j + 1
+                i = min(j + 1, n)
             elif c == "$" and not mysql and not _word_before(s, i):
                 j = i + 1
                 while j < n and (s[j].isalnum() or s[j] == "_") and not (j == i + 1 and s[j].isdigit()):
@@ -118,6 +118,7 @@ class Lexer:
         if self._rb < i:
             j = self.s.find("]", i)
             self._rb = self.n if j < 0 else j
+            self.work += self._rb - i  # characters the search looked at ahead of the lexer
         return self._rb
 
     def _nested_comment(self, i: int) -> int:
