@@ -214,6 +214,7 @@ def expand(args: list[str], line: list[tuple[str, str | None]], root: Path | Non
             out.unknown += inner.unknown
         return out
     out.argv = canonical(sub)
+    out.shell.extend(_runs_shell(out.argv))
     if name == "push":
         for key, value in config:
             if key.startswith("remote.") and key.endswith(".push") and value and value.startswith("+"):
@@ -244,6 +245,10 @@ def _judge_setting(key: str, value: str | None, out: Expansion) -> None:
     elif key.startswith("remote.") and key.endswith(".mirror"):
         if value is None or value.lower() not in _FALSE:
             out.git.append(["push", "--mirror", key.split(".", 1)[1].rsplit(".", 1)[0]])
+    elif key.startswith("gc.") and key.endswith(("reflogexpire", "reflogexpireunreachable")):
+        out.git.append(["reflog", "expire", "--expire=" + (value or "now"), "--all"])
+    elif key == "gc.pruneexpire":
+        out.git.append(["gc", "--prune=" + (value or "now")])
     elif _is_exec_key(key):
         if value is None:
             out.unknown.append(key)
@@ -251,6 +256,56 @@ def _judge_setting(key: str, value: str | None, out: Expansion) -> None:
             out.shell.append(value[1:] if value.startswith("!") else value)
         else:
             out.shell.append(value)
+
+
+def _runs_shell(argv: list[str]) -> list[str]:
+    """Shell commands a git subcommand runs itself: `submodule foreach CMD`, `bisect run CMD`,
+    `rebase --exec CMD`, `difftool --extcmd CMD`."""
+    name, rest = argv[0], argv[1:]
+    if name == "submodule" and "foreach" in rest:
+        words = [w for w in rest[rest.index("foreach") + 1:] if w not in ("--recursive", "-q", "--quiet")]
+        return [" ".join(words)] if words else []
+    if name == "bisect" and rest[:1] == ["run"] and len(rest) > 1:
+        return [" ".join(_quote(w) for w in rest[1:])]
+    out: list[str] = []
+    value_opts = {"rebase": ("-x", "--exec"), "difftool": ("-x", "--extcmd")}.get(name, ())
+    for k, a in enumerate(rest):
+        if a in value_opts and k + 1 < len(rest):
+            out.append(rest[k + 1])
+        elif a.startswith(tuple(o + "=" for o in value_opts if o.startswith("--"))):
+            out.append(a.split("=", 1)[1])
+        elif a.startswith("-x") and len(a) > 2 and "-x" in value_opts:
+            out.append(a[2:])
+    return out
+
+
+def env_settings(raw: str) -> tuple[list[str], bool]:
+    """Commands that git-reading environment variables set in `raw` would make git run
+    (`GIT_PAGER='...' git log`), and whether config is injected through the environment
+    (`GIT_CONFIG_PARAMETERS`, `GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n`), which cannot be read here."""
+    if "GIT_" not in raw:
+        return [], False
+    injected = "GIT_CONFIG_PARAMETERS" in raw or "GIT_CONFIG_VALUE_" in raw
+    shells: list[str] = []
+    for name in _EXEC_ENV:
+        start = 0
+        for _ in range(16):
+            at = raw.find(name + "=", start)
+            if at < 0:
+                break
+            start = at + len(name) + 1
+            if at > 0 and (raw[at - 1].isalnum() or raw[at - 1] == "_"):
+                continue
+            words = split_words(raw[start:start + 4096])
+            if words:
+                shells.append(words[0])
+        else:
+            injected = True  # more settings than a real command line has: judged as unknown
+    return shells, injected
+
+
+_EXEC_ENV = ("GIT_PAGER", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_EXTERNAL_DIFF",
+             "GIT_ASKPASS", "GIT_PROXY_COMMAND")
 
 
 def _is_exec_key(key: str) -> bool:

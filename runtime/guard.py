@@ -115,7 +115,7 @@ def explain(hit: Hit, blocked: bool = True) -> str:
 
 def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, cwd: str) -> list[Hit]:
     hits: list[Hit] = []
-    ev = _Eval(parsed, root, cwd)
+    ev = _Eval(parsed, root, cwd, raw)
     for rule in rules:
         match = rule["match"]
         for alt in match if isinstance(match, list) else [match]:
@@ -143,19 +143,25 @@ class _Eval:
 
     __slots__ = ("commands", "cwd", "git", "parsed", "root", "unknown")
 
-    def __init__(self, parsed: Parse, root: Path, cwd: str) -> None:
+    def __init__(self, parsed: Parse, root: Path, cwd: str, raw: str = "") -> None:
         self.parsed, self.root, self.cwd = parsed, root, cwd
         self.commands: list[Command] = list(parsed.commands)
         self.git: dict[int, list[str]] = {}
         self.unknown: dict[int, list[str]] = {}
         if any(c.verb == "git" for c in self.commands):
-            self._expand_git()
+            self._expand_git(raw)
 
-    def _expand_git(self) -> None:
+    def _expand_git(self, raw: str) -> None:
         from . import gitargs
 
         line = gitargs.line_config([c.args for c in self.commands if c.verb == "git"])
         queue = [c for c in self.commands if c.verb == "git"]
+        env_shells, injected = gitargs.env_settings(raw)
+        if injected:
+            for cmd in queue:
+                self.unknown[id(cmd)] = ["GIT_CONFIG_* environment"]
+        for text in env_shells:
+            self._add_shell(text, queue[0], queue)
         done = 0
         while queue and done < _MAX_EXPANSIONS:
             cmd = queue.pop(0)
@@ -170,17 +176,21 @@ class _Eval:
                 self.commands.append(twin)
                 queue.append(twin)
             for text in exp.shell:
-                inner = parse(text)
-                if inner.exhausted:
-                    self.parsed.exhausted = True
-                for sub in inner.commands:
-                    sub.via = _via(cmd, "git alias or config")
-                    sub.cwd = cmd.cwd if sub.cwd == "" else sub.cwd
-                    self.commands.append(sub)
-                    if sub.verb == "git":
-                        queue.append(sub)
+                self._add_shell(text, cmd, queue)
         if queue:  # more expansions than a real command line has: judge it as unknowable
             self.parsed.exhausted = True
+
+    def _add_shell(self, text: str, cmd: Command, queue: list[Command]) -> None:
+        """A shell command git would run for `cmd` (a `!` alias, a pager): judged like any other."""
+        inner = parse(text)
+        if inner.exhausted:
+            self.parsed.exhausted = True
+        for sub in inner.commands:
+            sub.via = _via(cmd, "run by git")
+            sub.cwd = cmd.cwd if sub.cwd == "" else sub.cwd
+            self.commands.append(sub)
+            if sub.verb == "git":
+                queue.append(sub)
 
     def git_args(self, cmd: Command) -> list[str]:
         got = self.git.get(id(cmd))
@@ -276,6 +286,8 @@ def _is_root_or_above(operand: str, cmd: Command, ev: _Eval) -> bool:
     """`git rm -r` of the whole work tree: `.` at the top, `..` from below, `:/`, or an absolute
     path at or above the project root. An unknown directory counts as the root."""
     if operand.startswith((":/", ":(top")) and operand.rstrip("*") in (":/", ":(top)", ":(top)/", ":/."):
+        return True
+    if any(c in operand for c in "$`"):  # a path only known when it runs counts as the root
         return True
     if any(c in operand for c in "*?[") and operand.strip("*./") == "":
         operand = "."

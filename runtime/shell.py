@@ -516,7 +516,9 @@ def _finish(words: list[tuple[str, bool]], redirects: list[Redirect], via: str, 
         start += 1
     if start < len(words) and not words[start][1] and words[start][0] in _LOOP_HEADS:
         words = []  # `for x in a b`, `case $x in`: the words are data
-    while start < len(words) and not words[start][1] and _is_assignment(words[start][0]):
+    # `X='a b' rm -rf src` assigns X (only the value is quoted); a word quoted as a whole is not
+    # an assignment to the shell, but it then fails to run, so skipping it errs on the safe side.
+    while start < len(words) and _is_assignment(words[start][0]):
         start += 1
     argv = [w for w, _q in words[start:]]
     if not argv and not redirects:
