@@ -206,7 +206,9 @@ def expand(args: list[str], line: list[tuple[str, str | None]], root: Path | Non
             out.unknown.append(f"alias.{name}")
         elif body.startswith("!"):
             out.shell.append(" ".join([body[1:], *(_quote(a) for a in sub[1:])]))
-        elif depth < 8:
+        elif depth >= 8:  # git refuses alias loops; a chain this long is judged as unknowable
+            out.unknown.append(f"alias.{name}")
+        else:
             inner = expand([*split_words(body), *sub[1:]], line, root, depth + 1)
             out.argv = inner.argv
             out.git += inner.git

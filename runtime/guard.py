@@ -450,8 +450,6 @@ _OVERSIZED = "DROP TABLE"  # a file too large to read is judged as if it dropped
 
 
 def _match_sql(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
-    from . import sql
-
     clients = _as_list(alt["clients"])
     args = cmd.args
     client = cmd.verb
@@ -493,6 +491,8 @@ def _match_sql(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
             texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
         prev, hops = prev.pipe_prev, hops + 1
     texts.extend(_sql_file_text(f, cmd, ev) for f in files if f and f != "-")
+    from . import sql  # imported only when a database client is on the line
+
     dialects = sql.dialects_for(client)
     statements, lacks, contains = _as_list(alt["statements"]), alt.get("lacks"), alt.get("contains")
     return any(t and sql.find(t, statements, lacks, contains, dialects=dialects) for t in texts)
