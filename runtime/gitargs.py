@@ -209,7 +209,7 @@ def expand(args: list[str], line: list[tuple[str, str | None]], root: Path | Non
         elif depth >= 8:  # git refuses alias loops; a chain this long is judged as unknowable
             out.unknown.append(f"alias.{name}")
         else:
-            inner = expand([*split_words(body), *sub[1:]], line, root, depth + 1)
+            inner = expand([*split_words(body), *sub[1:]], config, root, depth + 1)
             out.argv = inner.argv
             out.git += inner.git
             out.shell += inner.shell
