@@ -27,6 +27,8 @@ from .shell import Command, Parse, parse, resolve_cwd, write_targets
 _GIT_VALUE_OPTS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--super-prefix",
                              "--config-env", "--list-cmds"})
 _MAX_EXPANSIONS = 32
+_DB_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "duckdb", "clickhouse-client",
+                         "clickhouse", "cockroach", "mycli", "pgcli", "litecli", "usql", "snowsql", "mysqlsh"})
 _FORK_BOMB = re.compile(r"([\w:.-]+)\(\)\{\1\|\1&|function([\w:.-]+)(?:\(\))?\{\2\|\2&")
 
 
@@ -150,6 +152,27 @@ class _Eval:
         self.unknown: dict[int, list[str]] = {}
         if any(c.verb == "git" for c in self.commands):
             self._expand_git(raw)
+        self._client_shell_escapes()
+
+    def _client_shell_escapes(self) -> None:
+        """A database client's `.shell`, `\\!` or `system` line runs a shell command: judge it too."""
+        for cmd in list(self.commands):
+            if not (cmd.verb in _DB_CLIENTS or any(a in _DB_CLIENTS for a in cmd.args[:8])):
+                continue
+            got = _sql_inputs(cmd, _DB_CLIENTS)
+            if got is None:
+                continue
+            from . import sql
+
+            for text in got[1]:
+                for shell_text in sql.meta_commands(text)[1]:
+                    inner = parse(shell_text)
+                    if inner.exhausted:
+                        self.parsed.exhausted = True
+                    for sub in inner.commands:
+                        sub.via = _via(cmd, f"{got[0]} shell escape")
+                        sub.cwd = cmd.cwd
+                        self.commands.append(sub)
 
     def _expand_git(self, raw: str) -> None:
         from . import gitargs
@@ -449,15 +472,15 @@ _SQL_MAX_FILE = 1 << 20
 _OVERSIZED = "DROP TABLE"  # a file too large to read is judged as if it dropped everything
 
 
-def _match_sql(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
-    clients = _as_list(alt["clients"])
+def _sql_inputs(cmd: Command, clients: list[str] | frozenset[str]) -> tuple[str, list[str], list[str]] | None:
+    """(client, SQL texts, files it reads) when `cmd` runs one of `clients`, else None."""
     args = cmd.args
     client = cmd.verb
     if not any(glob_match(c, cmd.verb) for c in clients):
         # `docker exec db psql -c ...`, `kubectl exec pod -- mysql -e ...`
         at = next((k for k, a in enumerate(args) if any(glob_match(c, a.rsplit("/", 1)[-1]) for c in clients)), None)
         if at is None:
-            return False
+            return None
         client = args[at].rsplit("/", 1)[-1]
         args = args[at + 1:]
     texts: list[str] = []
@@ -490,9 +513,25 @@ def _match_sql(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
         if prev.verb in _SQL_FEEDERS:
             texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
         prev, hops = prev.pipe_prev, hops + 1
-    texts.extend(_sql_file_text(f, cmd, ev) for f in files if f and f != "-")
+    return client, [t for t in texts if t], files
+
+
+def _match_sql(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
+    got = _sql_inputs(cmd, _as_list(alt["clients"]))
+    if got is None:
+        return False
     from . import sql  # imported only when a database client is on the line
 
+    client, texts, files = got
+    seen: set[str] = set()
+    for _ in range(3):  # files named by `-f`, `<`, and by `.read`/`\\i`/`source` inside the SQL, two levels deep
+        for text in texts:
+            files.extend(sql.meta_commands(text)[0])
+        fresh = [f for f in files if f and f != "-" and f not in seen]
+        if not fresh:
+            break
+        seen.update(fresh)
+        texts = texts + [_sql_file_text(f, cmd, ev) for f in fresh]
     dialects = sql.dialects_for(client)
     statements, lacks, contains = _as_list(alt["statements"]), alt.get("lacks"), alt.get("contains")
     return any(t and sql.find(t, statements, lacks, contains, dialects=dialects) for t in texts)

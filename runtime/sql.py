@@ -222,3 +222,27 @@ def find(text: str, patterns: list[str], lacks: list[str] | None = None, contain
                     if found:
                         return found
     return None
+
+
+# Client commands (at the start of a line) that read another file, or run a shell command.
+_READS = (".read ", "\\i ", "\\ir ", "\\include ", "\\include_relative ", "source ", "\\. ")
+_SHELLS = (".shell ", ".system ", "\\! ", "system ", "\\system ")
+
+
+def meta_commands(text: str) -> tuple[list[str], list[str]]:
+    """(files read, shell commands run) by client meta-commands in `text`: sqlite's `.read` and
+    `.shell`, psql's `\\i` and `\\!`, mysql's `source` and `system`."""
+    files: list[str] = []
+    shells: list[str] = []
+    if "." not in text and "\\" not in text and "source" not in text.lower() and "system" not in text.lower():
+        return files, shells
+    for line in text.splitlines():
+        stripped = line.strip()
+        low = stripped.lower()
+        for prefix in _READS:
+            if low.startswith(prefix):
+                files.append(stripped[len(prefix):].strip().rstrip(";").strip("'\""))
+        for prefix in _SHELLS:
+            if low.startswith(prefix):
+                shells.append(stripped[len(prefix):].strip())
+    return files, shells
