@@ -126,11 +126,19 @@ def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, c
                 if _FORK_BOMB.search(re.sub(r"\s+", "", _skeleton(raw))):
                     hits.append(Hit(rule, None))
                 continue
-            for cmd in ev.commands:
+            if kind == "command":
+                candidates = ev.with_verb(_as_list(alt["verb"]))
+            elif kind == "sql":
+                candidates = ev.with_client(_as_list(alt["clients"]))
+            elif kind == "git-config":
+                candidates = [c for c in ev.commands if id(c) in ev.unknown] if ev.unknown else []
+            else:
+                candidates = ev.commands
+            for cmd in candidates:
                 if (kind == "command" and _match_command(alt, cmd, ev)) or \
                         (kind == "sql" and _match_sql(alt, cmd, ev)) or \
                         (kind == "truncate" and _match_truncate(alt, cmd, root, cwd)) or \
-                        (kind == "git-config" and id(cmd) in ev.unknown):
+                        kind == "git-config":
                     hits.append(Hit(rule, cmd))
                     break
             else:
@@ -143,13 +151,16 @@ class _Eval:
     """One evaluation's view of the command line: the parsed commands plus what git
     would really run for each git command (aliases, `-c` settings, abbreviations)."""
 
-    __slots__ = ("commands", "cwd", "git", "parsed", "root", "unknown")
+    __slots__ = ("_by_rule", "_by_verb", "_position", "commands", "cwd", "git", "parsed", "root", "unknown")
 
     def __init__(self, parsed: Parse, root: Path, cwd: str, raw: str = "") -> None:
         self.parsed, self.root, self.cwd = parsed, root, cwd
         self.commands: list[Command] = list(parsed.commands)
         self.git: dict[int, list[str]] = {}
         self.unknown: dict[int, list[str]] = {}
+        self._by_rule: dict[tuple[str, ...], list[Command]] = {}
+        self._by_verb: dict[str, list[Command]] | None = None
+        self._position: dict[int, int] | None = None
         if any(c.verb == "git" for c in self.commands):
             self._expand_git(raw)
         self._client_shell_escapes()
@@ -214,6 +225,44 @@ class _Eval:
             self.commands.append(sub)
             if sub.verb == "git":
                 queue.append(sub)
+
+    def with_verb(self, verbs: list[str]) -> list[Command]:
+        """The commands whose verb matches one of `verbs`, in line order. Indexed by verb, so a
+        line of thousands of commands costs one pass per evaluation, not one per rule."""
+        key = tuple(verbs)
+        got = self._by_rule.get(key)
+        if got is None:
+            if self._by_verb is None:
+                self._by_verb = {}
+                for cmd in self.commands:
+                    self._by_verb.setdefault(cmd.verb, []).append(cmd)
+            picked: list[Command] = []
+            for verb, cmds in self._by_verb.items():
+                if verb and (verb in verbs or any(glob_match(v, verb) for v in verbs if _is_glob(v))):
+                    picked.extend(cmds)
+            order = self._order()
+            got = self._by_rule[key] = sorted(picked, key=lambda c: order[id(c)])
+        return got
+
+    def with_client(self, clients: list[str]) -> list[Command]:
+        """Commands that run a database client themselves or through `docker exec` and the like."""
+        key = ("sql", *clients)
+        got = self._by_rule.get(key)
+        if got is None:
+            plain = {c for c in clients if not _is_glob(c)}
+            globs = [c for c in clients if _is_glob(c)]
+
+            def hit(word: str) -> bool:
+                base = word.rsplit("/", 1)[-1]
+                return base in plain or any(glob_match(g, base) for g in globs)
+
+            got = self._by_rule[key] = [c for c in self.commands if hit(c.verb) or any(hit(a) for a in c.args)]
+        return got
+
+    def _order(self) -> dict[int, int]:
+        if self._position is None:
+            self._position = {id(c): k for k, c in enumerate(self.commands)}
+        return self._position
 
     def git_args(self, cmd: Command) -> list[str]:
         got = self.git.get(id(cmd))
@@ -476,9 +525,9 @@ def _sql_inputs(cmd: Command, clients: list[str] | frozenset[str]) -> tuple[str,
     """(client, SQL texts, files it reads) when `cmd` runs one of `clients`, else None."""
     args = cmd.args
     client = cmd.verb
-    if not any(glob_match(c, cmd.verb) for c in clients):
+    if not _is_client(cmd.verb, clients):
         # `docker exec db psql -c ...`, `kubectl exec pod -- mysql -e ...`
-        at = next((k for k, a in enumerate(args) if any(glob_match(c, a.rsplit("/", 1)[-1]) for c in clients)), None)
+        at = next((k for k, a in enumerate(args) if _is_client(a.rsplit("/", 1)[-1], clients)), None)
         if at is None:
             return None
         client = args[at].rsplit("/", 1)[-1]
@@ -514,6 +563,14 @@ def _sql_inputs(cmd: Command, clients: list[str] | frozenset[str]) -> tuple[str,
             texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
         prev, hops = prev.pipe_prev, hops + 1
     return client, [t for t in texts if t], files
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(x in pattern for x in "*?[\\")
+
+
+def _is_client(word: str, clients: list[str] | frozenset[str]) -> bool:
+    return word in clients or any(glob_match(c, word) for c in clients if _is_glob(c))
 
 
 def _match_sql(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
@@ -561,8 +618,11 @@ def _sql_file_text(name: str, cmd: Command, ev: _Eval) -> str:
 
 
 def _match_truncate(alt: dict[str, Any], cmd: Command, root: Path, cwd: str) -> bool:
+    targets = write_targets(cmd)
+    if not targets:
+        return False
     cwd = resolve_cwd(cmd, cwd) or str(root)  # an unknown directory is judged as the project root
-    for target, mode in write_targets(cmd):
+    for target, mode in targets:
         if mode not in ("truncate", "replace") or any(c in target for c in "$`"):
             continue
         rel = repo_relative(target, root, cwd)
