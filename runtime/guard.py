@@ -590,6 +590,11 @@ def _match_sql(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
         seen.update(fresh)
         texts = texts + [_sql_file_text(f, cmd, ev) for f in fresh]
     dialects = sql.dialects_for(client)
+    for text in list(texts):
+        if "\\gexec" in text or "\\gset" in text:  # psql runs the query's result text as SQL
+            lexer = sql.Lexer(text)
+            lexer.statements()
+            texts.extend(lexer.literals)
     statements, lacks, contains = _as_list(alt["statements"]), alt.get("lacks"), alt.get("contains")
     return any(t and sql.find(t, statements, lacks, contains, dialects=dialects) for t in texts)
 

@@ -20,9 +20,9 @@ def _decide(root: Path, command: str) -> str:
     return guard.check_command(command, HookContext(root, "claude", "pre-tool-use", {"cwd": str(root)})).action
 
 
-NEW_RULE = {"id": "no-pulumi-destroy", "severity": "block",
-            "match": {"verb": "pulumi", "sub": ["destroy"]},
-            "why": "tears down real infrastructure", "safer": "run 'pulumi preview --destroy' and ask the user"}
+NEW_RULE = {"id": "no-vagrant-destroy", "severity": "block",
+            "match": {"verb": "vagrant", "sub": ["destroy"]},
+            "why": "deletes the development machine and its disks", "safer": "'vagrant halt' stops it and keeps it"}
 
 
 def test_floor_alone(tmp_path: Path) -> None:
@@ -32,10 +32,10 @@ def test_floor_alone(tmp_path: Path) -> None:
 
 
 def test_overlay_adds_a_rule(tmp_path: Path) -> None:
-    assert _decide(tmp_path, "pulumi destroy --yes") == "allow"
+    assert _decide(tmp_path, "vagrant destroy -f") == "allow"
     _overlay(tmp_path, [NEW_RULE])
-    assert _decide(tmp_path, "sudo pulumi destroy --yes") == "deny"
-    assert _decide(tmp_path, "pulumi preview") == "allow"
+    assert _decide(tmp_path, "sudo vagrant destroy -f") == "deny"
+    assert _decide(tmp_path, "vagrant halt") == "allow"
 
 
 def test_overlay_raises_warn_to_block(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_guard_policy_and_banner_report_refusals(rendered_repo: Path) -> None:
     _overlay(rendered_repo, [{"id": "git-reset-hard", "severity": "warn"}, NEW_RULE])
     listed = runtime(rendered_repo, "guard", "policy")
     assert listed.returncode == 1
-    assert "no-pulumi-destroy" in listed.stdout and "refused overlay entries (1)" in listed.stdout
+    assert "no-vagrant-destroy" in listed.stdout and "refused overlay entries (1)" in listed.stdout
     banner = runtime(rendered_repo, "banner")
     assert "guard overlay entry refused" in banner.stdout
     events = (rendered_repo / ".orchestrator/metrics/events.jsonl").read_text()
@@ -147,4 +147,4 @@ def test_a_rule_with_a_malformed_pack_is_refused(tmp_path: Path) -> None:
     _overlay(tmp_path, [dict(NEW_RULE, pack="Not A Pack")])
     pol = policy.load(tmp_path)
     assert pol.rejected and "pack" in pol.rejected[0]
-    assert _decide(tmp_path, "pulumi destroy") == "allow"
+    assert _decide(tmp_path, "vagrant destroy") == "allow"
