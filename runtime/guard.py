@@ -196,10 +196,13 @@ class _Eval:
                 self.unknown[id(cmd)] = ["GIT_CONFIG_* environment"]
         for text in env_shells:
             self._add_shell(text, queue[0], queue)
-        done = 0
-        while queue and done < _MAX_EXPANSIONS:
-            cmd = queue.pop(0)
-            done += 1
+        # Every git command written on the line is read; what expansion adds on top (alias
+        # bodies, commands run by git) has a budget, so self-referencing definitions end.
+        budget = len(queue) + _MAX_EXPANSIONS
+        k = 0
+        while k < len(queue) and k < budget:
+            cmd = queue[k]
+            k += 1
             exp = gitargs.expand(cmd.args, line, self.root)
             self.git[id(cmd)] = exp.argv
             if exp.unknown:
@@ -211,7 +214,7 @@ class _Eval:
                 queue.append(twin)
             for text in exp.shell:
                 self._add_shell(text, cmd, queue)
-        if queue:  # more expansions than a real command line has: judge it as unknowable
+        if k < len(queue):  # more expansions than a real command line has: judge it as unknowable
             self.parsed.exhausted = True
 
     def _add_shell(self, text: str, cmd: Command, queue: list[Command]) -> None:
