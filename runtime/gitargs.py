@@ -71,6 +71,7 @@ _EXEC_KEYS = ("core.pager", "pager.*", "core.editor", "sequence.editor", "core.s
               "uploadpack.packobjectshook", "interactive.difffilter", "remote.*.uploadpack",
               "remote.*.receivepack", "sendemail.*cmd", "web.browser", "browser.*.cmd", "man.*.cmd")
 _FALSE = frozenset({"false", "no", "off", "0"})
+_NEVER = frozenset({"never", "false", "off"})  # expiry settings that keep everything
 
 # Subcommands git ships; anything else may be an alias defined in a config file.
 BUILTINS = frozenset({
@@ -248,9 +249,11 @@ def _judge_setting(key: str, value: str | None, out: Expansion) -> None:
         if value is None or value.lower() not in _FALSE:
             out.git.append(["push", "--mirror", key.split(".", 1)[1].rsplit(".", 1)[0]])
     elif key.startswith("gc.") and key.endswith(("reflogexpire", "reflogexpireunreachable")):
-        out.git.append(["reflog", "expire", "--expire=" + (value or "now"), "--all"])
+        if (value or "now").lower() not in _NEVER:
+            out.git.append(["reflog", "expire", "--expire=" + (value or "now"), "--all"])
     elif key == "gc.pruneexpire":
-        out.git.append(["gc", "--prune=" + (value or "now")])
+        if (value or "now").lower() not in _NEVER:
+            out.git.append(["gc", "--prune=" + (value or "now")])
     elif _is_exec_key(key):
         if value is None:
             out.unknown.append(key)
@@ -289,6 +292,7 @@ def env_settings(raw: str) -> tuple[list[str], bool]:
         return [], False
     injected = "GIT_CONFIG_PARAMETERS" in raw or "GIT_CONFIG_VALUE_" in raw
     shells: list[str] = []
+    bare = _unquoted_starts(raw)
     for name in _EXEC_ENV:
         start = 0
         for _ in range(16):
@@ -296,7 +300,7 @@ def env_settings(raw: str) -> tuple[list[str], bool]:
             if at < 0:
                 break
             start = at + len(name) + 1
-            if at > 0 and (raw[at - 1].isalnum() or raw[at - 1] == "_"):
+            if at not in bare:  # inside quotes, or inside a longer word: data, not an assignment
                 continue
             words = split_words(raw[start:start + 4096])
             if words:
@@ -304,6 +308,36 @@ def env_settings(raw: str) -> tuple[list[str], bool]:
         else:
             injected = True  # more settings than a real command line has: judged as unknown
     return shells, injected
+
+
+def _unquoted_starts(raw: str) -> set[int]:
+    """Positions where an unquoted word begins (one linear pass over the shell quoting)."""
+    starts: set[int] = set()
+    quote = ""
+    prev_blank = True
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+            i += 1
+            prev_blank = False
+            continue
+        if c == "\\":
+            i += 2
+            prev_blank = False
+            continue
+        if c in "'\"":
+            quote = c
+        elif prev_blank and c not in " \t\n;&|()":
+            starts.add(i)
+        prev_blank = c in " \t\n;&|()"
+        i += 1
+    return starts
 
 
 _EXEC_ENV = ("GIT_PAGER", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_EXTERNAL_DIFF",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -610,7 +611,11 @@ def _sql_file_text(name: str, cmd: Command, ev: _Eval) -> str:
     if where is None and not name.startswith("/"):
         return _OVERSIZED
     path = os.path.normpath(os.path.join(where or "/", os.path.expanduser(name)))
+    if path == os.devnull:
+        return ""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
+            return _OVERSIZED
         with open(path, "rb") as fh:
             data = fh.read(_SQL_MAX_FILE + 1)
     except OSError:

@@ -235,3 +235,10 @@ def test_sql_files_are_read_from_the_repository(repo: Path) -> None:
     assert guard.check_command("psql --file=seed.sql", _ctx(repo)).action == "allow"
     assert guard.check_command("sqlite3 app.db < seed.sql", _ctx(repo)).action == "allow"
     assert guard.check_command("psql -f huge.sql", _ctx(repo)).denied  # too large to read: not judged safe
+
+
+def test_a_fifo_fed_to_a_client_is_not_read(repo: Path) -> None:
+    """Opening a FIFO blocks until a writer comes; the guard must answer at once and refuse."""
+    os.mkfifo(repo / "pipe.sql")
+    assert guard.check_command("psql -f pipe.sql", _ctx(repo)).denied
+    assert guard.check_command("sqlite3 app.db < pipe.sql", _ctx(repo)).denied
