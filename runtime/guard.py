@@ -305,7 +305,7 @@ def _match_command(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
         return False
     rest = args[len(sub):]
     if alt.get("loose"):  # words compared in lower case with blanks removed: FlushAll, deleteMany( {} )
-        rest = ["".join(a.lower().split()) for a in rest]
+        rest = ["".join(a.lower().split()) for a in rest + _stdin_lines(cmd)]
     flags, operands, after_dd = _split(rest)
     for group in alt.get("flags") or []:
         if not any(_has_flag(flags, f) for f in group):
@@ -343,6 +343,18 @@ def _match_command(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
     if not left:
         return False
     return not (alt.get("allow_ignored") and ignored_build_output(left, ev.root, where))
+
+
+def _stdin_lines(cmd: Command) -> list[str]:
+    """Lines a command reads as its script from a here-doc, a here-string or `echo ... |`
+    (`mongosh <<EOF`, `echo FLUSHALL | redis-cli`), for the rules that read such input."""
+    texts = [r.target for r in cmd.redirects if r.mode in ("heredoc", "herestring")]
+    prev = cmd.pipe_prev
+    if prev is not None and prev.verb in ("echo", "printf"):
+        texts.extend(prev.args)
+    if prev is not None and prev.verb == "cat":
+        texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
+    return [line for text in texts for line in text.splitlines() if line.strip()]
 
 
 def _in_sequence(groups: list[list[str]], operands: list[str]) -> bool:
