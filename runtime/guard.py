@@ -612,7 +612,8 @@ def _match_sql(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
             lexer.statements()
             texts.extend(lexer.literals)
     statements, lacks, contains = _as_list(alt["statements"]), alt.get("lacks"), alt.get("contains")
-    return any(t and sql.find(t, statements, lacks, contains, dialects=dialects) for t in texts)
+    anywhere = client in sql.ANYWHERE_CLIENTS
+    return any(t and sql.find(t, statements, lacks, contains, dialects=dialects, anywhere=anywhere) for t in texts)
 
 
 def _sql_file_text(name: str, cmd: Command, ev: _Eval) -> str:

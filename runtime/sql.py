@@ -168,7 +168,7 @@ def statements(text: str) -> list[list[str]]:
 
 
 # Leading words that run the statement after them, so `EXPLAIN ANALYZE DELETE FROM t` is a DELETE.
-_PREFIXES = frozenset({"EXPLAIN", "ANALYZE", "ANALYSE", "VERBOSE"})
+_PREFIXES = frozenset({"EXPLAIN", "ANALYZE", "ANALYSE", "VERBOSE", "BEGIN"})
 # Statements whose string literals are themselves SQL that runs.
 _RUNS_LITERALS = frozenset({"DO", "EXEC", "EXECUTE", "PREPARE", "CALL", "SP_EXECUTESQL"})
 
@@ -190,6 +190,10 @@ MYSQL_CLIENTS = frozenset({"mysql", "mariadb", "mycli", "mysqlsh"})
 POSTGRES_CLIENTS = frozenset({"psql", "pgcli", "cockroach", "usql"})
 
 
+# Clients whose SQL (T-SQL) needs no `;` between statements: a keyword anywhere may start one.
+ANYWHERE_CLIENTS = frozenset({"sqlcmd", "isql", "osql", "tsql", "mssql-cli"})
+
+
 def dialects_for(client: str) -> tuple[bool, ...]:
     """Which readings apply (False: standard/PostgreSQL, True: MySQL); both for other clients."""
     if client in MYSQL_CLIENTS:
@@ -200,25 +204,40 @@ def dialects_for(client: str) -> tuple[bool, ...]:
 
 
 def find(text: str, patterns: list[str], lacks: list[str] | None = None, contains: list[str] | None = None,
-         depth: int = 0, dialects: tuple[bool, ...] = (False, True)) -> str | None:
+         depth: int = 0, dialects: tuple[bool, ...] = (False, True), anywhere: bool = False) -> str | None:
     """The first statement of `text` that starts with one of `patterns` (words, `*` for any one
-    word), has every word in `contains` and none in `lacks`; None when there is none."""
+    word), has every word in `contains` and none in `lacks`; None when there is none.
+
+    `anywhere` also tries every later word of a statement as a start: T-SQL needs no `;`
+    between statements, and a procedural body (`BEGIN ... IF x THEN DROP ...`) nests them.
+    The words of `lacks` and `contains` are looked up by their last position, so this stays
+    one pass per statement however many candidate starts it has."""
     wanted = [p.upper().split() for p in patterns]
     lacks_set = {w.upper() for w in lacks or []}
     need = {w.upper() for w in contains or []}
+    firsts = {pat[0] for pat in wanted if pat}
     for dialect in dialects:
         lexer = Lexer(text, mysql=dialect)
         for tokens in lexer.statements():
             words = head(tokens)
-            for pat in wanted:
-                if len(words) >= len(pat) and all(p == "*" or p == w for p, w in zip(pat, words, strict=False)):
-                    present = set(words)
-                    if need <= present and not (lacks_set & present):
-                        return " ".join(words[:len(pat)])
+            last: dict[str, int] = {}
+            if lacks_set or need:
+                for k, w in enumerate(words):
+                    if w in lacks_set or w in need:
+                        last[w] = k
+            for start in range(len(words)) if anywhere else range(1 if words else 0):
+                if words[start] not in firsts and "*" not in firsts:
+                    continue
+                for pat in wanted:
+                    fits = len(words) - start >= len(pat) and all(
+                        p == "*" or p == w for p, w in zip(pat, words[start:start + len(pat)], strict=False))
+                    if fits and all(last.get(w, -1) >= start for w in need) and \
+                            not any(last.get(w, -1) >= start for w in lacks_set):
+                        return " ".join(words[start:start + len(pat)])
             if words and words[0] in _RUNS_LITERALS and depth < 3 and lexer.literals:
                 literals, lexer.literals = lexer.literals, []  # each literal is read once per dialect
                 for literal in literals:
-                    found = find(literal, patterns, lacks, contains, depth + 1, dialects)
+                    found = find(literal, patterns, lacks, contains, depth + 1, dialects, anywhere=True)
                     if found:
                         return found
     return None

@@ -84,3 +84,21 @@ def test_work_is_linear_on_a_megabyte(shape: str) -> None:
         lexer = sql.Lexer(text, mysql=mysql)
         lexer.statements()
         assert len(text) <= lexer.work <= 2 * len(text), (shape, mysql, lexer.work)
+
+
+def test_tsql_and_procedural_bodies_need_no_semicolons() -> None:
+    assert sql.find("SELECT 1 DROP TABLE t", DESTRUCTIVE) is None  # one statement to PostgreSQL/MySQL
+    assert sql.find("SELECT 1 DROP TABLE t", DESTRUCTIVE, anywhere=True)
+    assert sql.find("SELECT 1 AS [drop] FROM [table]", DESTRUCTIVE, anywhere=True, dialects=(False,)) is None
+    assert sql.find("DO $$ BEGIN IF true THEN DROP TABLE t; END IF; END $$", DESTRUCTIVE)
+    assert sql.find("BEGIN DELETE FROM t; END", ["delete"], lacks=["where"])
+    assert sql.find("SELECT 1 DELETE FROM t WHERE id = 1", ["delete"], lacks=["where"], anywhere=True) is None
+
+
+def test_anywhere_matching_is_one_pass_per_statement() -> None:
+    """A statement of many candidate starts must not re-scan its tail for each of them."""
+    text = "DELETE " * 200_000 + "WHERE x"
+    lexer = sql.Lexer(text)
+    lexer.statements()
+    assert lexer.work <= 2 * len(text)
+    assert sql.find(text, ["delete"], lacks=["where"], anywhere=True) is None
