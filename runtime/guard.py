@@ -25,8 +25,6 @@ from .decision import DENY, WARN, Decision
 from .scope import glob_match
 from .shell import Command, Parse, parse, resolve_cwd, write_targets
 
-_GIT_VALUE_OPTS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--super-prefix",
-                             "--config-env", "--list-cmds"})
 _MAX_EXPANSIONS = 32
 _DB_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "duckdb", "clickhouse-client",
                          "clickhouse", "cockroach", "mycli", "pgcli", "litecli", "usql", "snowsql", "mysqlsh"})
@@ -136,7 +134,7 @@ def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, c
             else:
                 candidates = ev.commands
             for cmd in candidates:
-                if (kind == "command" and _match_command(alt, cmd, ev)) or \
+                if (kind == "command" and _match_command(alt, cmd, root, cwd, ev)) or \
                         (kind == "sql" and _match_sql(alt, cmd, ev)) or \
                         (kind == "truncate" and _match_truncate(alt, cmd, root, cwd)) or \
                         kind == "git-config":
@@ -270,7 +268,11 @@ class _Eval:
 
     def git_args(self, cmd: Command) -> list[str]:
         got = self.git.get(id(cmd))
-        return got if got is not None else _git_args(cmd.args)
+        if got is None:
+            from . import gitargs
+
+            got = self.git[id(cmd)] = gitargs.expand(cmd.args, [], self.root).argv
+        return got
 
     def where(self, cmd: Command) -> str | None:
         return resolve_cwd(cmd, self.cwd)
@@ -292,7 +294,11 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def _match_command(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
+def _match_command(alt: dict[str, Any], cmd: Command, root: Path, cwd: str, ev: _Eval | None = None) -> bool:
+    """Does `cmd` match one alternative of a command rule? `ev` carries the line's git
+    expansions; without it (a command judged on its own) git words are expanded here."""
+    if ev is None:
+        ev = _Eval(Parse(), root, cwd)
     verb = cmd.verb
     if not verb or not any(glob_match(v, verb) for v in _as_list(alt["verb"])):
         return False
@@ -444,20 +450,6 @@ def _in_allowlist(operand: str, patterns: list[str], root: Path, cwd: str) -> bo
     real = resolve(operand, root, cwd)
     return bool(lexical) and bool(real) and all(
         any(glob_match(p, rel) for p in patterns) for rel in (lexical, real))
-
-
-def _git_args(args: list[str]) -> list[str]:
-    """git's arguments from the subcommand on (global options such as -C dir skipped)."""
-    k = 0
-    while k < len(args):
-        a = args[k]
-        if a in _GIT_VALUE_OPTS:
-            k += 2
-        elif a.startswith("-"):
-            k += 1
-        else:
-            return args[k:]
-    return []
 
 
 def _split(args: list[str]) -> tuple[set[str], list[str], list[str]]:
