@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 from .context import HookContext
 from .decision import DENY, WARN, Decision
 from .scope import glob_match
-from .shell import Command, Parse, parse, write_targets
+from .shell import Command, Parse, parse, resolve_cwd, write_targets
 
-_GIT_VALUE_OPTS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--super-prefix",
-                             "--config-env", "--exec-path"})
+_MAX_EXPANSIONS = 32
+_DB_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "duckdb", "clickhouse-client",
+                         "clickhouse", "cockroach", "mycli", "pgcli", "litecli", "usql", "snowsql", "mysqlsh"})
 _FORK_BOMB = re.compile(r"([\w:.-]+)\(\)\{\1\|\1&|function([\w:.-]+)(?:\(\))?\{\2\|\2&")
 
 
@@ -120,6 +122,7 @@ def explain(hit: Hit, blocked: bool = True) -> str:
 
 def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, cwd: str) -> list[Hit]:
     hits: list[Hit] = []
+    ev = _Eval(parsed, root, cwd, raw)
     for rule in rules:
         match = rule["match"]
         for alt in match if isinstance(match, list) else [match]:
@@ -128,16 +131,161 @@ def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, c
                 if _FORK_BOMB.search(re.sub(r"\s+", "", _skeleton(raw))):
                     hits.append(Hit(rule, None))
                 continue
-            for cmd in parsed.commands:
-                if (kind == "command" and _match_command(alt, cmd, root, cwd)) or \
-                        (kind == "sql" and _match_sql(alt, cmd)) or \
-                        (kind == "truncate" and _match_truncate(alt, cmd, root, cwd)):
+            if kind == "command":
+                candidates = ev.with_verb(_as_list(alt["verb"]))
+            elif kind == "sql":
+                candidates = ev.with_client(_as_list(alt["clients"]))
+            elif kind == "git-config":
+                candidates = [c for c in ev.commands if id(c) in ev.unknown] if ev.unknown else []
+            else:
+                candidates = ev.commands
+            for cmd in candidates:
+                if (kind == "command" and _match_command(alt, cmd, root, cwd, ev)) or \
+                        (kind == "sql" and _match_sql(alt, cmd, ev)) or \
+                        (kind == "truncate" and _match_truncate(alt, cmd, root, cwd)) or \
+                        kind == "git-config":
                     hits.append(Hit(rule, cmd))
                     break
             else:
                 continue
             break
     return hits
+
+
+class _Eval:
+    """One evaluation's view of the command line: the parsed commands plus what git
+    would really run for each git command (aliases, `-c` settings, abbreviations)."""
+
+    __slots__ = ("_by_rule", "_by_verb", "_position", "commands", "cwd", "git", "parsed", "root", "unknown")
+
+    def __init__(self, parsed: Parse, root: Path, cwd: str, raw: str = "") -> None:
+        self.parsed, self.root, self.cwd = parsed, root, cwd
+        self.commands: list[Command] = list(parsed.commands)
+        self.git: dict[int, list[str]] = {}
+        self.unknown: dict[int, list[str]] = {}
+        self._by_rule: dict[tuple[str, ...], list[Command]] = {}
+        self._by_verb: dict[str, list[Command]] | None = None
+        self._position: dict[int, int] | None = None
+        if any(c.verb == "git" for c in self.commands):
+            self._expand_git(raw)
+        self._client_shell_escapes()
+
+    def _client_shell_escapes(self) -> None:
+        """A database client's `.shell`, `\\!` or `system` line runs a shell command: judge it too."""
+        for cmd in list(self.commands):
+            if not (cmd.verb in _DB_CLIENTS or any(a in _DB_CLIENTS for a in cmd.args[:8])):
+                continue
+            got = _sql_inputs(cmd, _DB_CLIENTS)
+            if got is None:
+                continue
+            from . import sql
+
+            for text in got[1]:
+                for shell_text in sql.meta_commands(text)[1]:
+                    inner = parse(shell_text)
+                    if inner.exhausted:
+                        self.parsed.exhausted = True
+                    for sub in inner.commands:
+                        sub.via = _via(cmd, f"{got[0]} shell escape")
+                        sub.cwd = cmd.cwd
+                        self.commands.append(sub)
+
+    def _expand_git(self, raw: str) -> None:
+        from . import gitargs
+
+        line = gitargs.line_config([c.args for c in self.commands if c.verb == "git"])
+        queue = [c for c in self.commands if c.verb == "git"]
+        env_shells, injected = gitargs.env_settings(raw)
+        if injected:
+            for cmd in queue:
+                self.unknown[id(cmd)] = ["GIT_CONFIG_* environment"]
+        for text in env_shells:
+            self._add_shell(text, queue[0], queue)
+        # Every git command written on the line is read; what expansion adds on top (alias
+        # bodies, commands run by git) has a budget, so self-referencing definitions end.
+        budget = len(queue) + _MAX_EXPANSIONS
+        k = 0
+        while k < len(queue) and k < budget:
+            cmd = queue[k]
+            k += 1
+            exp = gitargs.expand(cmd.args, line, self.root)
+            self.git[id(cmd)] = exp.argv
+            if exp.unknown:
+                self.unknown[id(cmd)] = exp.unknown
+            for words in exp.git:
+                twin = Command(["git", *words], [], _via(cmd, "git config"), cmd.depth + 1)
+                twin.cwd = cmd.cwd
+                self.commands.append(twin)
+                queue.append(twin)
+            for text in exp.shell:
+                self._add_shell(text, cmd, queue)
+        if k < len(queue):  # more expansions than a real command line has: judge it as unknowable
+            self.parsed.exhausted = True
+
+    def _add_shell(self, text: str, cmd: Command, queue: list[Command]) -> None:
+        """A shell command git would run for `cmd` (a `!` alias, a pager): judged like any other."""
+        inner = parse(text)
+        if inner.exhausted:
+            self.parsed.exhausted = True
+        for sub in inner.commands:
+            sub.via = _via(cmd, "run by git")
+            sub.cwd = cmd.cwd if sub.cwd == "" else sub.cwd
+            self.commands.append(sub)
+            if sub.verb == "git":
+                queue.append(sub)
+
+    def with_verb(self, verbs: list[str]) -> list[Command]:
+        """The commands whose verb matches one of `verbs`, in line order. Indexed by verb, so a
+        line of thousands of commands costs one pass per evaluation, not one per rule."""
+        key = tuple(verbs)
+        got = self._by_rule.get(key)
+        if got is None:
+            if self._by_verb is None:
+                self._by_verb = {}
+                for cmd in self.commands:
+                    self._by_verb.setdefault(cmd.verb, []).append(cmd)
+            picked: list[Command] = []
+            for verb, cmds in self._by_verb.items():
+                if verb and (verb in verbs or any(glob_match(v, verb) for v in verbs if _is_glob(v))):
+                    picked.extend(cmds)
+            order = self._order()
+            got = self._by_rule[key] = sorted(picked, key=lambda c: order[id(c)])
+        return got
+
+    def with_client(self, clients: list[str]) -> list[Command]:
+        """Commands that run a database client themselves or through `docker exec` and the like."""
+        key = ("sql", *clients)
+        got = self._by_rule.get(key)
+        if got is None:
+            plain = {c for c in clients if not _is_glob(c)}
+            globs = [c for c in clients if _is_glob(c)]
+
+            def hit(word: str) -> bool:
+                base = word.rsplit("/", 1)[-1]
+                return base in plain or any(glob_match(g, base) for g in globs)
+
+            got = self._by_rule[key] = [c for c in self.commands if hit(c.verb) or any(hit(a) for a in c.args)]
+        return got
+
+    def _order(self) -> dict[int, int]:
+        if self._position is None:
+            self._position = {id(c): k for k, c in enumerate(self.commands)}
+        return self._position
+
+    def git_args(self, cmd: Command) -> list[str]:
+        got = self.git.get(id(cmd))
+        if got is None:
+            from . import gitargs
+
+            got = self.git[id(cmd)] = gitargs.expand(cmd.args, [], self.root).argv
+        return got
+
+    def where(self, cmd: Command) -> str | None:
+        return resolve_cwd(cmd, self.cwd)
+
+
+def _via(cmd: Command, how: str) -> str:
+    return f"{cmd.via}, {how}" if cmd.via else how
 
 
 def _skeleton(raw: str) -> str:
@@ -152,18 +300,24 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def _match_command(alt: dict[str, Any], cmd: Command, root: Path, cwd: str) -> bool:
+def _match_command(alt: dict[str, Any], cmd: Command, root: Path, cwd: str, ev: _Eval | None = None) -> bool:
+    """Does `cmd` match one alternative of a command rule? `ev` carries the line's git
+    expansions; without it (a command judged on its own) git words are expanded here."""
+    if ev is None:
+        ev = _Eval(Parse(), root, cwd)
     verb = cmd.verb
     if not verb or not any(glob_match(v, verb) for v in _as_list(alt["verb"])):
         return False
     via = alt.get("via")
     if via is not None and not glob_match(via, cmd.via.split(" ", 1)[0] if cmd.via else ""):
         return False
-    args = _git_args(cmd.args) if verb == "git" else cmd.args
+    args = ev.git_args(cmd) if verb == "git" else cmd.args
     sub = alt.get("sub") or []
     if args[:len(sub)] != sub:
         return False
     rest = args[len(sub):]
+    if alt.get("loose"):  # words compared in lower case with blanks removed: FlushAll, deleteMany( {} )
+        rest = ["".join(a.lower().split()) for a in rest + _stdin_lines(cmd)]
     flags, operands, after_dd = _split(rest)
     for group in alt.get("flags") or []:
         if not any(_has_flag(flags, f) for f in group):
@@ -180,12 +334,114 @@ def _match_command(alt: dict[str, Any], cmd: Command, root: Path, cwd: str) -> b
             return False
     if any(glob_match(p, a) for a in operands for p in alt.get("not_operands") or []):
         return False
+    if not _in_sequence(alt.get("seq") or [], operands):
+        return False
+    if len(operands) < alt.get("min_operands", 0):
+        return False
     if alt.get("after_dashdash") and not after_dd:
         return False
-    if not operands or not (alt.get("allow_temp") or alt.get("allow_paths")):
+    if alt.get("root_operand") and not any(_is_root_or_above(op, cmd, ev) for op in operands):
+        return False
+    if alt.get("path_operand") and not any(_is_worktree_path(op, cmd, ev) for op in operands):
+        return False
+    if not operands or not (alt.get("allow_temp") or alt.get("allow_paths") or alt.get("allow_ignored")):
         return True
-    return not all((alt.get("allow_temp") and is_temp_path(op, root, cwd)) or
-                   _in_allowlist(op, alt.get("allow_paths") or [], root, cwd) for op in operands)
+    where = ev.where(cmd)
+    if where is None:  # a dynamic `cd` came first: no location is known, so none is allow-listed
+        return True
+    left = [op for op in operands
+            if not ((alt.get("allow_temp") and is_temp_path(op, ev.root, where)) or
+                    _in_allowlist(op, alt.get("allow_paths") or [], ev.root, where))]
+    if not left:
+        return False
+    return not (alt.get("allow_ignored") and ignored_build_output(left, ev.root, where))
+
+
+def _stdin_lines(cmd: Command) -> list[str]:
+    """Lines a command reads as its script from a here-doc, a here-string or `echo ... |`
+    (`mongosh <<EOF`, `echo FLUSHALL | redis-cli`), for the rules that read such input."""
+    texts = [r.target for r in cmd.redirects if r.mode in ("heredoc", "herestring")]
+    prev = cmd.pipe_prev
+    if prev is not None and prev.verb in ("echo", "printf"):
+        texts.extend(prev.args)
+    if prev is not None and prev.verb == "cat":
+        texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
+    return [line for text in texts for line in text.splitlines() if line.strip()]
+
+
+def _in_sequence(groups: list[list[str]], operands: list[str]) -> bool:
+    """The operands contain, in this order (other words may sit between), one match per group:
+    `kubectl -n prod delete ns x` holds ["delete"], ["ns", "namespace*"]."""
+    k = 0
+    for group in groups:
+        while k < len(operands) and not any(glob_match(p, operands[k]) for p in group):
+            k += 1
+        if k >= len(operands):
+            return False
+        k += 1
+    return True
+
+
+def _is_root_or_above(operand: str, cmd: Command, ev: _Eval) -> bool:
+    """`git rm -r` of the whole work tree: `.` at the top, `..` from below, `:/`, or an absolute
+    path at or above the project root. An unknown directory counts as the root."""
+    if operand.startswith((":/", ":(top")) and operand.rstrip("*") in (":/", ":(top)", ":(top)/", ":/."):
+        return True
+    if any(c in operand for c in "$`"):  # a path only known when it runs counts as the root
+        return True
+    if any(c in operand for c in "*?[") and operand.strip("*./") == "":
+        operand = "."
+    where = ev.where(cmd)
+    if where is None and not operand.startswith("/"):
+        return True
+    path = os.path.normpath(os.path.join(where or "/", operand))
+    base = os.path.normpath(str(ev.root))
+    return path == base or base.startswith(path.rstrip("/") + "/") or path == "/"
+
+
+def _is_worktree_path(operand: str, cmd: Command, ev: _Eval) -> bool:
+    """`git checkout NAME` restores a file when NAME is a path and not a branch."""
+    where = ev.where(cmd)
+    if where is None or operand.startswith("-"):
+        return False
+    from . import gitargs
+
+    return os.path.lexists(os.path.join(where, operand)) and not gitargs.is_branch(ev.root, operand)
+
+
+def ignored_build_output(operands: list[str], root: Path, where: str) -> bool:
+    """True when every operand is build output git ignores: inside the project both as written
+    and after resolving symlinks, not the root, not `.git`, matched by the ignore rules, and
+    holding no tracked file. Only called when the delete would otherwise be refused, because it
+    spawns git twice (check-ignore, ls-files)."""
+    rels: list[str] = []
+    for op in operands:
+        if not op or any(c in op for c in "$`*?[~{") or op.startswith("-"):
+            return False
+        lexical = repo_relative(op, root, where)
+        from .scope import resolve
+
+        real = resolve(op, root, where)
+        for rel in (lexical, real):
+            if not rel or rel in (".", "..") or rel.split("/")[0] in (".git", "..") or rel.startswith("/"):
+                return False
+            rels.append(rel)
+    if not rels:
+        return False
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    unique = sorted(set(rels))
+    try:
+        ignored = subprocess.run(["git", "-C", str(root), "check-ignore", "--no-index", "--", *unique],
+                                 capture_output=True, text=True, timeout=5, env=env)
+        if ignored.returncode != 0 or set(ignored.stdout.splitlines()) != set(unique):
+            return False
+        tracked = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", *unique],
+                                 capture_output=True, timeout=5, env=env)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return tracked.returncode == 0 and not tracked.stdout
 
 
 def _in_allowlist(operand: str, patterns: list[str], root: Path, cwd: str) -> bool:
@@ -200,20 +456,6 @@ def _in_allowlist(operand: str, patterns: list[str], root: Path, cwd: str) -> bo
     real = resolve(operand, root, cwd)
     return bool(lexical) and bool(real) and all(
         any(glob_match(p, rel) for p in patterns) for rel in (lexical, real))
-
-
-def _git_args(args: list[str]) -> list[str]:
-    """git's arguments from the subcommand on (global options such as -C dir skipped)."""
-    k = 0
-    while k < len(args):
-        a = args[k]
-        if a in _GIT_VALUE_OPTS:
-            k += 2
-        elif a.startswith("-"):
-            k += 1
-        else:
-            return args[k:]
-    return []
 
 
 def _split(args: list[str]) -> tuple[set[str], list[str], list[str]]:
@@ -232,6 +474,8 @@ def _split(args: list[str]) -> tuple[set[str], list[str], list[str]]:
             flags.add(a.split("=", 1)[0])
         elif a.startswith("-") and len(a) > 1:
             flags.add(a)
+            if "=" in a:  # Go-style single-dash long options: -auto-approve=true
+                flags.add(a.split("=", 1)[0])
             flags.update("-" + c for c in a[1:])
         else:
             operands.append(a)
@@ -286,31 +530,123 @@ def is_temp_path(operand: str, root: Path, cwd: str) -> bool:
 # --------------------------------------------------------------------------- SQL and protected files
 
 _SQL_FEEDERS = frozenset({"echo", "printf", "cat"})
+_SQL_FILE_OPTS = ("-f", "--file", "-i", "--input-file", "--queries-file", "--init-file", "--init")
+_SQL_MAX_FILE = 1 << 20
+_OVERSIZED = "DROP TABLE"  # a file too large to read is judged as if it dropped everything
 
 
-def _match_sql(alt: dict[str, Any], cmd: Command) -> bool:
-    clients = _as_list(alt["clients"])
+def _sql_inputs(cmd: Command, clients: list[str] | frozenset[str]) -> tuple[str, list[str], list[str]] | None:
+    """(client, SQL texts, files it reads) when `cmd` runs one of `clients`, else None."""
     args = cmd.args
-    if not any(glob_match(c, cmd.verb) for c in clients):
+    client = cmd.verb
+    if not _is_client(cmd.verb, clients):
         # `docker exec db psql -c ...`, `kubectl exec pod -- mysql -e ...`
-        at = next((k for k, a in enumerate(args) if any(glob_match(c, a.rsplit("/", 1)[-1]) for c in clients)), None)
+        at = next((k for k, a in enumerate(args) if _is_client(a.rsplit("/", 1)[-1], clients)), None)
         if at is None:
-            return False
+            return None
+        client = args[at].rsplit("/", 1)[-1]
         args = args[at + 1:]
-    texts = list(args) + [r.target for r in cmd.redirects if r.mode in ("heredoc", "herestring")]
+    texts: list[str] = []
+    files: list[str] = []
+    k = 0
+    while k < len(args):
+        a = args[k]
+        name, eq, value = a.partition("=")
+        if a in _SQL_FILE_OPTS and k + 1 < len(args):
+            files.append(args[k + 1])
+            k += 2
+            continue
+        if eq and name in _SQL_FILE_OPTS:
+            files.append(value)
+        elif a.startswith("--"):
+            texts.append(value if eq else "")
+        elif a.startswith("-") and len(a) > 2:
+            (files if a[:2] in ("-f", "-i") else texts).append(a[2:])
+        elif not a.startswith("-"):
+            texts.append(a)
+        k += 1
+    texts.extend(r.target for r in cmd.redirects if r.mode in ("heredoc", "herestring"))
+    files.extend(r.target for r in cmd.redirects if r.mode == "read" and r.op == "<")
     prev, hops = cmd.pipe_prev, 0
     while prev is not None and hops < 8:
-        if prev.verb in _SQL_FEEDERS:
+        if prev.verb in ("echo", "printf"):
             texts.extend(prev.args)
+        if prev.verb == "cat":
+            files.extend(a for a in prev.args if not a.startswith("-"))
+        if prev.verb in _SQL_FEEDERS:
             texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
         prev, hops = prev.pipe_prev, hops + 1
-    pattern = re.compile("|".join(r"\b" + r"\s+".join(re.escape(w) for w in s.split()) + r"\b"
-                                  for s in _as_list(alt["statements"])), re.IGNORECASE)
-    return any(pattern.search(t) for t in texts)
+    return client, [t for t in texts if t], files
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(x in pattern for x in "*?[\\")
+
+
+def _is_client(word: str, clients: list[str] | frozenset[str]) -> bool:
+    return word in clients or any(glob_match(c, word) for c in clients if _is_glob(c))
+
+
+def _match_sql(alt: dict[str, Any], cmd: Command, ev: _Eval) -> bool:
+    got = _sql_inputs(cmd, _as_list(alt["clients"]))
+    if got is None:
+        return False
+    from . import sql  # imported only when a database client is on the line
+
+    client, texts, files = got
+    seen: set[str] = set()
+    for _ in range(3):  # files named by `-f`, `<`, and by `.read`/`\\i`/`source` inside the SQL, two levels deep
+        for text in texts:
+            files.extend(sql.meta_commands(text)[0])
+        fresh = [f for f in files if f and f != "-" and f not in seen]
+        if not fresh:
+            break
+        seen.update(fresh)
+        texts = texts + [_sql_file_text(f, cmd, ev) for f in fresh]
+    dialects = sql.dialects_for(client)
+    for text in list(texts):
+        if "\\gexec" in text or "\\gset" in text:  # psql runs the query's result text as SQL
+            lexer = sql.Lexer(text)
+            lexer.statements()
+            texts.extend(lexer.literals)
+    statements, lacks, contains = _as_list(alt["statements"]), alt.get("lacks"), alt.get("contains")
+    anywhere = client in sql.ANYWHERE_CLIENTS
+    return any(t and sql.find(t, statements, lacks, contains, dialects=dialects, anywhere=anywhere) for t in texts)
+
+
+def _sql_file_text(name: str, cmd: Command, ev: _Eval) -> str:
+    """The SQL a client would read from file `name`. A file that does not exist yet but is written
+    earlier in the same command line, one in an unknown directory, or one too large to read,
+    is judged as destructive: its text cannot be known now."""
+    where = ev.where(cmd)
+    if where is None and not name.startswith("/"):
+        return _OVERSIZED
+    path = os.path.normpath(os.path.join(where or "/", os.path.expanduser(name)))
+    if path == os.devnull:
+        return ""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
+            return _OVERSIZED
+        with open(path, "rb") as fh:
+            data = fh.read(_SQL_MAX_FILE + 1)
+    except OSError:
+        for other in ev.parsed.commands:
+            other_where = ev.where(other)
+            for target, _mode in write_targets(other):
+                if other_where is None or os.path.normpath(os.path.join(other_where, target)) == path:
+                    return _OVERSIZED
+        return ""
+    if len(data) > _SQL_MAX_FILE:
+        return _OVERSIZED
+    return data.decode("utf-8", errors="replace")
 
 
 def _match_truncate(alt: dict[str, Any], cmd: Command, root: Path, cwd: str) -> bool:
-    for target, mode in write_targets(cmd):
+    targets = write_targets(cmd)
+    if not targets:
+        return False
+    cwd = resolve_cwd(cmd, cwd) or str(root)  # an unknown directory is judged as the project root
+    for target, mode in targets:
         if mode not in ("truncate", "replace") or any(c in target for c in "$`"):
             continue
         rel = repo_relative(target, root, cwd)

@@ -25,14 +25,17 @@ FLOOR_PATH = Path(__file__).with_name("policy.json")
 OVERLAY_REL = ".orchestrator/policy/guard.json"
 
 SEVERITIES = {"warn": 1, "block": 2}
-KINDS = ("command", "sql", "truncate", "fork-bomb")
+KINDS = ("command", "sql", "truncate", "fork-bomb", "git-config")
 _MATCH_KEYS = {
     "command": {"kind", "verb", "sub", "flags", "not_flags", "args", "not_args", "operands", "not_operands",
-                "after_dashdash", "via", "allow_temp", "allow_paths"},
-    "sql": {"kind", "clients", "statements"},
+                "after_dashdash", "via", "allow_temp", "allow_paths", "allow_ignored", "seq", "min_operands",
+                "root_operand", "path_operand", "loose"},
+    "sql": {"kind", "clients", "statements", "lacks", "contains"},
     "truncate": {"kind", "targets"},
     "fork-bomb": {"kind"},
+    "git-config": {"kind"},
 }
+_PACK_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -105,9 +108,15 @@ def _apply_overlay(entries: list[Any], text: str, by_id: dict[str, dict[str, Any
                    effective: list[dict[str, Any]], problems: list[str]) -> None:
     for index, entry in enumerate(entries):
         rule_id = entry.get("id") if isinstance(entry, dict) else None
+        pack = entry.get("pack") if isinstance(entry, dict) and rule_id is None else None
+        if isinstance(pack, str):
+            where = f"{OVERLAY_REL}:{_line_of(text, pack)}: rules[{index}] (pack {pack})"
+            _raise_pack(entry, pack, where, by_id, problems)
+            continue
         where = f"{OVERLAY_REL}:{_line_of(text, rule_id)}: rules[{index}]" + (f" ({rule_id})" if rule_id else "")
         if not isinstance(entry, dict) or not isinstance(rule_id, str):
-            problems.append(f"{where}: each rule needs an \"id\"; entry ignored")
+            problems.append(f"{where}: each rule needs an \"id\" (or a \"pack\" to raise a whole pack); "
+                            "entry ignored")
             continue
         shipped = by_id.get(rule_id)
         if shipped is not None and shipped["origin"] == "floor":
@@ -140,6 +149,32 @@ def _apply_overlay(entries: list[Any], text: str, by_id: dict[str, dict[str, Any
         effective.append(rule)
 
 
+def _raise_pack(entry: dict[str, Any], pack: str, where: str, by_id: dict[str, dict[str, Any]],
+                problems: list[str]) -> None:
+    """`{"pack": "databases", "severity": "block"}` raises every shipped rule of the pack at once;
+    like a single rule, a pack can be raised, never lowered or switched off."""
+    members = [r for r in by_id.values() if r["origin"] == "floor" and r.get("pack") == pack]
+    extra = sorted(set(entry) - {"pack", "severity"})
+    severity = entry.get("severity")
+    if not members:
+        known = sorted({str(r.get("pack")) for r in by_id.values() if r.get("pack")})
+        problems.append(f"{where}: no shipped pack is called {pack!r} (packs: {', '.join(known)}); entry ignored")
+    elif extra or entry.get("enabled") is False:
+        problems.append(f"{where}: a shipped pack can only have its severity raised; "
+                        f"{', '.join(extra) or 'enabled'} cannot be changed, so the entry was ignored")
+    elif severity not in SEVERITIES:
+        problems.append(f"{where}: severity must be 'warn' or 'block', got {severity!r}; entry ignored")
+    else:
+        lowered = [r["id"] for r in members if SEVERITIES[severity] < SEVERITIES[r["severity"]]]
+        if lowered:
+            problems.append(f"{where}: tries to lower {', '.join(lowered)} to {severity}; shipped rules cannot be "
+                            "weakened, they keep their severity")
+        for rule in members:
+            if SEVERITIES[severity] > SEVERITIES[rule["severity"]]:
+                rule["severity"] = severity
+                rule["raised"] = True
+
+
 def validate(rule: Any) -> str:
     """'' when `rule` is usable, else what is wrong with it."""
     if not isinstance(rule, dict):
@@ -149,6 +184,8 @@ def validate(rule: Any) -> str:
         return "\"id\" must be lowercase letters, digits and dashes"
     if rule.get("severity") not in SEVERITIES:
         return f"\"severity\" must be 'warn' or 'block', got {rule.get('severity')!r}"
+    if "pack" in rule and not (isinstance(rule["pack"], str) and _PACK_RE.match(rule["pack"])):
+        return "\"pack\" must be a lowercase name such as 'git' or 'databases'"
     for key in ("why", "safer"):
         if not isinstance(rule.get(key), str) or not rule[key].strip():
             return f"\"{key}\" must be a sentence telling the agent {'the risk' if key == 'why' else 'what to do'}"
@@ -167,11 +204,13 @@ def validate(rule: Any) -> str:
             return f"unknown match key(s) {', '.join(sorted(unknown))} for kind {kind}"
         if kind == "command" and not alt.get("verb"):
             return "a command match needs a \"verb\""
+        if "min_operands" in alt and not (isinstance(alt["min_operands"], int) and alt["min_operands"] >= 0):
+            return "\"min_operands\" must be a whole number"
         if kind == "sql" and not (alt.get("clients") and alt.get("statements")):
             return "an sql match needs \"clients\" and \"statements\""
         if kind == "truncate" and not alt.get("targets"):
             return "a truncate match needs \"targets\""
-        for key in ("flags", "args", "operands"):
+        for key in ("flags", "args", "operands", "seq"):
             groups = alt.get(key)
             if groups is not None and not (isinstance(groups, list) and all(
                     isinstance(g, list) and g and all(isinstance(x, str) for x in g) for g in groups)):

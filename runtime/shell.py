@@ -22,6 +22,8 @@ the guard treats that as a reason to deny.
 
 from __future__ import annotations
 
+import os
+
 MAX_DEPTH = 6
 MAX_PARSES = 48
 
@@ -102,12 +104,13 @@ class Command:
     `writes` holds extra files a wrapper writes (GNU `time -o FILE`).
     """
 
-    __slots__ = ("argv", "depth", "pipe_prev", "redirects", "via", "writes")
+    __slots__ = ("argv", "cwd", "depth", "pipe_prev", "redirects", "via", "writes")
 
     def __init__(self, argv: list[str], redirects: list[Redirect], via: str = "", depth: int = 0) -> None:
         self.argv, self.redirects, self.via, self.depth = argv, redirects, via, depth
         self.pipe_prev: Command | None = None
         self.writes: list[tuple[str, str]] = []
+        self.cwd: str | None = ""
 
     @property
     def verb(self) -> str:
@@ -129,6 +132,13 @@ class Command:
 
     def __repr__(self) -> str:
         return f"Command({self.argv!r}, via={self.via!r})"
+
+
+def resolve_cwd(cmd: Command, call_cwd: str) -> str | None:
+    """The absolute directory `cmd` runs in, or None when a dynamic `cd` made it unknowable."""
+    if cmd.cwd is None:
+        return None
+    return os.path.normpath(os.path.join(call_cwd, cmd.cwd))
 
 
 def quote(word: str) -> str:
@@ -512,7 +522,9 @@ def _finish(words: list[tuple[str, bool]], redirects: list[Redirect], via: str, 
         start += 1
     if start < len(words) and not words[start][1] and words[start][0] in _LOOP_HEADS:
         words = []  # `for x in a b`, `case $x in`: the words are data
-    while start < len(words) and not words[start][1] and _is_assignment(words[start][0]):
+    # `X='a b' rm -rf src` assigns X (only the value is quoted); a word quoted as a whole is not
+    # an assignment to the shell, but it then fails to run, so skipping it errs on the safe side.
+    while start < len(words) and _is_assignment(words[start][0]):
         start += 1
     argv = [w for w, _q in words[start:]]
     if not argv and not redirects:

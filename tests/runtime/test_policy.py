@@ -20,9 +20,9 @@ def _decide(root: Path, command: str) -> str:
     return guard.check_command(command, HookContext(root, "claude", "pre-tool-use", {"cwd": str(root)})).action
 
 
-NEW_RULE = {"id": "no-terraform-destroy", "severity": "block",
-            "match": {"verb": "terraform", "sub": ["destroy"]},
-            "why": "tears down real infrastructure", "safer": "run 'terraform plan -destroy' and ask the user"}
+NEW_RULE = {"id": "no-vagrant-destroy", "severity": "block",
+            "match": {"verb": "vagrant", "sub": ["destroy"]},
+            "why": "deletes the development machine and its disks", "safer": "'vagrant halt' stops it and keeps it"}
 
 
 def test_floor_alone(tmp_path: Path) -> None:
@@ -32,10 +32,10 @@ def test_floor_alone(tmp_path: Path) -> None:
 
 
 def test_overlay_adds_a_rule(tmp_path: Path) -> None:
-    assert _decide(tmp_path, "terraform destroy -auto-approve") == "allow"
+    assert _decide(tmp_path, "vagrant destroy -f") == "allow"
     _overlay(tmp_path, [NEW_RULE])
-    assert _decide(tmp_path, "sudo terraform destroy -auto-approve") == "deny"
-    assert _decide(tmp_path, "terraform plan") == "allow"
+    assert _decide(tmp_path, "sudo vagrant destroy -f") == "deny"
+    assert _decide(tmp_path, "vagrant halt") == "allow"
 
 
 def test_overlay_raises_warn_to_block(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_guard_policy_and_banner_report_refusals(rendered_repo: Path) -> None:
     _overlay(rendered_repo, [{"id": "git-reset-hard", "severity": "warn"}, NEW_RULE])
     listed = runtime(rendered_repo, "guard", "policy")
     assert listed.returncode == 1
-    assert "no-terraform-destroy" in listed.stdout and "refused overlay entries (1)" in listed.stdout
+    assert "no-vagrant-destroy" in listed.stdout and "refused overlay entries (1)" in listed.stdout
     banner = runtime(rendered_repo, "banner")
     assert "guard overlay entry refused" in banner.stdout
     events = (rendered_repo / ".orchestrator/metrics/events.jsonl").read_text()
@@ -94,3 +94,57 @@ def test_guard_check_explains(rendered_repo: Path) -> None:
     assert "rule git-clean-force" in result.stdout and "via bash -c" in result.stdout
     ok = runtime(rendered_repo, "guard", "check", "--", "git", "clean", "-n")
     assert ok.returncode == 0 and "decision: allow" in ok.stdout
+
+
+def test_every_shipped_rule_belongs_to_a_pack_and_explains_itself(tmp_path: Path) -> None:
+    rules = policy.load(tmp_path).rules
+    packs = {r["pack"] for r in rules}
+    assert {"git", "filesystem", "infrastructure", "databases"} == packs
+    for rule in rules:
+        assert rule["why"].strip() and rule["safer"].strip(), rule["id"]
+        assert rule.get("enabled", True) is True, rule["id"]
+
+
+def test_overlay_raises_a_pack_rule_by_id(tmp_path: Path) -> None:
+    assert _decide(tmp_path, "terraform apply -auto-approve") == "warn"
+    _overlay(tmp_path, [{"id": "terraform-auto-approve", "severity": "block"}])
+    assert _decide(tmp_path, "terraform apply -auto-approve") == "deny"
+    assert _decide(tmp_path, "docker system prune -f") == "warn"  # the rest of the pack is untouched
+
+
+def test_overlay_raises_a_whole_pack(tmp_path: Path) -> None:
+    _overlay(tmp_path, [{"pack": "infrastructure", "severity": "block"}])
+    pol = policy.load(tmp_path)
+    assert pol.rejected == []
+    infra = [r for r in pol.rules if r["pack"] == "infrastructure"]
+    assert infra and all(r["severity"] == "block" for r in infra)
+    assert _decide(tmp_path, "docker system prune -f") == "deny"
+    assert _decide(tmp_path, "aws lambda delete-function --function-name f") == "deny"
+    assert _decide(tmp_path, "git stash drop") == "warn"  # other packs keep their severities
+
+
+def test_overlay_cannot_switch_off_or_lower_a_pack(tmp_path: Path) -> None:
+    _overlay(tmp_path, [
+        {"pack": "databases", "enabled": False},
+        {"pack": "databases", "severity": "warn"},
+        {"id": "sql-truncate", "enabled": False},
+        {"id": "kubectl-delete-namespace", "severity": "warn"},
+        {"pack": "no-such-pack", "severity": "block"},
+    ])
+    pol = policy.load(tmp_path)
+    assert len(pol.rejected) == 5, pol.rejected
+    assert "(pack databases)" in pol.rejected[0] and "enabled" in pol.rejected[0]
+    assert "lower" in pol.rejected[1] and "sql-drop" in pol.rejected[1]
+    assert "no shipped pack" in pol.rejected[4] and "infrastructure" in pol.rejected[4]
+    line = int(pol.rejected[0].split(":")[1])
+    assert '"databases"' in (tmp_path / policy.OVERLAY_REL).read_text().splitlines()[line - 1]
+    assert _decide(tmp_path, 'psql -c "TRUNCATE users"') == "deny"
+    assert _decide(tmp_path, "dropdb shop") == "deny"
+    assert _decide(tmp_path, "kubectl delete ns prod") == "deny"
+
+
+def test_a_rule_with_a_malformed_pack_is_refused(tmp_path: Path) -> None:
+    _overlay(tmp_path, [dict(NEW_RULE, pack="Not A Pack")])
+    pol = policy.load(tmp_path)
+    assert pol.rejected and "pack" in pol.rejected[0]
+    assert _decide(tmp_path, "vagrant destroy") == "allow"
