@@ -69,6 +69,9 @@ def banner(root: Path, config: Any, problems: list[Any]) -> str:
         lines.append(f"config {problem.level}: {str(problem).splitlines()[0]}")
     lines.extend(_guard_policy_lines(root))
     lines.extend(_breaker_lines(root))
+    from .learnings import banner_lines
+
+    lines.extend(banner_lines(root, config, changes))
     return "\n".join(lines)
 
 

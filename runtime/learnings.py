@@ -97,3 +97,42 @@ def for_start(root: Path, likely: set[str], count: int, budget: int) -> list[str
     if hidden and used + len(note) + 1 <= budget:
         lines.append(note)
     return lines if shown else []
+
+
+def likely_files(root: Path, changes: list[str], commits: int = 3) -> set[str]:
+    """The files a session is likely to touch: those changed in the working tree (git status
+    porcelain lines, as the banner already has them) and those of the last `commits` commits."""
+    likely = set()
+    for line in changes:
+        name = line[3:].split(" -> ")[-1].strip().strip('"')
+        if name:
+            likely.add(name)
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "log", f"-{commits}", "--name-only", "--format="], cwd=root,
+                             capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return likely
+    if out.returncode == 0:
+        likely.update(line.strip() for line in out.stdout.splitlines() if line.strip())
+    return likely
+
+
+def banner_lines(root: Path, config: Any, changes: list[str]) -> list[str]:
+    """What the session-start banner adds: the learnings block and instruction-budget warnings.
+    Never raises for a missing or unreadable file: the banner must always print."""
+    out: list[str] = []
+    try:
+        if path(root).exists():
+            out.extend(for_start(root, likely_files(root, changes), int(config.get("learnings-at-start", 5)),
+                                 int(config.get("learnings-budget", 800))))
+    except (OSError, ValueError, TypeError):
+        pass
+    try:
+        from . import budget
+
+        out.extend(budget.check(root, config))
+    except (OSError, ValueError, TypeError):
+        pass
+    return out
