@@ -177,7 +177,7 @@ def find(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
             key = str(event.get("command_key") or "")
             p = pattern("denied-retry", f"{rule}\0{key}")
             p.add(index)
-            p.info.update({"rule": rule, "command": str(event.get("command_head") or "")})
+            p.info["rule"] = rule
     seen_not_retry: set[tuple[str, str]] = set()
     for state in _states(root):
         for entry in state.get("not-retry") or []:
@@ -247,9 +247,8 @@ def _statement(kind: str, subject: str, p: _Pattern, total: int) -> str:
         return (f"{subject} was written outside the wave's scope {n} time(s); put it in the plan's file list "
                 "when the work touches it")
     if kind == "denied-retry":
-        command = p.info.get("command") or "a command"
-        return (f"'{command}' was denied by the guard ({p.info.get('rule')}) {n} time(s); do not retry it, "
-                "ask the user or take another way")
+        return (f"the same command was denied by the guard's {p.info.get('rule')} rule {n} time(s) in "
+                f"{k} session(s); do not retry a denied command, ask the user or take another way")
     if kind == "scope-estimate":
         return (f"{k} of {total} sessions left planned items over (carryover {p.info.get('carryover', 0)}); "
                 "plan fewer items per session")

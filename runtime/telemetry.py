@@ -147,8 +147,8 @@ def guard_payload(ctx: Any, decision: Any) -> dict[str, Any]:
 
     Besides the rule, it keeps what `evolve analyze` needs to see a pattern: the
     repository-relative paths of a write, and for a shell command a short digest
-    (the same command retried gives the same digest) plus its first words, so a
-    learning can name the command without the log holding its full text.
+    (the same command retried gives the same digest). The command text itself
+    never reaches the log: the rule names what was refused.
     """
     call = ctx.call
     payload: dict[str, Any] = {"rule": decision.rule, "tool": call.name if call else "",
@@ -168,7 +168,6 @@ def guard_payload(ctx: Any, decision: Any) -> dict[str, Any]:
 
         words = call.command.split()
         payload["command_key"] = f"{crc32(' '.join(words).encode('utf-8', 'replace')):08x}"
-        payload["command_head"] = " ".join(words[:3])[:80]
     return payload
 
 

@@ -44,8 +44,7 @@ def test_finds_gate_failure_denied_retry_and_out_of_scope_with_their_evidence(tm
     assert gate["evidence"]["sessions"] == ["S02", "S04", "S05"] and gate["evidence"]["count"] == 3
     denied = kinds["denied-retry"]
     assert denied["evidence"]["sessions"] == ["S03"] and denied["evidence"]["count"] == 2
-    assert denied["evidence"]["command"] == "rm -rf build/cache" and denied["evidence"]["rule"] == "rm-recursive"
-    assert "rm -rf build/cache" in denied["statement"]
+    assert denied["evidence"]["rule"] == "rm-recursive" and "rm-recursive rule 2 time(s)" in denied["statement"]
     scope = kinds["out-of-scope"]
     assert scope["files"] == ["src/calc/cli.py"]
     assert scope["evidence"]["sessions"] == ["S01", "S03", "S06"] and scope["evidence"]["count"] == 3
@@ -206,7 +205,7 @@ def test_the_hook_records_what_analysis_needs(tmp_path: Path) -> None:
     assert scoped and scoped[0]["paths"] == ["src/b.py"]
     denied = [e for e in events if e["event"] == "guard.denied"]
     assert len(denied) == 2 and denied[0]["command_key"] == denied[1]["command_key"]
-    assert denied[0]["command_head"] == "rm -rf /"
+    assert "rm -rf" not in json.dumps(denied)  # the command text itself never reaches the log
 
 
 @pytest.mark.parametrize("records", [[], [session(0)]])
