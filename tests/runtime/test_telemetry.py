@@ -79,3 +79,17 @@ def test_rotation_under_concurrent_writers_loses_nothing(tmp_path: Path) -> None
             records.extend(_lines(path))
     assert len(records) == 2000
     assert sorted((r["writer"], r["n"]) for r in records) == sorted((w, n) for w in "ab" for n in range(1000))
+
+
+def test_session_record_names_what_blocked_gates_failed_on(tmp_path: Path) -> None:
+    gates = [
+        {"variant": "incremental", "blocked": True, "regressions": ["tests/test_a.py::test_x"], "new_problems": []},
+        {"variant": "incremental", "blocked": True, "regressions": [],
+         "new_problems": ["lint: exit 1, passed at baseline"]},
+        {"variant": "full", "blocked": False, "regressions": [], "new_problems": []},
+    ]
+    state = {"session-id": "S1", "type": "feature", "started": "2026-03-01T10:00:00Z", "waves": [],
+             "baseline": {"variant": "baseline", "blocked": False}, "gates": gates, "items": []}
+    record = telemetry.session_record(tmp_path, state, "completed", 0, "2026-03-01T11:00:00Z")
+    assert record["gate_failures"] == ["lint", "tests/test_a.py::test_x"]
+    assert record["gates"]["blocked"] == 2
