@@ -137,8 +137,9 @@ def _fraction(raw: str) -> float:
 
 
 def _relative_dir(raw: str) -> str:
-    value = raw.strip().strip("/") or ""
-    if not value or value.startswith(("..", "~")) or "/../" in f"/{value}/":
+    text = raw.strip()
+    value = text.rstrip("/")
+    if not value or text.startswith(("/", "~", "\\")) or ":" in value or "/../" in f"/{value}/":
         raise ValueError(f"must be a directory inside the repository, got {raw.strip()!r}",
                          "write a relative path such as docs/prd")
     return value

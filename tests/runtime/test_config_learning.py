@@ -33,6 +33,7 @@ def test_accepted_values(line: str, key: str, value: object) -> None:
     ("- reconcile-confidence: 1.5", "CLAUDE.md:3: error: reconcile-confidence must be from 0 to 1, got 1.5"),
     ("- reconcile-confidence: high", "reconcile-confidence must be a number from 0 to 1, got 'high'"),
     ("- prd-dir: ../elsewhere", "prd-dir must be a directory inside the repository"),
+    ("- prd-dir: /etc/prd", "prd-dir must be a directory inside the repository"),
     ("- evolve-min-sessions: 0", "evolve-min-sessions must be 1 or more, got 0"),
     ("- learning-half-life: soon", "learning-half-life must be a whole number"),
 ])
