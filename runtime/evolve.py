@@ -162,6 +162,7 @@ def find(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
             p = pattern("scope-estimate", "under")
             p.add(index)
             p.info["carryover"] = p.info.get("carryover", 0) + int(record["carryover"])
+    _over_estimates(sessions, pattern)
     for event in _events(root):
         name = event.get("event")
         if name not in ("guard.denied", "guard.warned"):
@@ -232,6 +233,26 @@ def find(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
     return found, len(sessions)
 
 
+def _over_estimates(sessions: list[dict[str, Any]], pattern: Any) -> None:
+    """Sessions of one type that keep finishing every planned item had room for more: when at
+    least 3 did, and they are at least 80% of that type's sessions, the scope was over-estimated."""
+    by_type: dict[str, list[int]] = {}
+    for index, record in enumerate(sessions):
+        by_type.setdefault(str(record.get("type") or "?"), []).append(index)
+    for kind_of_session, indexes in sorted(by_type.items()):
+        full = [i for i in indexes if sessions[i].get("outcome") == "completed"
+                and int(sessions[i].get("items_planned") or 0) > 0
+                and int(sessions[i].get("items_done") or 0) >= int(sessions[i].get("items_planned") or 0)
+                and not int(sessions[i].get("carryover") or 0)]
+        if len(full) >= 3 and len(full) * 5 >= len(indexes) * 4:
+            p = pattern("scope-estimate", f"over {kind_of_session}")
+            for i in full:
+                p.add(i)
+            sizes = sorted(int(sessions[i]["items_planned"]) for i in full)
+            p.info.update({"session_type": kind_of_session, "typical_items": sizes[len(sizes) // 2],
+                           "sessions_of_type": len(indexes)})
+
+
 def _session_index(sessions: list[dict[str, Any]], ident: Any) -> int | None:
     for index, record in enumerate(sessions):
         if record.get("id") == ident:
@@ -249,6 +270,10 @@ def _statement(kind: str, subject: str, p: _Pattern, total: int) -> str:
     if kind == "denied-retry":
         return (f"the same command was denied by the guard's {p.info.get('rule')} rule {n} time(s) in "
                 f"{k} session(s); do not retry a denied command, ask the user or take another way")
+    if kind == "scope-estimate" and subject.startswith("over "):
+        kind_of_session, typical = p.info.get("session_type"), int(p.info.get("typical_items") or 0)
+        return (f"{k} of {p.info.get('sessions_of_type')} {kind_of_session} sessions finished every planned item "
+                f"(typically {typical}); a {kind_of_session} session can take {typical + 1} items")
     if kind == "scope-estimate":
         return (f"{k} of {total} sessions left planned items over (carryover {p.info.get('carryover', 0)}); "
                 "plan fewer items per session")

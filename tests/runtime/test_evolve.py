@@ -56,7 +56,7 @@ def test_a_single_occurrence_is_not_a_pattern(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     history(repo, 6, gate_in=(2,), scope_in=(4,))
     found, _ = evolve.find(repo, half_life=10)
-    assert found == []
+    assert [r["kind"] for r in found] == ["scope-estimate"]  # only that every session finished its items
 
 
 def test_confidence_rises_with_repetitions(tmp_path: Path) -> None:
@@ -92,13 +92,13 @@ def test_analyze_output_is_byte_identical_across_two_runs(tmp_path: Path) -> Non
     repo = _repo(tmp_path)
     history(repo, 6, gate_in=(1, 3, 4), denied_in=(2, 4), scope_in=(0, 2, 5))
     first = _rt(repo, "evolve", "analyze")
+    written = learnings.path(repo).read_bytes()
     second = _rt(repo, "evolve", "analyze")
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     assert "gate-failure" in first.stdout and "denied-retry" in first.stdout and "out-of-scope" in first.stdout
-    # the second run found nothing new, so it appended nothing
-    lines = learnings.path(repo).read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 3
+    assert learnings.path(repo).read_bytes() == written  # the second run found nothing new: appended nothing
+    assert len(written.splitlines()) == len(learnings.current(repo)) == 4
     as_json = [_rt(repo, "evolve", "analyze", "--json").stdout for _ in range(2)]
     assert as_json[0] == as_json[1]
     assert [r["confidence"] for r in json.loads(as_json[0])] == sorted(
@@ -126,19 +126,20 @@ def test_review_accept_reject_edit_and_reanalysis_keeps_the_decisions(tmp_path: 
     _rt(repo, "evolve", "analyze")
     ids = {r["kind"]: r["id"] for r in learnings.current(repo).values()}
     review = _rt(repo, "evolve", "review")
-    assert review.returncode == 0 and "3 proposed" in review.stdout and "1. [" in review.stdout
+    assert review.returncode == 0 and "4 proposed" in review.stdout and "1. [" in review.stdout
     assert _rt(repo, "evolve", "accept", ids["gate-failure"], ids["out-of-scope"][:16]).returncode == 0
     assert _rt(repo, "evolve", "reject", ids["denied-retry"]).returncode == 0
     edited = _rt(repo, "evolve", "edit", ids["gate-failure"], "--statement", "run test_add before each gate")
     assert edited.returncode == 0, edited.stderr
     _rt(repo, "evolve", "analyze")  # re-analysis updates, never duplicates or undoes a decision
     state = learnings.current(repo)
-    assert len(state) == 3
+    assert len(state) == 4
     assert state[ids["gate-failure"]]["status"] == "accepted"
     assert state[ids["gate-failure"]]["statement"] == "run test_add before each gate"
     assert state[ids["denied-retry"]]["status"] == "rejected"
     listed = _rt(repo, "evolve", "list", "--status", "accepted")
     assert ids["gate-failure"] in listed.stdout and ids["denied-retry"] not in listed.stdout
+    assert _rt(repo, "evolve", "reject", ids["scope-estimate"]).returncode == 0
     assert "no proposed learnings" in _rt(repo, "evolve", "review").stdout
 
 
@@ -159,8 +160,8 @@ def test_new_evidence_updates_the_same_learning(tmp_path: Path) -> None:
     guard_event(repo, 5, 40, write="src/calc/cli.py", denied=False)
     second = _by_kind(evolve.analyze(repo, 10)[0])["out-of-scope"]
     assert first["id"] == second["id"] and second["confidence"] > first["confidence"]
-    assert len(learnings.current(repo)) == 1
-    assert len(learnings.path(repo).read_text(encoding="utf-8").splitlines()) == 2
+    records = [json.loads(line) for line in learnings.path(repo).read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records if r["kind"] == "out-of-scope"] == [first["id"], first["id"]]
 
 
 def test_not_to_retry_recurring_fix_and_carryover_come_from_state_git_and_sessions(tmp_path: Path) -> None:
@@ -215,3 +216,16 @@ def test_list_on_an_empty_store_says_how_to_fill_it(tmp_path: Path, records: lis
         telemetry.record_session(repo, record)
     out = _rt(repo, "evolve", "list")
     assert out.returncode == 0 and "evolve analyze" in out.stdout
+
+
+def test_scope_estimates_under_and_over(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    for index in range(6):  # feature sessions that finish everything; deep ones that leave work over
+        record = session(index, carryover=1 if index % 2 else 0)
+        record["type"] = "deep" if index % 2 else "feature"
+        telemetry.record_session(repo, record)
+    by_subject = {r["subject"]: r for r in evolve.find(repo, 10)[0] if r["kind"] == "scope-estimate"}
+    assert set(by_subject) == {"under", "over feature"}
+    assert by_subject["under"]["evidence"]["sessions"] == ["S02", "S04", "S06"]
+    assert by_subject["over feature"]["evidence"]["sessions"] == ["S01", "S03", "S05"]
+    assert "a feature session can take 3 items" in by_subject["over feature"]["statement"]
