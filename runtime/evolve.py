@@ -152,12 +152,22 @@ def find(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
     def pattern(kind: str, subject: str) -> _Pattern:
         return patterns.setdefault((kind, subject), _Pattern(kind, subject))
 
+    seen_not_retry: set[tuple[str, str]] = set()  # (text, session id): each session counts once
+    reviewed: set[tuple[str, int]] = set()
     for index, record in enumerate(sessions):
         failing = record.get("gate_failures")
         if failing is None:
             failing = record.get("regressions") or []
         for name in sorted({str(n) for n in failing}):
             pattern("gate-failure", name).add(index)
+        for file in sorted({str(f) for f in record.get("review_files") or []}):
+            reviewed.add((file, index))
+            pattern("recurring-fix", file).add(index, files=[file])
+        for text in record.get("not_retry") or []:
+            clean = " ".join(str(text).split())
+            if clean and (clean, str(record["id"])) not in seen_not_retry:
+                seen_not_retry.add((clean, str(record["id"])))
+                pattern(learnings.NOT_TO_RETRY, clean).add(index)
         if int(record.get("carryover") or 0) > 0:
             p = pattern("scope-estimate", "under")
             p.add(index)
@@ -179,25 +189,23 @@ def find(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
             p = pattern("denied-retry", f"{rule}\0{key}")
             p.add(index)
             p.info["rule"] = rule
-    seen_not_retry: set[tuple[str, str]] = set()
     for state in _states(root):
         for entry in state.get("not-retry") or []:
             text = " ".join(str(entry.get("text") or "").split())
-            stamp = str(entry.get("ts") or "")
-            if not text or (text, stamp) in seen_not_retry:
-                continue
-            seen_not_retry.add((text, stamp))
-            index = windows.at(stamp)
+            index = windows.at(str(entry.get("ts") or ""))
             if index is None:
                 index = _session_index(sessions, state.get("session-id"))
-            if index is not None:
-                pattern(learnings.NOT_TO_RETRY, text).add(index)
+            if not text or index is None or (text, str(sessions[index]["id"])) in seen_not_retry:
+                continue
+            seen_not_retry.add((text, str(sessions[index]["id"])))
+            pattern(learnings.NOT_TO_RETRY, text).add(index)
         index = _session_index(sessions, state.get("session-id"))
         for review in state.get("reviews") or []:
             for finding in review.get("findings") or []:
                 file = str(finding.get("file") or "")
-                if index is not None and file and float(finding.get("confidence") or 0) >= float(
-                        review.get("floor") or 0):
+                if index is not None and file and (file, index) not in reviewed and float(
+                        finding.get("confidence") or 0) >= float(review.get("floor") or 0):
+                    reviewed.add((file, index))
                     pattern("recurring-fix", file).add(index, files=[file])
     for stamp, files in _fix_commits(root):
         index = windows.at(stamp)

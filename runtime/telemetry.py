@@ -105,6 +105,13 @@ def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: i
     failing = sorted({str(name) for g in non_baseline if g.get("blocked") for name in g.get("regressions") or []}
                      | {str(problem).split(":", 1)[0] for g in non_baseline if g.get("blocked")
                         for problem in g.get("new_problems") or []})
+    # Kept here, not only in STATE.md (which the next session replaces): what `evolve analyze`
+    # reads across sessions. Files the reviewer flagged at or above the floor; approaches this
+    # session wrote down as not to retry (entries carried over from earlier sessions excluded).
+    flagged = sorted({str(f.get("file")) for r in state.get("reviews") or [] for f in r.get("findings") or []
+                      if f.get("file") and float(f.get("confidence") or 0) >= float(r.get("floor") or 0)})
+    started = str(state.get("started") or "")
+    avoid = [str(n.get("text")) for n in state.get("not-retry") or [] if str(n.get("ts") or "") >= started]
     items = state.get("items") or []
     done_items = sum(1 for i in items if i.get("status") == "done")
     if carryover is None:
@@ -132,6 +139,8 @@ def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: i
         "regressions_caught": len(regressions),
         "regressions": regressions[:20],
         "gate_failures": failing[:20],
+        "review_files": flagged[:20],
+        "not_retry": avoid[-10:],
         "files_changed": len(changed_files(root, str(state.get("start-ref") or ""))),
         "agents_dispatched": dispatched,
         "items_planned": len(items),

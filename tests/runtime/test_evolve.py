@@ -182,9 +182,16 @@ def test_not_to_retry_recurring_fix_and_carryover_come_from_state_git_and_sessio
                        env={**os.environ, "GIT_COMMITTER_DATE": env_date, "GIT_AUTHOR_DATE": env_date,
                             "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
                             "GIT_COMMITTER_EMAIL": "t@e"})
+    later = session(7)
+    later["not_retry"] = ["T2: patching the vendored parser"]  # recorded again, in the session record
+    jsonl.append(telemetry.sessions_path(repo), later)
+    carried = new_state("S08", "feature", 5, "", "main")
+    carried["not-retry"] = state["not-retry"]  # the next STATE carries the entry over: not a new occurrence
+    (archive / "STATE-S08.md").write_text(render(carried), encoding="utf-8")
     kinds = _by_kind(evolve.find(repo, 10)[0])
     assert kinds["not-to-retry"]["statement"] == "T2: patching the vendored parser"
-    assert kinds["not-to-retry"]["evidence"]["sessions"] == ["S07"]
+    assert kinds["not-to-retry"]["evidence"]["sessions"] == ["S07", "S08"]
+    assert kinds["not-to-retry"]["evidence"]["count"] == 2
     assert kinds["recurring-fix"]["files"] == ["src.py"]
     assert kinds["recurring-fix"]["evidence"]["sessions"] == ["S02", "S04"]
     assert kinds["scope-estimate"]["evidence"]["carryover"] == 3
@@ -229,3 +236,13 @@ def test_scope_estimates_under_and_over(tmp_path: Path) -> None:
     assert by_subject["under"]["evidence"]["sessions"] == ["S02", "S04", "S06"]
     assert by_subject["over feature"]["evidence"]["sessions"] == ["S01", "S03", "S05"]
     assert "a feature session can take 3 items" in by_subject["over feature"]["statement"]
+
+
+def test_reviewer_findings_on_the_same_file_in_two_sessions_are_a_recurring_fix(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    for index in range(5):
+        record = session(index)
+        record["review_files"] = ["src/calc/parse.py"] if index in (1, 4) else ["src/other.py"] if index == 2 else []
+        telemetry.record_session(repo, record)
+    fixes = [r for r in evolve.find(repo, 10)[0] if r["kind"] == "recurring-fix"]
+    assert [(r["files"], r["evidence"]["sessions"]) for r in fixes] == [(["src/calc/parse.py"], ["S02", "S05"])]
