@@ -334,7 +334,7 @@ def format_learning(record: dict[str, Any], number: int | None = None) -> list[s
 
 
 def add_arguments(parser: Any) -> None:
-    sub = parser.add_subparsers(dest="evolve_command", metavar="<analyze|review|list|accept|reject|edit>",
+    sub = parser.add_subparsers(dest="evolve_command", metavar="<analyze|review|list|accept|reject|retire|edit>",
                                 required=True)
     analyze_p = sub.add_parser("analyze", help="Find patterns in the recorded sessions and store them as learnings.")
     analyze_p.add_argument("--force", action="store_true", help="analyse even with fewer sessions than the minimum")
