@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,15 +57,46 @@ def _description(text: str) -> str:
     return ""
 
 
+_IMPORT_RE = re.compile(r"(?<![\w`])@([\w./~-]+)")
+
+
+def _imports(text: str) -> list[str]:
+    """`@path` imports outside code spans and fences (how Claude Code pulls one file into another)."""
+    found, in_fence = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+            continue
+        if not in_fence:
+            found.extend(_IMPORT_RE.findall(re.sub(r"`[^`]*`", "", line)))
+    return found
+
+
+def _add(root: Path, file: Path, sizes: dict[str, int], follow: int) -> None:
+    """Measure `file` and, `follow` hops deep, the files it imports (inside the repository only)."""
+    try:
+        rel = file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return
+    if rel in sizes or not file.is_file():
+        return
+    text = file.read_text(encoding="utf-8", errors="replace")
+    sizes[rel] = len(text)
+    if follow > 0:
+        for target in _imports(text):
+            if not target.startswith("~"):
+                _add(root, file.parent / target, sizes, follow - 1)
+
+
 def measure(root: Path) -> dict[str, int]:
-    """path (or `path#description`) -> characters, for every always-on file that exists."""
+    """path (or `path#description`) -> characters, for every always-on file that exists,
+    with the files they import when the platform data says `imports` (a hop limit)."""
     sizes: dict[str, int] = {}
     for data in platforms(root).values():
+        follow = int(data.get("imports") or 0)
         for pattern in data.get("always_on") or []:
             for file in sorted(root.glob(str(pattern))):
-                rel = file.relative_to(root).as_posix()
-                if rel not in sizes and file.is_file():
-                    sizes[rel] = len(file.read_text(encoding="utf-8", errors="replace"))
+                _add(root, file, sizes, follow)
         skills = data.get("skill_descriptions")
         if skills:
             for file in sorted(root.glob(str(skills))):

@@ -69,3 +69,22 @@ def test_a_corrupt_measurement_is_replaced_not_fatal(rendered_repo: Path) -> Non
 def test_without_a_manifest_the_config_files_are_measured(tmp_path: Path) -> None:
     (tmp_path / "AGENTS.md").write_text("# a\n", encoding="utf-8")
     assert budget.measure(tmp_path) == {"AGENTS.md": 4}
+
+
+def test_imported_files_count_and_their_growth_is_named(rendered_repo: Path) -> None:
+    claude = rendered_repo / "CLAUDE.md"
+    claude.write_text(claude.read_text(encoding="utf-8") + "\nSee @AGENTS.md and `@not-this.md`.\n",
+                      encoding="utf-8")
+    (rendered_repo / "AGENTS.md").write_text("# Agents\n@docs/deep.md\n```\n@docs/fenced.md\n```\n",
+                                             encoding="utf-8")
+    (rendered_repo / "docs").mkdir(exist_ok=True)
+    (rendered_repo / "docs" / "deep.md").write_text("deep\n", encoding="utf-8")
+    (rendered_repo / "docs" / "fenced.md").write_text("fenced\n", encoding="utf-8")
+    (rendered_repo / "not-this.md").write_text("no\n", encoding="utf-8")
+    sizes = budget.measure(rendered_repo)
+    assert sizes["AGENTS.md"] > 0 and sizes["docs/deep.md"] == 5
+    assert "docs/fenced.md" not in sizes and "not-this.md" not in sizes
+    assert budget.check(rendered_repo, _config()) == []
+    (rendered_repo / "docs" / "deep.md").write_text("deep\n" * 4000, encoding="utf-8")
+    lines = budget.check(rendered_repo, _config())
+    assert len(lines) == 1 and "grew: docs/deep.md +" in lines[0]
