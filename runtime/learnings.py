@@ -63,13 +63,16 @@ def applies(record: dict[str, Any], likely: set[str]) -> bool:
     return not files or any(f in likely for f in files)
 
 
-def for_start(root: Path, likely: set[str], count: int, budget: int) -> list[str]:
+def for_start(root: Path, likely: set[str], count: int, budget: int,
+              records: list[dict[str, Any]] | None = None) -> list[str]:
     """The banner's learnings block: accepted learnings that apply, not-to-retry ones first
     among equals, most confident first, cut to `count` entries and `budget` characters
     (the heading included). Empty when there is nothing to show or no room."""
     if count <= 0 or budget <= 0 or not path(root).exists():
         return []
-    accepted = [r for r in current(root).values() if r.get("status") == "accepted"]
+    if records is None:
+        records = list(current(root).values())
+    accepted = [r for r in records if r.get("status") == "accepted"]
     avoid = ranked([r for r in accepted if r.get("kind") == NOT_TO_RETRY])
     other = ranked([r for r in accepted if r.get("kind") != NOT_TO_RETRY and applies(r, likely)])
     chosen = [(True, r) for r in avoid] + [(False, r) for r in other]
@@ -125,8 +128,15 @@ def banner_lines(root: Path, config: Any, changes: list[str]) -> list[str]:
     out: list[str] = []
     try:
         if path(root).exists():
-            out.extend(for_start(root, likely_files(root, changes), int(config.get("learnings-at-start", 5)),
-                                 int(config.get("learnings-budget", 800))))
+            records = list(current(root).values())
+            budget = int(config.get("learnings-budget", 800))
+            block = for_start(root, likely_files(root, changes), int(config.get("learnings-at-start", 5)), budget,
+                              records)
+            waiting = sum(1 for r in records if r.get("status") == "proposed")
+            hint = f"learnings: {waiting} proposed, shown once accepted: /evolve review"
+            if waiting and len("\n".join([*block, hint])) <= budget:
+                block.append(hint)
+            out.extend(block)
     except (OSError, ValueError, TypeError):
         pass
     try:

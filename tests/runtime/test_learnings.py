@@ -83,3 +83,12 @@ def test_banner_without_learnings_has_no_block(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     out = runtime(repo, "banner", program=PROGRAM)
     assert out.returncode == 0 and "learnings" not in out.stdout
+
+
+def test_banner_says_when_learnings_wait_for_review(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    learnings.save(repo, _learning("p1", 0.6, status="proposed"))
+    learnings.save(repo, _learning("p2", 0.6, status="proposed"))
+    out = runtime(repo, "banner", program=PROGRAM)
+    assert "learnings: 2 proposed, shown once accepted: /evolve review" in out.stdout
+    assert "statement of p1" not in out.stdout
