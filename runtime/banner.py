@@ -76,6 +76,9 @@ def banner(root: Path, config: Any, problems: list[Any]) -> str:
     lines.extend(_guard_policy_lines(root))
     lines.extend(_breaker_lines(root))
     lines.extend(_integrity_lines())
+    from .learnings import banner_lines
+
+    lines.extend(banner_lines(root, config, changes))
     return "\n".join(lines)
 
 

@@ -35,6 +35,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gate": ("gates", "Run the test, typecheck and lint gate and compare it with the baseline."),
     "review": ("review", "Record the session reviewer's findings with their confidence."),
     "report": ("report", "Summarise recent sessions as a terminal table or an HTML page."),
+    "evolve": ("evolve", "Find patterns across sessions and keep them as learnings you review."),
+    "reconcile": ("reconcile", "Propose accepted learnings as agent rule files (a diff); write them on approval."),
+    "plan-doc": ("prd", "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
 }
 
 

@@ -142,6 +142,27 @@ def _choice(*choices: str) -> Callable[[str], str]:
     return check
 
 
+def _fraction(raw: str) -> float:
+    """A number from 0 to 1 (a confidence), written as `0.7` or `70%`."""
+    text = raw.strip()
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ValueError(f"must be a number from 0 to 1, got {text!r}", "write a number such as 0.7") from None
+    if not 0 <= value <= 1:
+        raise ValueError(f"must be from 0 to 1, got {text}", "write a number such as 0.7")
+    return value
+
+
+def _relative_dir(raw: str) -> str:
+    text = raw.strip()
+    value = text.rstrip("/")
+    if not value or text.startswith(("/", "~", "\\")) or ":" in value or "/../" in f"/{value}/":
+        raise ValueError(f"must be a directory inside the repository, got {raw.strip()!r}",
+                         "write a relative path such as docs/prd")
+    return value
+
+
 def _agents_per_wave(raw: str) -> dict[str, int]:
     """`6` or `6 (deep: 18, housekeeping: 2)`: a default plus per-session-type caps."""
     text = raw.strip()
@@ -202,6 +223,18 @@ SCHEMA: dict[str, Key] = {
         Key("gate-timeout", _int_at_least(1), 900, "Seconds one gate command may run before it is stopped."),
         Key("review-confidence-floor", _int_between(0, 100), 80,
             "Reviewer findings below this confidence stay out of reports."),
+        Key("evolve-min-sessions", _int_at_least(1), 5,
+            "Closed sessions 'evolve analyze' needs before it looks for patterns."),
+        Key("learning-half-life", _int_at_least(1), 10,
+            "Sessions after which evidence that is not confirmed again counts half."),
+        Key("reconcile-confidence", _fraction, 0.7, "Confidence an accepted learning needs to become a rule."),
+        Key("learnings-at-start", _int_at_least(0), 5, "Most learnings the session-start banner shows."),
+        Key("learnings-budget", _int_at_least(0), 800, "Most characters the banner's learnings block may take."),
+        Key("instruction-budget", _int_at_least(1), 40000,
+            "Characters of always-on instructions above which session start warns."),
+        Key("instruction-growth", _int_at_least(0), 20,
+            "Growth in percent since the last session start above which it warns."),
+        Key("prd-dir", _relative_dir, "docs/prd", "Where /plan writes PRDs and retrospectives."),
     )
 }
 

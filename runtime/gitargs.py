@@ -1,3 +1,9 @@
+# Vendored into a repository as .orchestrator/runtime/, this file is not that repository's own code:
+# the pragmas below keep it out of the repository's formatters, linters and type checkers.
+# fmt: off
+# flake8: noqa
+# mypy: ignore-errors
+# type: ignore
 """What a git command line really runs, after aliases, `-c` settings and abbreviations.
 
 git gives a command line several ways to mean something other than what it

@@ -85,10 +85,8 @@ def _record(ctx: HookContext, decision: Decision) -> None:
     try:
         from . import telemetry
 
-        call = ctx.call
-        telemetry.emit(ctx.root, f"guard.{'denied' if decision.denied else 'warned'}", {
-            "rule": decision.rule, "tool": call.name if call else "", "session_id": ctx.session_id,
-        })
+        telemetry.emit(ctx.root, f"guard.{'denied' if decision.denied else 'warned'}",
+                       telemetry.guard_payload(ctx, decision))
     except Exception:  # telemetry must never change a decision
         pass
 

@@ -119,8 +119,27 @@ def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, An
         ],
         "do_not_retry": _section(state_text, "What not to retry"),
         "breakers": breaker.active(root),
+        "learnings": _learnings(root, config, changes),
+        "prd_items": _prd_items(root),
         "config_problems": [str(p) for p in problems],
     }
+
+
+def _learnings(root: Path, config: Any, changes: list[str]) -> list[str]:
+    """The same block the banner shows: accepted learnings for the likely files, within the budget."""
+    from . import learnings
+
+    if not learnings.path(root).exists():
+        return []
+    return learnings.for_start(root, learnings.likely_files(root, changes), int(config.get("learnings-at-start", 5)),
+                               int(config.get("learnings-budget", 800)))[1:]
+
+
+def _prd_items(root: Path) -> list[dict[str, str]]:
+    """Open items of the PRDs and retrospectives /plan wrote: candidates for this session."""
+    from .prd import open_items
+
+    return open_items(root)
 
 
 def format_text(data: dict[str, Any]) -> str:
@@ -152,6 +171,12 @@ def format_text(data: dict[str, Any]) -> str:
     if data["do_not_retry"]:
         out.append("What not to retry:")
         out.extend(f"  {line}" for line in data["do_not_retry"])
+    if data.get("learnings"):
+        out.append("Learnings (accepted, for the likely files; 'evolve list' shows all):")
+        out.extend(data["learnings"])
+    if data.get("prd_items"):
+        out.append("Open PRD items (offer these as candidates):")
+        out.extend(f"  {item['id']}: {item['text']} ({item['doc']})" for item in data["prd_items"])
     for trip in data["breakers"]:
         out.append(f"Circuit breaker tripped ({trip.get('kind')}): {trip.get('reason')}")
     for problem in data["config_problems"]:

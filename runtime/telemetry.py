@@ -106,6 +106,18 @@ def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: i
     gates = [g for g in (state.get("baseline"), *(state.get("gates") or [])) if g]
     non_baseline = [g for g in gates if g["variant"] != "baseline"]
     regressions = sorted({name for g in non_baseline for name in g.get("regressions") or []})
+    # What each blocked gate failed on, by name: a regressed test, or the check kind ("lint") when
+    # the check has no per-test names. `evolve analyze` looks for the same entry across sessions.
+    failing = sorted({str(name) for g in non_baseline if g.get("blocked") for name in g.get("regressions") or []}
+                     | {str(problem).split(":", 1)[0] for g in non_baseline if g.get("blocked")
+                        for problem in g.get("new_problems") or []})
+    # Kept here, not only in STATE.md (which the next session replaces): what `evolve analyze`
+    # reads across sessions. Files the reviewer flagged at or above the floor; approaches this
+    # session wrote down as not to retry (entries carried over from earlier sessions excluded).
+    flagged = sorted({str(f.get("file")) for r in state.get("reviews") or [] for f in r.get("findings") or []
+                      if f.get("file") and float(f.get("confidence") or 0) >= float(r.get("floor") or 0)})
+    started = str(state.get("started") or "")
+    avoid = [str(n.get("text")) for n in state.get("not-retry") or [] if str(n.get("ts") or "") >= started]
     items = state.get("items") or []
     done_items = sum(1 for i in items if i.get("status") == "done")
     if carryover is None:
@@ -132,6 +144,9 @@ def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: i
         },
         "regressions_caught": len(regressions),
         "regressions": regressions[:20],
+        "gate_failures": failing[:20],
+        "review_files": flagged[:20],
+        "not_retry": avoid[-10:],
         "files_changed": len(changed_files(root, str(state.get("start-ref") or ""))),
         "agents_dispatched": dispatched,
         "items_planned": len(items),
@@ -140,6 +155,35 @@ def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: i
         "deviations": len(state.get("deviations") or []),
         "outcome": outcome,
     }
+
+
+def guard_payload(ctx: Any, decision: Any) -> dict[str, Any]:
+    """The event recorded for a denied or warned tool call.
+
+    Besides the rule, it keeps what `evolve analyze` needs to see a pattern: the
+    repository-relative paths of a write, and for a shell command a short digest
+    (the same command retried gives the same digest). The command text itself
+    never reaches the log: the rule names what was refused.
+    """
+    call = ctx.call
+    payload: dict[str, Any] = {"rule": decision.rule, "tool": call.name if call else "",
+                               "session_id": ctx.session_id}
+    if call is None:
+        return payload
+    if call.paths:
+        base = str(ctx.root).rstrip("/") + "/"
+        cwd = str(ctx.cwd)
+        paths = []
+        for given in call.paths[:10]:
+            full = os.path.normpath(os.path.join(cwd, given))
+            paths.append(full[len(base):] if full.startswith(base) else full)
+        payload["paths"] = paths
+    if call.command:
+        from zlib import crc32
+
+        words = call.command.split()
+        payload["command_key"] = f"{crc32(' '.join(words).encode('utf-8', 'replace')):08x}"
+    return payload
 
 
 def record_session(root: Path, record: dict[str, Any]) -> None:

@@ -79,3 +79,24 @@ def test_rotation_under_concurrent_writers_loses_nothing(tmp_path: Path) -> None
             records.extend(_lines(path))
     assert len(records) == 2000
     assert sorted((r["writer"], r["n"]) for r in records) == sorted((w, n) for w in "ab" for n in range(1000))
+
+
+def test_session_record_names_what_blocked_gates_failed_on(tmp_path: Path) -> None:
+    gates = [
+        {"variant": "incremental", "blocked": True, "regressions": ["tests/test_a.py::test_x"], "new_problems": []},
+        {"variant": "incremental", "blocked": True, "regressions": [],
+         "new_problems": ["lint: exit 1, passed at baseline"]},
+        {"variant": "full", "blocked": False, "regressions": [], "new_problems": []},
+    ]
+    reviews = [{"wave": 2, "floor": 80, "findings": [{"file": "src/a.py", "confidence": 90},
+                                                     {"file": "src/b.py", "confidence": 40}]}]
+    not_retry = [{"wave": 1, "text": "carried over", "ts": "2026-02-01T10:30:00Z"},
+                 {"wave": 2, "text": "T2: vendoring the parser", "ts": "2026-03-01T10:30:00Z"}]
+    state = {"session-id": "S1", "type": "feature", "started": "2026-03-01T10:00:00Z", "waves": [],
+             "baseline": {"variant": "baseline", "blocked": False}, "gates": gates, "items": [],
+             "reviews": reviews, "not-retry": not_retry}
+    record = telemetry.session_record(tmp_path, state, "completed", 0, "2026-03-01T11:00:00Z")
+    assert record["gate_failures"] == ["lint", "tests/test_a.py::test_x"]
+    assert record["review_files"] == ["src/a.py"]  # the finding below the floor is not evidence
+    assert record["not_retry"] == ["T2: vendoring the parser"]  # this session's own entries only
+    assert record["gates"]["blocked"] == 2

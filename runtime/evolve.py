@@ -1,0 +1,453 @@
+# Vendored into a repository as .orchestrator/runtime/, this file is not that repository's own code:
+# the pragmas below keep it out of the repository's formatters, linters and type checkers.
+# fmt: off
+# flake8: noqa
+# mypy: ignore-errors
+# type: ignore
+"""`evolve`: find patterns across closed sessions and keep them as learnings.
+
+`analyze` is plain bookkeeping over what the runtime already recorded; no model
+is needed to find a pattern, only to word and prune it with the user:
+
+- `metrics/sessions.jsonl`: one record per closed session; the session windows
+  (started..ended) every other record is attributed to, the failing gate checks,
+  the carryover.
+- `metrics/events.jsonl` (and its rotated copies): guard denials and warnings
+  with the paths written and a digest of the command.
+- `STATE.md` and `state/archive/STATE-*.md`: "what not to retry" entries and the
+  session reviewer's findings.
+- `git log`: commits whose subject says "fix", with the files they touched.
+
+The same inputs always give the same output, byte for byte: nothing depends on
+the clock, the order of the files or of a dict. Confidence (docs/learning.md):
+each confirming occurrence weighs `0.5 ** (age / half_life)`, where age is the
+number of closed sessions after the one it happened in (at most 3 count per
+session); the weights add up to a support `s`, and `confidence = 1 - 0.5 ** (s / 2)`.
+More repetitions raise it; sessions that no longer confirm it age it away.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+from . import jsonl, learnings
+from .paths import metrics_dir, orch_dir, project_root, state_file
+
+KINDS = ("recurring-fix", "gate-failure", "out-of-scope", "scope-estimate", "denied-retry", learnings.NOT_TO_RETRY)
+PER_SESSION_CAP = 3
+RETIRE_BELOW = 0.1
+FIX_RE = re.compile(r"\bfix", re.IGNORECASE)
+
+
+def learning_id(kind: str, subject: str) -> str:
+    """Stable across runs and machines, so re-analysis updates a learning instead of adding a twin."""
+    digest = sha256((kind + "\0" + subject).encode("utf-8")).hexdigest()
+    return f"{kind}-{digest[:10]}"
+
+
+def confidence(ages: list[tuple[int, int]], half_life: int, weight: float = 1.0) -> float:
+    """`ages`: (sessions since, occurrences) per confirming session."""
+    support = sum(min(count, PER_SESSION_CAP) * weight * 0.5 ** (age / half_life) for age, count in ages)
+    return round(1 - 0.5 ** (support / 2), 3)
+
+
+# --- reading the record -------------------------------------------------------------------------
+
+
+def _sessions(root: Path) -> list[dict[str, Any]]:
+    from . import telemetry
+
+    closed = [s for s in telemetry.read_sessions(root) if s.get("id") and s.get("started") and s.get("ended")]
+    return sorted(closed, key=lambda s: (str(s["ended"]), str(s["id"])))
+
+
+def _events(root: Path) -> list[dict[str, Any]]:
+    base = metrics_dir(root) / "events.jsonl"
+    rotated = sorted((p for p in base.parent.glob("events.jsonl.*") if p.suffix[1:].isdigit()),
+                     key=lambda p: int(p.suffix[1:]), reverse=True)  # oldest first
+    out: list[dict[str, Any]] = []
+    for part in [*rotated, base]:
+        out.extend(jsonl.read(part))
+    return out
+
+
+def _states(root: Path) -> list[dict[str, Any]]:
+    from .state import StateError, parse
+
+    files = [*sorted((orch_dir(root) / "state" / "archive").glob("STATE-*.md")), state_file(root)]
+    out = []
+    for file in files:
+        try:
+            out.append(parse(file.read_text(encoding="utf-8"), file.name))
+        except (OSError, UnicodeDecodeError, StateError):
+            continue
+    return out
+
+
+def _fix_commits(root: Path) -> list[tuple[str, list[str]]]:
+    """(commit time as UTC ISO, files) for the recent commits whose subject mentions a fix."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-n", "500", "--date=format-local:%Y-%m-%dT%H:%M:%SZ", "--format=%x1e%cd%x09%s",
+             "--name-only"], cwd=root, capture_output=True, text=True, timeout=20, env=_utc_env())
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if out.returncode != 0:
+        return []
+    commits = []
+    for chunk in out.stdout.split("\x1e")[1:]:
+        head, _, rest = chunk.partition("\n")
+        stamp, _, subject = head.partition("\t")
+        if FIX_RE.search(subject):
+            commits.append((stamp, sorted({f for f in rest.splitlines() if f.strip()})))
+    return commits
+
+
+def _utc_env() -> dict[str, str]:
+    import os
+
+    return {**os.environ, "TZ": "UTC"}
+
+
+class _Windows:
+    """Which closed session a timestamp falls in (sessions are started..ended, ISO strings)."""
+
+    def __init__(self, sessions: list[dict[str, Any]]) -> None:
+        self.spans = [(str(s["started"]), str(s["ended"]), i) for i, s in enumerate(sessions)]
+
+    def at(self, ts: Any) -> int | None:
+        if not isinstance(ts, str):
+            return None
+        for start, end, index in self.spans:
+            if start <= ts <= end:
+                return index
+        return None
+
+
+# --- finding patterns ---------------------------------------------------------------------------
+
+
+class _Pattern:
+    def __init__(self, kind: str, subject: str) -> None:
+        self.kind, self.subject = kind, subject
+        self.by_session: dict[int, int] = {}
+        self.files: set[str] = set()
+        self.info: dict[str, Any] = {}
+
+    def add(self, session: int, count: int = 1, files: list[str] | None = None) -> None:
+        self.by_session[session] = self.by_session.get(session, 0) + count
+        self.files.update(files or [])
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_session.values())
+
+
+def find(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
+    """(learnings found, closed sessions read): fresh records, status not yet merged."""
+    sessions = _sessions(root)
+    windows = _Windows(sessions)
+    patterns: dict[tuple[str, str], _Pattern] = {}
+
+    def pattern(kind: str, subject: str) -> _Pattern:
+        return patterns.setdefault((kind, subject), _Pattern(kind, subject))
+
+    seen_not_retry: set[tuple[str, str]] = set()  # (text, session id): each session counts once
+    reviewed: set[tuple[str, int]] = set()
+    for index, record in enumerate(sessions):
+        failing = record.get("gate_failures")
+        if failing is None:
+            failing = record.get("regressions") or []
+        for name in sorted({str(n) for n in failing}):
+            pattern("gate-failure", name).add(index)
+        for file in sorted({str(f) for f in record.get("review_files") or []}):
+            reviewed.add((file, index))
+            pattern("recurring-fix", file).add(index, files=[file])
+        for text in record.get("not_retry") or []:
+            clean = " ".join(str(text).split())
+            if clean and (clean, str(record["id"])) not in seen_not_retry:
+                seen_not_retry.add((clean, str(record["id"])))
+                pattern(learnings.NOT_TO_RETRY, clean).add(index)
+        if int(record.get("carryover") or 0) > 0:
+            p = pattern("scope-estimate", "under")
+            p.add(index)
+            p.info["carryover"] = p.info.get("carryover", 0) + int(record["carryover"])
+    _over_estimates(sessions, pattern)
+    for event in _events(root):
+        name = event.get("event")
+        if name not in ("guard.denied", "guard.warned"):
+            continue
+        index = windows.at(event.get("ts"))
+        if index is None:
+            continue
+        rule = str(event.get("rule") or "")
+        if rule.startswith("scope") and rule != "scope-unreadable":
+            for file in sorted({str(p) for p in event.get("paths") or []}):
+                pattern("out-of-scope", file).add(index, files=[file])
+        elif name == "guard.denied" and not rule.startswith(("scope", "loop", "file-rewrite", "hook")):
+            key = str(event.get("command_key") or "")
+            p = pattern("denied-retry", f"{rule}\0{key}")
+            p.add(index)
+            p.info["rule"] = rule
+    for state in _states(root):
+        for entry in state.get("not-retry") or []:
+            text = " ".join(str(entry.get("text") or "").split())
+            index = windows.at(str(entry.get("ts") or ""))
+            if index is None:
+                index = _session_index(sessions, state.get("session-id"))
+            if not text or index is None or (text, str(sessions[index]["id"])) in seen_not_retry:
+                continue
+            seen_not_retry.add((text, str(sessions[index]["id"])))
+            pattern(learnings.NOT_TO_RETRY, text).add(index)
+        index = _session_index(sessions, state.get("session-id"))
+        for review in state.get("reviews") or []:
+            for finding in review.get("findings") or []:
+                file = str(finding.get("file") or "")
+                if index is not None and file and (file, index) not in reviewed and float(
+                        finding.get("confidence") or 0) >= float(review.get("floor") or 0):
+                    reviewed.add((file, index))
+                    pattern("recurring-fix", file).add(index, files=[file])
+    for stamp, files in _fix_commits(root):
+        index = windows.at(stamp)
+        if index is None:
+            continue
+        for file in files:
+            if not file.startswith(".orchestrator/"):
+                pattern("recurring-fix", file).add(index, files=[file])
+
+    found = []
+    last = len(sessions) - 1
+    for (kind, subject), p in sorted(patterns.items()):
+        sessions_hit = sorted(p.by_session)
+        if kind in ("recurring-fix", "scope-estimate"):
+            enough = len(sessions_hit) >= 2  # many fix commits inside one session are just work
+        elif kind == learnings.NOT_TO_RETRY:
+            enough = True  # written down on purpose
+        else:
+            enough = p.total >= 2
+        if not enough:
+            continue
+        ages = [(last - i, p.by_session[i]) for i in sessions_hit]
+        weight = 2.0 if kind == learnings.NOT_TO_RETRY else 1.0
+        evidence: dict[str, Any] = {"sessions": [str(sessions[i]["id"]) for i in sessions_hit], "count": p.total}
+        evidence.update({k: p.info[k] for k in sorted(p.info)})
+        found.append({
+            "id": learning_id(kind, subject), "kind": kind, "subject": subject.replace("\0", " "),
+            "statement": _statement(kind, subject, p, len(sessions)), "evidence": evidence,
+            "files": sorted(p.files), "confidence": confidence(ages, half_life, weight),
+            "first_seen": str(sessions[sessions_hit[0]]["ended"]),
+            "last_seen": str(sessions[sessions_hit[-1]]["ended"]),
+        })
+    return found, len(sessions)
+
+
+def _over_estimates(sessions: list[dict[str, Any]], pattern: Any) -> None:
+    """Sessions of one type that keep finishing every planned item had room for more: when at
+    least 3 did, and they are at least 80% of that type's sessions, the scope was over-estimated."""
+    by_type: dict[str, list[int]] = {}
+    for index, record in enumerate(sessions):
+        by_type.setdefault(str(record.get("type") or "?"), []).append(index)
+    for kind_of_session, indexes in sorted(by_type.items()):
+        full = [i for i in indexes if sessions[i].get("outcome") == "completed"
+                and int(sessions[i].get("items_planned") or 0) > 0
+                and int(sessions[i].get("items_done") or 0) >= int(sessions[i].get("items_planned") or 0)
+                and not int(sessions[i].get("carryover") or 0)]
+        if len(full) >= 3 and len(full) * 5 >= len(indexes) * 4:
+            p = pattern("scope-estimate", f"over {kind_of_session}")
+            for i in full:
+                p.add(i)
+            sizes = sorted(int(sessions[i]["items_planned"]) for i in full)
+            p.info.update({"session_type": kind_of_session, "typical_items": sizes[len(sizes) // 2],
+                           "sessions_of_type": len(indexes)})
+
+
+def _session_index(sessions: list[dict[str, Any]], ident: Any) -> int | None:
+    for index, record in enumerate(sessions):
+        if record.get("id") == ident:
+            return index
+    return None
+
+
+def _statement(kind: str, subject: str, p: _Pattern, total: int) -> str:
+    n, k = p.total, len(p.by_session)
+    if kind == "gate-failure":
+        return f"the gate failed on {subject} in {k} session(s); run that check before finishing a wave that touches it"
+    if kind == "out-of-scope":
+        return (f"{subject} was written outside the wave's scope {n} time(s); put it in the plan's file list "
+                "when the work touches it")
+    if kind == "denied-retry":
+        return (f"the same command was denied by the guard's {p.info.get('rule')} rule {n} time(s) in "
+                f"{k} session(s); do not retry a denied command, ask the user or take another way")
+    if kind == "scope-estimate" and subject.startswith("over "):
+        kind_of_session, typical = p.info.get("session_type"), int(p.info.get("typical_items") or 0)
+        return (f"{k} of {p.info.get('sessions_of_type')} {kind_of_session} sessions finished every planned item "
+                f"(typically {typical}); a {kind_of_session} session can take {typical + 1} items")
+    if kind == "scope-estimate":
+        return (f"{k} of {total} sessions left planned items over (carryover {p.info.get('carryover', 0)}); "
+                "plan fewer items per session")
+    if kind == "recurring-fix":
+        return f"{subject} needed fixes in {k} sessions; read its tests first and add one for every fix"
+    return subject
+
+
+# --- merging with the store ---------------------------------------------------------------------
+
+
+def analyze(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
+    """Find, merge with what the user decided before, append what changed; return the merged view."""
+    found, count = find(root, half_life)
+    stored = learnings.current(root)
+    merged = []
+    for fresh in found:
+        prior = stored.get(fresh["id"])
+        record = dict(fresh)
+        status = "proposed"
+        if prior:
+            status = str(prior.get("status") or "proposed")
+            if prior.get("edited"):
+                record["statement"], record["edited"] = prior.get("statement"), True
+            if status == "retired" and fresh["last_seen"] > str(prior.get("last_seen") or ""):
+                status = "proposed"  # it came back
+        if record["confidence"] < RETIRE_BELOW and status in ("proposed", "accepted"):
+            status = "retired"
+        record["status"] = status
+        if prior is None or learnings.content(prior) != learnings.content(record):
+            learnings.save(root, record)
+        merged.append(record)
+    return learnings.ranked(merged), count
+
+
+def format_learning(record: dict[str, Any], number: int | None = None) -> list[str]:
+    evidence = record.get("evidence") or {}
+    sessions = evidence.get("sessions") or []
+    lead = f"{number}. " if number is not None else ""
+    lines = [f"  {lead}[{float(record.get('confidence') or 0):.3f}] {record.get('status', '?'):<8} "
+             f"{record.get('kind')} {record.get('id')}",
+             f"      {record.get('statement')}",
+             f"      evidence: {len(sessions)} session(s) ({', '.join(sessions[:6])}"
+             f"{', ...' if len(sessions) > 6 else ''}), count {evidence.get('count', 0)}"
+             + (f"; files: {', '.join(record.get('files')[:5])}" if record.get("files") else "")]
+    return lines
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def add_arguments(parser: Any) -> None:
+    sub = parser.add_subparsers(dest="evolve_command", metavar="<analyze|review|list|accept|reject|retire|edit>",
+                                required=True)
+    analyze_p = sub.add_parser("analyze", help="Find patterns in the recorded sessions and store them as learnings.")
+    analyze_p.add_argument("--force", action="store_true", help="analyse even with fewer sessions than the minimum")
+    analyze_p.add_argument("--json", action="store_true", help="print the learnings as JSON")
+    sub.add_parser("review", help="List the proposed learnings, numbered, with how to accept, reject or edit each.")
+    list_p = sub.add_parser("list", help="Print the learnings.")
+    list_p.add_argument("--status", choices=learnings.STATUSES, help="only learnings with this status")
+    list_p.add_argument("--json", action="store_true", help="print them as JSON")
+    for verb, done in (("accept", "accepted"), ("reject", "rejected"), ("retire", "retired")):
+        p = sub.add_parser(verb, help=f"Mark learnings as {done} (ids or unique id prefixes).")
+        p.add_argument("ids", nargs="+", metavar="ID")
+    edit = sub.add_parser("edit", help="Reword a learning; re-analysis keeps your wording.")
+    edit.add_argument("id", metavar="ID")
+    edit.add_argument("--statement", required=True, help="the new statement")
+
+
+def run(args: Any) -> int:
+    from .config import load_or_defaults
+
+    root = project_root()
+    config, _ = load_or_defaults(root)
+    command = args.evolve_command
+    if command == "analyze":
+        return _analyze(root, config, args.force, args.json)
+    if command == "list":
+        return _list(root, args.status, args.json)
+    if command == "review":
+        return _review(root)
+    if command == "edit":
+        return _change(root, [args.id], statement=args.statement)
+    status = {"accept": "accepted", "reject": "rejected", "retire": "retired"}[command]
+    return _change(root, args.ids, status=status)
+
+
+def _analyze(root: Path, config: Any, force: bool, as_json: bool) -> int:
+    minimum = int(config.get("evolve-min-sessions", 5))
+    half_life = int(config.get("learning-half-life", 10))
+    count = len(_sessions(root))
+    if count < minimum and not force:
+        print(f"evolve analyze: {count} closed session(s) recorded in .orchestrator/metrics/sessions.jsonl; "
+              f"patterns need at least {minimum} (evolve-min-sessions) to mean something. Run more sessions, "
+              "or add --force to analyse anyway.", file=sys.stderr)
+        return 2
+    found, count = analyze(root, half_life)
+    if as_json:
+        print(json.dumps(found, indent=2, sort_keys=True))
+        return 0
+    print(f"evolve analyze: {count} closed session(s), evidence half-life {half_life} session(s)")
+    if not found:
+        print("no patterns found.")
+        return 0
+    print(f"{len(found)} learning(s), most confident first:")
+    for record in found:
+        print("\n".join(format_learning(record)))
+    proposed = sum(1 for r in found if r["status"] == "proposed")
+    if proposed:
+        print(f"next: 'evolve review' walks the {proposed} proposed learning(s) with the user.")
+    return 0
+
+
+def _list(root: Path, status: str | None, as_json: bool) -> int:
+    records = learnings.ranked([r for r in learnings.current(root).values()
+                                if status is None or r.get("status") == status])
+    if as_json:
+        print(json.dumps(records, indent=2, sort_keys=True))
+        return 0
+    if not records:
+        print("no learnings" + (f" with status {status}" if status else "") + "; 'evolve analyze' finds them.")
+        return 0
+    for record in records:
+        print("\n".join(format_learning(record)))
+    return 0
+
+
+def _review(root: Path) -> int:
+    proposed = learnings.ranked([r for r in learnings.current(root).values() if r.get("status") == "proposed"])
+    if not proposed:
+        print("no proposed learnings to review.")
+        return 0
+    print(f"{len(proposed)} proposed learning(s); ask the user about each one:")
+    for number, record in enumerate(proposed, 1):
+        print("\n".join(format_learning(record, number)))
+    print("record each answer with one of:\n"
+          "  evolve accept ID ...\n  evolve reject ID ...\n  evolve edit ID --statement \"better wording\"")
+    return 0
+
+
+def _change(root: Path, idents: list[str], *, status: str | None = None, statement: str | None = None) -> int:
+    stored = learnings.current(root)
+    resolved = []
+    for given in idents:
+        matches = [ident for ident in stored if ident == given] or [ident for ident in stored
+                                                                     if ident.startswith(given)]
+        if len(matches) != 1:
+            why = "no learning has" if not matches else f"{len(matches)} learnings match"
+            print(f"error: {why} the id {given!r}; 'evolve list' shows them. Nothing was changed.", file=sys.stderr)
+            return 1
+        resolved.append(matches[0])
+    if statement is not None and not statement.strip():
+        print("error: --statement is empty. Nothing was changed.", file=sys.stderr)
+        return 1
+    for ident in resolved:
+        record = dict(stored[ident])
+        if status is not None:
+            record["status"] = status
+        if statement is not None:
+            record["statement"], record["edited"] = " ".join(statement.split()), True
+        learnings.save(root, record)
+        print(f"{ident}: {record['status']}" + (f" - {record['statement']}" if statement is not None else ""))
+    return 0

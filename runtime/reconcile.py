@@ -1,0 +1,199 @@
+# Vendored into a repository as .orchestrator/runtime/, this file is not that repository's own code:
+# the pragmas below keep it out of the repository's formatters, linters and type checkers.
+# fmt: off
+# flake8: noqa
+# mypy: ignore-errors
+# type: ignore
+"""`reconcile`: turn confident, accepted learnings into the agents' own rule files.
+
+Nothing is applied silently. `propose` prints every new rule as a unified diff
+against what is on disk and writes nothing; `apply ID ...` writes exactly the
+rules the user approved. A rule already present (its file exists, or its
+marker is in the file) is never proposed again, so a rule the user edited or
+deleted by hand stays their decision.
+
+Where and how each agent keeps rules is platform data (`rules` in
+`platforms/<name>.yml`, rendered into `.orchestrator/install.json`):
+
+- `style: file`: one Markdown file per rule in `dir` (Claude Code:
+  `.claude/rules/<slug>.md`); when the learning is about files and the platform
+  names a `paths_key`, the frontmatter scopes the rule to them.
+- `style: section`: one bullet per rule under `heading` in `file` (for agents
+  whose only always-on instructions are AGENTS.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import learnings
+from .paths import project_root
+
+MARKER = "session-orchestrator learning:"
+
+
+def slug(record: dict[str, Any]) -> str:
+    text = f"{record.get('kind', 'learning')} {record.get('subject') or record.get('id')}".lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].rstrip("-") or str(record.get("id"))
+
+
+def _marker(record: dict[str, Any]) -> str:
+    return f"<!-- {MARKER} {record['id']} -->"
+
+
+def eligible(root: Path, threshold: float) -> list[dict[str, Any]]:
+    return learnings.ranked([r for r in learnings.current(root).values()
+                             if r.get("status") == "accepted" and float(r.get("confidence") or 0) >= threshold])
+
+
+class Change:
+    """One proposed rule for one platform: the file, its text now and after."""
+
+    def __init__(self, record: dict[str, Any], platform: str, path: str, before: str, after: str,
+                 heading: str | None = None) -> None:
+        self.record, self.platform, self.path, self.before, self.after = record, platform, path, before, after
+        self.heading = heading  # set for a section-style rule
+
+    def diff(self) -> str:
+        old = "/dev/null" if not self.before else f"a/{self.path}"
+        lines = difflib.unified_diff(self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
+                                     old, f"b/{self.path}")
+        return "".join(lines)
+
+
+def _rule_file(record: dict[str, Any], spec: dict[str, Any]) -> str:
+    out = []
+    files = record.get("files") or []
+    if files and spec.get("paths_key"):
+        out += ["---", f"{spec['paths_key']}:"] + [f'  - "{f}"' for f in files] + ["---"]
+    out += [_marker(record), f"# Learned: {record.get('kind')}", "", str(record.get("statement")), "",
+            f"Evidence: {len((record.get('evidence') or {}).get('sessions') or [])} session(s), confidence "
+            f"{float(record.get('confidence') or 0):.2f}. Written by 'reconcile apply' after you approved it; "
+            "edit or delete it freely, it is not proposed again.", ""]
+    return "\n".join(out)
+
+
+def changes(root: Path, threshold: float) -> list[Change]:
+    """Every rule that would be new, per platform, in the order of confidence."""
+    from .budget import platforms
+
+    out: list[Change] = []
+    pending_sections: dict[str, str] = {}
+    for record in eligible(root, threshold):
+        for name, data in sorted(platforms(root).items()):
+            spec = data.get("rules")
+            if not isinstance(spec, dict):
+                continue
+            if spec.get("style", "file") == "file":
+                directory = root / str(spec.get("dir", ""))
+                target = directory / f"{slug(record)}{spec.get('ext', '.md')}"
+                if target.exists() or _marked(directory, record):
+                    continue
+                rel = target.relative_to(root).as_posix()
+                out.append(Change(record, name, rel, "", _rule_file(record, spec)))
+            else:
+                rel = str(spec.get("file", "AGENTS.md"))
+                path = root / rel
+                current = pending_sections.get(rel)
+                if current is None:
+                    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+                if _marker(record) in current:
+                    continue
+                heading = str(spec.get("heading", "## Learned rules"))
+                after = _with_bullet(current, heading, record)
+                out.append(Change(record, name, rel, current, after, heading))
+                pending_sections[rel] = after
+    return out
+
+
+def _marked(directory: Path, record: dict[str, Any]) -> bool:
+    if not directory.is_dir():
+        return False
+    marker = _marker(record)
+    return any(marker in f.read_text(encoding="utf-8", errors="replace") for f in sorted(directory.rglob("*"))
+               if f.is_file())
+
+
+def _with_bullet(text: str, heading: str, record: dict[str, Any]) -> str:
+    bullet = f"- {record.get('statement')} {_marker(record)}"
+    lines = text.splitlines()
+    if heading in lines:
+        at = lines.index(heading) + 1
+        while at < len(lines) and not lines[at].startswith("#"):
+            at += 1
+        while at > 0 and not lines[at - 1].strip():
+            at -= 1
+        lines.insert(at, bullet)
+        return "\n".join(lines) + "\n"
+    prefix = text if not text or text.endswith("\n") else text + "\n"
+    return f"{prefix}{chr(10) if prefix else ''}{heading}\n\n{bullet}\n"
+
+
+def add_arguments(parser: Any) -> None:
+    sub = parser.add_subparsers(dest="reconcile_command", metavar="<propose|apply>", required=True)
+    sub.add_parser("propose", help="Print the new rules as a unified diff; writes nothing.")
+    apply = sub.add_parser("apply", help="Write the rules of these learnings (after the user approved the diff).")
+    apply.add_argument("ids", nargs="+", metavar="ID")
+
+
+def run(args: Any) -> int:
+    from .config import load_or_defaults
+
+    root = project_root()
+    config, _ = load_or_defaults(root)
+    threshold = float(config.get("reconcile-confidence", 0.7))
+    pending = changes(root, threshold)
+    if args.reconcile_command == "propose":
+        return _propose(root, pending, threshold)
+    return _apply(root, pending, args.ids, threshold)
+
+
+def _propose(root: Path, pending: list[Change], threshold: float) -> int:
+    if not pending:
+        accepted = sum(1 for r in learnings.current(root).values() if r.get("status") == "accepted")
+        print(f"nothing to propose: {accepted} accepted learning(s); none at or above reconcile-confidence "
+              f"{threshold:g} is without its rule.")
+        return 0
+    print(f"{len(pending)} proposed rule(s); nothing has been written. Show the user each diff and ask which "
+          "to apply.")
+    for change in pending:
+        record = change.record
+        print(f"\n# {record['id']} ({record.get('kind')}, confidence {float(record.get('confidence') or 0):.2f}) "
+              f"-> {change.path} [{change.platform}]")
+        print(change.diff(), end="")
+    ids = " ".join(dict.fromkeys(c.record["id"] for c in pending))
+    print(f"\napply the approved ones with: reconcile apply {ids}")
+    return 0
+
+
+def _apply(root: Path, pending: list[Change], idents: list[str], threshold: float) -> int:
+    from . import telemetry
+    from .fsutil import write_atomic
+
+    by_id: dict[str, list[Change]] = {}
+    for change in pending:
+        by_id.setdefault(change.record["id"], []).append(change)
+    chosen: list[str] = []
+    for given in idents:
+        matches = [i for i in by_id if i == given] or [i for i in by_id if i.startswith(given)]
+        if len(matches) != 1:
+            print(f"error: {given!r} is not a pending proposal ('reconcile propose' lists them; a rule already "
+                  f"present, a learning not accepted or below {threshold:g} is not one). Nothing was written.",
+                  file=sys.stderr)
+            return 1
+        chosen.append(matches[0])
+    for ident in dict.fromkeys(chosen):
+        for change in by_id[ident]:
+            if change.heading is not None:  # a section: add the bullet to the file as it is now
+                path = root / change.path
+                current = path.read_text(encoding="utf-8") if path.is_file() else ""
+                change.after = _with_bullet(current, change.heading, change.record)
+            write_atomic(root / change.path, change.after)
+            print(f"wrote {change.path} ({ident})")
+    telemetry.emit(root, "reconcile.applied", {"learnings": list(dict.fromkeys(chosen))})
+    return 0
+
