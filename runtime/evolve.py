@@ -78,16 +78,27 @@ def _events(root: Path) -> list[dict[str, Any]]:
 
 
 def _states(root: Path) -> list[dict[str, Any]]:
-    from .state import StateError, parse
+    """Every session record still on this machine, one per session id, oldest file first.
 
-    files = [*sorted((orch_dir(root) / "state" / "archive").glob("STATE-*.md")), state_file(root)]
-    out = []
+    `/close` archives each record as `state/archive/<id>.json`; older archives and
+    STATE.md files from before the record moved to `session.json` are read too.
+    Nothing here writes: analysis must not refresh a stale STATE.md view.
+    """
+    from .state import StateError, parse, parse_record, record_file
+
+    archive = orch_dir(root) / "state" / "archive"
+    files = [*sorted(archive.glob("STATE-*.md")), *sorted(archive.glob("*.json"))]
+    current = record_file(root)
+    files.append(current if current.exists() else state_file(root))
+    by_id: dict[str, dict[str, Any]] = {}
     for file in files:
         try:
-            out.append(parse(file.read_text(encoding="utf-8"), file.name))
+            text = file.read_text(encoding="utf-8")
+            state = parse_record(text, file.name) if file.suffix == ".json" else parse(text, file.name)
         except (OSError, UnicodeDecodeError, StateError):
             continue
-    return out
+        by_id[str(state.get("session-id"))] = state
+    return list(by_id.values())
 
 
 def _fix_commits(root: Path) -> list[tuple[str, list[str]]]:

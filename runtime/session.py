@@ -327,7 +327,9 @@ def close(root: Path, outcome: str, carryover: int | None) -> int:
     breaker.clear(root)
     telemetry.emit(root, "session.closed", {"session_id": state["session-id"], "outcome": outcome})
     kept = _persistence(root)
-    if not kept:  # the record lives on in sessions.jsonl; nothing carries into the next session
+    if kept:  # evolve reads closed sessions' records; the next session overwrites session.json
+        _archive(root, state)
+    else:  # the record lives on in sessions.jsonl; nothing carries into the next session
         state_file(root).unlink(missing_ok=True)
         record_file(root).unlink(missing_ok=True)
     minutes = (record["duration_s"] or 0) / 60
@@ -341,6 +343,16 @@ def close(root: Path, outcome: str, carryover: int | None) -> int:
     else:
         print("recorded in .orchestrator/metrics/sessions.jsonl; STATE.md removed (persistence: false).")
     return 0
+
+
+def _archive(root: Path, state: dict[str, Any]) -> None:
+    from .fsutil import write_atomic
+    from .state import render_record, state_dir
+
+    try:
+        write_atomic(state_dir(root) / "archive" / f"{state['session-id']}.json", render_record(state))
+    except OSError as exc:  # the session is closed and recorded in sessions.jsonl; the archive is a convenience
+        print(f"note: could not archive the session record: {exc}", file=sys.stderr)
 
 
 def _persistence(root: Path) -> bool:

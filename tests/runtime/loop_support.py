@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from runtime.state import FRONT_KEYS
 from tests.helpers import ROOT, copy_example, git, runtime
 
 RUNTIME = ROOT / "runtime"
@@ -67,3 +68,12 @@ def finish(repo: Path, number: int, *tasks: str) -> None:
 
 def begin(repo: Path, number: int) -> subprocess.CompletedProcess[str]:
     return rt(repo, "wave", "start", str(number))
+
+
+def version_1_state_md(state: dict[str, Any]) -> str:
+    """STATE.md as the first release wrote it: the record as a JSON block under '## Data'."""
+    front = "\n".join(f"{key}: {json.dumps(state.get(key))}" for key in FRONT_KEYS)
+    body = ",\n".join(f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)}"
+                      for k, v in sorted(state.items()) if k not in FRONT_KEYS)
+    return (f"---\n{front}\n---\n# Session {state['session-id']}\n\n## Plan items\n\n- x\n\n"
+            f"## Data\n\nThe structured record.\n\n```json\n{{\n{body}\n}}\n```\n")

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from runtime import evolve, jsonl, learnings, telemetry
-from runtime.state import new_state, render
+from runtime.state import new_state, render_record
 from tests.e2e.hook_direct import pre_tool_use
 from tests.helpers import ROOT, git, init_repo, runtime
 from tests.runtime.learning_support import guard_event, history, session
+from tests.runtime.loop_support import version_1_state_md
 
 PROGRAM = ROOT / "runtime"
 
@@ -173,7 +174,7 @@ def test_not_to_retry_recurring_fix_and_carryover_come_from_state_git_and_sessio
     archive.mkdir(parents=True)
     state = new_state("S07", "feature", 5, "", "main")
     state["not-retry"] = [{"wave": 2, "text": "T2: patching the vendored parser", "ts": "2026-03-07T10:20:00Z"}]
-    (archive / "STATE-S07.md").write_text(render(state), encoding="utf-8")
+    (archive / "S07.json").write_text(render_record(state), encoding="utf-8")
     for index in (1, 3):
         (repo / "src.py").write_text(f"x = {index}\n", encoding="utf-8")
         git(repo, "add", "src.py")
@@ -187,7 +188,7 @@ def test_not_to_retry_recurring_fix_and_carryover_come_from_state_git_and_sessio
     jsonl.append(telemetry.sessions_path(repo), later)
     carried = new_state("S08", "feature", 5, "", "main")
     carried["not-retry"] = state["not-retry"]  # the next STATE carries the entry over: not a new occurrence
-    (archive / "STATE-S08.md").write_text(render(carried), encoding="utf-8")
+    (archive / "STATE-S08.md").write_text(version_1_state_md(carried), encoding="utf-8")  # from before session.json
     kinds = _by_kind(evolve.find(repo, 10)[0])
     assert kinds["not-to-retry"]["statement"] == "T2: patching the vendored parser"
     assert kinds["not-to-retry"]["evidence"]["sessions"] == ["S07", "S08"]

@@ -22,6 +22,11 @@ def test_persistence_decides_whether_state_outlives_the_session(tmp_path: Path, 
     records = (repo / ".orchestrator" / "metrics" / "sessions.jsonl").read_text().splitlines()
     assert json.loads(records[-1])["outcome"] == "abandoned"  # telemetry of every session either way
     assert ("STATE.md removed (persistence: false)" in closed.stdout) == (persistence == "false")
+    session_id = json.loads(records[-1])["id"]
+    archived = repo / ".orchestrator" / "state" / "archive" / f"{session_id}.json"
+    assert archived.exists() == (persistence == "true")  # what evolve reads once the next session starts
+    if archived.exists():
+        assert json.loads(archived.read_text())["status"] == "completed"
 
 
 def test_counts_of_one_are_singular_in_command_output(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 from runtime import state as st
 from runtime.paths import state_file
 from tests.helpers import ROOT
-from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan
+from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan, version_1_state_md
 
 
 def _sample() -> dict:
@@ -115,22 +115,11 @@ def test_state_md_is_regenerated_from_the_record(tmp_path: Path, damage: str) ->
     assert state_file(tmp_path).read_text() == expected
 
 
-def _version_1(state: dict) -> str:
-    """STATE.md as the first release wrote it: the record as a JSON block under '## Data'."""
-    import json
-
-    front = "\n".join(f"{key}: {json.dumps(state.get(key))}" for key in st.FRONT_KEYS)
-    body = ",\n".join(f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)}"
-                      for k, v in sorted(state.items()) if k not in st.FRONT_KEYS)
-    return (f"---\n{front}\n---\n# Session {state['session-id']}\n\n## Plan items\n\n- x\n\n"
-            f"## Data\n\nThe structured record.\n\n```json\n{{\n{body}\n}}\n```\n")
-
-
 def test_version_1_file_is_migrated_on_first_read(tmp_path: Path) -> None:
     old = _sample()
     old["schema-version"] = 1
     state_file(tmp_path).parent.mkdir(parents=True)
-    state_file(tmp_path).write_text(_version_1(old))
+    state_file(tmp_path).write_text(version_1_state_md(old))
     loaded = st.load(tmp_path)
     assert loaded == {**old, "schema-version": 2}
     assert st.record_file(tmp_path).exists()
@@ -148,7 +137,7 @@ def test_version_1_session_resumes_across_the_upgrade(tmp_path: Path) -> None:
     assert rt(repo, "session", "pause").returncode == 0
     before = st.load(repo)
     st.record_file(repo).unlink()
-    state_file(repo).write_text(_version_1({**before, "schema-version": 1}))
+    state_file(repo).write_text(version_1_state_md({**before, "schema-version": 1}))
 
     resumed = rt(repo, "session", "start", "feature", "--resume")
     assert resumed.returncode == 0, resumed.stderr
