@@ -196,4 +196,3 @@ def _apply(root: Path, pending: list[Change], idents: list[str], threshold: floa
             print(f"wrote {change.path} ({ident})")
     telemetry.emit(root, "reconcile.applied", {"learnings": list(dict.fromkeys(chosen))})
     return 0
-
