@@ -484,13 +484,14 @@ def update_cmd(
         repo = tpl.open_repo(dest) if dest.is_dir() else None
         if repo is None:
             _fail(f"{dest} is not a git repository; updates need git to merge (run 'git init' and commit first)")
-        source = tpl.update_source(dest, template, vcs_ref)
-        answers = _parse_data(data, None, _template_dir(source))
+        tpl.read_answers(dest)
         dirty = tpl.dirty_files(repo)
         if dirty:
             listed = "\n  ".join(dirty[:10]) + ("\n  ..." if len(dirty) > 10 else "")
             _fail(f"the working tree has uncommitted changes:\n  {listed}\n"
                   "commit or stash them (git stash -u), then run 'session-orchestrator update' again")
+        source = tpl.update_source(dest, template, vcs_ref)
+        answers = _parse_data(data, None, _template_dir(source))
         if dry_run:
             _step("trying the update in a scratch clone", quiet)
             raise typer.Exit(_dry_run(dest, repo, source, answers, quiet))
