@@ -16,7 +16,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-BUNDLED = ("copier.yml", "template", "platforms", "examples", "CHANGELOG.md")
+BUNDLED = ("copier.yml", "template", "platforms", "migrations", "examples", "CHANGELOG.md")
 SKIP = shutil.ignore_patterns("__pycache__", "*.py[co]", ".pytest_cache", ".ruff_cache", ".venv", "*.egg-info")
 
 

@@ -32,7 +32,7 @@ ANSWERS_FILE = ".copier-answers.session-orchestrator.yml"
 # The public home of the template. Release tags are `v<version>` (PEP 440 with a `v`).
 PUBLIC_SOURCE = "gh:example-org/session-orchestrator"
 RUNTIME_DIR = ".orchestrator/runtime"
-_COPIED = ("copier.yml", "template", "platforms")
+_COPIED = ("copier.yml", "template", "platforms", "migrations")
 _SKIP = shutil.ignore_patterns("__pycache__", "*.py[co]", ".pytest_cache", ".ruff_cache")
 _IDENTITY = {"GIT_AUTHOR_NAME": "session-orchestrator", "GIT_AUTHOR_EMAIL": "cli@session-orchestrator.invalid",
              "GIT_COMMITTER_NAME": "session-orchestrator", "GIT_COMMITTER_EMAIL": "cli@session-orchestrator.invalid"}

@@ -1,0 +1,68 @@
+"""Move a rendered file the template renamed, keeping the user's edits (run by copier `_migrations`).
+
+Copier alone deletes a renamed file (edits included) and creates the new one;
+a plain `git mv` in a migration turns it into a whole-file conflict. This does
+a real 3-way merge instead, in two stages of one update:
+
+  before OLD NEW             the user's OLD is put aside and removed from the index,
+                             so Copier's own merge never sees it
+  after OLD NEW SRC          the aside copy, the old template's OLD (at the version
+                             Copier updates from, $VERSION_FROM, in the template
+                             repository SRC) and the new NEW are merged
+                             into NEW with `git merge-file`; a conflict leaves markers
+
+Works for files the template copies verbatim (no `.jinja` suffix). Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ASIDE = Path(".orchestrator/tmp/migrations")
+
+
+def before(old: str, new: str) -> int:
+    source = Path(old)
+    if not source.is_file():
+        return 0
+    aside = ASIDE / new
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, aside)
+    subprocess.run(["git", "rm", "-q", "-f", "--", old], check=True)
+    print(f"{old}: set aside, to be merged into {new}")
+    return 0
+
+
+def after(old: str, new: str, src: str) -> int:
+    version_from = os.environ.get("VERSION_FROM", "")
+    aside = ASIDE / new
+    if not aside.is_file():
+        return 0
+    base = subprocess.run(["git", "-C", src, "show", f"{version_from}:template/{old}"], capture_output=True)
+    base_file = aside.with_name(aside.name + ".base")
+    base_file.write_bytes(base.stdout if base.returncode == 0 else b"")
+    target = Path(new)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(aside, target)
+    else:
+        theirs = target.read_bytes()
+        shutil.copy2(aside, target)
+        other = aside.with_name(aside.name + ".new")
+        other.write_bytes(theirs)
+        subprocess.run(["git", "merge-file", "-L", "before updating", "-L", "last update", "-L", "after updating",
+                        "--", str(target), str(base_file), str(other)], check=False)
+        other.unlink()
+    base_file.unlink()
+    aside.unlink()
+    print(f"{old}: moved to {new} with your edits")
+    return 0
+
+
+if __name__ == "__main__":
+    stage, *rest = sys.argv[1:]
+    sys.exit(before(*rest[:2]) if stage == "before" else after(*rest[:3]))
