@@ -80,7 +80,7 @@ def test_init_from_the_bundled_template_records_a_shareable_source(tmp_path: Pat
     assert str(tmp_path) not in (repo / ANSWERS_FILE).read_text()
     second = runner.invoke(app, ["init", str(repo)])
     assert second.exit_code == 1
-    assert f"already set up ({ANSWERS_FILE} exists); run 'session-orchestrator update" in second.output
+    assert f"{repo} is already set up ({ANSWERS_FILE} exists); run 'session-orchestrator update" in second.output
 
 
 def test_init_detects_agents_and_gate_commands(tmp_path: Path) -> None:
@@ -184,7 +184,7 @@ def test_update_refuses_a_dirty_tree(installed_at_v1: tuple[Path, Path]) -> None
     (repo / "scratch.txt").write_text("wip\n")
     code, output = update(repo, template)
     assert code == 1
-    assert "uncommitted changes" in output and "scratch.txt" in output
+    assert "error: the working tree has uncommitted changes:" in output and "scratch.txt" in output
     assert "commit or stash them (git stash -u), then run 'session-orchestrator update' again" in output
 
 
@@ -192,7 +192,8 @@ def test_update_without_an_answers_file_names_the_fix(tmp_path: Path) -> None:
     repo = copy_example(tmp_path / "calc")
     result = runner.invoke(app, ["update", str(repo)])
     assert result.exit_code == 1
-    assert f"{ANSWERS_FILE} not found; set the repository up with 'session-orchestrator init" in result.output
+    assert f"{repo}/.copier-answers.session-orchestrator.yml not found; set the repository up with " \
+           "'session-orchestrator init" in result.output
 
 
 def test_update_from_a_moved_template_is_one_line(installed_at_v1: tuple[Path, Path], tmp_path: Path) -> None:
@@ -266,3 +267,26 @@ def test_update_restores_an_edited_runtime_file_and_keeps_the_edit_aside(
     assert b"Reformatted by a tool." in backup.read_bytes()
     assert "saved in .orchestrator/backup/runtime-v1/ (banner.py)" in output
     assert "<<<<<<<" not in banner.read_text()
+
+
+def test_update_from_a_version_this_installation_does_not_carry(installed_at_v1: tuple[Path, Path]) -> None:
+    """Set up from a tagged clone (v1), then updated with no --template: the bundled template has no v1."""
+    _, repo = installed_at_v1
+    result = runner.invoke(app, ["update", str(repo)])
+    assert result.exit_code == 1
+    assert_no_traceback(result.output)
+    assert ("error: this repository uses template v1, which this installation does not carry; run "
+            f"'session-orchestrator update --template {PUBLIC_SOURCE}'") in result.output
+
+
+def test_every_message_in_the_troubleshooting_table_is_tested() -> None:
+    """Each CLI message the user guide lists is asserted, in those words, by a test in this folder."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    section = guide.split("### Messages from `session-orchestrator`", 1)[1].split("\n\n", 3)[2]
+    messages = re.findall(r"^\| `([^`]+)`", section, re.MULTILINE)
+    assert len(messages) >= 12
+    sources = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))
+    for message in messages:
+        text = message.removeprefix("error: ")  # test_init_errors_are_one_or_two_lines checks the prefix
+        fragment = max(re.split(r"<[^>]+>|\.\.\.", text), key=len).strip()
+        assert fragment in sources, f"no test asserts {message!r}"
