@@ -236,6 +236,14 @@ def _copy(source: Source, dest: Path, data: dict[str, Any], defaults: dict[str, 
           quiet: bool) -> None:
     from copier import run_copy
 
+    if source.fetch and not tpl.is_url(source.fetch):
+        # A local repository is cloned directly (as fast as bare copier); the answers file then
+        # gets the shareable URL in place of the local path.
+        with tpl.fetch_from(Source(source.fetch, None, source.ref)):
+            run_copy(source.fetch, str(dest), data=data, user_defaults=defaults, defaults=not ask, unsafe=True,
+                     vcs_ref=source.ref, quiet=quiet)
+        tpl.record_source(dest, source.url)
+        return
     with tpl.fetch_from(source):
         run_copy(source.url, str(dest), data=data, user_defaults=defaults, defaults=not ask, unsafe=True,
                  vcs_ref=source.ref, quiet=quiet)

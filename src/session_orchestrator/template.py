@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -179,6 +180,16 @@ def read_answers(dest: Path) -> dict[str, Any]:
         raise CliError(f"{ANSWERS_FILE}: has no _src_path/_commit, so the version it was made from is unknown; "
                        f"restore it with 'git checkout -- {ANSWERS_FILE}'")
     return data
+
+
+def record_source(dest: Path, url: str) -> None:
+    """Put `url` in the answers file's `_src_path`, in place of whatever Copier recorded."""
+    path = dest / ANSWERS_FILE
+    text = path.read_text(encoding="utf-8")
+    value = url if re.fullmatch(r"[\w@:/.+~-]+", url) else json.dumps(url)
+    new, count = re.subn(r"^_src_path: .*$", lambda _: f"_src_path: {value}", text, count=1, flags=re.MULTILINE)
+    if count:
+        path.write_text(new, encoding="utf-8")
 
 
 def update_source(dest: Path, template: str | None, vcs_ref: str | None) -> Source:
