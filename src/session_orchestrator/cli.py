@@ -54,6 +54,39 @@ def _step(text: str, quiet: bool) -> None:
         typer.secho(f"==> {text}", fg=typer.colors.CYAN, err=True)
 
 
+@contextmanager
+def _progress(text: str, quiet: bool) -> Iterator[None]:
+    """A step that takes seconds: its line, with a spinner while it runs when stderr is a terminal."""
+    if quiet:
+        yield
+        return
+    if not sys.stderr.isatty():
+        _step(text, quiet)
+        yield
+        return
+    import itertools
+    import threading
+
+    done = threading.Event()
+
+    def spin() -> None:
+        for frame in itertools.cycle("|/-\\"):
+            sys.stderr.write(f"\r==> {text} {frame}")
+            sys.stderr.flush()
+            if done.wait(0.1):
+                break
+        sys.stderr.write(f"\r==> {text}  \n")
+        sys.stderr.flush()
+
+    thread = threading.Thread(target=spin, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
 def _warn(text: str) -> None:
     typer.secho(f"warning: {text}", fg=typer.colors.YELLOW, err=True)
 
@@ -342,7 +375,7 @@ def _silenced() -> Iterator[None]:
 _STATUS_WORDS = {"A": "add", "?": "add", "D": "remove", "M": "merge", "R": "rename", "U": "conflict"}
 
 
-def _dry_run(dest: Path, repo: git.Repo, source: Source, data: dict[str, Any], quiet: bool) -> int:
+def _dry_run(dest: Path, repo: git.Repo, source: Source, data: dict[str, Any]) -> tuple[int, list[str]]:
     """The update, run in a throwaway clone of the repository; lists what it would change there."""
     root = Path(repo.working_tree_dir or dest)
     sub = dest.resolve().relative_to(root.resolve())
@@ -358,13 +391,10 @@ def _dry_run(dest: Path, repo: git.Repo, source: Source, data: dict[str, Any], q
             changes.append((word, name))
         found = tpl.conflicts(clone)
     if not changes:
-        typer.echo("the update would change nothing")
-        return EXIT_OK
-    typer.echo(f"the update would change {len(changes)} file(s) (nothing was changed):")
-    for word, name in changes:
-        label = "conflict" if name in found else word
-        typer.echo(f"  {label:9} {name}")
-    return EXIT_CONFLICTS if found else EXIT_OK
+        return EXIT_OK, ["the update would change nothing"]
+    lines = [f"the update would change {len(changes)} file(s) (nothing was changed):"]
+    lines += [f"  {'conflict' if name in found else word:9} {name}" for word, name in changes]
+    return (EXIT_CONFLICTS if found else EXIT_OK), lines
 
 
 # --- commands -----------------------------------------------------------------------------------------
@@ -501,10 +531,12 @@ def update_cmd(
         source = tpl.update_source(dest, template, vcs_ref)
         answers = _parse_data(data, None, _template_dir(source))
         if dry_run:
-            _step("trying the update in a scratch clone", quiet)
-            raise typer.Exit(_dry_run(dest, repo, source, answers, quiet))
-        _step(f"updating from {source.url}", quiet)
-        notes = _update(dest, repo, source, answers, quiet)
+            with _progress("trying the update in a scratch clone", quiet):
+                code, lines = _dry_run(dest, repo, source, answers)
+            typer.echo("\n".join(lines))
+            raise typer.Exit(code)
+        with _progress(f"updating from {source.describe()}", quiet):
+            notes = _update(dest, repo, source, answers, quiet)
         for note in notes:
             _warn(note)
         found = tpl.conflicts(repo)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from typer.testing import CliRunner
 from runtime import __version__ as runtime_version
 from session_orchestrator.cli import EXIT_CONFLICTS, app
 from session_orchestrator.template import ANSWERS_FILE, PUBLIC_SOURCE
-from tests.helpers import commit_all, copy_example, git, tagged_template
+from tests.helpers import GIT_ENV, commit_all, copy_example, git, tagged_template
 
 runner = CliRunner()
 
@@ -290,3 +293,50 @@ def test_every_message_in_the_troubleshooting_table_is_tested() -> None:
         text = message.removeprefix("error: ")  # test_init_errors_are_one_or_two_lines checks the prefix
         fragment = max(re.split(r"<[^>]+>|\.\.\.", text), key=len).strip()
         assert fragment in sources, f"no test asserts {message!r}"
+
+
+# --- as a user runs it: a separate process, so the install step's own output is seen too -----------
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **GIT_ENV}
+    return subprocess.run([sys.executable, "-m", "session_orchestrator", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_malformed_settings_are_named_by_key_in_a_real_run(tmp_path: Path) -> None:
+    repo = copy_example(tmp_path / "calc")
+    settings = repo / ".claude" / "settings.json"
+    settings.parent.mkdir()
+    settings.write_bytes(b'{"hooks": {"PreToolUse": {"matcher": "*"}}}\n')
+    commit_all(repo, "settings")
+    result = run_cli("init", str(repo), "--defaults", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert ("error: .claude/settings.json: hooks.PreToolUse: expected a list of hook groups; left untouched."
+            in result.stderr)
+    assert "error: the install step failed (its message is above)" in result.stderr
+    assert settings.read_bytes() == b'{"hooks": {"PreToolUse": {"matcher": "*"}}}\n'
+
+
+def test_update_prints_the_install_notes_once(installed_at_v1: tuple[Path, Path], tmp_path: Path) -> None:
+    """Copier renders the template twice more in temporary copies during an update; only the real
+    repository's install step speaks."""
+    template, repo = installed_at_v1
+    release(template, "v2", "## 5. Record the plan", "## 5. Record the agreed plan")
+    result = run_cli("update", str(repo), "--template", str(template), "--vcs-ref", "v2", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("CLAUDE.md: Session Config present") == 1
+    assert "created with a Session Config" not in result.stdout
+
+
+def test_quiet_update_prints_no_progress(installed_at_v1: tuple[Path, Path], tmp_path: Path) -> None:
+    template, repo = installed_at_v1
+    release(template, "v2", "## 5. Record the plan", "## 5. Record the agreed plan")
+    loud = run_cli("update", str(repo), "--template", str(template), "--vcs-ref", "v2", "--dry-run", cwd=tmp_path)
+    quiet = run_cli("update", str(repo), "--template", str(template), "--vcs-ref", "v2", "--dry-run", "-q",
+                    cwd=tmp_path)
+    assert loud.returncode == quiet.returncode == 0
+    assert "==> trying the update in a scratch clone" in loud.stderr
+    assert quiet.stderr == ""
+    assert quiet.stdout == loud.stdout
