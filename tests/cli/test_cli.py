@@ -340,3 +340,17 @@ def test_quiet_update_prints_no_progress(installed_at_v1: tuple[Path, Path], tmp
     assert "==> trying the update in a scratch clone" in loud.stderr
     assert quiet.stderr == ""
     assert quiet.stdout == loud.stdout
+
+
+def test_doctor_warns_when_the_answers_file_names_another_version(tmp_path: Path) -> None:
+    repo = copy_example(tmp_path / "calc")
+    assert runner.invoke(app, ["init", str(repo), "--defaults"]).exit_code == 0
+    from session_orchestrator.cli import run_runtime
+
+    assert "records template" not in run_runtime(repo, "doctor").stdout
+    path = repo / ANSWERS_FILE
+    path.write_text(path.read_text().replace(f"_commit: v{runtime_version}", "_commit: v9.9.9"))
+    report = run_runtime(repo, "doctor").stdout
+    assert f"warn  runtime {runtime_version} but {ANSWERS_FILE} records template 9.9.9" in report
+    version = run_runtime(repo, "--version")
+    assert version.stdout.strip() == f"session-orchestrator runtime {runtime_version}"
