@@ -11,6 +11,12 @@ a real 3-way merge instead, in two stages of one update:
                              repository SRC) and the new NEW are merged
                              into NEW with `git merge-file`; a conflict leaves markers
 
+A file the template removes goes through one stage:
+
+  removed OLD SRC            before the update: if the user's OLD differs from the
+                             old template's, it is copied to .orchestrator/backup/
+                             removed/OLD (and the path printed) before Copier deletes it
+
 Works for files the template copies verbatim (no `.jinja` suffix). Standard library only.
 """
 
@@ -63,6 +69,23 @@ def after(old: str, new: str, src: str) -> int:
     return 0
 
 
+def removed(old: str, src: str) -> int:
+    source = Path(old)
+    if not source.is_file():
+        return 0
+    base = subprocess.run(["git", "-C", src, "show", f"{os.environ.get('VERSION_FROM', '')}:template/{old}"],
+                          capture_output=True)
+    if base.returncode == 0 and base.stdout == source.read_bytes():
+        return 0
+    backup = Path(".orchestrator/backup/removed") / old
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, backup)
+    print(f"{old}: the template no longer ships it; your version is kept in {backup}")
+    return 0
+
+
 if __name__ == "__main__":
     stage, *rest = sys.argv[1:]
-    sys.exit(before(*rest[:2]) if stage == "before" else after(*rest[:3]))
+    if stage == "before":
+        sys.exit(before(*rest[:2]))
+    sys.exit(after(*rest[:3]) if stage == "after" else removed(*rest[:2]))

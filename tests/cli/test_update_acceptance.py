@@ -210,3 +210,24 @@ def test_f_a_teammate_with_only_the_installed_package_can_update(tmp_path: Path,
     result = runner.invoke(app, ["update", str(mate)])
     assert result.exit_code == 0, result.output
     assert git(mate, "status", "--porcelain") == ""
+
+
+def test_c_a_removed_file_with_edits_is_kept_aside(project: tuple[Path, Path]) -> None:
+    """v2 drops NOTES.md; the migration keeps the user's edited copy and says where."""
+    template, repo = project
+    notes = repo / ".orchestrator" / "NOTES.md"
+    edit(notes, "- keep waves small", "- keep waves small\n- our rule: never on Fridays")
+    commit_all(repo, "our notes")
+    git(template, "rm", "-q", NOTES_V1)
+    edit(template / "copier.yml", "_migrations: []", (
+        "_migrations:\n"
+        "  - version: v2\n"
+        "    when: \"{{ _stage == 'before' }}\"\n"
+        "    command: [\"{{ _copier_python }}\", \"{{ _copier_conf.src_path }}/migrations/rename.py\", removed,\n"
+        "              .orchestrator/NOTES.md, \"{{ _copier_conf.src_path }}\"]"))
+    commit_all(template, "v2: no more notes")
+    git(template, "tag", "v2")
+    code, output = update(repo, template, "--vcs-ref", "v2")
+    assert code == 0, output
+    kept = repo / ".orchestrator" / "backup" / "removed" / ".orchestrator" / "NOTES.md"
+    assert "- our rule: never on Fridays" in kept.read_text()
