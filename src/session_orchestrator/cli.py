@@ -132,6 +132,11 @@ def _errors(next_step: str = "") -> Iterator[None]:
             _fail(f"git failed: {detail[0].strip()}\n{next_step or 'run again with --debug for details'}")
         if isinstance(exc, (CopierError, ValueError)):
             _fail(_copier_message(exc))
+        stderr = getattr(exc, "stderr", None)
+        if type(exc).__module__.startswith("plumbum") and isinstance(stderr, str) and stderr.strip():
+            lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+            first = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[-1])
+            _fail(f"git failed: {first}\ncheck the template URL and the network, or pass --template <local clone>")
         if type(exc).__module__.startswith(("plumbum", "copier")):
             _fail(f"copier failed: {_copier_message(exc)}\n{next_step or 'run again with --debug for details'}")
         _fail(f"{type(exc).__name__}: {exc}\nrun the same command with --debug for the details")
@@ -491,7 +496,7 @@ def init(
         if dirty:
             _warn(f"{len(dirty)} uncommitted file(s); the template's changes will mix with them")
         ask = not defaults and sys.stdin.isatty()
-        _step(f"rendering {source.url} {source.ref or ''} into {dest}".rstrip(), quiet)
+        _step(f"rendering {source.url}{' ' + source.ref if source.ref else ''} into {dest}", quiet)
         _copy(source, dest, answers, proposed, ask=ask, quiet=quiet)
     _step("checking the result", quiet)
     raise typer.Exit(_doctor(dest, quiet))
