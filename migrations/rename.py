@@ -17,6 +17,14 @@ A file the template removes goes through one stage:
                              old template's, it is copied to .orchestrator/backup/
                              removed/OLD (and the path printed) before Copier deletes it
 
+Files the user shares with the template (CLAUDE.md, agent settings) are never
+template files, but releases before 0.2.0 rendered them in Copier's temporary
+copies too, so an update from one would delete them. Two stages guard them:
+
+  keep-before FILE...        copies each FILE aside before the update
+  keep-after FILE...         puts back any FILE the update deleted, then runs the
+                             new runtime's install step to merge our entries again
+
 Works for files the template copies verbatim (no `.jinja` suffix). Standard library only.
 """
 
@@ -84,7 +92,37 @@ def removed(old: str, src: str) -> int:
     return 0
 
 
+def keep_before(files: list[str]) -> int:
+    for name in files:
+        if Path(name).is_file():
+            aside = ASIDE / "keep" / name
+            aside.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(name, aside)
+    return 0
+
+
+def keep_after(files: list[str]) -> int:
+    restored = []
+    for name in files:
+        aside = ASIDE / "keep" / name
+        if not aside.is_file():
+            continue
+        if not Path(name).exists():
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(aside, name)
+            restored.append(name)
+        aside.unlink()
+    if restored:
+        print(f"kept your {', '.join(restored)} (an older release rendered them as template files)")
+        return subprocess.run([sys.executable, ".orchestrator/runtime", "install", "--quiet"]).returncode
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "keep-before":
+        sys.exit(keep_before(sys.argv[2:]))
+    if sys.argv[1] == "keep-after":
+        sys.exit(keep_after(sys.argv[2:]))
     stage, *rest = sys.argv[1:]
     if stage == "before":
         sys.exit(before(*rest[:2]))

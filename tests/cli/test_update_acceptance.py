@@ -103,7 +103,7 @@ def test_c_a_renamed_file_keeps_the_users_edit(project: tuple[Path, Path]) -> No
     commit_all(repo, "our notes")
     git(template, "mv", NOTES_V1, NOTES_V2)
     edit(template / NOTES_V2, "v1 text.", "v2 text.")
-    edit(template / "copier.yml", "_migrations: []", (
+    edit(template / "copier.yml", "_migrations:\n", (
         "_migrations:\n"
         "  - version: v2\n"
         "    when: \"{{ _stage == 'before' }}\"\n"
@@ -112,7 +112,7 @@ def test_c_a_renamed_file_keeps_the_users_edit(project: tuple[Path, Path]) -> No
         "  - version: v2\n"
         "    when: \"{{ _stage == 'after' }}\"\n"
         "    command: [\"{{ _copier_python }}\", \"{{ _copier_conf.src_path }}/migrations/rename.py\", after,\n"
-        "              .orchestrator/NOTES.md, .orchestrator/TEAM-NOTES.md, \"{{ _copier_conf.src_path }}\"]"))
+        "              .orchestrator/NOTES.md, .orchestrator/TEAM-NOTES.md, \"{{ _copier_conf.src_path }}\"]\n"))
     commit_all(template, "v2: rename the notes")
     git(template, "tag", "v2")
     code, output = update(repo, template, "--vcs-ref", "v2")
@@ -219,15 +219,45 @@ def test_c_a_removed_file_with_edits_is_kept_aside(project: tuple[Path, Path]) -
     edit(notes, "- keep waves small", "- keep waves small\n- our rule: never on Fridays")
     commit_all(repo, "our notes")
     git(template, "rm", "-q", NOTES_V1)
-    edit(template / "copier.yml", "_migrations: []", (
+    edit(template / "copier.yml", "_migrations:\n", (
         "_migrations:\n"
         "  - version: v2\n"
         "    when: \"{{ _stage == 'before' }}\"\n"
         "    command: [\"{{ _copier_python }}\", \"{{ _copier_conf.src_path }}/migrations/rename.py\", removed,\n"
-        "              .orchestrator/NOTES.md, \"{{ _copier_conf.src_path }}\"]"))
+        "              .orchestrator/NOTES.md, \"{{ _copier_conf.src_path }}\"]\n"))
     commit_all(template, "v2: no more notes")
     git(template, "tag", "v2")
     code, output = update(repo, template, "--vcs-ref", "v2")
     assert code == 0, output
     kept = repo / ".orchestrator" / "backup" / "removed" / ".orchestrator" / "NOTES.md"
     assert "- our rule: never on Fridays" in kept.read_text()
+
+
+def test_update_from_a_release_that_rendered_shared_files_keeps_them(tmp_path: Path) -> None:
+    """Before 0.2.0 the install task also ran in Copier's temporary renders, so those renders held
+    CLAUDE.md and the settings; updating across 0.2.0 would delete the user's. The v0.2.0 migration
+    keeps them."""
+    template = tagged_template(tmp_path / "template", "v0.2.0")
+    copier_yml = template / "copier.yml"
+    text = copier_yml.read_text()
+    old_task = text[text.index("_tasks:"):text.index("_migrations:")]
+    task = '_tasks:\n  - command: ["{{ _copier_python }}", ".orchestrator/runtime", "install"]\n'
+    text = text.replace(old_task, task)
+    copier_yml.write_text(text[:text.index("_migrations:")] + "_migrations: []\n"
+                          + text[text.index("\n# PROMPT"):])
+    commit_all(template, "the 0.1.0 template")
+    git(template, "tag", "v0.1.0")
+    repo = copy_example(tmp_path / "calc")
+    (repo / ".claude").mkdir()
+    (repo / ".claude" / "settings.json").write_bytes(USER_SETTINGS)
+    (repo / "CLAUDE.md").write_bytes(USER_CLAUDE_MD)
+    commit_all(repo, "the user's files")
+    result = runner.invoke(app, ["init", str(repo), "--template", str(template), "--vcs-ref", "v0.1.0", "--defaults"])
+    assert result.exit_code == 0, result.output
+    commit_all(repo, "set up at 0.1.0")
+    code, output = update(repo, template, "--vcs-ref", "v0.2.0")
+    assert code == 0, output
+    assert (repo / "CLAUDE.md").read_bytes().startswith(USER_CLAUDE_MD)
+    settings = (repo / ".claude" / "settings.json").read_text()
+    assert splice_hooks(settings, {"hooks": {}, "hook_command": "x"}) == USER_SETTINGS.decode()
+    assert ".orchestrator/runtime" in settings
