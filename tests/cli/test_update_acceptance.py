@@ -233,18 +233,21 @@ def test_c_a_removed_file_with_edits_is_kept_aside(project: tuple[Path, Path]) -
     assert "- our rule: never on Fridays" in kept.read_text()
 
 
-def test_update_from_a_release_that_rendered_shared_files_keeps_them(tmp_path: Path) -> None:
-    """Before 0.2.0 the install task also ran in Copier's temporary renders, so those renders held
-    CLAUDE.md and the settings; updating across 0.2.0 would delete the user's. The v0.2.0 migration
-    keeps them."""
-    template = tagged_template(tmp_path / "template", "v0.2.0")
+def _set_up_at_0_1_0(tmp_path: Path, keep_migration: bool) -> tuple[Path, Path]:
+    """A clone whose v0.1.0 runs the install task in every render (as 0.1.0 did) and whose v0.2.0 is
+    this template, with or without its v0.2.0 migration; a repository set up at v0.1.0."""
+    template = tagged_template(tmp_path / "template", "v0.2.0-candidate")
     copier_yml = template / "copier.yml"
+    current = copier_yml.read_text()
+    if not keep_migration:
+        copier_yml.write_text(current[:current.index("_migrations:")] + "_migrations: []\n"
+                              + current[current.index("\n# PROMPT"):])
+        commit_all(template, "no migration")
+    git(template, "tag", "v0.2.0")
     text = copier_yml.read_text()
-    old_task = text[text.index("_tasks:"):text.index("_migrations:")]
     task = '_tasks:\n  - command: ["{{ _copier_python }}", ".orchestrator/runtime", "install"]\n'
-    text = text.replace(old_task, task)
-    copier_yml.write_text(text[:text.index("_migrations:")] + "_migrations: []\n"
-                          + text[text.index("\n# PROMPT"):])
+    text = text.replace(text[text.index("_tasks:"):text.index("_migrations:")], task)
+    copier_yml.write_text(text[:text.index("_migrations:")] + "_migrations: []\n" + text[text.index("\n# PROMPT"):])
     commit_all(template, "the 0.1.0 template")
     git(template, "tag", "v0.1.0")
     repo = copy_example(tmp_path / "calc")
@@ -255,9 +258,24 @@ def test_update_from_a_release_that_rendered_shared_files_keeps_them(tmp_path: P
     result = runner.invoke(app, ["init", str(repo), "--template", str(template), "--vcs-ref", "v0.1.0", "--defaults"])
     assert result.exit_code == 0, result.output
     commit_all(repo, "set up at 0.1.0")
+    return template, repo
+
+
+def test_update_from_a_release_that_rendered_shared_files_keeps_them(tmp_path: Path) -> None:
+    """Before 0.2.0 the install task also ran in Copier's temporary renders, so those renders held
+    CLAUDE.md and the settings; updating across 0.2.0 would delete the user's. The v0.2.0 migration
+    keeps them."""
+    template, repo = _set_up_at_0_1_0(tmp_path, keep_migration=True)
     code, output = update(repo, template, "--vcs-ref", "v0.2.0")
     assert code == 0, output
     assert (repo / "CLAUDE.md").read_bytes().startswith(USER_CLAUDE_MD)
     settings = (repo / ".claude" / "settings.json").read_text()
     assert splice_hooks(settings, {"hooks": {}, "hook_command": "x"}) == USER_SETTINGS.decode()
     assert ".orchestrator/runtime" in settings
+
+
+def test_without_the_keep_migration_copier_would_delete_them(tmp_path: Path) -> None:
+    """The control: the same update with the migration taken out loses the user's files."""
+    template, repo = _set_up_at_0_1_0(tmp_path, keep_migration=False)
+    update(repo, template, "--vcs-ref", "v0.2.0")
+    assert not (repo / "CLAUDE.md").exists() or not (repo / ".claude" / "settings.json").exists()
