@@ -356,3 +356,22 @@ def test_doctor_warns_when_the_answers_file_names_another_version(tmp_path: Path
     assert f"warn  runtime {runtime_version} but {ANSWERS_FILE} records template 9.9.9" in report
     version = run_runtime(repo, "--version")
     assert version.stdout.strip() == f"session-orchestrator runtime {runtime_version}"
+
+
+def test_a_runtime_conflict_is_restored_not_left_for_the_user(installed_at_v1: tuple[Path, Path]) -> None:
+    """The user and the template changed the same runtime line: Copier would leave markers in the
+    runtime (and the hooks would break); update puts the new runtime in place and keeps the edit aside."""
+    template, repo = installed_at_v1
+    vendored = repo / ".orchestrator" / "runtime" / "__init__.py"
+    vendored.write_text(vendored.read_text().replace("Standard library only:", "Standard library only (ours):"))
+    commit_all(repo, "local runtime tweak")
+    source = template / "runtime" / "__init__.py"
+    source.write_text(source.read_text().replace("Standard library only:", "Standard library only, always:"))
+    commit_all(template, "v2")
+    git(template, "tag", "v2")
+    code, output = update(repo, template, "--vcs-ref", "v2")
+    assert code == 0, output
+    assert vendored.read_bytes() == source.read_bytes()
+    assert "Standard library only (ours):" in (
+        repo / ".orchestrator" / "backup" / "runtime-v1" / "__init__.py").read_text()
+    assert "U" not in "".join(line[:2] for line in git(repo, "status", "--porcelain").splitlines())
