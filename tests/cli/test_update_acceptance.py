@@ -279,3 +279,41 @@ def test_without_the_keep_migration_copier_would_delete_them(tmp_path: Path) -> 
     template, repo = _set_up_at_0_1_0(tmp_path, keep_migration=False)
     update(repo, template, "--vcs-ref", "v0.2.0")
     assert not (repo / "CLAUDE.md").exists() or not (repo / ".claude" / "settings.json").exists()
+
+
+def test_upgrading_the_installed_package_updates_from_its_bundle(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pipx upgrade` then `update` with no options: set up from the bundled 0.2.0, then a bundle
+    of the next release (a copy of this one with a new version and a changed text) is installed."""
+    from session_orchestrator import template as tpl
+
+    repo = copy_example(tmp_path / "calc")
+    result = runner.invoke(app, ["init", str(repo), "--defaults"])
+    assert result.exit_code == 0, result.output
+    skill = repo / ".claude" / "skills" / "session" / "SKILL.md"
+    edit(skill, "## 3. Baseline", "## 3. Baseline (twice, on CI too)")
+    commit_all(repo, "set up, with our wording")
+    version = tpl.template_version()
+    major, minor, patch = version.split(".")
+    nxt = f"{major}.{minor}.{int(patch) + 1}"
+    bundle = tmp_path / "next-bundle"
+    bundle.mkdir()
+    for name in ("copier.yml", "platforms", "migrations", "template", "examples"):
+        source = tpl.bundle_root() / name
+        if source.is_dir():
+            shutil.copytree(source, bundle / name, symlinks=False,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, bundle / name)
+    init_py = bundle / "template" / ".orchestrator" / "runtime" / "__init__.py"
+    edit(init_py, f'__version__ = "{version}"', f'__version__ = "{nxt}"')
+    edit(bundle / "template" / "_canonical" / "commands" / "session.md", "## 5. Record the plan",
+         "## 5. Record the agreed plan")
+    monkeypatch.setattr(tpl, "bundle_root", lambda: bundle)
+    result = runner.invoke(app, ["update", str(repo)])
+    assert result.exit_code == 0, result.output
+    text = skill.read_text()
+    assert "## 3. Baseline (twice, on CI too)" in text and "## 5. Record the agreed plan" in text
+    assert f"_commit: v{nxt}" in (repo / ANSWERS_FILE).read_text()
+    assert f'__version__ = "{nxt}"' in (repo / ".orchestrator" / "runtime" / "__init__.py").read_text()
+    assert "records template" not in result.output  # doctor: runtime and answers agree
