@@ -375,3 +375,11 @@ def test_a_runtime_conflict_is_restored_not_left_for_the_user(installed_at_v1: t
     assert "Standard library only (ours):" in (
         repo / ".orchestrator" / "backup" / "runtime-v1" / "__init__.py").read_text()
     assert "U" not in "".join(line[:2] for line in git(repo, "status", "--porcelain").splitlines())
+
+
+def test_update_help_documents_the_exit_codes() -> None:
+    result = runner.invoke(app, ["update", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "Exit codes: 0 updated; 3 updated with conflicts to resolve; 1 failed" in text
+    assert EXIT_CONFLICTS == 3
