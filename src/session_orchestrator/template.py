@@ -92,8 +92,12 @@ def packaged_template() -> tuple[Path, str]:
     tag = release_tag(template_version(root))
     repo_dir = cache_dir() / "template"
     repo_dir.mkdir(parents=True, exist_ok=True)
+    digest = _bundle_digest(root)
+    stamp = repo_dir / ".git" / "session-orchestrator-bundle"
     with (cache_dir() / "template.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        if stamp.is_file() and stamp.read_text() == f"{tag} {digest}":
+            return repo_dir, tag  # this exact bundle is already committed and tagged
         repo = git.Repo(repo_dir) if (repo_dir / ".git").exists() else git.Repo.init(repo_dir, initial_branch="main")
         for entry in repo_dir.iterdir():
             if entry.name != ".git":
@@ -113,7 +117,25 @@ def packaged_template() -> tuple[Path, str]:
                 if changed:
                     repo.git.commit("-q", "--no-verify", "-m", f"session-orchestrator {tag}")
                 repo.git.tag("-f", tag)
+        stamp.write_text(f"{tag} {digest}")
     return repo_dir, tag
+
+
+def _bundle_digest(root: Path) -> str:
+    """A hash of the bundled files, so an unchanged bundle skips the copy and the commit."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in _COPIED:
+        base = root / name
+        paths = [base]
+        if base.is_dir():  # os.walk follows the checkout's runtime symlink; Path.rglob would not
+            paths = sorted(Path(top) / f for top, _, files in os.walk(base, followlinks=True) for f in files)
+        for path in paths:
+            if "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+                continue
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 # --- sources --------------------------------------------------------------------------------------
