@@ -12,4 +12,4 @@ repositories install nothing for it. Hooks run it on every tool call, so this
 file stays empty of imports.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

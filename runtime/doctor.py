@@ -152,6 +152,22 @@ def check_config(root: Path, report: Report) -> bool:
     return bool(config.get("allow-destructive-ops"))
 
 
+def check_version(root: Path, version: str, report: Report) -> None:
+    """The runtime must be the version the answers file records: a runtime left behind by an
+    update (or restored from an old commit) behaves unlike the docs of the installed release."""
+    import re
+
+    answers = root / ".copier-answers.session-orchestrator.yml"
+    try:
+        text = answers.read_text(encoding="utf-8")
+    except OSError:
+        return
+    found = re.search(r"^_commit: ['\"]?v?([0-9][^'\"\s-]*)", text, re.MULTILINE)
+    if found and found.group(1) != version:
+        report.warn(f"runtime {version} but {answers.name} records template {found.group(1)}",
+                    "run 'session-orchestrator update' (it restores the runtime of the recorded version)")
+
+
 def run(args: Any) -> int:
     from . import __version__
 
@@ -159,6 +175,7 @@ def run(args: Any) -> int:
     report = Report()
     print(f"session-orchestrator doctor: {root}")
     report.ok(f"Python {sys.version.split()[0]}, runtime {__version__}")
+    check_version(root, __version__, report)
     if not (root / ".git").exists():
         report.warn("not a git repository", "run 'git init': sessions commit their work and gates compare refs")
     check_integrity(report)

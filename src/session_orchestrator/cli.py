@@ -2,68 +2,456 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import re
 import shutil
 import subprocess
 import sys
-import warnings
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import git
 import typer
 
-from session_orchestrator import __version__
-from session_orchestrator.template import (
-    ANSWERS_FILE,
-    CliError,
-    conflicts,
-    copy,
-    default_template,
-    dirty_files,
-    is_git_repo,
-    resolve_template,
-    run_runtime,
-    update,
-)
+from session_orchestrator import template as tpl
+from session_orchestrator.template import ANSWERS_FILE, RUNTIME_DIR, CliError, Source
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFLICTS = 0, 1, 3
 
 app = typer.Typer(
     help="Give your coding agent a verified session loop: /session, /go, /close, with hooks that enforce.",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+
+_state = {"debug": False}
 
 Platform = Annotated[
     list[str] | None,
-    typer.Option("--platform", "-p", help="Agent to set up (repeat for several): claude, codex, cursor, pi."),
+    typer.Option("--platform", "-p", help="Agent to set up (repeat for several); only wired ones are accepted."),
 ]
 Data = Annotated[
     list[str] | None,
     typer.Option("--data", "-d", help="Answer a template question, e.g. -d enforcement=strict (repeatable)."),
 ]
 TemplateOpt = Annotated[
-    str | None, typer.Option("--template", help="Template source (path or git URL). Default: this checkout.")
+    str | None,
+    typer.Option("--template", help="Template source: a git URL (gh:owner/repo, https://...) or a local clone. "
+                                    "Default: the template this installation carries."),
 ]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print results and errors only, no progress.")]
 
 
-def _step(text: str) -> None:
-    typer.secho(f"==> {text}", fg=typer.colors.CYAN)
+def _step(text: str, quiet: bool) -> None:
+    if not quiet:
+        typer.secho(f"==> {text}", fg=typer.colors.CYAN, err=True)
 
 
-def _fail(text: str) -> None:
+@contextmanager
+def _progress(text: str, quiet: bool) -> Iterator[None]:
+    """A step that takes seconds: its line, with a spinner while it runs when stderr is a terminal."""
+    if quiet:
+        yield
+        return
+    if not sys.stderr.isatty():
+        _step(text, quiet)
+        yield
+        return
+    import itertools
+    import threading
+
+    done = threading.Event()
+
+    def spin() -> None:
+        for frame in itertools.cycle("|/-\\"):
+            sys.stderr.write(f"\r==> {text} {frame}")
+            sys.stderr.flush()
+            if done.wait(0.1):
+                break
+        sys.stderr.write(f"\r==> {text}  \n")
+        sys.stderr.flush()
+
+    thread = threading.Thread(target=spin, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def _warn(text: str) -> None:
+    typer.secho(f"warning: {text}", fg=typer.colors.YELLOW, err=True)
+
+
+def _fail(text: str, code: int = EXIT_FAILED) -> None:
     typer.secho(f"error: {text}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
-def _answers(platform: list[str] | None, data: list[str] | None) -> dict[str, object]:
-    answers: dict[str, object] = {}
+def _copier_message(exc: Exception) -> str:
+    """Copier's own error text, reduced to the line that says what is wrong."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    found = re.match(r"Validation error for question '([^']+)': (.*)", text)
+    if found:
+        return f"{found.group(1)}: {found.group(2)} Change the answer (-d {found.group(1)}=...) and run it again."
+    found = re.match(r"Invalid choice for '([^']+)': (.*)", text)
+    if found:
+        return f"{found.group(1)}: {found.group(2)}. Change the answer and run it again."
+    return text
+
+
+@contextmanager
+def _errors(next_step: str = "") -> Iterator[None]:
+    """Turns every failure into one or two lines; `--debug` shows the traceback instead."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except CliError as exc:
+        if _state["debug"]:
+            raise
+        _fail(str(exc))
+    except Exception as exc:
+        if _state["debug"]:
+            raise
+        from copier.errors import CopierError, TaskError
+
+        if isinstance(exc, TaskError):
+            _fail("the install step failed (its message is above); fix what it names, then run "
+                  "'python3 .orchestrator/runtime install'")
+        if isinstance(exc, git.GitCommandError):
+            detail = (exc.stderr or str(exc)).strip().splitlines()[-1:] or [""]
+            _fail(f"git failed: {detail[0].strip()}\n{next_step or 'run again with --debug for details'}")
+        if isinstance(exc, (CopierError, ValueError)):
+            _fail(_copier_message(exc))
+        stderr = getattr(exc, "stderr", None)
+        if type(exc).__module__.startswith("plumbum") and isinstance(stderr, str) and stderr.strip():
+            lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+            first = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[-1])
+            _fail(f"git failed: {first}\ncheck the template URL and the network, or pass --template <local clone>")
+        if type(exc).__module__.startswith(("plumbum", "copier")):
+            _fail(f"copier failed: {_copier_message(exc)}\n{next_step or 'run again with --debug for details'}")
+        _fail(f"{type(exc).__name__}: {exc}\nrun the same command with --debug for the details")
+
+
+def _version(value: bool) -> None:
+    if value:
+        with _errors():
+            typer.echo(f"session-orchestrator {tpl.template_version()} (package, template and runtime)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+# --- answers ----------------------------------------------------------------------------------------
+
+
+def _template_dir(source: Source) -> Path | None:
+    """A local copy of the template's files, to read its questions from; None for a remote URL."""
+    if source.fetch and not tpl.is_url(source.fetch):
+        return Path(source.fetch)
+    return None
+
+
+def _parse_data(data: list[str] | None, platform: list[str] | None, template_dir: Path | None) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    known = tpl.questions(template_dir) if template_dir else None
     for item in data or []:
         key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            _fail(f"--data expects key=value, got {item!r}")
-        answers[key.strip()] = value
-    if platform:
-        answers["platforms"] = platform
+        key = key.strip()
+        if not sep or not key:
+            raise CliError(f"--data expects key=value, got {item!r}; e.g. -d enforcement=strict")
+        if known is not None and key not in known:
+            raise CliError(f"-d {key}: no such question; {tpl.did_you_mean(key, sorted(known))}"
+                           f"the questions are: {', '.join(known)}")
+        answers[key] = value
+    chosen = platform or ([p.strip() for p in str(answers["platforms"]).split(",")] if "platforms" in answers
+                          else None)
+    if chosen is not None:
+        if template_dir:
+            wired = tpl.wired_platforms(template_dir)
+            every = tpl.all_platforms(template_dir)
+            for name in chosen:
+                if name not in every:
+                    raise CliError(f"-p {name}: unknown platform; {tpl.did_you_mean(name, every)}"
+                                   f"choose from: {', '.join(wired)}")
+                if name not in wired:
+                    raise CliError(f"-p {name}: not wired in this version yet (supported: {', '.join(wired)}); "
+                                   f"run again with -p {wired[0]}")
+        answers["platforms"] = chosen
     return answers
+
+
+def _runtime_module(name: str) -> Any:
+    """A module of the bundled runtime, loaded under a private name (the runtime stays standalone)."""
+    root = tpl.bundle_root() / "template" / ".orchestrator" / "runtime"
+    package = "_so_bundled_runtime"
+    if package not in sys.modules:
+        spec = importlib.util.spec_from_file_location(package, root / "__init__.py",
+                                                      submodule_search_locations=[str(root)])
+        if spec is None or spec.loader is None:
+            raise ImportError(str(root))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[package] = module
+        spec.loader.exec_module(module)
+    return importlib.import_module(f"{package}.{name}")
+
+
+AGENT_FILES = {"claude": (".claude", "CLAUDE.md"), "codex": ("AGENTS.md", ".codex"), "cursor": (".cursor",),
+               "pi": (".pi",)}
+
+
+def detect_answers(dest: Path, template_dir: Path | None) -> tuple[dict[str, Any], list[str]]:
+    """Defaults read from the repository: the agents in use, and the gate commands `auto` finds now."""
+    notes: list[str] = []
+    found = [name for name, marks in AGENT_FILES.items() if any((dest / mark).exists() for mark in marks)]
+    wired = tpl.wired_platforms(template_dir) if template_dir else ["claude"]
+    platforms = [name for name in found if name in wired] or wired[:1]
+    for name in found:
+        if name not in wired:
+            notes.append(f"found {name} files; {name} is not wired in this version yet, so it is left out")
+    defaults: dict[str, Any] = {"platforms": platforms}
+    try:
+        detect = _runtime_module("detect")
+        for kind in ("test", "typecheck", "lint"):
+            command, _why = detect.detect(kind, dest)
+            if command and command != "skip":
+                defaults[f"{kind}_command"] = command
+    except Exception as exc:  # detection only proposes defaults; "auto" stays the fallback
+        notes.append(f"gate command detection unavailable ({type(exc).__name__}); defaults stay 'auto'")
+    return defaults, notes
+
+
+# --- doctor ------------------------------------------------------------------------------------------
+
+_GATE_MISSING = re.compile(r"^\s*FAIL\s+\w+ gate command .* not found on PATH")
+
+
+def _doctor(dest: Path, quiet: bool) -> int:
+    """Runs the repository's doctor; a gate tool that is not installed is a warning, not a failed install."""
+    result = run_runtime(dest, "doctor")
+    fails = [line for line in result.stdout.splitlines() if line.lstrip().startswith("FAIL")]
+    if result.returncode == 0 or (fails and all(_GATE_MISSING.match(line) for line in fails)):
+        if not quiet or fails:
+            typer.echo(result.stdout.rstrip())
+        for line in fails:
+            _warn(line.strip().removeprefix("FAIL").strip() + " (the gate cannot run until it is installed)")
+        return EXIT_OK
+    typer.echo(result.stdout.rstrip())
+    if result.stderr.strip():
+        typer.echo(result.stderr.rstrip(), err=True)
+    typer.secho("error: the result has problems (listed above); fix them, then run "
+                "'python3 .orchestrator/runtime doctor'", fg=typer.colors.RED, err=True)
+    return EXIT_FAILED
+
+
+def run_runtime(dest: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the repository's vendored runtime, as hooks and command texts do."""
+    dest = dest.resolve()
+    return subprocess.run([sys.executable, "-S", str(dest / RUNTIME_DIR), *args], cwd=dest, capture_output=True,
+                          text=True)
+
+
+# --- copier -------------------------------------------------------------------------------------------
+
+
+def _copy(source: Source, dest: Path, data: dict[str, Any], defaults: dict[str, Any], ask: bool,
+          quiet: bool) -> None:
+    from copier import run_copy
+
+    if source.fetch and not tpl.is_url(source.fetch):
+        # A local repository is cloned directly (as fast as bare copier); the answers file then
+        # gets the shareable URL in place of the local path.
+        with tpl.fetch_from(Source(source.fetch, None, source.ref)):
+            run_copy(source.fetch, str(dest), data=data, user_defaults=defaults, defaults=not ask, unsafe=True,
+                     vcs_ref=source.ref, quiet=quiet)
+        tpl.record_source(dest, source.url)
+        return
+    with tpl.fetch_from(source):
+        run_copy(source.url, str(dest), data=data, user_defaults=defaults, defaults=not ask, unsafe=True,
+                 vcs_ref=source.ref, quiet=quiet)
+
+
+def _snapshot(runtime_dir: Path) -> dict[str, bytes]:
+    if not runtime_dir.is_dir():
+        return {}
+    return {str(p.relative_to(runtime_dir)): p.read_bytes() for p in sorted(runtime_dir.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")}
+
+
+def _update(dest: Path, repo: git.Repo, source: Source, data: dict[str, Any], quiet: bool) -> list[str]:
+    """copier update, then the vendored runtime restored to the new version; returns notes to print."""
+    from copier import run_update
+
+    runtime_dir = dest / RUNTIME_DIR
+    before = _snapshot(runtime_dir)
+    old = str(tpl.read_answers(dest)["_commit"])
+    with tpl.fetch_from(source) as mirrors:
+        run_update(str(dest), data=data, defaults=True, overwrite=True, unsafe=True, vcs_ref=source.ref,
+                   answers_file=ANSWERS_FILE, quiet=quiet)
+        new = str(tpl.read_answers(dest)["_commit"])
+        history = tpl.template_repo(source, mirrors)
+        if history is None:
+            return ["the template's history was not readable, so the runtime was merged, not restored"]
+        return restore_runtime(dest, repo, history, old, new, before)
+
+
+def restore_runtime(dest: Path, repo: git.Repo, history: git.Repo, old: str, new: str,
+                    before: dict[str, bytes]) -> list[str]:
+    """The runtime is the template's: put the new version in place instead of a 3-way merge.
+
+    A file that differed from the old template version (an edit, a reformat, a
+    file the user added) is saved first, under a backup path we print.
+    """
+    old_files, new_files = tpl.runtime_files(history, old), tpl.runtime_files(history, new)
+    if not new_files:
+        return []
+    runtime_dir = dest / RUNTIME_DIR
+    notes: list[str] = []
+    edited = {rel: data for rel, data in before.items() if old_files.get(rel) != data and new_files.get(rel) != data}
+    if edited:
+        backup = dest / ".orchestrator" / "backup" / f"runtime-{old}"
+        if backup.exists():
+            backup = backup.with_name(f"{backup.name}-{time.strftime('%Y%m%d%H%M%S')}")
+        for rel, data in edited.items():
+            target = backup / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        shown = backup.relative_to(dest)
+        notes.append(f"your edits to {len(edited)} runtime file(s) are saved in {shown}/ "
+                     f"({', '.join(sorted(edited))}); the runtime itself was restored to {new}")
+    restored = []
+    for rel, data in new_files.items():
+        path = runtime_dir / rel
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            restored.append(f"{RUNTIME_DIR}/{rel}")
+    for rel in sorted(set(_snapshot(runtime_dir)) - set(new_files)):
+        (runtime_dir / rel).unlink()
+        restored.append(f"{RUNTIME_DIR}/{rel}")
+    unmerged = [path for path in repo.index.unmerged_blobs() if str(path).startswith(RUNTIME_DIR + "/")]
+    if unmerged:
+        repo.git.reset("-q", "--", *[str(p) for p in unmerged])
+    return notes
+
+
+def _report_conflicts(found: dict[str, str]) -> int:
+    typer.secho(f"the update left {len(found)} file(s) to resolve; nothing you wrote is lost, "
+                "both versions are in each file:", fg=typer.colors.RED, err=True)
+    for name, what in found.items():
+        typer.echo(f"  {name}: {what}", err=True)
+    typer.echo("next: edit each file to what you want (between <<<<<<< and >>>>>>>; for a .rej file apply its "
+               "hunks by hand and delete it), then 'git add' them and commit", err=True)
+    return EXIT_CONFLICTS
+
+
+@contextmanager
+def _silenced() -> Iterator[None]:
+    """Sends file descriptor 1 (where Copier's tasks write) to /dev/null for a while."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+_STATUS_WORDS = {"A": "add", "?": "add", "D": "remove", "M": "merge", "R": "rename", "U": "conflict"}
+
+
+def _dry_run(dest: Path, repo: git.Repo, source: Source, data: dict[str, Any]) -> tuple[int, list[str]]:
+    """The update, run in a throwaway clone of the repository; lists what it would change there."""
+    root = Path(repo.working_tree_dir or dest)
+    sub = dest.resolve().relative_to(root.resolve())
+    with tempfile.TemporaryDirectory(prefix="session-orchestrator-dry-run-") as tmp:
+        clone = git.Repo.clone_from(str(root), str(Path(tmp) / "repo"))
+        target = Path(clone.working_tree_dir or tmp) / sub
+        with _silenced():  # the install step's notes describe the scratch clone, not the repository
+            _update(target, clone, source, data, quiet=True)
+        changes = []
+        for line in clone.git.status("--porcelain", "--untracked-files=all").splitlines():
+            code, name = line[:2], line[3:]
+            word = "conflict" if "U" in code or code in ("AA", "DD") else _STATUS_WORDS.get(code.strip()[:1], "change")
+            changes.append((word, name))
+        found = tpl.conflicts(clone)
+    if not changes:
+        return EXIT_OK, ["the update would change nothing"]
+    lines = [f"the update would change {len(changes)} file(s) (nothing was changed):"]
+    lines += [f"  {'conflict' if name in found else word:9} {name}" for word, name in changes]
+    return (EXIT_CONFLICTS if found else EXIT_OK), lines
+
+
+# --- commands -----------------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    dest: Annotated[Path, typer.Argument(help="Where to create the demo repository.")] = Path("demo/python-calc"),
+    example: Annotated[str, typer.Option(help="Which bundled example repository to copy.")] = "python-calc",
+    force: Annotated[bool, typer.Option("--force", help="Replace DEST if it exists.")] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Render the template into a fresh copy of an example repository and show the result.
+
+    Copies the example to DEST, makes it a git repository, renders the template
+    into it, then prints what the agent will see at session start (the banner)
+    and the validated Session Config. Needs no network.
+    """
+    dest = dest.absolute()
+    with _errors():
+        examples = tpl.bundle_root() / "examples"
+        source_dir = examples / example
+        if not source_dir.is_dir():
+            known = ", ".join(sorted(p.name for p in examples.iterdir() if p.is_dir()))
+            _fail(f"no example named {example!r}; known: {known}")
+        if dest.exists():
+            if not force:
+                _fail(f"{dest} already exists; pass --force to replace it")
+            shutil.rmtree(dest)
+        _step(f"copying the {example} example to {dest}", quiet)
+        shutil.copytree(source_dir, dest, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+        repo = git.Repo.init(dest, initial_branch="main")
+        repo.git.add("-A")
+        with repo.git.custom_environment(GIT_AUTHOR_NAME="demo", GIT_AUTHOR_EMAIL="demo@example.com",
+                                         GIT_COMMITTER_NAME="demo", GIT_COMMITTER_EMAIL="demo@example.com"):
+            repo.git.commit("-q", "--no-verify", "-m", "example")
+        _step("rendering the template", quiet)
+        _copy(tpl.init_source(None, None), dest, {}, {}, ask=False, quiet=True)
+    added = sorted(str(p.relative_to(dest)) for p in dest.rglob("*")
+                   if p.is_file() and ".git" not in p.parts and "runtime" not in p.parts)
+    typer.echo("Files the template added or changed (besides .orchestrator/runtime/):")
+    for name in added:
+        if name.startswith((".claude", ".orchestrator", ".copier")) or name == "CLAUDE.md":
+            typer.echo(f"  {name}")
+    _step("session-start banner (what the agent sees first)", quiet)
+    _show(run_runtime(dest, "banner"))
+    _step("Session Config, validated", quiet)
+    result = run_runtime(dest, "config")
+    _show(result)
+    if result.returncode != 0:
+        raise typer.Exit(result.returncode)
+    typer.echo(f"\nDone. Open {dest} in Claude Code and type: /session feature")
 
 
 def _show(result: subprocess.CompletedProcess[str]) -> None:
@@ -72,140 +460,102 @@ def _show(result: subprocess.CompletedProcess[str]) -> None:
         typer.echo(result.stderr.rstrip(), err=True)
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"session-orchestrator {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
-) -> None:
-    pass
-
-
-@app.command()
-def demo(
-    dest: Annotated[Path, typer.Argument(help="Where to create the demo repository.")] = Path("demo/python-calc"),
-    example: Annotated[str, typer.Option(help="Which repository under examples/ to copy.")] = "python-calc",
-    force: Annotated[bool, typer.Option("--force", help="Replace DEST if it exists.")] = False,
-) -> None:
-    """Render the template into a fresh copy of an example repository and show the result.
-
-    Copies examples/<example> to DEST, makes it a git repository, renders the
-    template into it, then prints what the agent will see at session start (the
-    banner) and the validated Session Config.
-    """
-    dest = dest.absolute()
-    template = default_template()
-    if template is None:
-        _fail("the demo needs a source checkout of session-orchestrator (it copies examples/)")
-    source = template / "examples" / example
-    if not source.is_dir():
-        known = ", ".join(sorted(p.name for p in (template / "examples").iterdir() if p.is_dir()))
-        _fail(f"no example named {example!r}; known: {known}")
-    if dest.exists():
-        if not force:
-            _fail(f"{dest} already exists; pass --force to replace it")
-        shutil.rmtree(dest)
-    _step(f"copying examples/{example} to {dest}")
-    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
-                 ["-c", "user.name=demo", "-c", "user.email=demo@example.com", "commit", "-q", "-m", "example"]):
-        subprocess.run(["git", *args], cwd=dest, check=True)
-    _step("rendering the template (copier copy)")
-    with warnings.catch_warnings():  # the demo renders this checkout, uncommitted edits included
-        warnings.simplefilter("ignore")
-        copy(str(template), dest, {}, "HEAD", quiet=True)
-    added = sorted(str(p.relative_to(dest)) for p in dest.rglob("*")
-                   if p.is_file() and ".git" not in p.parts and "runtime" not in p.parts)
-    typer.echo("Files the template added or changed (besides .orchestrator/runtime/):")
-    for name in added:
-        if name.startswith((".claude", ".orchestrator", ".copier")) or name == "CLAUDE.md":
-            typer.echo(f"  {name}")
-    _step("session-start banner (what the agent sees first)")
-    _show(run_runtime(dest, "banner"))
-    _step("Session Config, validated")
-    result = run_runtime(dest, "config")
-    _show(result)
-    if result.returncode != 0:
-        raise typer.Exit(result.returncode)
-    typer.echo(f"\nDone. Open {dest} in Claude Code and type: /session feature")
-
-
 @app.command()
 def init(
     dest: Annotated[Path, typer.Argument(help="The repository to set up.")] = Path("."),
     platform: Platform = None,
     data: Data = None,
     template: TemplateOpt = None,
-    vcs_ref: Annotated[str | None, typer.Option(help="Template version (git tag or HEAD).")] = None,
+    vcs_ref: Annotated[str | None, typer.Option(help="Template version: a release tag such as v0.2.0, or HEAD. "
+                                                     "Default: this installation's version.")] = None,
+    defaults: Annotated[bool, typer.Option("--defaults", help="Ask nothing: take the detected defaults "
+                                                              "(implied when stdin is not a terminal).")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Add the session loop to an existing git repository.
 
-    Your CLAUDE.md and .claude/settings.json are merged, never overwritten. Run
-    it on a clean working tree so the change is easy to review.
+    Detects the agents you use (from their files) and your test, type-check
+    and lint commands, then asks the template's questions with those as the
+    defaults. Your CLAUDE.md and .claude/settings.json are merged, never
+    overwritten. Exit codes: 0 set up, 1 failed.
     """
     dest = dest.absolute()
-    if not dest.is_dir() or not is_git_repo(dest):
-        _fail(f"{dest} is not a git repository; run 'git init' there first")
-    if (dest / ANSWERS_FILE).exists():
-        _fail(f"{dest} is already set up ({ANSWERS_FILE} exists); use 'session-orchestrator update'")
-    dirty = dirty_files(dest)
-    if dirty:
-        typer.secho(f"note: {len(dirty)} uncommitted file(s); the template's changes will mix with them",
-                    fg=typer.colors.YELLOW, err=True)
-    try:
-        source = resolve_template(template)
-    except CliError as exc:
-        _fail(str(exc))
-    _step(f"rendering {source} into {dest}")
-    copy(source, dest, _answers(platform, data), vcs_ref, quiet=False)
-    _step("checking the result")
-    result = run_runtime(dest, "doctor")
-    _show(result)
-    raise typer.Exit(result.returncode)
+    with _errors():
+        repo = tpl.open_repo(dest) if dest.is_dir() else None
+        if repo is None:
+            _fail(f"{dest} is not a git repository; run 'git init {dest}' first")
+        if (dest / ANSWERS_FILE).exists():
+            _fail(f"{dest} is already set up ({ANSWERS_FILE} exists); run 'session-orchestrator update {dest}'")
+        source = tpl.init_source(template, vcs_ref)
+        template_dir = _template_dir(source)
+        answers = _parse_data(data, platform, template_dir)
+        proposed, notes = detect_answers(dest, template_dir)
+        for note in notes:
+            _warn(note)
+        dirty = tpl.dirty_files(repo)
+        if dirty:
+            _warn(f"{len(dirty)} uncommitted file(s); the template's changes will mix with them")
+        ask = not defaults and sys.stdin.isatty()
+        _step(f"rendering {source.url}{' ' + source.ref if source.ref else ''} into {dest}", quiet)
+        _copy(source, dest, answers, proposed, ask=ask, quiet=quiet)
+    _step("checking the result", quiet)
+    raise typer.Exit(_doctor(dest, quiet))
 
 
 @app.command("update")
 def update_cmd(
     dest: Annotated[Path, typer.Argument(help="The repository to update.")] = Path("."),
     data: Data = None,
-    vcs_ref: Annotated[str | None, typer.Option(help="Template version to update to (default: newest tag).")] = None,
+    template: TemplateOpt = None,
+    vcs_ref: Annotated[str | None, typer.Option(help="Template version to update to (a release tag, or HEAD). "
+                                                     "Default: this installation's version, or the newest "
+                                                     "tag of --template.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List the files the update would add, remove, "
+                                                            "merge or leave in conflict; change nothing.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Update the rendered files to a newer template version, keeping your edits.
 
-    Refuses on a dirty working tree (commit or stash first). Exits 1 if the merge
-    left conflicts, and lists the files, because Copier itself reports success.
+    Needs a clean working tree (commit or stash first). Runs Copier's 3-way
+    merge, restores the vendored runtime (saving any edits you made to it), and
+    lists every file left with conflict markers, unmerged entries or .rej files.
+
+    Exit codes: 0 updated; 3 updated with conflicts to resolve; 1 failed (nothing to resolve).
     """
     dest = dest.absolute()
-    if not (dest / ANSWERS_FILE).exists():
-        _fail(f"{dest / ANSWERS_FILE} not found; set the repository up with 'session-orchestrator init'")
-    dirty = dirty_files(dest)
-    if dirty:
-        _fail("the working tree has uncommitted changes:\n  " + "\n  ".join(dirty[:10])
-              + "\ncommit or stash them, then run the update again")
-    _step("updating (copier update)")
-    update(dest, _answers(None, data), vcs_ref, quiet=False)
-    left = conflicts(dest)
-    if left:
-        typer.secho("the update left conflicts; resolve them before committing:", fg=typer.colors.RED, err=True)
-        for name in left:
-            typer.echo(f"  {name}", err=True)
-        raise typer.Exit(1)
-    _step("checking the result")
-    result = run_runtime(dest, "doctor")
-    _show(result)
-    raise typer.Exit(result.returncode)
+    with _errors("run 'git status' to see what changed, then 'git checkout -- . && git clean -fd' to undo"):
+        repo = tpl.open_repo(dest) if dest.is_dir() else None
+        if repo is None:
+            _fail(f"{dest} is not a git repository; updates need git to merge (run 'git init' and commit first)")
+        tpl.read_answers(dest)
+        dirty = tpl.dirty_files(repo)
+        if dirty:
+            listed = "\n  ".join(dirty[:10]) + ("\n  ..." if len(dirty) > 10 else "")
+            _fail(f"the working tree has uncommitted changes:\n  {listed}\n"
+                  "commit or stash them (git stash -u), then run 'session-orchestrator update' again")
+        source = tpl.update_source(dest, template, vcs_ref)
+        answers = _parse_data(data, None, _template_dir(source))
+        if dry_run:
+            with _progress("trying the update in a scratch clone", quiet):
+                code, lines = _dry_run(dest, repo, source, answers)
+            typer.echo("\n".join(lines))
+            raise typer.Exit(code)
+        with _progress(f"updating from {source.describe()}", quiet):
+            notes = _update(dest, repo, source, answers, quiet)
+        for note in notes:
+            _warn(note)
+        found = tpl.conflicts(repo)
+    if found:
+        raise typer.Exit(_report_conflicts(found))
+    _step("checking the result", quiet)
+    raise typer.Exit(_doctor(dest, quiet))
 
 
 @app.command()
 def doctor(dest: Annotated[Path, typer.Argument(help="The repository to check.")] = Path(".")) -> None:
     """Check that the runtime, the Session Config and the agent hooks are wired up."""
-    if not (dest / ".orchestrator" / "runtime").is_dir():
-        _fail(f"{dest} has no .orchestrator/runtime; set it up with 'session-orchestrator init'")
+    if not (dest / RUNTIME_DIR).is_dir():
+        _fail(f"{dest} has no {RUNTIME_DIR}; set it up with 'session-orchestrator init {dest}'")
     result = run_runtime(dest, "doctor")
     _show(result)
     raise typer.Exit(result.returncode)

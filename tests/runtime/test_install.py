@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import yaml
 
 from runtime.config import parse_text
 from runtime.install import InstallError, install_settings, merge_json_hooks, seed_instructions
-from tests.helpers import ROOT
+from tests.helpers import ROOT, runtime
 
 VALUES = {"test-command": "auto", "waves": 5, "enforcement": "strict", "agents-per-wave": {"default": 6}}
 INTRO = "## Working sessions\n\nThis repository runs sessions.\n"
@@ -157,3 +158,150 @@ def test_install_does_not_shadow_a_section_in_the_other_file(tmp_path: Path) -> 
     notes = install(tmp_path, manifest)
     assert notes == ["AGENTS.md: Session Config present; CLAUDE.md left as is"]
     assert (tmp_path / "CLAUDE.md").read_text(encoding="utf-8") == "# Notes\n"
+
+
+# --- settings that are JSON but not the documented shape: refused, byte for byte ------------------
+
+OURS = 'python3 -S "$CLAUDE_PROJECT_DIR/.orchestrator/runtime" hook claude pre-tool-use'
+MALFORMED = [
+    ('"top level a list"', '[{"hooks": {}}]', "<top level>: expected an object"),
+    ('"a string"', '"hooks"', "<top level>: expected an object"),
+    ("hooks a string", '{"hooks": "echo mine"}',
+     "hooks: expected an object mapping event names to lists of hook groups"),
+    ("hooks a list", '{"hooks": [{"matcher": "*", "hooks": []}]}',
+     "hooks: expected an object mapping event names to lists of hook groups"),
+    ("hooks null", '{"hooks": null}', "hooks: expected an object mapping event names to lists of hook groups"),
+    ("event an object", '{"hooks": {"Stop": {"hooks": [{"type": "command", "command": "x"}]}}}',
+     "hooks.Stop: expected a list of hook groups"),
+    ("event a string", '{"hooks": {"PreToolUse": "echo mine"}}', "hooks.PreToolUse: expected a list of hook groups"),
+    ("event null", '{"hooks": {"PreToolUse": null}}', "hooks.PreToolUse: expected a list of hook groups"),
+    ("group a string", '{"hooks": {"Stop": ["say done"]}}',
+     'hooks.Stop[0]: expected a hook group (an object with a "hooks" list)'),
+    ("group null", '{"hooks": {"Stop": [{"hooks": []}, null]}}',
+     'hooks.Stop[1]: expected a hook group (an object with a "hooks" list)'),
+    ("group without hooks", '{"hooks": {"Stop": [{"matcher": "*"}]}}',
+     "hooks.Stop[0].hooks: missing; expected a list of hook handlers"),
+    ("group hooks an object", '{"hooks": {"Stop": [{"hooks": {"type": "command", "command": "x"}}]}}',
+     "hooks.Stop[0].hooks: expected a list of hook handlers"),
+    ("handler a string", '{"hooks": {"PreToolUse": [{"matcher": "*", "hooks": ["echo mine"]}]}}',
+     'hooks.PreToolUse[0].hooks[0]: expected a hook handler (an object with "type" and "command")'),
+    ("handler null", '{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "a"}, null]}]}}',
+     'hooks.Stop[0].hooks[1]: expected a hook handler (an object with "type" and "command")'),
+    ("command a list", '{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": ["say", "x"]}]}]}}',
+     "hooks.Stop[0].hooks[0].command: expected a string"),
+    ("matcher a number", '{"hooks": {"PreToolUse": [{"matcher": 3, "hooks": []}]}}',
+     "hooks.PreToolUse[0].matcher: expected a string"),
+    ("ours beside a bad sibling", '{"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", '
+     f'"command": {json.dumps(OURS)}}}]}}], "Stop": 5}}}}', "hooks.Stop: expected a list of hook groups"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), [(t, m) for _, t, m in MALFORMED], ids=[i for i, _, _ in MALFORMED])
+def test_malformed_shape_is_left_byte_for_byte_and_named(tmp_path: Path, claude: dict[str, Any], text: str,
+                                                         message: str) -> None:
+    path = tmp_path / ".claude" / "settings.json"
+    path.parent.mkdir()
+    original = (text + "\n").encode()
+    path.write_bytes(original)
+    with pytest.raises(InstallError) as caught:
+        install_settings(tmp_path, claude, dry_run=False)
+    assert str(caught.value).startswith(f".claude/settings.json: {message}; left untouched.")
+    assert path.read_bytes() == original
+
+
+def test_malformed_shape_through_the_command_exits_1(tmp_path: Path) -> None:
+    """The install command, run as copier runs it: one line on stderr, exit 1, the file as it was."""
+    repo = render_repo(tmp_path)
+    settings = repo / ".claude" / "settings.json"
+    settings.write_bytes(b'{"hooks": "echo mine"}\n')
+    result = runtime(repo, "install")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: .claude/settings.json: hooks: expected an object mapping event names to lists of hook groups; "
+        "left untouched. Fix the file, then run 'python3 .orchestrator/runtime install'."]
+    assert settings.read_bytes() == b'{"hooks": "echo mine"}\n'
+
+
+def render_repo(tmp_path: Path) -> Path:
+    from tests.helpers import init_repo, render
+
+    return render(init_repo(tmp_path / "repo"))
+
+
+# --- the splice: minimal diffs, user bytes kept ----------------------------------------------------
+
+
+def test_compact_user_file_gains_only_our_lines(tmp_path: Path, claude: dict[str, Any]) -> None:
+    """A compact settings file is not reformatted: its lines come back unchanged, ours are added."""
+    original = ('{\n  "permissions": {"allow": ["Bash(npm test:*)", "Read(*)"], "deny": []},\n'
+                '  "hooks": {\n    "Stop": [{"hooks": [{"type": "command", "command": "say done"}]}]\n  },\n'
+                '  "model": "opus"\n}\n')
+    path = tmp_path / ".claude" / "settings.json"
+    path.parent.mkdir()
+    path.write_text(original)
+    install_settings(tmp_path, claude, dry_run=False)
+    after = path.read_text()
+    assert json.loads(after) == merge_json_hooks(json.loads(original), claude)
+    kept = {line.rstrip(",") for line in after.splitlines()}
+    assert [line for line in original.splitlines() if line.rstrip(",") not in kept] == []  # at most a comma added
+    assert len(after.splitlines()) - len(original.splitlines()) <= 24  # ours, not a reformat (was 55)
+    assert '"permissions": {"allow": ["Bash(npm test:*)", "Read(*)"], "deny": []},' in after
+    assert install_settings(tmp_path, claude, dry_run=False).endswith("hooks already up to date")
+    assert path.read_text() == after
+
+
+def _strip_ours(text: str) -> str:
+    """The user's part of a merged file: our groups removed by the same splice with no hooks declared."""
+    from runtime.install import splice_hooks
+
+    return splice_hooks(text, {"hooks": {}, "hook_command": "unused {event}"})
+
+
+def _random_settings(rng: random.Random) -> Any:
+    def handler() -> dict[str, Any]:
+        return {"type": "command", "command": rng.choice(["./audit.sh", "say done", "make lint", "echo é"]),
+                **({"timeout": rng.randint(1, 60)} if rng.random() < 0.5 else {})}
+
+    hooks: dict[str, Any] = {}
+    for event in rng.sample(["PreToolUse", "Stop", "SessionStart", "PostToolUse", "Notification"], rng.randint(0, 4)):
+        groups = []
+        for _ in range(rng.randint(0, 3)):
+            group: dict[str, Any] = {"hooks": [handler() for _ in range(rng.randint(0, 3))]}
+            if rng.random() < 0.6:
+                group = {"matcher": rng.choice(["Bash", "*", "Edit|Write"]), **group}
+            groups.append(group)
+        hooks[event] = groups
+    data: dict[str, Any] = {}
+    for key in rng.sample(["model", "permissions", "env", "hooks", "statusLine"], rng.randint(0, 5)):
+        data[key] = hooks if key == "hooks" else {"model": "opus", "permissions": {"allow": ["Read(*)"]},
+                                                   "env": {"A": "1"}, "statusLine": None}[key]
+    return data
+
+
+def _format(data: Any, rng: random.Random) -> str:
+    style = rng.choice(["compact", "indent2", "indent4", "tab", "oneline-spaces", "crlf"])
+    if style == "compact":
+        return json.dumps(data, separators=(",", ":"))
+    if style == "oneline-spaces":
+        return json.dumps(data)
+    if style == "crlf":
+        return json.dumps(data, indent=2).replace("\n", "\r\n") + "\r\n"
+    return json.dumps(data, indent={"indent2": 2, "indent4": 4, "tab": "\t"}[style]) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_generated_settings_keep_every_user_byte(claude: dict[str, Any], seed: int) -> None:
+    """Random valid settings in random layouts: the merge adds ours and leaves the rest as written."""
+    from runtime.install import shape_problem, splice_hooks
+
+    rng = random.Random(seed)
+    data = _random_settings(rng)
+    text = _format(data, rng)
+    assert shape_problem(json.loads(text)) is None
+    merged = splice_hooks(text, claude)
+    assert json.loads(merged) == merge_json_hooks(json.loads(text), claude)
+    assert splice_hooks(merged, claude) == merged  # twice changes nothing
+    if "hooks" in data and not any(data["hooks"].get(event) == [] for event in claude["hooks"]):
+        assert _strip_ours(merged) == text  # remove ours again: every user byte is back in place
+    stale = {**claude, "hook_command": 'python3 .orchestrator/runtime hook claude {event} --old'}
+    assert splice_hooks(splice_hooks(text, stale), claude) == merged  # an update replaces exactly ours
