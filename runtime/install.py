@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .config import CONFIG_FILES, ConfigError, _find_heading, parse_text, render_section
+from .config import CONFIG_FILES, ConfigError, _find_heading, format_problems, parse_text, render_section
 from .fsutil import write_atomic
 from .paths import orch_dir, project_root
 
@@ -375,7 +375,7 @@ def seed_instructions(root: Path, name: str, intro: str, values: dict[str, Any],
     try:
         current = parse_text(text, name)
     except ConfigError as exc:
-        return f"{name}: has a Session Config with problems, left as is:\n" + "\n".join(f"  {p}" for p in exc.problems)
+        return f"{name}: has a Session Config with problems, left as is:\n" + format_problems(exc.problems)
     wanted = parse_text(section, name).values
     differing = [k for k in values if current.values.get(k) != wanted.get(k)]
     if differing:
