@@ -7,9 +7,13 @@ parser (shell.py) has already peeled wrappers and found nested commands; this
 module only decides.
 
 Blocking does not depend on `enforcement`: a destructive command is denied at
-every level. `enforcement` only decides what happens when the guard itself
-cannot work (its policy is unreadable): strict denies, warn/off allow with a
-notice. `allow-destructive-ops: true` lifts the guard, and the banner says so.
+every level, and so is a command the guard could not finish judging (too long,
+too slow, too deep). `enforcement` decides what happens when a command's verb
+or a destructive argument is unknowable before it runs (strict denies, warn/off
+warn), and when the guard itself cannot work (its policy is unreadable): then
+strict denies and warn/off allow with a notice, unless the command names a
+destructive verb, which is denied regardless. `allow-destructive-ops: true`
+lifts the guard, and the banner says so.
 """
 
 from __future__ import annotations
@@ -20,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from .context import HookContext
-from .decision import DENY, WARN, Decision
+from .decision import DENY, WARN, Decision, risky_words
 from .scope import glob_match
-from .shell import Command, Parse, parse, write_targets
+from .shell import Command, OvertimeError, Parse, clock, parse, write_targets
 
 _GIT_VALUE_OPTS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--super-prefix",
                              "--config-env", "--exec-path"})
-_FORK_BOMB = re.compile(r"([\w:.-]+)\(\)\{\1\|\1&|function([\w:.-]+)(?:\(\))?\{\2\|\2&")
+_GLOB_CHARS = frozenset("*?[")
 
 
 class Hit:
@@ -50,24 +54,112 @@ def check_command(command: str, ctx: HookContext | None = None, parsed: Parse | 
 
     root = ctx.root if ctx is not None else _root()
     cwd = str(ctx.cwd) if ctx is not None else os.getcwd()
+    enforcement = ctx.enforcement if ctx is not None else "strict"
     try:
         pol = policy_mod.load(root)
     except policy_mod.PolicyError as exc:
-        enforcement = ctx.enforcement if ctx is not None else "strict"
-        if enforcement == "strict":
+        risky = risky_words(command)
+        if enforcement == "strict" or risky:
+            why = "enforcement is strict" if enforcement == "strict" else \
+                f"it names '{risky[0]}', which can destroy work, and destructive blocking never depends on enforcement"
             return Decision(DENY, f"session-orchestrator cannot check this command: {exc}. Denied because "
-                                  "enforcement is strict; the command can run once the policy file is restored.",
+                                  f"{why}; the command can run once the policy file is restored.",
                             "guard-policy-unreadable")
         return Decision(WARN, f"session-orchestrator could not check this command: {exc}. It was allowed "
                               f"(enforcement: {enforcement}).", "guard-policy-unreadable")
     parsed = parsed if parsed is not None else parse(command)
-    decision = decide(evaluate(parsed, command, pol.rules, root, cwd), parsed)
+    if parsed.unjudgeable:
+        return unjudgeable(parsed.unjudgeable)
+    try:
+        hits = evaluate(parsed, command, pol.rules, root, cwd)
+        decision = decide(hits, parsed)
+        if not decision.denied:
+            unknown = judge_unknown(parsed, pol.rules, root, cwd, enforcement)
+            if unknown is not None and (unknown.denied or decision.action != WARN):
+                decision = unknown
+    except OvertimeError:
+        return unjudgeable("the guard could not finish checking it in time")
     if pol.overlay_error and not decision.denied:
         note = Decision(WARN, f"session-orchestrator guard: {pol.overlay_error}.", "guard-overlay-invalid")
         if decision.action == WARN:
             return Decision(WARN, decision.reason + "\n" + note.reason, decision.rule + "," + note.rule)
         return note
     return decision
+
+
+def unjudgeable(why: str) -> Decision:
+    """A command the guard could not judge is denied at every level: time or size must never buy a pass."""
+    return Decision(DENY, f"session-orchestrator blocked this command because it could not judge it: {why}. "
+                          "Split it into smaller calls: run each step separately, and write long data to a "
+                          "file with the Write tool instead of putting it on the command line.",
+                    "guard-unjudgeable")
+
+
+def judge_unknown(parsed: Parse, rules: list[dict[str, Any]], root: Path, cwd: str,
+                  enforcement: str) -> Decision | None:
+    """Commands whose verb or a destructive argument is unknowable, and code the guard cannot see.
+
+    Each command with a dynamic word is re-judged with that word replaced by what a
+    rule needs there (a verb, a subcommand, a flag); if any such reading would be
+    blocked, the command is unknown-destructive. Under strict that denies, otherwise
+    it warns. Dynamic text piped into a shell or an interpreter counts the same.
+    """
+    found: list[tuple[Command, str]] = list(parsed.opaque)
+    ticker = clock()
+    for cmd in parsed.commands:
+        ticker.tick()
+        if not cmd.dynamic or not cmd.argv:
+            continue
+        rule = _what_if(cmd, rules, root, cwd)
+        if rule:
+            found.append((cmd, f"with the value it gets at run time it could match rule {rule}"))
+    if not found:
+        return None
+    cmd, why = found[0]
+    segment = cmd.text()
+    if len(segment) > 300:
+        segment = segment[:297] + "..."
+    head = "blocked this command" if enforcement == "strict" else "allowed this command with a warning"
+    text = (f"session-orchestrator {head} (rule guard-unknown): part of it cannot be known before it runs.\n"
+            f"Segment: {segment}\nWhy: {why}.\n"
+            "Safer: write the command out literally (no variables, $(...), globs or decoded text in the verb or "
+            "in a destructive argument), or save the script to a file, read it, and run that file.")
+    return Decision(DENY if enforcement == "strict" else WARN, text, "guard-unknown")
+
+
+def _what_if(cmd: Command, rules: list[dict[str, Any]], root: Path, cwd: str) -> str:
+    import fnmatch
+
+    verb_unknown = cmd.verb_dynamic
+    pattern = cmd.argv[0].rsplit("/", 1)[-1]
+    is_glob = verb_unknown and any(c in _GLOB_CHARS for c in pattern) and "$" not in pattern and "`" not in pattern
+    unknown_args = [k for k, a in enumerate(cmd.argv) if k and a in cmd.dynamic and ("$" in a or "`" in a)]
+    if not verb_unknown and not unknown_args:
+        return ""
+    for rule in rules:
+        if rule["severity"] != "block":
+            continue
+        match = rule["match"]
+        for alt in match if isinstance(match, list) else [match]:
+            if alt.get("kind", "command") != "command":
+                continue
+            verbs = [v for v in _as_list(alt.get("verb")) if not any(c in _GLOB_CHARS for c in v)]
+            if verb_unknown:
+                if is_glob:
+                    verbs = [v for v in verbs if fnmatch.fnmatchcase(v, pattern)]
+            elif not any(glob_match(v, cmd.verb) for v in _as_list(alt.get("verb"))):
+                continue
+            else:
+                verbs = [cmd.verb]
+            fill = [*(alt.get("sub") or []), *(group[0] for group in alt.get("flags") or [])]
+            for verb in verbs:
+                argv = [verb]
+                for k, a in enumerate(cmd.argv[1:], 1):
+                    argv.extend(fill if k in unknown_args else [a])
+                twin = Command(argv, cmd.redirects, cmd.via, cmd.depth, cmd.cwd)
+                if _match_command(alt, twin, root, cwd):
+                    return str(rule["id"])
+    return ""
 
 
 def _root() -> Path:
@@ -77,6 +169,8 @@ def _root() -> Path:
 
 
 def decide(hits: list[Hit], parsed: Parse) -> Decision:
+    if parsed.unjudgeable:
+        return unjudgeable(parsed.unjudgeable)
     blocks = [h for h in hits if h.severity == "block"]
     if parsed.exhausted and not blocks:
         return Decision(DENY, "session-orchestrator blocked this command: it nests shells, substitutions or eval "
@@ -113,31 +207,64 @@ def explain(hit: Hit, blocked: bool = True) -> str:
 
 
 def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, cwd: str) -> list[Hit]:
+    """Every rule that matches some command, at most one hit per rule.
+
+    Linear in the number of commands: each command is tried only against the
+    alternatives that can match its verb (a literal verb is a dict lookup), and
+    identical commands are judged once. The parse's deadline is honoured.
+    """
     hits: list[Hit] = []
-    for rule in rules:
+    ticker = clock()
+    by_verb: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    any_verb: list[tuple[int, dict[str, Any]]] = []
+    for index, rule in enumerate(rules):
         match = rule["match"]
         for alt in match if isinstance(match, list) else [match]:
             kind = alt.get("kind", "command")
             if kind == "fork-bomb":
-                if _FORK_BOMB.search(re.sub(r"\s+", "", _skeleton(raw))):
-                    hits.append(Hit(rule, None))
+                if parsed.fork_bombs:
+                    hits.append(Hit(rule, parsed.fork_bombs[0]))
                 continue
-            for cmd in parsed.commands:
-                if (kind == "command" and _match_command(alt, cmd, root, cwd)) or \
-                        (kind == "sql" and _match_sql(alt, cmd)) or \
-                        (kind == "truncate" and _match_truncate(alt, cmd, root, cwd)):
-                    hits.append(Hit(rule, cmd))
-                    break
+            verbs = _as_list(alt.get("verb")) if kind == "command" else []
+            if verbs and not any(c in _GLOB_CHARS for v in verbs for c in v):
+                for v in verbs:
+                    by_verb.setdefault(v, []).append((index, alt))
             else:
+                any_verb.append((index, alt))
+    matched = {id(h.rule) for h in hits}
+    seen: set[tuple[Any, ...]] = set()
+    for cmd in parsed.commands:
+        ticker.tick()
+        key = (tuple(cmd.argv), cmd.via, cmd.cwd, tuple((r.op, r.target) for r in cmd.redirects),
+               tuple(cmd.writes), cmd.pipe_prev is not None)
+        if key in seen and cmd.pipe_prev is None:
+            continue
+        seen.add(key)
+        for index, alt in [*by_verb.get(cmd.verb, ()), *any_verb]:
+            rule = rules[index]
+            if id(rule) in matched:
                 continue
-            break
+            kind = alt.get("kind", "command")
+            if (kind == "command" and _match_command(alt, cmd, root, _cmd_cwd(cmd, cwd))) or \
+                    (kind == "sql" and _match_sql(alt, cmd)) or \
+                    (kind == "truncate" and _match_truncate(alt, cmd, root, _cmd_cwd(cmd, cwd))):
+                hits.append(Hit(rule, cmd))
+                matched.add(id(rule))
+    order = {id(rule): k for k, rule in enumerate(rules)}
+    hits.sort(key=lambda h: order.get(id(h.rule), 0))
     return hits
 
 
-def _skeleton(raw: str) -> str:
-    from .shell import skeleton
+def _cmd_cwd(cmd: Command, cwd: str) -> str:
+    """The directory a rule judges `cmd`'s relative paths against: after any `cd` before it on the line.
 
-    return skeleton(raw)
+    An unknowable directory (a `cd` to a dynamic target) is judged as a directory
+    that matches no allow-list, so the rule errs toward blocking.
+    """
+    from .shell import resolve_cwd
+
+    resolved = resolve_cwd(cmd, cwd)
+    return resolved if resolved is not None else "/nonexistent-dynamic-cd"
 
 
 # --------------------------------------------------------------------------- command rules
