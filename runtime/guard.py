@@ -151,11 +151,17 @@ def _what_if(cmd: Command, rules: list[dict[str, Any]], root: Path, cwd: str) ->
                 continue
             else:
                 verbs = [cmd.verb]
-            fill = [*(alt.get("sub") or []), *(group[0] for group in alt.get("flags") or [])]
+            sub = list(alt.get("sub") or [])
+            fill = [*sub, *(group[0] for group in alt.get("flags") or [])]
             for verb in verbs:
                 argv = [verb]
                 for k, a in enumerate(cmd.argv[1:], 1):
-                    argv.extend(fill if k in unknown_args else [a])
+                    if k not in unknown_args:
+                        argv.append(a)
+                    elif a in cmd.splits:  # unquoted: may become several words, flags included
+                        argv.extend(fill)
+                    else:  # one quoted word: at most the subcommand the rule needs there
+                        argv.append(sub[k - 1] if k - 1 < len(sub) else a)
                 twin = Command(argv, cmd.redirects, cmd.via, cmd.depth, cmd.cwd)
                 if _match_command(alt, twin, root, cwd):
                     return str(rule["id"])

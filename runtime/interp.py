@@ -127,8 +127,14 @@ def effects(lang: str, code: str) -> list[tuple[str, object]]:
     return out
 
 
+_DECODERS = ("decode", "b64", "base64", "fromhex", "unhexlify", "zlib", "marshal", "codecs", "rot13", "[::-1]",
+             "join(", "chr(", "Buffer", "atob", "fromCharCode", "reverse", "unpack", "pack(", "%", "+", "format(")
+
+
 def _effect(lang: str, what: str, region: str, code: str, start: int) -> list[tuple[str, object]]:
     literals = _literals(region, lang)
+    if what in ("code", "shell", "argv") and any(d in _strip_literals(region, lang) for d in _DECODERS):
+        return [("opaque", "runs code or a command it decodes or assembles at run time")]
     if what == "code":
         return [] if literals else [("opaque", "evaluates code built at run time")]
     if what == "shell":
@@ -242,6 +248,22 @@ def _literals(region: str, lang: str) -> list[str]:
             continue
         k += 1
     return out
+
+
+def _strip_literals(region: str, lang: str) -> str:
+    """`region` with the contents of its string literals removed: what is left is code."""
+    out: list[str] = []
+    quotes = "'\"`" if lang == "node" else "'\""
+    k, n = 0, len(region)
+    while k < n:
+        c = region[k]
+        if c in quotes:
+            k = _string_end(region, k, n) + 1
+            out.append('""')
+            continue
+        out.append(c)
+        k += 1
+    return "".join(out)
 
 
 def _backticks(code: str) -> list[str]:

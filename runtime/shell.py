@@ -108,13 +108,15 @@ _XARGS_OPTIONAL = frozenset({"-e", "-i", "-l"})  # these take their value only w
 class Redirect:
     """One redirection. mode: truncate | append | read | dup | heredoc | herestring.
 
-    For heredoc and herestring, `target` holds the data itself.
+    For heredoc and herestring, `target` holds the data itself. `dyn` carries the
+    lexer's expansion bits for the target word until the parser resolves it.
     """
 
-    __slots__ = ("fd", "mode", "op", "target")
+    __slots__ = ("dyn", "fd", "mode", "op", "quoted", "target")
 
     def __init__(self, op: str, target: str, fd: str = "") -> None:
         self.op, self.target, self.fd = op, target, fd
+        self.dyn, self.quoted = 0, False
         if op in (">", ">|", "&>"):
             self.mode = "truncate"
         elif op in (">>", "&>>"):
@@ -151,10 +153,11 @@ class Command:
     command runs: they came from `$(...)` or backticks (other than a plain
     `$(echo ...)`), from a variable not assigned earlier on the line, from
     decoded data, or are a glob. A word is dynamic when `word in cmd.dynamic`;
-    `verb_dynamic` says it for the verb.
+    `verb_dynamic` says it for the verb. `splits` holds the dynamic words that
+    were unquoted, so their value may split into several words (flags included).
     """
 
-    __slots__ = ("argv", "cwd", "depth", "dynamic", "pipe_prev", "redirects", "via", "writes")
+    __slots__ = ("argv", "cwd", "depth", "dynamic", "pipe_prev", "redirects", "splits", "via", "writes")
 
     def __init__(self, argv: list[str], redirects: list[Redirect], via: str = "", depth: int = 0,
                  cwd: str | None = "") -> None:
@@ -163,6 +166,7 @@ class Command:
         self.writes: list[tuple[str, str]] = []
         self.cwd = cwd
         self.dynamic: set[str] = set()
+        self.splits: set[str] = set()
 
     @property
     def verb_dynamic(self) -> bool:
@@ -300,6 +304,7 @@ class _Lexer:
         del self.tokens[start:]
         target, quoted = (words[0][1], words[0][2]) if words and words[0][0] == "w" else ("", False)
         redirect = Redirect(op, target, fd)
+        redirect.dyn, redirect.quoted = (words[0][3] if words and words[0][0] == "w" else 0), quoted
         if op in ("<<", "<<-"):
             redirect.target = ""
             self.pending.append((redirect, target, op == "<<-", quoted))
@@ -851,6 +856,7 @@ def _finish(words: list[tuple[str, bool, int]], redirects: list[Redirect], via: 
             resolved, known = _expand(value, True, dyn, state)
             state.vars[name.rstrip("+")] = resolved if known else None
     dynamic: set[str] = set()
+    splits: set[str] = set()
     argv: list[str] = []
     for text, quoted, dyn in words[assigned:]:
         for word in _brace_expand(text) if not quoted and "{" in text and "," in text else (text,):
@@ -858,19 +864,26 @@ def _finish(words: list[tuple[str, bool, int]], redirects: list[Redirect], via: 
                 value, known = _expand(word, quoted, dyn, state)
                 if not known:
                     dynamic.add(word)
+                    if not quoted:
+                        splits.add(word)
                     argv.append(word)
                 elif quoted:
                     argv.append(value)
                 else:
-                    argv.extend(value.split() or [""])
+                    argv.extend(_split_fields(value, state) or [""])
             else:
                 if dyn & GLOBS and not argv:
                     dynamic.add(word)
                 argv.append(word)
+    for r in redirects:
+        if r.dyn & EXPANDS and r.mode not in ("heredoc", "herestring"):
+            value, known = _expand(r.target, r.quoted, r.dyn, state)
+            if known:
+                r.target, r.dyn = value, 0
     if not argv and not redirects:
         return None
     cmd = Command(argv, redirects, via, depth, state.cwd)
-    cmd.dynamic = dynamic
+    cmd.dynamic, cmd.splits = dynamic, splits
     cmd.pipe_prev = pipe_prev
     _unwrap(cmd, result)
     result.commands.append(cmd)
@@ -941,6 +954,15 @@ def _expand(word: str, quoted: bool, dyn: int, state: _State) -> tuple[str, bool
             return word, False
         out.append(value)
     return "".join(out), True
+
+
+def _split_fields(value: str, state: _State) -> list[str]:
+    """Word splitting of an unquoted expansion, honouring an IFS assigned earlier on the line."""
+    ifs = state.vars.get("IFS")
+    if ifs:
+        for c in ifs:
+            value = value.replace(c, " ")
+    return value.split()
 
 
 def _echo_value(script: str) -> str | None:
@@ -1099,7 +1121,7 @@ def _unwrap(cmd: Command, result: Parse) -> None:
             _parse(" ".join(rest), f"sudo {args[0]}", cmd.depth + 1, result, _State(cmd.cwd))
         if alternative is not None and len(alternative) > 1:
             twin = Command(alternative[1:], list(cmd.redirects), cmd.via, cmd.depth, cmd.cwd)
-            twin.pipe_prev, twin.dynamic = cmd.pipe_prev, cmd.dynamic
+            twin.pipe_prev, twin.dynamic, twin.splits = cmd.pipe_prev, cmd.dynamic, cmd.splits
             _unwrap(twin, result)
             if twin.argv:
                 twin.argv[0] = normalise_verb(twin.argv[0])
@@ -1158,6 +1180,10 @@ def _descend(cmd: Command, result: Parse) -> None:
             _sub(payload, f"{verb} -c", cmd, result, names)
         elif not [a for a in args if not a.startswith(("-", "+"))] or args[-1:] == ["-s"]:
             _stdin_script(cmd, verb, result)
+        else:
+            _script_file(cmd, [a for a in args if not a.startswith(("-", "+"))][0], verb, result)
+    elif verb in ("source", ".") and args:
+        _script_file(cmd, args[0], verb, result)
     elif verb in ("su", "runuser"):
         for k, a in enumerate(args):
             if a in ("-c", "--command") and k + 1 < len(args):
@@ -1217,6 +1243,12 @@ def _descend(cmd: Command, result: Parse) -> None:
         _interpreter(cmd, _INTERPRETERS.get(verb, "python"), result)
 
 
+def _script_file(cmd: Command, script: str, verb: str, result: Parse) -> None:
+    """`sh <(curl ...)`, `source "$X"`: a script whose content only exists at run time."""
+    if script.startswith("<(") or script in cmd.dynamic or script.startswith("/dev/fd/") or script == "/dev/stdin":
+        result.opaque.append((cmd, f"{verb} runs a script produced at run time"))
+
+
 def _stdin_script(cmd: Command, verb: str, result: Parse) -> list[str]:
     """The script a shell or interpreter reads on stdin, parsed when it is static; noted when it is not."""
     texts: list[str] = []
@@ -1249,8 +1281,11 @@ def _interpreter(cmd: Command, lang: str, result: Parse) -> None:
     from . import interp
 
     codes = interp.inline_code(lang, cmd.args)
-    if codes is None:
-        return  # runs a script file: its content is not part of the command
+    if codes is None:  # runs a script file or module: its content is not part of the command
+        script = next((a for a in cmd.args if not a.startswith("-")), "")
+        if script:
+            _script_file(cmd, script, cmd.verb, result)
+        return
     if not codes:
         codes = _stdin_script(cmd, cmd.verb, result)
     for code in codes:
@@ -1283,6 +1318,7 @@ def _nested(argv: list[str], via: str, parent: Command, result: Parse) -> None:
         return
     cmd = Command(list(argv), [], via, depth, parent.cwd)
     cmd.dynamic = {a for a in argv if a in parent.dynamic}
+    cmd.splits = {a for a in argv if a in parent.splits}
     _unwrap(cmd, result)
     if cmd.argv:
         if not cmd.verb_dynamic:
