@@ -1181,7 +1181,7 @@ def _descend(cmd: Command, result: Parse) -> None:
         elif not [a for a in args if not a.startswith(("-", "+"))] or args[-1:] == ["-s"]:
             _stdin_script(cmd, verb, result)
         else:
-            _script_file(cmd, [a for a in args if not a.startswith(("-", "+"))][0], verb, result)
+            _script_file(cmd, next(a for a in args if not a.startswith(("-", "+"))), verb, result)
     elif verb in ("source", ".") and args:
         _script_file(cmd, args[0], verb, result)
     elif verb in ("su", "runuser"):
