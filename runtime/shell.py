@@ -1422,9 +1422,72 @@ def write_targets(cmd: Command) -> list[tuple[str, str]]:
         out.extend((p, "truncate") for p in _operands(args, value_flags=("-s", "-r", "--size", "--reference")))
     elif verb == "touch":
         out.extend((p, "create") for p in _operands(args, value_flags=("-d", "-r", "-t", "--date", "--reference")))
-    elif verb in ("rm", "unlink", "shred"):
+    elif verb in ("rm", "unlink", "shred", "rmdir"):
         out.extend((p, "delete") for p in operands)
+    elif verb == "curl":
+        out.extend(_option_values(args, ("-o", "--output"), "truncate"))
+        out.extend((args[k + 1], "truncate") for k, a in enumerate(args[:-1])
+                   if a[:1] == "-" and a[1:2] != "-" and len(a) > 2 and a.endswith("o"))
+        if any(a in ("-O", "--remote-name", "--remote-name-all") or (a[:1] == "-" and a[1:2] != "-" and "O" in a)
+               for a in args):
+            out.append((".", "create"))  # named after the URL, in the current directory
+    elif verb == "wget":
+        named = _option_values(args, ("-O", "--output-document"), "truncate")
+        out.extend(named or _option_values(args, ("-P", "--directory-prefix"), "create", suffix="/") or
+                   [(".", "create")])
+    elif verb == "git":
+        out.extend(_git_writes(args))
+    elif verb in ("tar", "bsdtar", "gtar") and _tar_extracts(args):
+        out.extend(_option_values(args, ("-C", "--directory"), "create", suffix="/") or [(".", "create")])
+    elif verb == "unzip":
+        out.extend(_option_values(args, ("-d",), "create", suffix="/") or [(".", "create")])
+    elif verb == "patch":
+        named = _option_values(args, ("-o", "--output"), "truncate")
+        files = _operands(args, value_flags=("-i", "--input", "-p", "-o", "--output", "-d", "--directory", "-r",
+                                             "-B", "-F", "-z", "-V", "-D"))
+        out.extend(named or [(files[0], "edit")] if (named or files) else [(".", "edit")])
     return [(p, m) for p, m in out if p and not p.startswith(_DEVICES)]
+
+
+def _option_values(args: list[str], names: tuple[str, ...], mode: str, suffix: str = "") -> list[tuple[str, str]]:
+    """Values of options such as `-o FILE`, `-oFILE`, `--output=FILE`."""
+    out: list[tuple[str, str]] = []
+    for k, a in enumerate(args):
+        for name in names:
+            if a == name and k + 1 < len(args):
+                out.append((args[k + 1].rstrip("/") + suffix, mode))
+            elif name.startswith("--") and a.startswith(name + "="):
+                out.append((a.split("=", 1)[1].rstrip("/") + suffix, mode))
+            elif not name.startswith("--") and a.startswith(name) and len(a) > len(name):
+                out.append((a[len(name):].rstrip("/") + suffix, mode))
+    return out
+
+
+def _tar_extracts(args: list[str]) -> bool:
+    if any(a in ("--extract", "--get", "-x") for a in args):
+        return True
+    first = args[0] if args else ""
+    return (first[:1] != "-" and "x" in first) or any(a[:1] == "-" and a[1:2] != "-" and "x" in a for a in args)
+
+
+def _git_writes(args: list[str]) -> list[tuple[str, str]]:
+    """Working-tree files a git subcommand overwrites or moves: mv, checkout/restore of paths, rm."""
+    k = 0
+    while k < len(args) and args[k].startswith("-"):
+        k += 2 if args[k] in ("-C", "-c", "--git-dir", "--work-tree", "--namespace") else 1
+    sub, rest = (args[k], args[k + 1:]) if k < len(args) else ("", [])
+    if sub == "mv":
+        files = [a for a in rest if not a.startswith("-")]
+        if len(files) >= 2:
+            return [(files[-1], "replace"), *((p, "delete") for p in files[:-1])]
+    elif sub in ("checkout", "restore"):
+        if "--" in rest:
+            return [(p, "edit") for p in rest[rest.index("--") + 1:]]
+        if sub == "restore":
+            return [(p, "edit") for p in _operands(rest, value_flags=("-s", "--source"))]
+    elif sub == "rm" and not any(a == "--cached" for a in rest):
+        return [(p, "delete") for p in _operands(rest)]
+    return []
 
 
 def _operands(args: list[str], value_flags: tuple[str, ...] = ()) -> list[str]:
