@@ -377,6 +377,8 @@ class _Lexer:
                 quoted = True
             elif c == "`":
                 j = _backtick_end(s, i + 1)
+                if j >= n:
+                    self.notes.append("unterminated backtick")
                 self.subs.append(s[i + 1:j].replace("\\`", "`"))
                 buf.append(s[i:j + 1])
                 dyn |= EXPANDS
@@ -401,13 +403,17 @@ class _Lexer:
                     i = j + 1
                 elif nxt == "(":
                     j = _close(s, i + 2, ")")
+                    if j >= n:
+                        self.notes.append("unterminated $( )")
                     self.subs.append(s[i + 2:j])
                     buf.append(s[i:j + 1])
                     dyn |= EXPANDS
                     i = j + 1
                 elif nxt == "{":
                     j = _close(s, i + 2, "}")
-                    j = n - 1 if j >= n else j
+                    if j >= n:
+                        self.notes.append("unterminated ${ }")
+                        j = n - 1
                     inner = s[i + 2:j]
                     if _is_ifs(inner):
                         i = j + 1
