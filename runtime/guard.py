@@ -26,7 +26,7 @@ from typing import Any
 from .context import HookContext
 from .decision import DENY, WARN, Decision, risky_words
 from .scope import glob_match
-from .shell import Command, OvertimeError, Parse, clock, parse, write_targets
+from .shell import WRITING_VERBS, Command, OvertimeError, Parse, clock, parse, write_targets
 
 _GIT_VALUE_OPTS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--super-prefix",
                              "--config-env", "--exec-path"})
@@ -243,18 +243,30 @@ def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, c
                 any_verb.append((index, alt))
     matched = {id(h.rule) for h in hits}
     seen: set[tuple[Any, ...]] = set()
+    clients: dict[int, frozenset[str] | None] = {}
+    for _index, alt in any_verb:
+        names = _as_list(alt.get("clients")) if alt.get("kind") == "sql" else []
+        literal = names and not any(c in _GLOB_CHARS for n in names for c in n)
+        clients[id(alt)] = frozenset(names) if literal else None
     for cmd in parsed.commands:
         ticker.tick()
-        key = (tuple(cmd.argv), cmd.via, cmd.cwd, tuple((r.op, r.target) for r in cmd.redirects),
-               tuple(cmd.writes), cmd.pipe_prev is not None)
-        if key in seen and cmd.pipe_prev is None:
-            continue
-        seen.add(key)
+        plain = not cmd.redirects and not cmd.writes and cmd.pipe_prev is None
+        if plain:  # identical simple commands are judged once
+            key = (tuple(cmd.argv), cmd.via, cmd.cwd)
+            if key in seen:
+                continue
+            seen.add(key)
         for index, alt in [*by_verb.get(cmd.verb, ()), *any_verb]:
             rule = rules[index]
             if id(rule) in matched:
                 continue
             kind = alt.get("kind", "command")
+            if kind == "truncate" and plain and cmd.verb not in WRITING_VERBS:
+                continue
+            names = clients.get(id(alt))
+            if kind == "sql" and names is not None and cmd.verb not in names and \
+                    not any(a.rsplit("/", 1)[-1] in names for a in cmd.args):
+                continue
             if (kind == "command" and _match_command(alt, cmd, root, _cmd_cwd(cmd, cwd))) or \
                     (kind == "sql" and _match_sql(alt, cmd)) or \
                     (kind == "truncate" and _match_truncate(alt, cmd, root, _cmd_cwd(cmd, cwd))):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 MAX_DEPTH = 6
 MAX_PARSES = 48
@@ -238,6 +239,22 @@ EXPANDS, GLOBS = 1, 2  # bits of a word token's `dyn` field
 _TOO_DEEP = "\x00too-deep"  # queued as a substitution: marks the parse as exhausted
 
 
+_PLAIN: Any = None
+
+
+def _plain_run() -> Any:
+    """`match(s, i)` of a run of characters with no meaning to the shell (compiled on first use, not at import).
+
+    A character class with `+` cannot backtrack, so this stays linear.
+    """
+    global _PLAIN
+    if _PLAIN is None:
+        import re
+
+        _PLAIN = re.compile(r"[^\s;&|<>()\\'\"`$*?\[#]+").match
+    return _PLAIN
+
+
 class _Lexer:
     """Turns text into tokens: ('w', text, quoted, dyn), ('op', op), ('r', Redirect).
 
@@ -255,8 +272,13 @@ class _Lexer:
     def run(self) -> list[tuple]:
         s, n, i = self.s, self.n, 0
         clock = _CLOCK
+        steps = 0
+        plain = _plain_run()
         while i < n:
-            clock.tick()
+            steps += 1
+            if steps == 1024:
+                clock.tick(steps)
+                steps = 0
             c = s[i]
             if c in " \t\r":
                 i += 1
@@ -281,6 +303,13 @@ class _Lexer:
                     self.tokens.append(("op", c))
                     i += 1
             else:
+                run = plain(s, i)
+                if run is not None:
+                    end = run.end()
+                    if end >= n or s[end] in " \t\n;&|)":  # a whole ordinary word: no need to read it char by char
+                        self.tokens.append(("w", run.group(), False, 0))
+                        i = end
+                        continue
                 i = self._word(i)
         if self.pending:
             self.notes.append("heredoc without its terminating line")
@@ -338,7 +367,13 @@ class _Lexer:
         buf: list[str] = []
         quoted = False
         dyn = 0
+        plain = _plain_run()
         while i < n:
+            run = plain(s, i)
+            if run is not None:  # the common case: a stretch of ordinary characters, copied at C speed
+                buf.append(run.group())
+                i = run.end()
+                continue
             c = s[i]
             if c in "<>" and s.startswith("(", i + 1):  # process substitution
                 j = _close(s, i + 2, ")")
@@ -710,8 +745,9 @@ def parse(text: str, deadline: float = DEADLINE_SECONDS) -> Parse:
         if collecting:
             gc.enable()
     for cmd in result.commands:
-        if cmd.argv and not cmd.verb_dynamic:
-            cmd.argv[0] = normalise_verb(cmd.argv[0])
+        argv = cmd.argv
+        if argv and ("/" in argv[0] or argv[0][-4:-3] == ".") and not cmd.verb_dynamic:
+            argv[0] = normalise_verb(argv[0])
     return result
 
 
@@ -816,9 +852,24 @@ def _parse(text: str, via: str, depth: int, result: Parse, state: _State) -> Non
         _parse(sub, "$( )", depth + 1, result, state.copy())
 
 
+_UNUSUAL_FIRST = frozenset({*_RESERVED, *_LOOP_HEADS, "coproc"})
+
+
 def _finish(words: list[tuple[str, bool, int]], redirects: list[Redirect], via: str, depth: int, result: Parse,
             pipe_prev: Command | None, state: _State, line: _Line, op: str) -> Command | None:
     """Turn one segment's words into commands: drop keywords and assignments, unwrap, recurse."""
+    if words and not redirects and pipe_prev is None and not line.bodies and op not in ("|", "|&"):
+        first = words[0][0]
+        if first not in _UNUSUAL_FIRST and "=" not in first and not any(w[2] for w in words) and \
+                not any("{" in w[0] for w in words):
+            cmd = Command([w[0] for w in words], redirects, via, depth, state.cwd)
+            if first in _WRAPPERS or "/" in first:
+                _unwrap(cmd, result)
+            result.commands.append(cmd)
+            if first in _TRACKED:
+                _track(cmd, state)
+            _descend(cmd, result)
+            return cmd
     start = 0
     while start < len(words) and not words[start][1] and words[start][0] in _RESERVED:
         word = words[start][0]
@@ -1016,11 +1067,15 @@ def _brace_expand(word: str, budget: int = 64) -> list[str]:
     return [w for w in out if w] or [word]
 
 
+_TRACKED = frozenset({"cd", "pushd", "chdir", "popd", "export", "declare", "typeset", "local", "readonly", "read",
+                      "mapfile", "readarray"})
+
+
 def _track(cmd: Command, state: _State) -> None:
     """Follow `cd`, `pushd`, `popd` and `export x=...` so later commands know where and what they are."""
-    if not cmd.argv:
+    if not cmd.argv or cmd.argv[0] not in _TRACKED:
         return
-    verb, args = cmd.argv[0].rsplit("/", 1)[-1], cmd.argv[1:]
+    verb, args = cmd.argv[0], cmd.argv[1:]
     if verb in ("cd", "pushd", "chdir"):
         targets = [a for a in args if not (a.startswith("-") and a != "-")]
         target = targets[0] if targets else "~"
@@ -1158,6 +1213,10 @@ _WATCH_VALUE = frozenset({"-n", "--interval", "-d", "-q", "--equexit", "--chgexi
 _STATIC_FEEDERS = frozenset({"echo", "printf", "cat"})
 
 
+_DESCENDS = frozenset({*SHELLS, "busybox", "su", "runuser", "eval", "trap", "xargs", "find", "watch", "ssh", "flock",
+                       "source", ".", *_INTERPRETERS})
+
+
 def _sub(text: str, via: str, cmd: Command, result: Parse, variables: dict[str, str | None] | None = None) -> None:
     _parse(text, via, cmd.depth + 1, result, _State(cmd.cwd, variables))
 
@@ -1167,6 +1226,8 @@ def _descend(cmd: Command, result: Parse) -> None:
     if not cmd.argv:
         return
     verb = normalise_verb(cmd.argv[0])
+    if verb not in _DESCENDS and not verb.startswith(("python", "pypy")):
+        return
     args = cmd.argv[1:]
     if verb in SHELLS or (verb == "busybox" and args[:1] == ["sh"]):
         if verb == "busybox":
@@ -1376,6 +1437,10 @@ def _xargs_command(args: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- what a command writes
 
+# Verbs whose arguments name files they write (see write_targets); anything else writes only via redirects.
+WRITING_VERBS = frozenset({"tee", "sed", "gsed", "perl", "cp", "mv", "install", "ln", "rsync", "dd", "truncate",
+                           "touch", "rm", "unlink", "shred", "rmdir", "curl", "wget", "git", "tar", "bsdtar",
+                           "gtar", "unzip", "patch"})
 _TEE_APPEND = frozenset({"-a", "--append"})
 _DEVICES = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty")
 
