@@ -36,13 +36,13 @@ _NODE = {
     "eval(": "code", "Function(": "code",
 }
 _PERL = {
-    "system(": "shell", "system ": "shell", "exec(": "shell", "exec ": "shell", "qx(": "shell", "qx{": "shell",
-    "qx/": "shell", "rmtree(": "delete", "rmtree ": "delete", "remove_tree(": "delete", "unlink(": "unlink",
+    "system(": "shell", "system ": "shell", "exec(": "shell", "exec ": "shell", "qx(": "raw", "qx{": "raw",
+    "qx/": "raw", "rmtree(": "delete", "rmtree ": "delete", "remove_tree(": "delete", "unlink(": "unlink",
     "unlink ": "unlink", "open(": "open", "open ": "open", "eval(": "code", "eval ": "code",
 }
 _RUBY = {
     "system(": "shell", "system ": "shell", "exec(": "shell", "exec ": "shell", "spawn(": "shell",
-    "%x(": "shell", "%x{": "shell", "popen(": "shell", "popen3(": "shell", "capture2(": "shell",
+    "%x(": "raw", "%x{": "raw", "popen(": "shell", "popen3(": "shell", "capture2(": "shell",
     "capture3(": "shell", "capture2e(": "shell", "rm_rf(": "delete", "rm_rf ": "delete", "rm_r(": "delete",
     "rm_r ": "delete", "remove_dir(": "delete", "remove_entry(": "delete", "rmtree(": "delete",
     "File.delete(": "unlink", "File.unlink(": "unlink", "File.write(": "write", "IO.write(": "write",
@@ -137,6 +137,8 @@ def _effect(lang: str, what: str, region: str, code: str, start: int) -> list[tu
         return [("opaque", "runs code or a command it decodes or assembles at run time")]
     if what == "code":
         return [] if literals else [("opaque", "evaluates code built at run time")]
+    if what == "raw":  # qx(...), %x(...): the text itself is the command line
+        return [("shell", region)]
     if what == "shell":
         if not literals:
             return [("opaque", "runs a command built at run time")]
@@ -290,10 +292,16 @@ def _awk_pipes(code: str) -> list[str]:
             return out
         k = at + 1
         after = code[at + 1:at + 1 + _REGION].lstrip(" ")
+        before = code[max(0, at - _REGION):at].rstrip(" ")
         if after.startswith('"'):
             j = _string_end(after, 0, len(after))
-            out.append(after[1:j])
-        before = code[max(0, at - _REGION):at].rstrip(" ")
+            target = after[1:j]
+            out.append(target)
+            if target.split(" ", 1)[0].rsplit("/", 1)[-1] in ("sh", "bash", "zsh", "dash", "ksh") and \
+                    before.endswith('"'):
+                q = before.rfind('"', 0, len(before) - 1)
+                if q >= 0:  # print "cmd" | "sh": the printed text is the script
+                    out.append(before[q + 1:-1])
         if before.endswith('"') and after.startswith("getline"):
             j = before.rfind('"', 0, len(before) - 1)
             if j >= 0:

@@ -924,7 +924,7 @@ def _finish(words: list[tuple[str, bool, int]], redirects: list[Redirect], via: 
                     if not quoted:
                         splits.add(word)
                     argv.append(word)
-                elif quoted:
+                elif quoted and "$@" not in word and "${@}" not in word:
                     argv.append(value)
                 else:
                     argv.extend(_split_fields(value, state) or [""])
