@@ -292,6 +292,8 @@ class _Lexer:
                 i = n if j < 0 else j
             elif c in "<>" and s.startswith("(", i + 1):
                 i = self._word(i)
+            elif c == "(" and s.startswith("((", i) and (not self.tokens or self.tokens[-1][0] == "op"):
+                i = self._arithmetic(i)
             elif c in "<>" or (c == "&" and s.startswith(">", i + 1)):
                 i = self._redirect(i, "")
             elif c in ";&|()":
@@ -316,6 +318,19 @@ class _Lexer:
             for redirect, _d, _s, _q in self.pending:
                 redirect.target = ""
         return self.tokens
+
+    def _arithmetic(self, i: int) -> int:
+        """`(( expr ))`: an arithmetic command in bash, where `<<` is a shift, not a heredoc."""
+        j = _close(self.s, i + 2, ")")
+        if j >= self.n or not self.s.startswith(")", j + 1):
+            if j >= self.n:
+                self.notes.append("unterminated (( ))")
+            self.tokens.append(("op", "("))  # not arithmetic after all: a subshell in a subshell
+            return i + 1
+        _DoubleScan("", self.subs).inner(self.s[i + 2:j])
+        self.subs.append(self.s[i + 2:j])  # dash and other shells read `((` as two subshells: judge that too
+        self.tokens.append(("w", "((", True, 0))
+        return j + 2
 
     # -- redirects and heredocs
 
