@@ -70,7 +70,7 @@ def check_command(command: str, ctx: HookContext | None = None, parsed: Parse | 
     parsed = parsed if parsed is not None else parse(command)
     if parsed.unjudgeable:
         return unjudgeable(parsed.unjudgeable)
-    if any(note.startswith(("unterminated", "heredoc")) for note in parsed.notes):
+    if any(note.startswith("unterminated") for note in parsed.notes):
         risky = risky_words(command)
         if risky:  # text swallowed by an unclosed quote or bracket must not hide a destructive verb
             return unjudgeable(f"it has an {parsed.notes[0]}, and the text it swallows names '{risky[0]}'")
