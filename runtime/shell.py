@@ -99,6 +99,20 @@ _WRAPPERS: dict[str, tuple[frozenset[str], frozenset[str], int]] = {
     "catchsegv": (frozenset(), frozenset(), 0),
     "busybox": (frozenset(), frozenset(), 0),
     "caffeinate": (frozenset({"-t", "-w"}), frozenset(), 0),
+    "setsid": (frozenset(), frozenset(), 0),
+    "pkexec": (frozenset({"--user"}), frozenset(), 0),
+    "fakeroot": (frozenset({"-l", "--lib", "--faked", "-s", "-i"}), frozenset(), 0),
+    "unshare": (frozenset({"--propagation", "--setgroups", "-S", "--setuid", "-G", "--setgid"}), frozenset(), 0),
+    "strace": (frozenset({"-o", "-e", "-p", "-s", "-u", "-E", "-a", "-b", "-I", "-O", "-P", "-S", "-X"}),
+               frozenset(), 0),
+    "ltrace": (frozenset({"-o", "-e", "-p", "-s", "-u", "-a", "-n", "-l", "-x", "-L"}), frozenset(), 0),
+    "taskset": (frozenset(), frozenset({"-p", "--pid"}), 1),
+    "chrt": (frozenset(), frozenset({"-p", "--pid"}), 1),
+    "nsenter": (frozenset({"-t", "--target", "-S", "-G"}), frozenset(), 0),
+    "firejail": (frozenset(), frozenset(), 0),
+    "torsocks": (frozenset(), frozenset(), 0),
+    "proxychains": (frozenset({"-f"}), frozenset(), 0),
+    "proxychains4": (frozenset({"-f"}), frozenset(), 0),
 }
 _XARGS_VALUE = frozenset({"-a", "-d", "-E", "-e", "-I", "-i", "-L", "-l", "-n", "-P", "-s", "--arg-file",
                           "--delimiter", "--eof", "--replace", "--max-lines", "--max-args", "--max-procs",
@@ -1043,6 +1057,9 @@ def _echo_value(script: str) -> str | None:
     if not tokens or any(t[0] != "w" or t[3] for t in tokens):
         return None
     argv = [t[1] for t in tokens]
+    if (argv[0] == "which" or argv[:2] in (["command", "-v"], ["type", "-P"], ["type", "-p"])) and \
+            len(argv) == 1 + (argv[0] != "which") + 1:
+        return "/usr/bin/" + argv[-1]  # `$(which rm)`: the program's path; its name is what counts
     if argv[0] == "echo":
         args = argv[1:]
         while args and args[0] in ("-n", "-e", "-E", "-ne", "-en"):
@@ -1229,7 +1246,7 @@ _STATIC_FEEDERS = frozenset({"echo", "printf", "cat"})
 
 
 _DESCENDS = frozenset({*SHELLS, "busybox", "su", "runuser", "eval", "trap", "xargs", "find", "watch", "ssh", "flock",
-                       "source", ".", *_INTERPRETERS})
+                       "source", ".", "alias", "at", "batch", "script", *_INTERPRETERS})
 
 
 def _sub(text: str, via: str, cmd: Command, result: Parse, variables: dict[str, str | None] | None = None) -> None:
@@ -1241,6 +1258,11 @@ def _descend(cmd: Command, result: Parse) -> None:
     if not cmd.argv:
         return
     verb = normalise_verb(cmd.argv[0])
+    if cmd.verb_dynamic:  # `$SHELL -c '...'`, `${SH:-bash} -c ...`: the verb may well be a shell
+        at = _shell_payload(cmd.argv[1:])
+        if at is not None:
+            _sub(cmd.argv[1:][at], f"{cmd.argv[0]} -c", cmd, result)
+        return
     if verb not in _DESCENDS and not verb.startswith(("python", "pypy")):
         return
     args = cmd.argv[1:]
@@ -1266,6 +1288,18 @@ def _descend(cmd: Command, result: Parse) -> None:
             _script_file(cmd, next(a for a in args if not a.startswith(("-", "+"))), verb, result)
     elif verb in ("source", ".") and args:
         _script_file(cmd, args[0], verb, result)
+    elif verb == "alias":  # `alias x='rm -rf src'`: judged as if it ran, since a later line may call it
+        for a in args:
+            name, eq, value = a.partition("=")
+            if eq and value:
+                _sub(value, "alias", cmd, result)
+    elif verb in ("at", "batch"):
+        if "-f" not in args:
+            _stdin_script(cmd, "sh", result)
+    elif verb == "script":
+        for k, a in enumerate(args):
+            if (a == "--command" or (a[:1] == "-" and a[1:2] != "-" and a.endswith("c"))) and k + 1 < len(args):
+                _sub(args[k + 1], "script -c", cmd, result)
     elif verb in ("su", "runuser"):
         for k, a in enumerate(args):
             if a in ("-c", "--command") and k + 1 < len(args):
@@ -1327,6 +1361,9 @@ def _descend(cmd: Command, result: Parse) -> None:
 
 def _script_file(cmd: Command, script: str, verb: str, result: Parse) -> None:
     """`sh <(curl ...)`, `source "$X"`: a script whose content only exists at run time."""
+    if script in ("/dev/stdin", "-"):
+        _stdin_script(cmd, verb if verb in SHELLS or verb in ("source", ".") else cmd.verb, result)
+        return
     if script.startswith("<(") or script in cmd.dynamic or script.startswith("/dev/fd/") or script == "/dev/stdin":
         result.opaque.append((cmd, f"{verb} runs a script produced at run time"))
 
@@ -1335,6 +1372,8 @@ def _stdin_script(cmd: Command, verb: str, result: Parse) -> list[str]:
     """The script a shell or interpreter reads on stdin, parsed when it is static; noted when it is not."""
     texts: list[str] = []
     for r in cmd.redirects:
+        if r.mode == "herestring" and r.dyn & EXPANDS:
+            result.opaque.append((cmd, f"{verb} reads a script produced at run time"))
         if r.mode in ("heredoc", "herestring"):
             texts.append(r.target)
         elif r.mode == "read" and (r.target in cmd.dynamic or r.target.startswith(("<(", "/dev/stdin"))):
@@ -1352,7 +1391,7 @@ def _stdin_script(cmd: Command, verb: str, result: Parse) -> list[str]:
         else:
             result.opaque.append((cmd, f"{prev.verb or 'a command'} pipes text into {verb}, and the guard "
                                        "cannot see what it will run"))
-    if verb in SHELLS or verb == "busybox":
+    if verb in SHELLS or verb in ("busybox", "source", "."):
         for text in texts:
             _sub(text, f"| {verb}" if prev is not None else f"{verb} <<", cmd, result)
     return texts
