@@ -1290,7 +1290,7 @@ def _descend(cmd: Command, result: Parse) -> None:
         _script_file(cmd, args[0], verb, result)
     elif verb == "alias":  # `alias x='rm -rf src'`: judged as if it ran, since a later line may call it
         for a in args:
-            name, eq, value = a.partition("=")
+            _name, eq, value = a.partition("=")
             if eq and value:
                 _sub(value, "alias", cmd, result)
     elif verb in ("at", "batch"):
