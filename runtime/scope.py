@@ -43,6 +43,9 @@ def glob_match(pattern: str, path: str) -> bool:
     """Scope pattern semantics: trailing '/' is a directory prefix, '**' any depth,
     '*' one path segment, '?' one character, '\\' makes the next character literal;
     anything else is an exact path."""
+    quick = _quick_match(pattern, path)
+    if quick is not None:
+        return quick
     regex = _GLOB_CACHE.get(pattern)
     if regex is None:
         body, prefix = (pattern[:-1], True) if pattern.endswith("/") and len(pattern) > 1 else (pattern, False)
@@ -69,6 +72,29 @@ def glob_match(pattern: str, path: str) -> bool:
         regex = re.compile("".join(out) + ("(?:/.*)?" if prefix else "") + r"\Z", re.DOTALL)
         _GLOB_CACHE[pattern] = regex
     return regex.match(path) is not None
+
+
+def _quick_match(pattern: str, path: str) -> bool | None:
+    """The common pattern shapes answered without compiling a regex (the hook runs once per
+    process, so compiling is most of the cost); None for anything else."""
+    if "\\" in pattern or "?" in pattern:
+        return None
+    stars = pattern.count("*")
+    if stars == 0:
+        if pattern.endswith("/") and len(pattern) > 1:
+            return path == pattern[:-1] or path.startswith(pattern)
+        return path == pattern
+    if pattern == "**":
+        return True
+    if stars == 2 and pattern.endswith("**") and not pattern.endswith("/**"):
+        return path.startswith(pattern[:-2])  # `+**`, `of=/dev/**`-like prefixes: any rest
+    if stars == 2 and pattern.startswith("**/") and not pattern.endswith("/"):
+        name = pattern[3:]
+        return path == name or path.endswith("/" + name)
+    if stars == 1 and pattern.endswith("*") and not pattern.endswith("/*"):
+        head = pattern[:-1]
+        return path.startswith(head) and "/" not in path[len(head):]
+    return None
 
 
 def resolve(path: str, root: Path, cwd: str) -> str | None:
