@@ -229,10 +229,12 @@ class Parse:
     be judged at all (too long, too slow, too deep), else "". `opaque`: commands
     that run code the parser cannot see (dynamic text piped into a shell or an
     interpreter, `eval "$x"`), each with the reason. `fork_bombs`: functions
-    that call themselves in a pipeline or in the background.
+    that call themselves in a pipeline or in the background. `scripts`: text the
+    line writes into files (`echo ... > x.sh`), so running that file later on the
+    same line (`bash x.sh`, `./x.sh`, `python3 x.py`) is judged by its content.
     """
 
-    __slots__ = ("commands", "exhausted", "fork_bombs", "notes", "opaque", "parses", "unjudgeable")
+    __slots__ = ("commands", "exhausted", "fork_bombs", "notes", "opaque", "parses", "scripts", "unjudgeable")
 
     def __init__(self) -> None:
         self.commands: list[Command] = []
@@ -242,6 +244,7 @@ class Parse:
         self.unjudgeable = ""
         self.opaque: list[tuple[Command, str]] = []
         self.fork_bombs: list[Command] = []
+        self.scripts: dict[str, str] = {}  # files the line itself writes with static text, by path
 
 
 # --------------------------------------------------------------------------- lexer
@@ -972,6 +975,8 @@ def _finish(words: list[tuple[str, bool, int]], redirects: list[Redirect], via: 
     cmd.dynamic, cmd.splits = dynamic, splits
     cmd.pipe_prev = pipe_prev
     _unwrap(cmd, result)
+    if redirects and cmd.argv[:1] and cmd.argv[0] in ("echo", "printf", "cat"):
+        _remember_script(cmd, result)
     result.commands.append(cmd)
     if cmd.argv and line.bodies and (op in ("|", "|&", "&") or pipe_prev is not None) and \
             any(cmd.argv[0] == name for name, _level in line.bodies):
@@ -1258,6 +1263,8 @@ def _descend(cmd: Command, result: Parse) -> None:
     if not cmd.argv:
         return
     verb = normalise_verb(cmd.argv[0])
+    if result.scripts and _known_script(cmd, cmd.argv[0], result) is not None:
+        _script_file(cmd, cmd.argv[0], "./" + verb, result)
     if cmd.verb_dynamic:  # `$SHELL -c '...'`, `${SH:-bash} -c ...`: the verb may well be a shell
         at = _shell_payload(cmd.argv[1:])
         if at is not None:
@@ -1359,10 +1366,41 @@ def _descend(cmd: Command, result: Parse) -> None:
         _interpreter(cmd, _INTERPRETERS.get(verb, "python"), result)
 
 
+def _remember_script(cmd: Command, result: Parse) -> None:
+    """`echo 'rm -rf src' > x.sh`, `cat <<EOF > x.py`: keep the text, in case the line runs the file."""
+    if cmd.cwd is None or any(a in cmd.dynamic for a in cmd.args):
+        return
+    if cmd.verb == "cat":
+        text = "\n".join(r.target for r in cmd.redirects if r.mode in ("heredoc", "herestring"))
+    else:
+        args = cmd.args
+        while args and args[0] in ("-n", "-e", "-E"):
+            args = args[1:]
+        text = " ".join(args).replace("\\n", "\n")
+    for r in cmd.redirects:
+        if r.mode in ("truncate", "append") and r.target and not r.dyn & EXPANDS:
+            key = os.path.normpath(os.path.join(cmd.cwd, r.target))
+            result.scripts[key] = (result.scripts.get(key, "") + "\n" + text) if r.mode == "append" else text
+
+
+def _known_script(cmd: Command, path: str, result: Parse) -> str | None:
+    if cmd.cwd is None or not result.scripts:
+        return None
+    return result.scripts.get(os.path.normpath(os.path.join(cmd.cwd, path)))
+
+
 def _script_file(cmd: Command, script: str, verb: str, result: Parse) -> None:
     """`sh <(curl ...)`, `source "$X"`: a script whose content only exists at run time."""
     if script in ("/dev/stdin", "-"):
         _stdin_script(cmd, verb if verb in SHELLS or verb in ("source", ".") else cmd.verb, result)
+        return
+    text = _known_script(cmd, script, result)
+    if text is not None:
+        lang = _INTERPRETERS.get(normalise_verb(cmd.argv[0]))
+        if lang is not None:
+            _interpreter_code(cmd, lang, [text], result)
+        else:
+            _sub(text, f"{verb} {script}", cmd, result)
         return
     if script.startswith("<(") or script in cmd.dynamic or script.startswith("/dev/fd/") or script == "/dev/stdin":
         result.opaque.append((cmd, f"{verb} runs a script produced at run time"))
@@ -1409,6 +1447,12 @@ def _interpreter(cmd: Command, lang: str, result: Parse) -> None:
         return
     if not codes:
         codes = _stdin_script(cmd, cmd.verb, result)
+    _interpreter_code(cmd, lang, codes, result)
+
+
+def _interpreter_code(cmd: Command, lang: str, codes: list[str], result: Parse) -> None:
+    from . import interp
+
     for code in codes:
         if code in cmd.dynamic:
             result.opaque.append((cmd, f"{cmd.verb} runs code built at run time"))
