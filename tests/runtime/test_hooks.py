@@ -235,3 +235,33 @@ def test_self_protection_without_a_session(tmp_path: Path, enforcement: str) -> 
     assert "belongs to the guard itself" in out["hookSpecificOutput"]["permissionDecisionReason"]
     out, _ = _hook(repo, _bash("sed -i 's/strict/off/' .orchestrator/runtime/policy.json"))
     assert _decision(out) == "deny"
+
+
+_SYNTAX = ["$(", ")", "((", "))", "{ ", " }", "[ ", "`", '"', "'", "${", "}", "$((", "<<EOF\n", "\nEOF\n", "; ",
+           " && ", " | ", "&", "\\", "\n", "bash -c '", "eval ", "$'", "x=rm; ", "$x ", "cd src && ", "*",
+           "python3 -c '", "os.system(", "node -e '", "trap '", "sudo -s ", "coproc ", "f() { f|f& }; ",
+           "echo a > .claude/settings.json", "\ud800", "\x00", "rm -rf src"]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_commands_never_raise_and_never_allow_a_trailing_rm(tmp_path: Path, seed: int) -> None:
+    """Property, in process: the whole pre-tool-use path answers for any text, and a destructive
+    command after a line break cannot be hidden by whatever syntax comes before it."""
+    import random
+
+    from runtime import hooks
+    from runtime.context import HookContext
+    from runtime.hookio import tool_call
+
+    repo = tmp_path / "proj"
+    (repo / "src").mkdir(parents=True)
+    (repo / "CLAUDE.md").write_text("# P\n\n## Session Config\n\n- enforcement: warn\n")
+    rng = random.Random(seed)
+    text = "".join(rng.choice(_SYNTAX) for _ in range(rng.randint(1, 300)))
+    for command in (text, text + "\nrm -rf src"):
+        payload = {"session_id": f"p{seed}", "cwd": str(repo), **_bash(command)}
+        ctx = HookContext(repo, "claude", "pre-tool-use", payload, tool_call(payload))
+        decision, _ = hooks._pre_tool_use(ctx)
+        assert decision.action in ("allow", "warn", "deny")
+    if "EOF" not in text:  # (an open heredoc makes the last line data, as in the shell)
+        assert decision.action == "deny", repr(command)
