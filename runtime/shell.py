@@ -1105,7 +1105,7 @@ def _brace_expand(word: str, budget: int = 64) -> list[str]:
 
 
 _TRACKED = frozenset({"cd", "pushd", "chdir", "popd", "export", "declare", "typeset", "local", "readonly", "read",
-                      "mapfile", "readarray"})
+                      "mapfile", "readarray", "set"})
 
 
 def _track(cmd: Command, state: _State) -> None:
@@ -1131,6 +1131,13 @@ def _track(cmd: Command, state: _State) -> None:
             if _is_assignment(a):
                 name, _eq, value = a.partition("=")
                 state.vars[name.rstrip("+")] = None if a in cmd.dynamic else value
+    elif verb == "set" and "--" in args:
+        positional = args[args.index("--") + 1:]
+        for key in [k for k in state.vars if k.isdigit() and k != "0"]:
+            del state.vars[key]
+        for k, value in enumerate(positional, 1):
+            state.vars[str(k)] = None if value in cmd.dynamic else value
+        state.vars["@"] = state.vars["*"] = None if any(v in cmd.dynamic for v in positional) else " ".join(positional)
     elif verb in ("read", "mapfile", "readarray"):
         for a in args:
             if not a.startswith("-"):
@@ -1366,6 +1373,30 @@ def _descend(cmd: Command, result: Parse) -> None:
         _interpreter(cmd, _INTERPRETERS.get(verb, "python"), result)
 
 
+def _printf(args: list[str]) -> str:
+    """What `printf FORMAT ARGS...` prints, for the conversions that pass text through (%s, %b, %q...)."""
+    if not args:
+        return ""
+    fmt, rest = args[0], list(args[1:])
+    out: list[str] = []
+    for _round in range(len(rest) + 1):  # the format is reused while arguments remain
+        i, consumed = 0, False
+        while i < len(fmt):
+            c = fmt[i]
+            if c == "%" and i + 1 < len(fmt):
+                conv = fmt[i + 1]
+                if conv != "%" and rest:
+                    consumed = True
+                out.append("%" if conv == "%" else (rest.pop(0) if rest else ""))
+                i += 2
+            else:
+                out.append(c)
+                i += 1
+        if not rest or not consumed:
+            break
+    return "".join(out)
+
+
 def _remember_script(cmd: Command, result: Parse) -> None:
     """`echo 'rm -rf src' > x.sh`, `cat <<EOF > x.py`: keep the text, in case the line runs the file."""
     if cmd.cwd is None or any(a in cmd.dynamic for a in cmd.args):
@@ -1376,7 +1407,7 @@ def _remember_script(cmd: Command, result: Parse) -> None:
         args = cmd.args
         while args and args[0] in ("-n", "-e", "-E"):
             args = args[1:]
-        text = " ".join(args).replace("\\n", "\n")
+        text = (_printf(args) if cmd.verb == "printf" else " ".join(args)).replace("\\n", "\n")
     for r in cmd.redirects:
         if r.mode in ("truncate", "append") and r.target and not r.dyn & EXPANDS:
             key = os.path.normpath(os.path.join(cmd.cwd, r.target))
@@ -1423,7 +1454,8 @@ def _stdin_script(cmd: Command, verb: str, result: Parse) -> list[str]:
             args = prev.args
             while args and args[0] in ("-n", "-e", "-E"):
                 args = args[1:]
-            texts.append(" ".join(args).replace("\\n", "\n"))
+            text = _printf(args) if prev.verb == "printf" else " ".join(args)
+            texts.append(text.replace("\\n", "\n"))
         elif static and prev.verb == "cat" and not prev.args:
             texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
         else:
@@ -1507,7 +1539,7 @@ def _shell_payload(args: list[str]) -> int | None:
         if a[:1] in ("-", "+") and len(a) > 1:
             if "c" in a[1:]:
                 wants = True
-            k += 1
+            k += 2 if a[-1] in "oO" else 1  # `-euxo pipefail`: the cluster's last flag takes a value
             continue
         return k if wants else None
     return None
