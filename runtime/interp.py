@@ -33,7 +33,8 @@ _NODE = {
     "rimraf(": "delete", "unlinkSync(": "unlink", "unlink(": "unlink", "writeFileSync(": "write",
     "writeFile(": "write", "appendFileSync(": "write", "appendFile(": "write", "createWriteStream(": "write",
     "copyFileSync(": "write2", "copyFile(": "write2", "renameSync(": "move", "rename(": "move",
-    "eval(": "code", "Function(": "code",
+    "eval(": "code", "Function(": "code", "removeSync(": "rm", "remove(": "rm", "Deno.Command(": "shell",
+    "Deno.run(": "shell",
 }
 _PERL = {
     "system(": "shell", "system ": "shell", "exec(": "shell", "exec ": "shell", "qx(": "raw", "qx{": "raw",
@@ -49,7 +50,10 @@ _RUBY = {
     "File.open(": "open", "eval(": "code", "eval ": "code",
 }
 _AWK = {"system(": "shell"}
-_TABLES = {"python": _PYTHON, "node": _NODE, "perl": _PERL, "ruby": _RUBY, "awk": _AWK}
+_PHP = {"system(": "shell", "exec(": "shell", "shell_exec(": "shell", "passthru(": "shell", "popen(": "shell",
+        "proc_open(": "shell", "unlink(": "unlink", "rmdir(": "unlink", "file_put_contents(": "write",
+        "eval(": "code"}
+_TABLES = {"python": _PYTHON, "node": _NODE, "perl": _PERL, "ruby": _RUBY, "awk": _AWK, "php": _PHP}
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
@@ -70,8 +74,9 @@ def inline_code(lang: str, args: list[str]) -> list[str] | None:
                 return [a]
             return None
         if lang == "python":
-            if a.startswith("-c"):
-                return [a[2:] or (args[k + 1] if k + 1 < len(args) else "")]
+            if not a.startswith("--") and "c" in a[1:]:  # -c CODE, -cCODE, -Sc CODE
+                attached = a[a.index("c", 1) + 1:]
+                return [attached or (args[k + 1] if k + 1 < len(args) else "")]
             if a.startswith("-m"):
                 return None
             k += 2 if a in ("-W", "-X", "-Q") else 1
@@ -84,6 +89,13 @@ def inline_code(lang: str, args: list[str]) -> list[str] | None:
             if a.startswith(("--eval=", "--print=")):
                 codes.append(a.split("=", 1)[1])
             k += 2 if a in ("-r", "--require", "--import", "--loader") else 1
+            continue
+        if lang == "php":
+            if a in ("-r", "--run"):
+                return [args[k + 1] if k + 1 < len(args) else ""]
+            if a == "-f":
+                return None
+            k += 2 if a in ("-d", "-c", "-z") else 1
             continue
         if lang == "awk":
             if a in ("-f", "--file") or a.startswith("-f"):
@@ -120,7 +132,7 @@ def effects(lang: str, code: str) -> list[tuple[str, object]]:
                 continue  # `my_system(` is not `system(`
             region = _region(code, start, needle[-1])
             out.extend(_effect(lang, what, region, code, start))
-    if lang in ("perl", "ruby"):
+    if lang in ("perl", "ruby", "php"):
         out.extend(("shell", text) for text in _backticks(code))
     if lang == "awk":
         out.extend(("shell", text) for text in _awk_pipes(code))
@@ -228,6 +240,14 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
 
 def _literals(region: str, lang: str) -> list[str]:
     out: list[str] = []
+    if lang == "perl" and "q" in region:  # qw(a b c), q(a b), qq{...}: perl's quoting operators
+        for opener, closer in (("qw(", ")"), ("qw{", "}"), ("qw[", "]"), ("qq(", ")"), ("qq{", "}"), ("q(", ")"),
+                               ("q{", "}")):
+            at = region.find(opener)
+            if at >= 0 and (at == 0 or region[at - 1] not in _WORD_CHARS):
+                end = region.find(closer, at)
+                body = region[at + len(opener):end if end >= 0 else len(region)]
+                out.extend(body.split() if opener.startswith("qw") else [body])
     quotes = "'\"`" if lang == "node" else "'\""
     k, n = 0, len(region)
     while k < n:

@@ -1251,7 +1251,8 @@ _KNOWN_BOOLEAN: dict[str, frozenset[str]] = {
 
 _INTERPRETERS = {"python": "python", "python2": "python", "python3": "python", "pypy": "python",
                  "pypy3": "python", "node": "node", "nodejs": "node", "bun": "node", "deno": "node",
-                 "perl": "perl", "ruby": "ruby", "awk": "awk", "gawk": "awk", "mawk": "awk", "nawk": "awk"}
+                 "perl": "perl", "ruby": "ruby", "awk": "awk", "gawk": "awk", "mawk": "awk", "nawk": "awk",
+                 "php": "php"}
 _SSH_VALUE = frozenset("BbcDEeFIiJLlmOopQRSWw")
 _WATCH_VALUE = frozenset({"-n", "--interval", "-d", "-q", "--equexit", "--chgexit"})
 _STATIC_FEEDERS = frozenset({"echo", "printf", "cat"})
