@@ -133,6 +133,13 @@ def _lexical(path: str, root: Path, cwd: str) -> str | None:
     return full[len(base) + 1:] if full.startswith(base.rstrip("/") + "/") else None
 
 
+def _names_protected(target: str) -> bool:
+    """True when some tail of `target` (whose start is unknown: `$DIR/...`, or after a dynamic `cd`)
+    is a protected path, e.g. `$REPO/.claude/settings.json`."""
+    parts = [p for p in target.replace("\\", "/").split("/") if p and p != "."]
+    return any(protected("/".join(parts[k:])) for k in range(len(parts)))
+
+
 def check_protected(ctx: HookContext, paths: list[str], whole_tree: list[str] | None = None,
                     how: str = "write") -> Decision:
     """Deny any agent write to the guard's own files, unless the Session Config says `enforcement: off`."""
@@ -258,14 +265,19 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
     roots = tuple(r.rstrip("/") + "/" for r in temp_roots())
     root = os.path.realpath(ctx.root)
     call_cwd = str(ctx.cwd)
+    guessed: list[str] = []
     for cmd in commands:
         for target, mode in write_targets(cmd):
-            if any(c in target for c in "$`") or target.startswith("/dev/"):
-                continue  # not knowable before it runs
+            if target.startswith("/dev/"):
+                continue
+            if any(c in target for c in "$`"):  # not knowable before it runs, but its tail may name a guard file
+                guessed.append(target)
+                continue
             written = os.path.expanduser(target)
             where = resolve_cwd(cmd, call_cwd)
             if where is None and not os.path.isabs(written):
                 unknown.append(target)
+                guessed.append(target)
                 continue
             full_path = os.path.normpath(os.path.join(where or call_cwd, written))
             full = os.path.realpath(full_path)
@@ -278,6 +290,12 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
     own = check_protected(ctx, targets, trees, how="shell write")
     if own.denied:
         return own
+    suspect = next((t for t in guessed if _names_protected(t)), None)
+    if suspect is not None and ctx.enforcement != "off":
+        return Decision(DENY, f"session-orchestrator: '{suspect}' may be one of the guard's own files (its "
+                              "runtime, policy or the agent's hook settings), and agents may not change them; the "
+                              "shell write was blocked at every enforcement level. Carry on with the task; if the "
+                              "guard's setup really must change, say so in your report.", "self-protection")
     if unknown:
         scope, _problem = load(ctx.root)
         if scope is not None and str(scope.get("enforcement", "strict")) != "off":

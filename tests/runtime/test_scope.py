@@ -241,7 +241,8 @@ def test_guard_files_are_protected_at_every_level(repo: Path, enforcement: str, 
                     "mv .claude /tmp/old-claude", "rm -f .orchestrator/runtime/guard.py",
                     "python3 -c \"open('.claude/settings.json', 'w').write('{}')\"",
                     "cd .orchestrator && echo x > runtime/policy.json", "rm -r .orchestrator",
-                    "x=.claude/settings.json; echo '{}' > $x"):
+                    "x=.claude/settings.json; echo '{}' > $x", "echo '{}' > $REPO/.claude/settings.json",
+                    "cd $(git rev-parse --show-toplevel) && echo x > .orchestrator/policy/guard.json"):
         decision = scope.check_shell(_ctx(repo), parse(command).commands)
         assert decision.denied and decision.rule == "self-protection", (command, decision)
     # neighbours stay writable
