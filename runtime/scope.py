@@ -133,6 +133,12 @@ def _lexical(path: str, root: Path, cwd: str) -> str | None:
     return full[len(base) + 1:] if full.startswith(base.rstrip("/") + "/") else None
 
 
+def _copy_sources(cmd: Any) -> list[str]:
+    args = [a for a in cmd.args if not a.startswith("-")]
+    return [a for a in args[:-1] if a and not any(ch in a for ch in "$`")] if cmd.verb in (
+        "cp", "mv", "rsync", "install", "ln") else []
+
+
 def _names_protected(target: str) -> bool:
     """True when some tail of `target` (whose start is unknown: `$DIR/...`, or after a dynamic `cd`)
     is a protected path, e.g. `$REPO/.claude/settings.json`."""
@@ -287,6 +293,9 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
                 targets.append(full_path)
             if mode == "delete" or (mode == "replace" and full_path != os.path.normpath(str(ctx.root))):
                 trees.append(full_path)
+            if mode == "replace":  # `cp -r x/.claude .` lands in ./.claude: the copies' own names count too
+                for source in _copy_sources(cmd):
+                    trees.append(os.path.join(full_path, os.path.basename(source.rstrip("/"))))
     own = check_protected(ctx, targets, trees, how="shell write")
     if own.denied:
         return own

@@ -1626,6 +1626,8 @@ def write_targets(cmd: Command) -> list[tuple[str, str]]:
         out.extend((p, "create") for p in _operands(args, value_flags=("-d", "-r", "-t", "--date", "--reference")))
     elif verb in ("rm", "unlink", "shred", "rmdir"):
         out.extend((p, "delete") for p in operands)
+    elif verb in ("chmod", "chown", "chgrp", "chattr", "setfacl"):  # metadata: a runtime made unreadable is off
+        out.extend((p, "edit") for p in operands[1:] if verb != "chattr" or not p.startswith("+"))
     elif verb == "curl":
         out.extend(_option_values(args, ("-o", "--output"), "truncate"))
         out.extend((args[k + 1], "truncate") for k, a in enumerate(args[:-1])

@@ -242,7 +242,9 @@ def test_guard_files_are_protected_at_every_level(repo: Path, enforcement: str, 
                     "python3 -c \"open('.claude/settings.json', 'w').write('{}')\"",
                     "cd .orchestrator && echo x > runtime/policy.json", "rm -r .orchestrator",
                     "x=.claude/settings.json; echo '{}' > $x", "echo '{}' > $REPO/.claude/settings.json",
-                    "cd $(git rev-parse --show-toplevel) && echo x > .orchestrator/policy/guard.json"):
+                    "cd $(git rev-parse --show-toplevel) && echo x > .orchestrator/policy/guard.json",
+                    "chmod 000 .orchestrator/runtime/__main__.py", "cp -r /tmp/evil/.claude .",
+                    "ln -sf /dev/null .claude/settings.json"):
         decision = scope.check_shell(_ctx(repo), parse(command).commands)
         assert decision.denied and decision.rule == "self-protection", (command, decision)
     # neighbours stay writable
