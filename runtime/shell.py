@@ -285,6 +285,7 @@ class _Lexer:
         self.subs: list[str] = []
         self.tokens: list[tuple] = []
         self.pending: list[tuple[Redirect, str, bool, bool]] = []
+        self.arithmetic = True
 
     def run(self) -> list[tuple]:
         s, n, i = self.s, self.n, 0
@@ -309,7 +310,8 @@ class _Lexer:
                 i = n if j < 0 else j
             elif c in "<>" and s.startswith("(", i + 1):
                 i = self._word(i)
-            elif c == "(" and s.startswith("((", i) and (not self.tokens or self.tokens[-1][0] == "op"):
+            elif c == "(" and s.startswith("((", i) and self.arithmetic and \
+                    (not self.tokens or self.tokens[-1][0] == "op"):
                 i = self._arithmetic(i)
             elif c in "<>" or (c == "&" and s.startswith(">", i + 1)):
                 i = self._redirect(i, "")
@@ -342,6 +344,7 @@ class _Lexer:
         if j >= self.n or not self.s.startswith(")", j + 1):
             if j >= self.n:
                 self.notes.append("unterminated (( ))")
+                self.arithmetic = False  # later `((` are read as two parentheses: no rescans, so linear
             self.tokens.append(("op", "("))  # not arithmetic after all: a subshell in a subshell
             return i + 1
         _DoubleScan("", self.subs).inner(self.s[i + 2:j])
@@ -1075,9 +1078,14 @@ def _echo_value(script: str) -> str | None:
     return None
 
 
-def _brace_expand(word: str, budget: int = 64) -> list[str]:
-    """Bash brace expansion of an unquoted word: `{rm,-rf,src}` -> rm -rf src; `a{b,c}` -> ab ac."""
+def _brace_expand(word: str, budget: int = 64, groups: int = 0) -> list[str]:
+    """Bash brace expansion of an unquoted word: `{rm,-rf,src}` -> rm -rf src; `a{b,c}` -> ab ac.
+
+    At most 8 groups per word are expanded (and 64 words made); the rest stays as written.
+    """
     start = word.find("{")
+    if groups >= 8:
+        return [word]
     depth, k, parts, last = 0, start, [], start + 1
     while k < len(word):
         c = word[k]
@@ -1097,7 +1105,7 @@ def _brace_expand(word: str, budget: int = 64) -> list[str]:
     prefix, suffix = word[:start], word[k + 1:]
     out: list[str] = []
     for part in parts:
-        for tail in _brace_expand(suffix, budget) if "{" in suffix and "," in suffix else [suffix]:
+        for tail in _brace_expand(suffix, budget, groups + 1) if "{" in suffix and "," in suffix else [suffix]:
             out.append(prefix + part + tail)
             if len(out) >= budget:
                 return out
