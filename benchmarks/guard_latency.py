@@ -101,7 +101,7 @@ def main() -> int:
         worst = max(worst, seconds)
         print(f"{'10,000 heredocs':<22}{len(heredocs) // 1000:>6}KB{seconds:>10.3f}  {action}")
         print("\nfailure paths through the hook process (interpreter start included), 10,000 levels deep:")
-        for opener in ["$(", "((", "{ ", "[ ", "`", '"', "'", "${", "$((", '"$(']:
+        for opener in ["$(", "((", "{ ", "[ ", "`", '"', "'", "${", "$((", '"$(', "{a,b}"]:
             seconds, action = _hook(repo, opener * 10_000 + " ; rm -rf src")
             worst = max(worst, seconds)
             print(f"  {opener!r:<10}{seconds:>8.3f} s  {action}")

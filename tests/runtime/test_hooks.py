@@ -173,7 +173,7 @@ def test_lone_surrogates_are_judged(tmp_path: Path, enforcement: str, command: s
     assert (repo / "src").is_dir()
 
 
-_OPENERS = ["$(", "((", "{ ", "[ ", "`", '"', "'", "${", "$((", '"$(', "<(", "bash -c '", "$'"]
+_OPENERS = ["$(", "((", "{ ", "[ ", "`", '"', "'", "${", "$((", '"$(', "<(", "bash -c '", "$'", "{a,b}"]
 
 
 @pytest.mark.parametrize("enforcement", ["strict", "warn"])
