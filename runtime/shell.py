@@ -35,7 +35,7 @@ from typing import Any
 MAX_DEPTH = 6
 MAX_PARSES = 48
 MAX_CHARS = 2_000_000  # longer commands are refused unjudged: split them
-DEADLINE_SECONDS = 2.0  # the hook's timeout is far larger, so this always fires first
+DEADLINE_SECONDS = 0.8  # the hook's timeout (30 s) is far larger, so this always fires first
 _CHECK_EVERY = 2048
 
 
@@ -570,8 +570,12 @@ class _DoubleScan:
     def scan(self, i: int, stop: str) -> int:
         s, n, out = self.s, len(self.s), self.out
         clock = _CLOCK
+        steps = 0
         while i < n:
-            clock.tick()
+            steps += 1
+            if steps == 4096:
+                clock.tick(steps)
+                steps = 0
             c = s[i]
             if stop and c == stop:
                 return i + 1
@@ -673,8 +677,12 @@ def _close(s: str, i: int, kind: str) -> int:
     stack = [kind]
     heredocs: list[tuple[str, bool]] = []
     clock = _CLOCK
+    steps = 0
     while i < n:
-        clock.tick()
+        steps += 1
+        if steps == 4096:
+            clock.tick(steps)
+            steps = 0
         top = stack[-1]
         c = s[i]
         if top == '"' or top == "`":
