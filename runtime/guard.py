@@ -148,6 +148,9 @@ def _what_if(cmd: Command, rules: list[dict[str, Any]], root: Path, cwd: str) ->
             if alt.get("kind", "command") != "command":
                 continue
             verbs = [v for v in _as_list(alt.get("verb")) if not any(c in _GLOB_CHARS for c in v)]
+            if verb_unknown and not set(alt) - {"verb", "kind", "via"} and \
+                    not any(a.startswith("/dev/") for a in cmd.argv[1:]):
+                continue  # a verb-only rule (mkfs) would make every `$X args` suspect; its args must hint at it
             if verb_unknown:
                 if is_glob:
                     verbs = [v for v in verbs if fnmatch.fnmatchcase(v, pattern)]

@@ -265,3 +265,10 @@ def test_random_commands_never_raise_and_never_allow_a_trailing_rm(tmp_path: Pat
         assert decision.action in ("allow", "warn", "deny")
     if "EOF" not in text:  # (an open heredoc makes the last line data, as in the shell)
         assert decision.action == "deny", repr(command)
+
+
+@pytest.mark.parametrize("command", ["$PYTHON -m pytest -q", "$EDITOR notes.md", "\"$VENV/bin/pip\" install -e .",
+                                     "git push origin \"$(git branch --show-current)\"", "ls *.py"])
+def test_ordinary_dynamic_commands_pass_under_strict(repo: Path, command: str) -> None:
+    out, _ = _hook(repo, _bash(command))
+    assert _decision(out) == "allow", out
