@@ -7,7 +7,12 @@ claude pre-tool-use` per call, payload on stdin) in a temporary project, for
 an allow path (a Bash call and a Read call) and a deny path (a destructive
 command), interleaved with `python3 -c pass` in the same run so machine noise
 hits every variant alike. Prints median, p90 and the ratio of medians.
-Goal: hook median at most 1.5 x the bare interpreter start.
+
+The baseline that matters is `sh -c 'python3 -S -c pass'`: the interpreter's
+own floor started the way the agent starts a hook (through a shell), which does
+not depend on what is installed in site-packages. The hook variants run through
+`sh -c` too, and the ordinary-command (allowed Bash call) ratio against that
+floor is the number to watch: no worse than 3.9x, aiming for 2x.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -25,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.5
+FLOOR_LIMIT = 3.9  # ratio of the ordinary-command hook to `sh -c 'python3 -S -c pass'` before this work
+FLOOR_AIM = 2.0
 
 
 def _project(base: Path) -> Path:
@@ -59,8 +67,9 @@ def main() -> int:
         env.pop("CLAUDE_PROJECT_DIR", None)
         # Measure what users get: the first hook run caches bytecode beside the runtime.
         no_cache = env.pop("PYTHONDONTWRITEBYTECODE", None)
-        hook = [python, *args.hook_flags.split(), str(repo / ".orchestrator" / "runtime"), "hook", "claude",
-                "pre-tool-use"]
+        hook_words = [python, *args.hook_flags.split(), str(repo / ".orchestrator" / "runtime"), "hook", "claude",
+                      "pre-tool-use"]
+        hook = ["sh", "-c", " ".join(shlex.quote(w) for w in hook_words)]  # as the agent runs it
 
         def payload(tool: str, tool_input: dict[str, str]) -> bytes:
             return json.dumps({"session_id": "bench", "cwd": str(repo), "hook_event_name": "PreToolUse",
@@ -69,6 +78,7 @@ def main() -> int:
         variants = {
             "bare python3 -c pass": lambda i: ([python, "-c", "pass"], b""),
             "bare python3 -S -c pass": lambda i: ([python, "-S", "-c", "pass"], b""),
+            "sh -c python3 -S pass": lambda i: (["sh", "-c", f"{shlex.quote(python)} -S -c pass"], b""),
             "hook allow (Bash)": lambda i: (hook, payload("Bash", {"command": f"pytest -q tests/test_{i}.py"})),
             "hook allow (Read)": lambda i: (hook, payload("Read", {"file_path": str(repo / f"src/m{i}.py")})),
             "hook deny (Bash)": lambda i: (hook, payload("Bash", {"command": f"bash -c 'git reset --hard HEAD~{i}'"})),
@@ -103,6 +113,11 @@ def main() -> int:
         print(f"{name:<24}{median:>11.1f}{p90:>9.1f}{ratio:>8.2f}")
     verdict = "meets" if worst <= TARGET else "misses"
     print(f"worst hook/bare ratio {worst:.2f}: {verdict} the {TARGET}x target")
+    floor = statistics.median(samples["sh -c python3 -S pass"])
+    ordinary = statistics.median(samples["hook allow (Bash)"]) / floor
+    verdict = "no worse than" if ordinary <= FLOOR_LIMIT else "WORSE than"
+    print(f"ordinary-command hook / sh -c 'python3 -S -c pass': {ordinary:.2f}x ({verdict} the {FLOOR_LIMIT}x "
+          f"before; aim {FLOOR_AIM}x)")
     return 0
 
 

@@ -68,4 +68,8 @@ class HookContext:
 
     @property
     def enforcement(self) -> str:
-        return str(self.config.get("enforcement", "warn"))
+        """The Session Config's level; "strict" when the config cannot even be read (fail closed)."""
+        try:
+            return str(self.config.get("enforcement", "warn"))
+        except Exception:
+            return "strict"

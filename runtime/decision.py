@@ -35,3 +35,31 @@ def combine(decisions: list[Decision]) -> Decision:
         return worst
     notes = [d.reason for d in decisions if d.action == WARN and d.reason]
     return Decision(WARN, "\n".join(notes), ",".join(d.rule for d in decisions if d.action == WARN and d.rule))
+
+
+# Verbs that can destroy something on their own or run other commands; used only when the guard
+# cannot use its rules (no policy, an internal error) to decide whether "cannot judge" may mean allow.
+RISKY_VERBS = frozenset({
+    "rm", "rmdir", "unlink", "shred", "git", "dd", "mkfs", "mke2fs", "mkswap", "wipefs", "find", "chmod",
+    "chown", "chgrp", "truncate", "mv", "cp", "tee", "sed", "perl", "python", "python3", "node", "ruby",
+    "bash", "sh", "zsh", "dash", "ksh", "eval", "exec", "xargs", "sudo", "doas", "su", "env", "psql", "mysql",
+    "sqlite3", "dropdb", "kubectl", "terraform", "docker", "helm", "aws", "gcloud", "az", "ssh", "curl",
+    "wget", "awk", "trap", "watch", "coproc", "source", "kill", "pkill", "killall", "reboot", "shutdown",
+})
+
+
+def risky_words(command: str) -> list[str]:
+    """Destructive or command-running verbs named anywhere in `command`, found by a plain word split.
+
+    The fallback when the rules cannot run: crude, linear, and biased to deny.
+    """
+    import re
+
+    out: list[str] = []
+    for match in re.finditer(r"[A-Za-z0-9._-]+", command):
+        w = match.group()
+        if w in RISKY_VERBS or w.startswith("mkfs"):
+            out.append(w)
+            if len(out) > 3:
+                break
+    return out

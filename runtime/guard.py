@@ -13,9 +13,13 @@ parser (shell.py) has already peeled wrappers and found nested commands; this
 module only decides.
 
 Blocking does not depend on `enforcement`: a destructive command is denied at
-every level. `enforcement` only decides what happens when the guard itself
-cannot work (its policy is unreadable): strict denies, warn/off allow with a
-notice. `allow-destructive-ops: true` lifts the guard, and the banner says so.
+every level, and so is a command the guard could not finish judging (too long,
+too slow, too deep). `enforcement` decides what happens when a command's verb
+or a destructive argument is unknowable before it runs (strict denies, warn/off
+warn), and when the guard itself cannot work (its policy is unreadable): then
+strict denies and warn/off allow with a notice, unless the command names a
+destructive verb, which is denied regardless. `allow-destructive-ops: true`
+lifts the guard, and the banner says so.
 """
 
 from __future__ import annotations
@@ -27,14 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from .context import HookContext
-from .decision import DENY, WARN, Decision
+from .decision import DENY, WARN, Decision, risky_words
 from .scope import glob_match
-from .shell import Command, Parse, parse, resolve_cwd, write_targets
+from .shell import WRITING_VERBS, Command, OvertimeError, Parse, clock, parse, resolve_cwd, write_targets
 
 _MAX_EXPANSIONS = 32
 _DB_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "duckdb", "clickhouse-client",
                          "clickhouse", "cockroach", "mycli", "pgcli", "litecli", "usql", "snowsql", "mysqlsh"})
-_FORK_BOMB = re.compile(r"([\w:.-]+)\(\)\{\1\|\1&|function([\w:.-]+)(?:\(\))?\{\2\|\2&")
+_GLOB_CHARS = frozenset("*?[")
 
 
 class Hit:
@@ -58,24 +62,125 @@ def check_command(command: str, ctx: HookContext | None = None, parsed: Parse | 
 
     root = ctx.root if ctx is not None else _root()
     cwd = str(ctx.cwd) if ctx is not None else os.getcwd()
+    enforcement = ctx.enforcement if ctx is not None else "strict"
     try:
         pol = policy_mod.load(root)
     except policy_mod.PolicyError as exc:
-        enforcement = ctx.enforcement if ctx is not None else "strict"
-        if enforcement == "strict":
+        risky = risky_words(command)
+        if enforcement == "strict" or risky:
+            why = "enforcement is strict" if enforcement == "strict" else \
+                f"it names '{risky[0]}', which can destroy work, and destructive blocking never depends on enforcement"
             return Decision(DENY, f"session-orchestrator cannot check this command: {exc}. Denied because "
-                                  "enforcement is strict; the command can run once the policy file is restored.",
+                                  f"{why}; the command can run once the policy file is restored.",
                             "guard-policy-unreadable")
         return Decision(WARN, f"session-orchestrator could not check this command: {exc}. It was allowed "
                               f"(enforcement: {enforcement}).", "guard-policy-unreadable")
     parsed = parsed if parsed is not None else parse(command)
-    decision = decide(evaluate(parsed, command, pol.rules, root, cwd), parsed)
+    if parsed.unjudgeable:
+        return unjudgeable(parsed.unjudgeable)
+    if any(note.startswith("unterminated") for note in parsed.notes):
+        risky = risky_words(command)
+        if risky:  # text swallowed by an unclosed quote or bracket must not hide a destructive verb
+            return unjudgeable(f"it has an {parsed.notes[0]}, and the text it swallows names '{risky[0]}'")
+    try:
+        hits = evaluate(parsed, command, pol.rules, root, cwd)
+        decision = decide(hits, parsed)
+        if not decision.denied:
+            unknown = judge_unknown(parsed, pol.rules, root, cwd, enforcement)
+            if unknown is not None and (unknown.denied or decision.action != WARN):
+                decision = unknown
+    except OvertimeError:
+        return unjudgeable("the guard could not finish checking it in time")
     if pol.overlay_error and not decision.denied:
         note = Decision(WARN, f"session-orchestrator guard: {pol.overlay_error}.", "guard-overlay-invalid")
         if decision.action == WARN:
             return Decision(WARN, decision.reason + "\n" + note.reason, decision.rule + "," + note.rule)
         return note
     return decision
+
+
+def unjudgeable(why: str) -> Decision:
+    """A command the guard could not judge is denied at every level: time or size must never buy a pass."""
+    return Decision(DENY, f"session-orchestrator blocked this command because it could not judge it: {why}. "
+                          "Split it into smaller calls: run each step separately, and write long data to a "
+                          "file with the Write tool instead of putting it on the command line.",
+                    "guard-unjudgeable")
+
+
+def judge_unknown(parsed: Parse, rules: list[dict[str, Any]], root: Path, cwd: str,
+                  enforcement: str) -> Decision | None:
+    """Commands whose verb or a destructive argument is unknowable, and code the guard cannot see.
+
+    Each command with a dynamic word is re-judged with that word replaced by what a
+    rule needs there (a verb, a subcommand, a flag); if any such reading would be
+    blocked, the command is unknown-destructive. Under strict that denies, otherwise
+    it warns. Dynamic text piped into a shell or an interpreter counts the same.
+    """
+    found: list[tuple[Command, str]] = list(parsed.opaque)
+    ticker = clock()
+    for cmd in parsed.commands:
+        ticker.tick()
+        if not cmd.dynamic or not cmd.argv:
+            continue
+        rule = _what_if(cmd, rules, root, cwd)
+        if rule:
+            found.append((cmd, f"with the value it gets at run time it could match rule {rule}"))
+    if not found:
+        return None
+    cmd, why = found[0]
+    segment = cmd.text()
+    if len(segment) > 300:
+        segment = segment[:297] + "..."
+    head = "blocked this command" if enforcement == "strict" else "allowed this command with a warning"
+    text = (f"session-orchestrator {head} (rule guard-unknown): part of it cannot be known before it runs.\n"
+            f"Segment: {segment}\nWhy: {why}.\n"
+            "Safer: write the command out literally (no variables, $(...), globs or decoded text in the verb or "
+            "in a destructive argument), or save the script to a file, read it, and run that file.")
+    return Decision(DENY if enforcement == "strict" else WARN, text, "guard-unknown")
+
+
+def _what_if(cmd: Command, rules: list[dict[str, Any]], root: Path, cwd: str) -> str:
+    import fnmatch
+
+    verb_unknown = cmd.verb_dynamic
+    pattern = cmd.argv[0].rsplit("/", 1)[-1]
+    is_glob = verb_unknown and any(c in _GLOB_CHARS for c in pattern) and "$" not in pattern and "`" not in pattern
+    unknown_args = [k for k, a in enumerate(cmd.argv) if k and a in cmd.dynamic and ("$" in a or "`" in a)]
+    if not verb_unknown and not unknown_args:
+        return ""
+    for rule in rules:
+        if rule["severity"] != "block":
+            continue
+        match = rule["match"]
+        for alt in match if isinstance(match, list) else [match]:
+            if alt.get("kind", "command") != "command":
+                continue
+            verbs = [v for v in _as_list(alt.get("verb")) if not any(c in _GLOB_CHARS for c in v)]
+            if verb_unknown and not set(alt) - {"verb", "kind", "via"} and \
+                    not any(a.startswith("/dev/") for a in cmd.argv[1:]):
+                continue  # a verb-only rule (mkfs) would make every `$X args` suspect; its args must hint at it
+            if verb_unknown:
+                if is_glob:
+                    verbs = [v for v in verbs if fnmatch.fnmatchcase(v, pattern)]
+            elif not any(glob_match(v, cmd.verb) for v in _as_list(alt.get("verb"))):
+                continue
+            else:
+                verbs = [cmd.verb]
+            sub = list(alt.get("sub") or [])
+            fill = [*sub, *(group[0] for group in alt.get("flags") or [])]
+            for verb in verbs:
+                argv = [verb]
+                for k, a in enumerate(cmd.argv[1:], 1):
+                    if k not in unknown_args:
+                        argv.append(a)
+                    elif a in cmd.splits:  # unquoted: may become several words, flags included
+                        argv.extend(fill)
+                    else:  # one quoted word: at most the subcommand the rule needs there
+                        argv.append(sub[k - 1] if k - 1 < len(sub) else a)
+                twin = Command(argv, cmd.redirects, cmd.via, cmd.depth, cmd.cwd)
+                if _match_command(alt, twin, root, cwd):
+                    return str(rule["id"])
+    return ""
 
 
 def _root() -> Path:
@@ -85,6 +190,8 @@ def _root() -> Path:
 
 
 def decide(hits: list[Hit], parsed: Parse) -> Decision:
+    if parsed.unjudgeable:
+        return unjudgeable(parsed.unjudgeable)
     blocks = [h for h in hits if h.severity == "block"]
     if parsed.exhausted and not blocks:
         return Decision(DENY, "session-orchestrator blocked this command: it nests shells, substitutions or eval "
@@ -121,15 +228,24 @@ def explain(hit: Hit, blocked: bool = True) -> str:
 
 
 def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, cwd: str) -> list[Hit]:
+    """Every rule that matches some command, at most one hit per rule.
+
+    Linear in the number of commands: each alternative is tried only against the
+    commands that can match its verb or client (an index built once), identical
+    simple commands are judged once, and the parse's deadline is honoured.
+    """
     hits: list[Hit] = []
+    ticker = clock()
     ev = _Eval(parsed, root, cwd, raw)
+    repeats = _repeats(ev.commands)
     for rule in rules:
         match = rule["match"]
         for alt in match if isinstance(match, list) else [match]:
             kind = alt.get("kind", "command")
             if kind == "fork-bomb":
-                if _FORK_BOMB.search(re.sub(r"\s+", "", _skeleton(raw))):
-                    hits.append(Hit(rule, None))
+                if parsed.fork_bombs:
+                    hits.append(Hit(rule, parsed.fork_bombs[0]))
+                    break
                 continue
             if kind == "command":
                 candidates = ev.with_verb(_as_list(alt["verb"]))
@@ -138,8 +254,11 @@ def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, c
             elif kind == "git-config":
                 candidates = [c for c in ev.commands if id(c) in ev.unknown] if ev.unknown else []
             else:
-                candidates = ev.commands
+                candidates = [c for c in ev.commands if c.writes or c.redirects or c.verb in WRITING_VERBS]
             for cmd in candidates:
+                ticker.tick()
+                if id(cmd) in repeats:
+                    continue
                 if (kind == "command" and _match_command(alt, cmd, root, cwd, ev)) or \
                         (kind == "sql" and _match_sql(alt, cmd, ev)) or \
                         (kind == "truncate" and _match_truncate(alt, cmd, root, cwd)) or \
@@ -150,6 +269,21 @@ def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, c
                 continue
             break
     return hits
+
+
+def _repeats(commands: list[Command]) -> set[int]:
+    """Plain commands identical to an earlier one on the line: judging them again cannot change the answer."""
+    seen: set[tuple[Any, ...]] = set()
+    out: set[int] = set()
+    for cmd in commands:
+        if cmd.redirects or cmd.writes or cmd.pipe_prev is not None:
+            continue
+        key = (tuple(cmd.argv), cmd.via, cmd.cwd)
+        if key in seen:
+            out.add(id(cmd))
+        else:
+            seen.add(key)
+    return out
 
 
 class _Eval:
@@ -286,12 +420,6 @@ class _Eval:
 
 def _via(cmd: Command, how: str) -> str:
     return f"{cmd.via}, {how}" if cmd.via else how
-
-
-def _skeleton(raw: str) -> str:
-    from .shell import skeleton
-
-    return skeleton(raw)
 
 
 # --------------------------------------------------------------------------- command rules

