@@ -69,7 +69,8 @@ def banner(root: Path, config: Any, problems: list[Any]) -> str:
     else:
         lines.append("no unfinished session; start one with /session [housekeeping|feature|deep]")
     lines.append(f"enforcement: {config.get('enforcement')}")
-    lines.extend(["WARNING: enforcement is off - self-protection of the guard's files is lifted"] if config.get("enforcement") == "off" else [])  # noqa: E501
+    if config.get("enforcement") == "off":
+        lines.append("WARNING: enforcement is off - self-protection of the guard's files is lifted")
     if config.get("allow-destructive-ops"):
         lines.append("WARNING: allow-destructive-ops is true - the destructive-command guard is OFF")
     for problem in problems:

@@ -25,7 +25,6 @@ lifts the guard, and the banner says so.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from pathlib import Path
 from typing import Any
