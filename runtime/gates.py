@@ -538,3 +538,76 @@ def run(args: Any) -> int:
         return 1
     print(summary)
     return code
+
+
+# --- probing (doctor) ------------------------------------------------------
+
+_VERSION_ONLY = ("mypy", "pyright", "flake8", "eslint", "tsc", "tox", "nox", "pylint", "black")
+
+
+def probe_command(kind: str, command: str) -> tuple[str, str]:
+    """(cheap command that proves `command` can run, what it proves).
+
+    The probe asks the real tool, in the real environment, for something quick: the
+    test runner collects without running, a compiled language builds without testing,
+    a slow type checker reports its version (which already fails when the tool or its
+    interpreter is missing), and ruff, which is fast, runs for real.
+    """
+    words = command.split()
+    if kind == "test" and "pytest" in command and "tox" not in words:
+        return f"{command} --collect-only -q -p no:cacheprovider", "collects tests"
+    if words[:2] == ["go", "test"]:
+        return "go vet " + " ".join(words[2:] or ["./..."]), "builds and vets"
+    if words[:2] == ["cargo", "test"]:
+        return f"{command} --no-run", "builds the tests"
+    if kind == "test" and words and words[0] in ("npm", "pnpm", "yarn"):
+        return f"{command} -- --listTests", "lists tests (jest)"
+    for index, word in enumerate(words):
+        name = word.rsplit("/", 1)[-1]
+        if name == "ruff":
+            return command, "runs"
+        if name in _VERSION_ONLY:
+            return " ".join(words[:index + 1]) + " --version", "starts (version only: a full run is slow)"
+    return command, "runs"
+
+
+def probe(kind: str, command: str, root: Path, timeout: float = 120) -> tuple[str, str, str]:
+    """('ok' | 'broken', detail, fix) for one configured check, without touching session state.
+
+    It runs outside `Running` on purpose: no gate log, no telemetry, nothing under
+    `.orchestrator/state/`, so `doctor` can be run any number of times with the same answer.
+    """
+    import subprocess
+
+    cheap, proves = probe_command(kind, command)
+    started = time.monotonic()
+    try:
+        done = subprocess.run(cheap, shell=True, cwd=root, capture_output=True, text=True, errors="replace",
+                              stdin=subprocess.DEVNULL, timeout=timeout)
+        code, output, timed_out = done.returncode, done.stdout + done.stderr, False
+    except subprocess.TimeoutExpired as exc:
+        code, timed_out = None, True
+        output = (exc.stdout or b"").decode(errors="replace") if isinstance(exc.stdout, bytes) else ""
+    took = time.monotonic() - started
+    if "--collect-only" in cheap and code == 0:
+        # -q prints "N tests collected", -qq one "file.py: N" line per file, plain output "collected N items"
+        found = re.search(r"(\d+) tests? collected|collected (\d+) items?", output)
+        per_file = [int(n) for n in re.findall(r"(?m)^\S+\.py: (\d+)$", output)]
+        count = int(next(g for g in found.groups() if g)) if found else sum(per_file) or len(
+            [line for line in output.splitlines() if "::" in line])
+        if count == 0:
+            return "broken", "pytest collected no tests", "check testpaths and the test command"
+        return "ok", f"{proves}: {count} tests ({took:.1f}s)", ""
+    if cheap == command and kind != "test" and not timed_out:
+        result = check_result(kind, command, "", (code, output, took, False), timeout, root)
+        if result["status"] == "broken":
+            return "broken", str(result["cause"]), str(result["fix"])
+        found = result.get("problems")
+        return "ok", f"{proves}" + (f": {found} findings" if found else "") + f" ({took:.1f}s)", ""
+    cause = diagnose(kind, command, code, output, None if code else {"runner": "", "passed": 1}, timed_out, timeout)
+    if cause is None and code != 0:
+        last = (output.strip().splitlines() or [""])[-1][:120]
+        cause = (f"the probe '{cheap}' exited {code}: {last}", f"run '{cheap}' by hand and fix what it reports")
+    if cause:
+        return "broken", cause[0], cause[1]
+    return "ok", f"{proves} ({took:.1f}s)", ""

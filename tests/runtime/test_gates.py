@@ -283,3 +283,19 @@ def test_lint_that_cannot_read_its_config_is_broken(tmp_path: Path) -> None:
     base = rt(repo, "gate", "baseline")
     assert base.returncode == 2
     assert "BROKEN: lint could not run: exit 2 with no findings the gate can read" in base.stdout
+
+
+@pytest.mark.parametrize(("kind", "command", "expected"), [
+    ("test", ".venv/bin/python -m pytest -q", ".venv/bin/python -m pytest -q --collect-only -q -p no:cacheprovider"),
+    ("test", "go test ./...", "go vet ./..."),
+    ("test", "cargo test", "cargo test --no-run"),
+    ("test", "npm test", "npm test -- --listTests"),
+    ("typecheck", ".venv/bin/python -m mypy .", ".venv/bin/python -m mypy --version"),
+    ("typecheck", "npx tsc --noEmit", "npx tsc --version"),
+    ("lint", "ruff check .", "ruff check ."),
+    ("lint", ".venv/bin/flake8", ".venv/bin/flake8 --version"),
+])
+def test_doctor_probes_are_cheap_but_real(kind: str, command: str, expected: str) -> None:
+    from runtime.gates import probe_command
+
+    assert probe_command(kind, command)[0] == expected
