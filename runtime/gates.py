@@ -191,7 +191,8 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
     if kind != "test" and broken is None and code != 0:
         found = fnd.parse(output, root)
         if found is None:
-            broken = (f"exit {code} with no findings the gate can read",
+            last = (output.strip().splitlines() or [""])[-1].strip()[:120]
+            broken = (f"exit {code} with no findings the gate can read" + (f" ({last})" if last else ""),
                       "run the command by hand: a config or usage error stops a linter before it reports findings")
         else:
             counted = fnd.outside_runtime(found)
@@ -577,24 +578,30 @@ def probe_command(kind: str, command: str) -> tuple[str, str]:
     return command, "runs"
 
 
-def probe(kind: str, command: str, root: Path, timeout: float = 120) -> tuple[str, str, str]:
+def _run_probe(command: str, root: Path, timeout: float) -> tuple[int | None, str, float, bool]:
+    import subprocess
+
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, shell=True, cwd=root, capture_output=True, text=True, errors="replace",
+                              stdin=subprocess.DEVNULL, timeout=timeout, start_new_session=True)
+    except subprocess.TimeoutExpired as exc:
+        partial = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        return None, partial, time.monotonic() - started, True
+    return done.returncode, done.stdout + done.stderr, time.monotonic() - started, False
+
+
+def probe(kind: str, command: str, root: Path, timeout: float = 120, full_run: float = 30) -> tuple[str, str, str]:
     """('ok' | 'broken', detail, fix) for one configured check, without touching session state.
 
     It runs outside `Running` on purpose: no gate log, no telemetry, nothing under
     `.orchestrator/state/`, so `doctor` can be run any number of times with the same answer.
+    A linter or type checker that starts may still be unable to check the project (a
+    config error, a module found twice), so after its version it also runs for real,
+    for at most `full_run` seconds; a longer run is reported as not proved, not as broken.
     """
-    import subprocess
-
     cheap, proves = probe_command(kind, command)
-    started = time.monotonic()
-    try:
-        done = subprocess.run(cheap, shell=True, cwd=root, capture_output=True, text=True, errors="replace",
-                              stdin=subprocess.DEVNULL, timeout=timeout)
-        code, output, timed_out = done.returncode, done.stdout + done.stderr, False
-    except subprocess.TimeoutExpired as exc:
-        code, timed_out = None, True
-        output = (exc.stdout or b"").decode(errors="replace") if isinstance(exc.stdout, bytes) else ""
-    took = time.monotonic() - started
+    code, output, took, timed_out = _run_probe(cheap, root, timeout)
     if "--collect-only" in cheap and code == 0:
         # -q prints "N tests collected", -qq one "file.py: N" line per file, plain output "collected N items"
         found = re.search(r"(\d+) tests? collected|collected (\d+) items?", output)
@@ -604,16 +611,25 @@ def probe(kind: str, command: str, root: Path, timeout: float = 120) -> tuple[st
         if count == 0:
             return "broken", "pytest collected no tests", "check testpaths and the test command"
         return "ok", f"{proves}: {count} tests ({took:.1f}s)", ""
-    if cheap == command and kind != "test" and not timed_out:
-        result = check_result(kind, command, "", (code, output, took, False), timeout, root)
+    if cheap == command and kind != "test":
+        result = check_result(kind, command, "", (code, output, took, timed_out), timeout, root)
         if result["status"] == "broken":
             return "broken", str(result["cause"]), str(result["fix"])
-        found = result.get("problems")
-        return "ok", f"{proves}" + (f": {found} findings" if found else "") + f" ({took:.1f}s)", ""
+        found_n = result.get("problems")
+        return "ok", f"{proves}" + (f": {found_n} findings" if found_n else "") + f" ({took:.1f}s)", ""
     cause = diagnose(kind, command, code, output, None if code else {"runner": "", "passed": 1}, timed_out, timeout)
     if cause is None and code != 0:
         last = (output.strip().splitlines() or [""])[-1][:120]
         cause = (f"the probe '{cheap}' exited {code}: {last}", f"run '{cheap}' by hand and fix what it reports")
     if cause:
         return "broken", cause[0], cause[1]
+    if kind != "test":
+        code, output, took, timed_out = _run_probe(command, root, full_run)
+        if timed_out:
+            return "ok", f"{proves}; a full run takes over {full_run:g}s, so the doctor did not wait for it", ""
+        result = check_result(kind, command, "", (code, output, took, False), timeout, root)
+        if result["status"] == "broken":
+            return "broken", str(result["cause"]), str(result["fix"])
+        found_n = result.get("problems")
+        return "ok", "runs" + (f": {found_n} findings" if found_n else "") + f" ({took:.1f}s)", ""
     return "ok", f"{proves} ({took:.1f}s)", ""
