@@ -44,6 +44,8 @@ class Project:
     # Session Config lines a user sets when doctor reports a tool that cannot run here
     adjust: dict[str, str] = field(default_factory=dict)
     doctor_failure: str = ""
+    # what mypy checks when the config names nothing: `.` unless it then stops on duplicate module names
+    mypy_targets: tuple[str, ...] = (".",)
 
     @property
     def dist(self) -> str:
@@ -59,14 +61,14 @@ PROJECTS = [
     Project("python-slugify", "9.2.0", "tests", ("mypy",), "slugify/special.py",
             "        char_list.insert(0, upper_dict)", "        pass",
             "tests/test_add_uppercase_error.py::TestAddUppercaseCharAtomicity::"
-            "test_successful_processing_modifies_list"),
+            "test_successful_processing_modifies_list", mypy_targets=("slugify", "tests")),
     Project("pluggy", "1.7.0", "testing", ("ruff", "mypy"), "src/pluggy/_manager.py",
             '    return f"{func.__name__}{inspect.signature(func)}"',
             '    return f"{func.__name__} {inspect.signature(func)}"',
             "testing/test_helpers.py::test_formatdef",
             adjust={"typecheck-command": ".venv/bin/mypy src testing"},
             doctor_failure="typecheck gate cannot run: .venv/bin/mypy . (auto: mypy is configured in "
-                           "pyproject.toml [tool.mypy]"),
+                           "pyproject.toml [tool.mypy]", mypy_targets=("src", "testing")),
 ]
 
 
