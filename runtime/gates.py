@@ -152,6 +152,12 @@ def diagnose(kind: str, command: str, code: int | None, output: str, parsed: dic
     if runner == "pytest" and code == 5:
         return ("pytest collected no tests (exit 5)",
                 "check testpaths and the directory the command runs in; a suite of zero tests protects nothing")
+    if parsed is None and re.search(r"No tests found|No test files found", output):
+        return (f"the runner found no tests (exit {code})",
+                "check the test paths and the runner's config; a suite of zero tests protects nothing")
+    if parsed is None and "[no test files]" in output:
+        return ("go test found no test files in any package",
+                "add tests or point test-command at the packages that have them")
     if "[build failed]" in output or "[setup failed]" in output:
         return (f"a Go package does not build (exit {code})", "fix the build error shown in the output tail")
     if "error: could not compile" in output:

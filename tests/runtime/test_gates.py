@@ -299,3 +299,50 @@ def test_doctor_probes_are_cheap_but_real(kind: str, command: str, expected: str
     from runtime.gates import probe_command
 
     assert probe_command(kind, command)[0] == expected
+
+
+@pytest.mark.parametrize(("command", "code", "output", "cause"), [
+    ("npx jest", 1, "No tests found, exiting with code 1\nRun with `--passWithNoTests` to exit with code 0\n",
+     "the runner found no tests (exit 1)"),
+    ("npx vitest run", 1, "No test files found, exiting with code 1\n", "the runner found no tests (exit 1)"),
+    ("go test ./...", 0, "?   \texample.com/x\t[no test files]\n", "go test found no test files in any package"),
+    ("go test ./...", 1, "# example.com/x\n./x.go:3:1: syntax error\nFAIL\texample.com/x [build failed]\n",
+     "a Go package does not build (exit 1)"),
+    ("cargo test", 101, "error[E0425]: cannot find value `y`\nerror: could not compile `x` (lib test)\n",
+     "the crate does not compile (exit 101)"),
+    ("npm test", 1, "npm error Missing script: \"test\"\n", "exit 1 with no test results the gate can read"),
+    ("python3 -m pytest", 1, "/usr/bin/python3: No module named pytest\n",
+     "the interpreter has no module 'pytest' (exit 1)"),
+])
+def test_each_runner_that_cannot_run_is_diagnosed(command: str, code: int, output: str, cause: str) -> None:
+    from runtime.gates import diagnose
+    from runtime.testparse import parse
+
+    found = diagnose("test", command, code, output, parse(output), False, 900)
+    assert found is not None and found[0] == cause
+
+
+def test_a_failing_run_with_results_is_not_broken() -> None:
+    from runtime.gates import diagnose
+    from runtime.testparse import parse
+
+    output = "FAILED tests/test_a.py::test_b - assert 1 == 2\n1 failed, 3 passed in 0.10s\n"
+    assert diagnose("test", "python3 -m pytest", 1, output, parse(output), False, 900) is None
+
+
+def test_a_block_names_the_first_new_findings_then_counts_the_rest() -> None:
+    from runtime.gates import summarize
+
+    def lint(findings: list[list[object]]) -> dict[str, object]:
+        return {"kind": "lint", "skipped": False, "ok": False, "exit": 1, "timed_out": False, "status": "failed",
+                "findings": findings, "problems": len(findings), "duration": 0.2, "tail": []}
+
+    old = [["src/a.py", 3, "F401", "`os` imported but unused"]]
+    new = [[f"src/b{i}.py", 1, "F401", "`sys` imported but unused"] for i in range(8)]
+    record = {"variant": "incremental", "wave": 2, "duration": 1.0, "checks": {"lint": lint(old + new)}}
+    record.update(compare({"checks": {"lint": lint(old)}}, record["checks"]))  # type: ignore[arg-type]
+    text = summarize(record, {"total-waves": 5})
+    assert "NEW: lint: 8 new findings" in text
+    assert "src/b0.py:1: F401 `sys` imported but unused" in text and "src/b4.py" in text
+    assert "src/b5.py" not in text and "and 3 more" in text
+    assert "src/a.py" not in text
