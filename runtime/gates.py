@@ -420,8 +420,8 @@ def summarize(record: dict[str, Any], state: dict[str, Any], streak: int = 0) ->
         elif counts:
             detail = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "errors", "skipped")
                                if counts.get(k))
-        elif check.get("problems") is not None:
-            detail = f"{check['problems']} findings"
+        elif check.get("problems"):
+            detail = f"{check['problems']} finding{'s' if check['problems'] != 1 else ''}"
         if check.get("runtime_findings_ignored"):
             detail += f" ({check['runtime_findings_ignored']} in .orchestrator/ not counted)"
         exit_text = "" if check["ok"] or check.get("timed_out") or broken else f" exit {check.get('exit')}"
