@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -141,15 +140,29 @@ def check_config(root: Path, report: Report) -> bool:
     report.ok(f"Session Config in {config.source.name if config.source else '?'} is valid")
     for warning in config.warnings:
         report.warn(str(warning).splitlines()[0], warning.fix)
+    check_gate_commands(root, report, config)
+    return bool(config.get("allow-destructive-ops"))
+
+
+def check_gate_commands(root: Path, report: Report, config: Any) -> None:
+    """Prove each configured check can run, by running a cheap probe of the real tool.
+
+    "The command exists" is not enough: a python3 without pytest exists, and a gate
+    built on it records nothing but errors. The probes write no session state.
+    """
+    from .gates import probe
+
     for kind in ("test", "typecheck", "lint"):
         command, why = resolve(kind, config[f"{kind}-command"], root)
         if command == "skip":
             report.warn(f"{kind} gate is skipped ({why})", f"set {kind}-command in the Session Config")
-        elif shutil.which(command.split()[0]) is None:
-            report.fail(f"{kind} gate command {command!r} not found on PATH", f"install it or change {kind}-command")
+            continue
+        status, detail, fix = probe(kind, command, root)
+        if status == "ok":
+            report.ok(f"{kind} gate: {command} ({why}); probe {detail}")
         else:
-            report.ok(f"{kind} gate: {command} ({why})")
-    return bool(config.get("allow-destructive-ops"))
+            report.fail(f"{kind} gate cannot run: {command} ({why}): {detail}",
+                        f"{fix}; or set {kind}-command in the Session Config")
 
 
 def check_version(root: Path, version: str, report: Report) -> None:

@@ -15,6 +15,7 @@ does not block, so an old broken test cannot stall a session.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,8 @@ VARIANTS = ("baseline", "incremental", "full")
 TAIL_LINES = 20
 BREAKER_AFTER = 3
 KEEP_GATES = 50
+MAX_FINDINGS = 2000
+NAMED_FINDINGS = 5
 
 
 # --- running ---------------------------------------------------------------
@@ -33,16 +36,25 @@ KEEP_GATES = 50
 class Running:
     """One check in flight. Output goes to a log file, not a pipe, so checks can run
     side by side without one stalling on a full pipe while another is waited on; the
-    full log stays in `.orchestrator/state/gates/` for anyone who wants more than the tail."""
+    full log stays in `.orchestrator/state/gates/` for anyone who wants more than the tail.
+
+    A thread blocks in `wait()` for each check and stamps the moment it exits. That
+    gives every check its own duration, and the gate learns of the exit at once:
+    `Popen.wait(timeout=...)` sleeps in growing steps between polls, which made a
+    1 s suite cost several percent more through the gate than by hand.
+    """
 
     def __init__(self, kind: str, command: str, root: Path) -> None:
         import subprocess
+        import threading
 
         self.kind, self.command = kind, command
         self.log = root / ".orchestrator" / "state" / "gates" / f"{kind}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self.start = time.monotonic()
+        self.end: float | None = None
         self.error = ""
+        self.waiter: Any = None
         with self.log.open("wb") as out:
             try:
                 self.proc: Any = subprocess.Popen(command, shell=True, cwd=root, stdout=out,
@@ -50,20 +62,24 @@ class Running:
                                                   start_new_session=True)
             except OSError as exc:
                 self.proc, self.error = None, f"could not start: {exc}"
+                return
+        self.waiter = threading.Thread(target=self._wait, daemon=True)
+        self.waiter.start()
+
+    def _wait(self) -> None:
+        self.proc.wait()
+        self.end = time.monotonic()
 
     def finish(self, timeout: float) -> tuple[int | None, str, float, bool]:
         """(exit code or None on timeout, output, seconds, timed_out); kills the whole group on timeout."""
-        import subprocess
-
         if self.proc is None:
-            return 127, self.error, time.monotonic() - self.start, False
-        timed_out = False
-        try:
-            self.proc.wait(timeout=max(0.0, self.start + timeout - time.monotonic()))
-        except subprocess.TimeoutExpired:
+            return 127, self.error, 0.0, False
+        self.waiter.join(max(0.0, self.start + timeout - time.monotonic()))
+        timed_out = self.waiter.is_alive()
+        if timed_out:
             self.stop()
-            timed_out = True
-        duration = time.monotonic() - self.start
+            self.waiter.join()
+        duration = (self.end or time.monotonic()) - self.start
         text = self.log.read_bytes().decode("utf-8", errors="replace")
         return (None if timed_out else self.proc.returncode), text, duration, timed_out
 
@@ -71,13 +87,14 @@ class Running:
         import os
         import signal
 
-        if self.proc is None or self.proc.poll() is not None:
+        if self.proc is None or self.proc.returncode is not None:
             return
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except OSError:
             self.proc.kill()
-        self.proc.wait()
+        if self.waiter is not None:
+            self.waiter.join()
 
 
 def _tail(text: str, lines: int = TAIL_LINES) -> list[str]:
@@ -86,13 +103,82 @@ def _tail(text: str, lines: int = TAIL_LINES) -> list[str]:
 
 
 def skipped_check(kind: str, source: str) -> dict[str, Any]:
-    return {"kind": kind, "command": "skip", "source": source, "skipped": True, "ok": True}
+    return {"kind": kind, "command": "skip", "source": source, "skipped": True, "ok": True, "status": "skipped"}
+
+
+_MISSING_MODULE = r"No module named '?([\w.]+)'?"
+_NOT_FOUND = r"(?m)(?:^|: )(?:command )?not found|No such file or directory"
+
+
+def _override_hint(kind: str) -> str:
+    return (f"or, to go on without it, record why: "
+            f"'python3 .orchestrator/runtime gate override {kind} --reason \"...\"'")
+
+
+def diagnose(kind: str, command: str, code: int | None, output: str, parsed: dict[str, Any] | None,
+             timed_out: bool, timeout: float) -> tuple[str, str] | None:
+    """(cause, fix) when the check could not run at all, None when it ran (passing or not).
+
+    "Could not run" is kept apart from "ran and found failures" because a check that
+    cannot run has no failures to compare: counting it as failing-at-baseline (or, worse,
+    as a pass) would let every later regression through unseen.
+    """
+    program = command.split()[0] if command.split() else command
+    if timed_out:
+        return (f"timed out after {timeout:g}s (gate-timeout)",
+                "make the command faster or raise gate-timeout in the Session Config")
+    if code in (126, 127):
+        what = "is not executable" if code == 126 else "was not found"
+        return (f"the command {what} (exit {code}): {program}",
+                f"install {program} or set {kind}-command in the Session Config to the command the project uses")
+    missing = re.search(_MISSING_MODULE, output)
+    if code != 0 and missing and (parsed is None or kind != "test"):
+        module = missing.group(1)
+        return (f"the interpreter has no module {module!r} (exit {code})",
+                f"run it in the project's environment (e.g. set {kind}-command to '.venv/bin/python -m ...') or "
+                f"install {module} into the interpreter that runs it")
+    if code != 0 and re.search(_NOT_FOUND, output) and parsed is None and len(output) < 2000:
+        return (f"a command was not found (exit {code})",
+                f"install what is missing or set {kind}-command in the Session Config")
+    if kind != "test":
+        return None
+    runner = (parsed or {}).get("runner") or ("pytest" if "pytest" in command else "")
+    if runner == "pytest" and code in (2, 3, 4):
+        reason = {2: "was interrupted (usually an error while collecting tests)", 3: "hit an internal error",
+                  4: "was called wrongly (usage error)"}[code]
+        return (f"pytest {reason} (exit {code}), so no test result is trustworthy",
+                "run the test command by hand, fix what it reports (an import or syntax error in a test "
+                "module, an unknown option), then rerun the gate")
+    if runner == "pytest" and code == 5:
+        return ("pytest collected no tests (exit 5)",
+                "check testpaths and the directory the command runs in; a suite of zero tests protects nothing")
+    if parsed is None and re.search(r"No tests found|No test files found", output):
+        return (f"the runner found no tests (exit {code})",
+                "check the test paths and the runner's config; a suite of zero tests protects nothing")
+    if parsed is None and "[no test files]" in output:
+        return ("go test found no test files in any package",
+                "add tests or point test-command at the packages that have them")
+    if "[build failed]" in output or "[setup failed]" in output:
+        return (f"a Go package does not build (exit {code})", "fix the build error shown in the output tail")
+    if "error: could not compile" in output:
+        return (f"the crate does not compile (exit {code})", "fix the compile error shown in the output tail")
+    if parsed is None:
+        if code == 0:
+            return None
+        return (f"exit {code} with no test results the gate can read",
+                "run the test command by hand: a missing script, a config error or a crash stops a runner "
+                "before it reports tests")
+    total = sum(int(parsed.get(k) or 0) for k in ("passed", "failed", "skipped", "errors"))
+    if total == 0 and not (parsed.get("runner") == "go" and code == 0):
+        return ("no tests ran", "check the test paths and the command; a suite of zero tests protects nothing")
+    return None
 
 
 def check_result(kind: str, command: str, source: str, result: tuple[int | None, str, float, bool],
-                 timeout: float) -> dict[str, Any]:
-    """Turn a finished command into the recorded check: counts, failing names, a tail on failure."""
-    from .testparse import parse, problem_count
+                 timeout: float, root: Path | None = None) -> dict[str, Any]:
+    """Turn a finished command into the recorded check: status, counts or findings, a tail unless it passed."""
+    from . import findings as fnd
+    from .testparse import parse
 
     code, output, duration, timed_out = result
     check: dict[str, Any] = {
@@ -100,14 +186,36 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
         "duration": round(duration, 3), "timed_out": timed_out, "ok": code == 0 and not timed_out,
         "counts": None, "failed_tests": [], "problems": None, "tail": [],
     }
+    parsed = None
     if kind == "test":
         parsed = parse(output)
         if parsed:
             check["runner"] = parsed["runner"]
             check["counts"] = {k: parsed[k] for k in ("passed", "failed", "skipped", "errors")}
             check["failed_tests"] = parsed["failed_tests"]
+    broken = diagnose(kind, command, code, output, parsed, timed_out, timeout)
+    if kind != "test" and broken is None and code != 0:
+        found = fnd.parse(output, root)
+        if found is None:
+            last = (output.strip().splitlines() or [""])[-1].strip()[:120]
+            broken = (f"exit {code} with no findings the gate can read" + (f" ({last})" if last else ""),
+                      "run the command by hand: a config or usage error stops a linter before it reports findings")
+        else:
+            counted = fnd.outside_runtime(found)
+            check["findings"] = [list(f) for f in counted[:MAX_FINDINGS]]
+            check["problems"] = len(counted)
+            if len(found) != len(counted):
+                check["runtime_findings_ignored"] = len(found) - len(counted)
+            if not counted:
+                check["ok"] = True
+    elif kind != "test" and code == 0:
+        check["problems"] = 0
+        check["findings"] = []
+    if broken:
+        check["ok"] = False
+        check["status"], check["cause"], check["fix"] = "broken", broken[0], broken[1]
     else:
-        check["problems"] = problem_count(output)
+        check["status"] = "passed" if check["ok"] else "failed"
     if not check["ok"]:
         check["tail"] = _tail(output)
         if timed_out:
@@ -134,7 +242,7 @@ def run_checks(commands: dict[str, tuple[str, str]], root: Path, timeout: float,
     checks = {}
     for kind, (command, source) in commands.items():
         job = running.get(kind)
-        checks[kind] = (check_result(kind, command, source, job.finish(timeout), timeout) if job
+        checks[kind] = (check_result(kind, command, source, job.finish(timeout), timeout, root) if job
                         else skipped_check(kind, source))
     return checks
 
@@ -147,18 +255,41 @@ def _failures(check: dict[str, Any]) -> int:
     return int(counts.get("failed") or 0) + int(counts.get("errors") or 0)
 
 
-def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Regressions (by name), other new problems, and pre-existing failures."""
+def _is_broken(check: dict[str, Any] | None) -> bool:
+    return bool(check) and check.get("status") == "broken"
+
+
+def broken_checks(checks: dict[str, dict[str, Any]], overrides: dict[str, Any] | None
+                  ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(blocking, overridden): the checks that could not run, split by whether the user overrode them."""
+    blocking, overridden = [], []
+    for kind, check in checks.items():
+        if _is_broken(check):
+            entry = {"kind": kind, "cause": str(check.get("cause")), "fix": str(check.get("fix"))}
+            if (overrides or {}).get(kind):
+                overridden.append({**entry, "reason": str(overrides[kind].get("reason", ""))})  # type: ignore[index]
+            else:
+                blocking.append(entry)
+    return blocking, overridden
+
+
+def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
+            overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Regressions (by name), new findings, broken checks, other new problems, and pre-existing failures."""
+    from . import findings as fnd
+
     regressions: list[str] = []
     new_problems: list[str] = []
     preexisting: list[str] = []
+    new_found: dict[str, list[str]] = {}
     base_checks = (baseline or {}).get("checks") or {}
+    broken, overridden = broken_checks(checks, overrides)
     for kind, check in checks.items():
-        if check.get("skipped") or check.get("ok"):
+        if check.get("skipped") or check.get("ok") or _is_broken(check):
             continue
         base = base_checks.get(kind)
-        base_ran = base is not None and not base.get("skipped")
-        if check.get("timed_out"):
+        base_ran = base is not None and not base.get("skipped") and not _is_broken(base)
+        if check.get("timed_out"):  # records from before broken checks existed
             if base_ran and base.get("timed_out"):
                 preexisting.append(f"{kind}: timed out (also at baseline)")
             else:
@@ -168,6 +299,17 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]]) 
             before = set(base.get("failed_tests") or []) if base_ran else set()
             for name in check["failed_tests"]:
                 (preexisting if name in before else regressions).append(name)
+            continue
+        if kind != "test" and check.get("findings") is not None:
+            now = [tuple(f) for f in check["findings"]]
+            before_f = [tuple(f) for f in (base.get("findings") or [])] if base_ran else []
+            fresh = fnd.new_findings(before_f, now)  # type: ignore[arg-type]
+            if fresh:
+                new_found[kind] = [fnd.describe(f) for f in fresh]
+                new_problems.append(f"{kind}: {len(fresh)} new finding{'s' if len(fresh) != 1 else ''}"
+                                    + ("" if base_ran else " (no baseline to compare with)"))
+            else:
+                preexisting.append(f"{kind}: {len(now)} finding{'s' if len(now) != 1 else ''}, none new")
             continue
         if not base_ran:
             new_problems.append(f"{kind}: exit {check.get('exit')} (no baseline to compare with)")
@@ -182,7 +324,8 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]]) 
         else:
             preexisting.append(f"{kind}: failing as at baseline (exit {check.get('exit')})")
     return {"regressions": regressions, "new_problems": new_problems, "preexisting": preexisting,
-            "blocked": bool(regressions or new_problems)}
+            "new_findings": new_found, "broken": broken, "overridden": overridden,
+            "blocked": bool(regressions or new_problems or broken)}
 
 
 # --- the gate --------------------------------------------------------------
@@ -211,19 +354,25 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
         state = require_active(load(root))  # re-read: the record may have changed while the checks ran
         done = [w["wave"] for w in state["waves"] if w["status"] == "done"]
         after = max(done) if done else 0
-        record: dict[str, Any] = {"variant": variant, "wave": after, "ts": now_iso(), "duration": total,
+        active = next((w["wave"] for w in state["waves"] if w["status"] == "active"), None)
+        overrides = state.get("gate-overrides") or {}
+        record: dict[str, Any] = {"variant": variant, "wave": active or after, "ts": now_iso(), "duration": total,
                                   "checks": checks}
+        if active:
+            record["during"] = active
         if variant == "baseline":
-            record.update({"regressions": [], "new_problems": [], "blocked": False,
+            broken, overridden = broken_checks(checks, overrides)
+            record.update({"regressions": [], "new_problems": [], "broken": broken, "overridden": overridden,
+                           "blocked": bool(broken),
                            "preexisting": [n for c in checks.values() for n in c.get("failed_tests") or []]
                            + [f"{k}: failing at baseline" for k, c in checks.items()
-                              if not c["ok"] and not c.get("failed_tests")]})
+                              if not c["ok"] and not c.get("failed_tests") and not _is_broken(c)]})
             state["baseline"] = record
         else:
-            record.update(compare(state.get("baseline"), checks))
+            record.update(compare(state.get("baseline"), checks, overrides))
             record["no_baseline"] = state.get("baseline") is None
             state["gates"] = [*state.get("gates", []), record][-KEEP_GATES:]
-            if after:
+            if after and not active:
                 wave = state["waves"][after - 1]
                 if wave.get("gate") and (wave["gate"] == variant or variant == "full"):
                     wave["gate-status"] = "blocked" if record["blocked"] else "passed"
@@ -232,8 +381,10 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
         streak = streaks[variant]
         save(root, state)
     telemetry.emit(root, "gate.blocked" if record["blocked"] else "gate.passed", {
-        "session_id": state["session-id"], "variant": variant, "wave": after, "duration": total,
+        "session_id": state["session-id"], "variant": variant, "wave": record["wave"], "duration": total,
         "regressions": len(record["regressions"]), "new_problems": len(record["new_problems"]),
+        "broken": [b["kind"] for b in record["broken"]], "overridden": [b["kind"] for b in record["overridden"]],
+        "durations": {k: c.get("duration") for k, c in checks.items() if not c.get("skipped")},
     })
     if record["blocked"] and streak == BREAKER_AFTER:
         from . import breaker
@@ -245,26 +396,42 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
     return (2 if record["blocked"] else 0), summary
 
 
+def _where(record: dict[str, Any]) -> str:
+    if record.get("during"):
+        return f"during wave {record['during']}"
+    return "before wave 1" if record["wave"] == 0 else f"after wave {record['wave']}"
+
+
 def summarize(record: dict[str, Any], state: dict[str, Any], streak: int = 0) -> str:
     """What the agent sees: per check one line, names of what blocks, and a tail only for failures."""
     variant = record["variant"]
-    where = "before wave 1" if record["wave"] == 0 else f"after wave {record['wave']}"
     verdict = "BLOCKED" if record["blocked"] else ("recorded" if variant == "baseline" else "PASS")
-    lines = [f"gate {variant} ({where}): {verdict} in {record['duration']:.1f}s"]
+    lines = [f"gate {variant} ({_where(record)}): {verdict} in {record['duration']:.1f}s"]
     for kind, check in record["checks"].items():
         if check.get("skipped"):
             lines.append(f"  {kind:<9} skip   ({check['source']})")
             continue
-        word = "ok" if check["ok"] else ("TIMEOUT" if check.get("timed_out") else "FAIL")
+        broken = _is_broken(check)
+        word = "ok" if check["ok"] else ("TIMEOUT" if check.get("timed_out") else "BROKEN" if broken else "FAIL")
         detail = ""
         counts = check.get("counts")
-        if counts:
+        if broken:
+            detail = f"cannot run: {check.get('cause')}"
+        elif counts:
             detail = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "errors", "skipped")
                                if counts.get(k))
-        elif check.get("problems") is not None:
-            detail = f"{check['problems']} problems"
-        exit_text = "" if check["ok"] or check.get("timed_out") else f" exit {check.get('exit')}"
+        elif check.get("problems"):
+            detail = f"{check['problems']} finding{'s' if check['problems'] != 1 else ''}"
+        if check.get("runtime_findings_ignored"):
+            detail += f" ({check['runtime_findings_ignored']} in .orchestrator/ not counted)"
+        exit_text = "" if check["ok"] or check.get("timed_out") or broken else f" exit {check.get('exit')}"
         lines.append(f"  {kind:<9} {word:<6} {check['duration']:.1f}s{exit_text}" + (f"  {detail}" if detail else ""))
+    for entry in record.get("broken") or []:
+        lines.append(f"  BROKEN: {entry['kind']} could not run: {entry['cause']}")
+        lines.append(f"    fix: {entry['fix']}; {_override_hint(entry['kind'])}")
+    for entry in record.get("overridden") or []:
+        lines.append(f"  OVERRIDDEN: {entry['kind']} could not run ({entry['cause']}); "
+                     f"not checked, by override: {entry['reason']}")
     names = record.get("regressions") or []
     for name in names[:5]:
         lines.append(f"  REGRESSION: {name}")
@@ -272,14 +439,20 @@ def summarize(record: dict[str, Any], state: dict[str, Any], streak: int = 0) ->
         lines.append(f"  ... and {len(names) - 5} more regressions (see STATE.md)")
     for problem in (record.get("new_problems") or [])[:3]:
         lines.append(f"  NEW: {problem}")
+    for found in (record.get("new_findings") or {}).values():
+        for text in found[:NAMED_FINDINGS]:
+            lines.append(f"    {text}")
+        if len(found) > NAMED_FINDINGS:
+            lines.append(f"    and {len(found) - NAMED_FINDINGS} more")
     pre = record.get("preexisting") or []
     if pre:
         label = "failing at baseline (will not block later gates)" if variant == "baseline" else \
             "pre-existing failures (not blocking)"
         lines.append(f"  {label}: {len(pre)}: {', '.join(pre[:3])}{' ...' if len(pre) > 3 else ''}")
     if record.get("blocked") or variant == "baseline":
-        failing = [c for c in record["checks"].values() if not c["ok"] and c.get("tail")]
-        budget = 14 - len(lines)
+        # lint and typecheck findings are named one by one above; their raw tail would only repeat them
+        failing = [c for c in record["checks"].values() if not c["ok"] and c.get("tail") and not c.get("findings")]
+        budget = 16 - len(lines)
         for check in failing:
             if budget <= 2:
                 break
@@ -290,24 +463,65 @@ def summarize(record: dict[str, Any], state: dict[str, Any], streak: int = 0) ->
     if record.get("no_baseline"):
         lines.append("note: no baseline was recorded, so every failure counts as new; run 'gate baseline' at "
                      "session start next time.")
-    if record["blocked"]:
+    if record["blocked"] and variant == "baseline":
+        lines.append("next: fix the checks that cannot run (or override them), then run 'gate baseline' again; "
+                     "wave 1 cannot start until then.")
+    elif record["blocked"]:
         nxt = record["wave"] + 1
         follow = (f"wave {nxt} cannot start until it passes" if nxt <= state.get("total-waves", 0)
                   else "close refuses to report this session completed until it passes")
+        if record.get("during"):
+            follow = f"finish wave {record['during']} with 'wave done', then gate again"
         lines.append(f"next: fix what is named above, then run 'gate {variant}' again; {follow}.")
         if streak >= BREAKER_AFTER:
             lines.append(f"circuit breaker: this gate failed {streak} times in a row; stop and ask the user.")
-    elif variant != "baseline" and record["wave"] < state.get("total-waves", 0):
+    elif variant != "baseline" and not record.get("during") and record["wave"] < state.get("total-waves", 0):
         lines.append(f"next: 'wave start {record['wave'] + 1}'")
     return "\n".join(lines)
+
+
+def override(root: Path, kind: str, reason: str | None, clear: bool) -> int:
+    """Record (or clear) the user's decision to go on although `kind` cannot run.
+
+    The override is visible everywhere the verdict is: in each gate's output, in
+    `session status` and in telemetry, so nobody mistakes an unchecked gate for a passed one.
+    """
+    from . import telemetry
+    from .state import load, locked, now_iso, require_active, save
+
+    if not clear and not (reason or "").strip():
+        print("error: an override needs --reason \"why this check may be skipped\"", file=sys.stderr)
+        return 1
+    with locked(root):
+        state = require_active(load(root))
+        overrides = state.setdefault("gate-overrides", {})
+        if clear:
+            existed = overrides.pop(kind, None) is not None
+        else:
+            overrides[kind] = {"reason": str(reason).strip()[:200], "ts": now_iso()}
+        save(root, state)
+    telemetry.emit(root, "gate.override", {"session_id": state["session-id"], "check": kind,
+                                           "cleared": clear, "reason": "" if clear else str(reason).strip()[:200]})
+    if clear:
+        print(f"override for {kind} {'cleared' if existed else 'was not set'}; a {kind} check that cannot run "
+              "blocks again.")
+    else:
+        print(f"override recorded: a {kind} check that cannot run no longer blocks this session "
+              f"(reason: {str(reason).strip()}). It stays visible in every gate and in 'session status'; "
+              f"clear it with 'gate override {kind} --clear'.")
+    return 0
 
 
 # --- CLI -------------------------------------------------------------------
 
 
 def add_arguments(parser: Any) -> None:
-    parser.add_argument("variant", choices=VARIANTS, help="baseline at session start, incremental between "
-                        "waves, full after Quality and before close")
+    parser.add_argument("variant", choices=(*VARIANTS, "override"), help="baseline at session start, incremental "
+                        "between waves, full after Quality and before close; 'override CHECK --reason TEXT' lets "
+                        "the session go on although that check cannot run")
+    parser.add_argument("check", nargs="?", choices=KINDS, help="with override: test, typecheck or lint")
+    parser.add_argument("--reason", default=None, help="with override: why the check may be left unchecked")
+    parser.add_argument("--clear", action="store_true", help="with override: remove the override")
     parser.add_argument("--timeout", type=float, default=None, metavar="S",
                         help="seconds each check may run (default: Session Config gate-timeout, 900)")
 
@@ -319,6 +533,14 @@ def run(args: Any) -> int:
 
     root = project_root()
     try:
+        if args.variant == "override":
+            if not args.check:
+                print("error: name the check: 'gate override test|typecheck|lint --reason \"...\"'", file=sys.stderr)
+                return 1
+            return override(root, args.check, args.reason, args.clear)
+        if args.check:
+            print(f"error: 'gate {args.variant}' takes no check name", file=sys.stderr)
+            return 1
         code, summary = run_gate(root, args.variant, args.timeout)
     except StateError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -329,3 +551,91 @@ def run(args: Any) -> int:
         return 1
     print(summary)
     return code
+
+
+# --- probing (doctor) ------------------------------------------------------
+
+_VERSION_ONLY = ("mypy", "pyright", "flake8", "eslint", "tsc", "tox", "nox", "pylint", "black")
+
+
+def probe_command(kind: str, command: str) -> tuple[str, str]:
+    """(cheap command that proves `command` can run, what it proves).
+
+    The probe asks the real tool, in the real environment, for something quick: the
+    test runner collects without running, a compiled language builds without testing,
+    a slow type checker reports its version (which already fails when the tool or its
+    interpreter is missing), and ruff, which is fast, runs for real.
+    """
+    words = command.split()
+    if kind == "test" and "pytest" in command and "tox" not in words:
+        return f"{command} --collect-only -q -p no:cacheprovider", "collects tests"
+    if words[:2] == ["go", "test"]:
+        return "go vet " + " ".join(words[2:] or ["./..."]), "builds and vets"
+    if words[:2] == ["cargo", "test"]:
+        return f"{command} --no-run", "builds the tests"
+    if kind == "test" and words and words[0] in ("npm", "pnpm", "yarn"):
+        return f"{command} -- --listTests", "lists tests (jest)"
+    for index, word in enumerate(words):
+        name = word.rsplit("/", 1)[-1]
+        if name == "ruff":
+            return command, "runs"
+        if name in _VERSION_ONLY:
+            return " ".join(words[:index + 1]) + " --version", "starts (version only: a full run is slow)"
+    return command, "runs"
+
+
+def _run_probe(command: str, root: Path, timeout: float) -> tuple[int | None, str, float, bool]:
+    import subprocess
+
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, shell=True, cwd=root, capture_output=True, text=True, errors="replace",
+                              stdin=subprocess.DEVNULL, timeout=timeout, start_new_session=True)
+    except subprocess.TimeoutExpired as exc:
+        partial = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        return None, partial, time.monotonic() - started, True
+    return done.returncode, done.stdout + done.stderr, time.monotonic() - started, False
+
+
+def probe(kind: str, command: str, root: Path, timeout: float = 120, full_run: float = 30) -> tuple[str, str, str]:
+    """('ok' | 'broken', detail, fix) for one configured check, without touching session state.
+
+    It runs outside `Running` on purpose: no gate log, no telemetry, nothing under
+    `.orchestrator/state/`, so `doctor` can be run any number of times with the same answer.
+    A linter or type checker that starts may still be unable to check the project (a
+    config error, a module found twice), so after its version it also runs for real,
+    for at most `full_run` seconds; a longer run is reported as not proved, not as broken.
+    """
+    cheap, proves = probe_command(kind, command)
+    code, output, took, timed_out = _run_probe(cheap, root, timeout)
+    if "--collect-only" in cheap and code == 0:
+        # -q prints "N tests collected", -qq one "file.py: N" line per file, plain output "collected N items"
+        found = re.search(r"(\d+) tests? collected|collected (\d+) items?", output)
+        per_file = [int(n) for n in re.findall(r"(?m)^\S+\.py: (\d+)$", output)]
+        count = int(next(g for g in found.groups() if g)) if found else sum(per_file) or len(
+            [line for line in output.splitlines() if "::" in line])
+        if count == 0:
+            return "broken", "pytest collected no tests", "check testpaths and the test command"
+        return "ok", f"{proves}: {count} tests ({took:.1f}s)", ""
+    if cheap == command and kind != "test":
+        result = check_result(kind, command, "", (code, output, took, timed_out), timeout, root)
+        if result["status"] == "broken":
+            return "broken", str(result["cause"]), str(result["fix"])
+        found_n = result.get("problems")
+        return "ok", f"{proves}" + (f": {found_n} findings" if found_n else "") + f" ({took:.1f}s)", ""
+    cause = diagnose(kind, command, code, output, None if code else {"runner": "", "passed": 1}, timed_out, timeout)
+    if cause is None and code != 0:
+        last = (output.strip().splitlines() or [""])[-1][:120]
+        cause = (f"the probe '{cheap}' exited {code}: {last}", f"run '{cheap}' by hand and fix what it reports")
+    if cause:
+        return "broken", cause[0], cause[1]
+    if kind != "test":
+        code, output, took, timed_out = _run_probe(command, root, full_run)
+        if timed_out:
+            return "ok", f"{proves}; a full run takes over {full_run:g}s, so the doctor did not wait for it", ""
+        result = check_result(kind, command, "", (code, output, took, False), timeout, root)
+        if result["status"] == "broken":
+            return "broken", str(result["cause"]), str(result["fix"])
+        found_n = result.get("problems")
+        return "ok", "runs" + (f": {found_n} findings" if found_n else "") + f" ({took:.1f}s)", ""
+    return "ok", f"{proves} ({took:.1f}s)", ""

@@ -223,6 +223,7 @@ def status(root: Path, as_json: bool = False) -> int:
             out["items"] = state.get("items", [])
             out["last-gate"] = _gate_brief((state.get("gates") or [None])[-1])
             out["baseline"] = _gate_brief(state.get("baseline"))
+            out["gate-overrides"] = state.get("gate-overrides") or {}
         print(json.dumps(out, indent=2))
         return 0
     if state is None:
@@ -235,6 +236,8 @@ def status(root: Path, as_json: bool = False) -> int:
         baseline = state.get("baseline")
         print(f"  baseline: {'recorded ' + baseline['ts'] if baseline else 'not recorded'}; "
               f"plan: {'recorded' if state.get('plan-set') else 'not recorded'}")
+        for kind, entry in (state.get("gate-overrides") or {}).items():
+            print(f"  OVERRIDE: the {kind} check may be left unchecked when it cannot run ({entry.get('reason')})")
         if state["status"] == "active":
             print(f"  next: {_next_step(state)}")
     if breakers:

@@ -259,14 +259,24 @@ def _render_gates(state: dict[str, Any]) -> list[str]:
                 continue
             counts = check.get("counts") or {}
             numbers = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "errors") if counts.get(k) is not None)
-            state_word = "ok" if check.get("ok") else ("timeout" if check.get("timed_out") else "fail")
+            state_word = "ok" if check.get("ok") else ("timeout" if check.get("timed_out") else
+                                                       "BROKEN" if check.get("status") == "broken" else "fail")
             parts.append(f"{kind} {state_word}" + (f" ({numbers})" if numbers else ""))
-        when = "at session start" if record.get("variant") == "baseline" else f"after wave {record.get('wave')}"
+        if record.get("variant") == "baseline":
+            when = "at session start"
+        elif record.get("during"):
+            when = f"during wave {record['during']}"
+        else:
+            when = f"after wave {record.get('wave')}"
         out.append(f"- {record.get('variant')} {when}, {record.get('ts')}: {verdict}; " + "; ".join(parts))
         out.extend(_names("regression", list(record.get("regressions") or [])))
         out.extend(_names("new", list(record.get("new_problems") or [])))
         if record.get("preexisting"):
             out.append(f"  - pre-existing failures (not blocking): {len(record['preexisting'])}")
+        overridden = record.get("overridden") or []
+        if overridden:
+            kinds = [str(o.get("kind")) if isinstance(o, dict) else str(o) for o in overridden]
+            out.append(f"  - overridden by the user, not counted as a pass: {', '.join(kinds)}")
     return [*out, ""]
 
 

@@ -42,8 +42,9 @@ class _Lazy:
 _ANSI = _Lazy(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 # pytest
-_PYTEST_SUMMARY = _Lazy(r"^=*\s*(?P<body>(?:\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|deselected|"
-                             r"warnings?)(?:, )?)+)\s+in [\d.]+s", re.MULTILINE)
+# pytest 9 adds "N subtests passed" to the summary; those are counted under their test, not as tests
+_PYTEST_SUMMARY = _Lazy(r"^=*\s*(?P<body>(?:\d+ (?:subtests? )?(?:passed|failed|skipped|errors?|xfailed|xpassed|"
+                        r"deselected|warnings?)(?:, )?)+)\s+in [\d.]+s", re.MULTILINE)
 _PYTEST_NO_TESTS = _Lazy(r"^=*\s*no tests ran in [\d.]+s", re.MULTILINE)
 _PYTEST_COUNT = _Lazy(r"(\d+) (passed|failed|skipped|errors?|xfailed|xpassed|deselected)")
 _PYTEST_FAILED = _Lazy(r"^(?:FAILED|ERROR) (\S+?)(?: - .*)?$", re.MULTILINE)

@@ -195,6 +195,9 @@ def start_refusal(state: dict[str, Any], number: int) -> str | None:
     wave = _wave(state, number)
     if not state.get("plan-set"):
         return "no plan is recorded; record one with 'python3 .orchestrator/runtime plan set -' first"
+    baseline_refusal = baseline_refusal_for(state)
+    if baseline_refusal:
+        return baseline_refusal
     if wave.get("status") == "done":
         later = number + 1
         return (f"wave {number} is already done; the next wave to start is {later}"
@@ -207,8 +210,11 @@ def start_refusal(state: dict[str, Any], number: int) -> str | None:
         if previous.get("gate") and previous.get("gate-status") != "passed":
             kind = previous["gate"]
             if previous.get("gate-status") == "blocked":
-                last = next((g for g in reversed(state.get("gates") or []) if g.get("wave") == number - 1), None)
-                named = ", ".join((last or {}).get("regressions") or (last or {}).get("new_problems") or [])
+                last = next((g for g in reversed(state.get("gates") or [])
+                             if g.get("wave") == number - 1 and not g.get("during")), None)
+                last = last or {}
+                named = ", ".join(last.get("regressions") or last.get("new_problems")
+                                  or [f"{b['kind']} cannot run ({b['cause']})" for b in last.get("broken") or []])
                 return (f"the {kind} gate after wave {number - 1} is blocked"
                         + (f" by: {named}" if named else "")
                         + f". Fix it, then rerun 'python3 .orchestrator/runtime gate {kind}'.")
@@ -217,6 +223,26 @@ def start_refusal(state: dict[str, Any], number: int) -> str | None:
     for other in state["waves"]:
         if other.get("status") == "active" and other.get("wave") != number:
             return f"wave {other['wave']} is still active; finish it with 'wave done {other['wave']}' first"
+    return None
+
+
+def baseline_refusal_for(state: dict[str, Any]) -> str | None:
+    """Why no wave may start yet because of the baseline, or None.
+
+    Without a baseline the first gate would call every old failure a regression; with a
+    check that could not run at baseline, no later gate could tell a regression from an
+    old failure. Either way, the loop must not begin until that is fixed or overridden.
+    """
+    baseline = state.get("baseline")
+    if not baseline:
+        return ("no baseline is recorded; run 'python3 .orchestrator/runtime gate baseline' first, so later gates "
+                "can tell new failures from old ones")
+    overrides = state.get("gate-overrides") or {}
+    for entry in baseline.get("broken") or []:
+        if not overrides.get(entry["kind"]):
+            return (f"the {entry['kind']} check could not run at baseline: {entry['cause']}. Fix: {entry['fix']}; "
+                    f"then rerun 'python3 .orchestrator/runtime gate baseline'. Or record why it may be left "
+                    f"unchecked: 'python3 .orchestrator/runtime gate override {entry['kind']} --reason \"...\"'")
     return None
 
 

@@ -239,7 +239,7 @@ def detect_answers(dest: Path, template_dir: Path | None) -> tuple[dict[str, Any
 
 # --- doctor ------------------------------------------------------------------------------------------
 
-_GATE_MISSING = re.compile(r"^\s*FAIL\s+\w+ gate command .* not found on PATH")
+_GATE_MISSING = re.compile(r"^\s*FAIL\s+\w+ gate cannot run: ")
 
 
 def _doctor(dest: Path, quiet: bool) -> int:

@@ -95,3 +95,89 @@ def test_resolve_skip_disables(tmp_path: Path, configured: str) -> None:
 def test_resolve_explicit_command_is_kept_as_written(tmp_path: Path) -> None:
     make(tmp_path, {"pyproject.toml": PYPROJECT_FULL})
     assert resolve("test", "make test ARGS=-x", tmp_path) == ("make test ARGS=-x", "Session Config")
+
+
+# --- the project's own environment -----------------------------------------
+
+
+def _venv(root: Path, name: str = ".venv", tools: tuple[str, ...] = ()) -> None:
+    for program in ("python", *tools):
+        path = root / name / "bin" / program
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("#!/bin/sh\n")
+        path.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    ("files", "venv", "expected", "because"),
+    [
+        ({"pyproject.toml": "[project]\n"}, ".venv", ".venv/bin/python -m pytest -q", ".venv/ exists"),
+        ({"setup.py": ""}, "venv", "venv/bin/python -m pytest -q", "venv/ exists"),
+        ({"pyproject.toml": "[project]\n", "uv.lock": ""}, "", "uv run python -m pytest -q", "uv.lock"),
+        ({"pyproject.toml": "[project]\n", "poetry.lock": ""}, "", "poetry run python -m pytest -q", "poetry.lock"),
+        ({"pyproject.toml": "[project]\n", "pdm.lock": ""}, "", "pdm run python -m pytest -q", "pdm.lock"),
+        ({"pyproject.toml": "[tool.hatch.envs.default]\n"}, "", "hatch run python -m pytest -q", "hatch"),
+        # an existing environment beats a lockfile: it is what the developer actually runs
+        ({"pyproject.toml": "[project]\n", "uv.lock": ""}, ".venv", ".venv/bin/python -m pytest -q", ".venv/"),
+    ],
+)
+def test_tests_run_in_the_projects_environment(tmp_path: Path, files: dict[str, str], venv: str, expected: str,
+                                               because: str) -> None:
+    make(tmp_path, files)
+    if venv:
+        _venv(tmp_path, venv)
+    command, why = detect("test", tmp_path)
+    assert command == expected and because in why
+
+
+def test_tox_is_used_when_configured_and_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make(tmp_path, {"tox.ini": "[tox]\nenvlist = py\n", "src/pkg/__init__.py": ""})
+    assert detect("test", tmp_path)[0] == "python3 -m pytest -q"  # no tox on PATH: nothing to run it with
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "tox").write_text("#!/bin/sh\n")
+    (bin_dir / "tox").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    command, why = detect("test", tmp_path)
+    assert command == "tox -e py" and "tox.ini" in why
+
+
+@pytest.mark.parametrize(
+    ("files", "tools", "kind", "expected", "because"),
+    [
+        ({"setup.cfg": "[metadata]\nname = x\n\n[mypy]\nstrict = true\n"}, (), "typecheck",
+         "python3 -m mypy .", "setup.cfg [mypy]"),
+        ({"pyproject.toml": '[tool.mypy]\nfiles = ["src"]\n'}, (), "typecheck", "python3 -m mypy",
+         "pyproject.toml [tool.mypy]"),
+        ({"pyproject.toml": '[tool.mypy]\npackages = "pkg"\n'}, ("mypy",), "typecheck", ".venv/bin/mypy",
+         "installed in .venv/"),
+        ({"pyrightconfig.json": "{}"}, (), "typecheck", "pyright", "pyrightconfig.json"),
+        ({"setup.cfg": "[flake8]\nmax-line-length = 79\n"}, (), "lint", "python3 -m flake8", "setup.cfg [flake8]"),
+        ({"tox.ini": "[tox]\n\n[flake8]\nmax-line-length = 79\n"}, (), "lint", "python3 -m flake8", "tox.ini [flake8]"),
+        ({".flake8": "[flake8]\n"}, ("flake8",), "lint", ".venv/bin/flake8", ".flake8"),
+        ({"pyproject.toml": "[tool.ruff.lint]\nselect = ['F']\n"}, ("ruff",), "lint", ".venv/bin/ruff check .",
+         "pyproject.toml [tool.ruff]"),
+        ({"eslint.config.js": "export default []\n"}, (), "lint", "npx eslint .", "eslint.config.js"),
+        ({"package.json": NODE, "pnpm-lock.yaml": ""}, (), "test", "pnpm test", "pnpm"),
+        ({"package.json": NODE, "yarn.lock": ""}, (), "lint", "yarn run lint", "lint script"),
+    ],
+)
+def test_tools_come_from_the_projects_own_config(tmp_path: Path, files: dict[str, str], tools: tuple[str, ...],
+                                                 kind: str, expected: str, because: str) -> None:
+    make(tmp_path, files)
+    if tools:
+        _venv(tmp_path, ".venv", tools)
+    command, why = detect(kind, tmp_path)
+    assert command == expected and because in why, why
+
+
+def test_config_shows_each_command_and_why(tmp_path: Path) -> None:
+    from tests.runtime.loop_support import rt
+
+    make(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n\n[tool.ruff]\n", "mypy.ini": "[mypy]\n",
+                    "CLAUDE.md": "# x\n\n## Session Config\n\n- waves: 5\n"})
+    _venv(tmp_path)
+    out = rt(tmp_path, "config").stdout
+    assert "test-command" in out and ".venv/bin/python -m pytest -q (auto: .venv/ exists; Python project)" in out
+    assert "mypy is configured in mypy.ini [mypy]" in out
+    assert "ruff is configured in pyproject.toml [tool.ruff]" in out

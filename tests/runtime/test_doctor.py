@@ -38,7 +38,24 @@ def test_missing_gate_tool_fails(rendered_repo: Path) -> None:
     claude_md.write_text(claude_md.read_text().replace("lint-command: auto", "lint-command: no-such-linter ."))
     result = runtime(rendered_repo, "doctor")
     assert result.returncode == 1
-    assert "lint gate command 'no-such-linter .' not found on PATH" in result.stdout
+    assert "lint gate cannot run: no-such-linter . (Session Config): the command was not found (exit 127)" \
+        in result.stdout
+
+
+def test_a_runner_missing_from_the_interpreter_fails_the_probe_and_writes_nothing(rendered_repo: Path) -> None:
+    """The interpreter exists but cannot run the suite: the probe must say so, and leave no trace."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(rendered_repo / ".venv")], check=True)
+    state = rendered_repo / ".orchestrator" / "state"
+    before = sorted(p.relative_to(state).as_posix() for p in state.rglob("*")) if state.exists() else []
+    result = runtime(rendered_repo, "doctor")
+    assert result.returncode == 1
+    assert "test gate cannot run: .venv/bin/python -m pytest -q (auto: .venv/ exists" in result.stdout
+    assert "the interpreter has no module 'pytest'" in result.stdout
+    after = sorted(p.relative_to(state).as_posix() for p in state.rglob("*")) if state.exists() else []
+    assert [p for p in after if "gates" in p] == [p for p in before if "gates" in p] == []
 
 
 def test_lifted_guard_is_a_warning_not_a_failure(rendered_repo: Path) -> None:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-from runtime import breaker
+import pytest
+
+from runtime import breaker, telemetry
 from runtime import state as st
 from runtime.gates import compare
-from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan
+from tests.helpers import git
+from tests.runtime.loop_support import begin, calc_repo, finish, plan_for, rt, start_with_plan
 
 
 def _break_add(repo: Path) -> None:
@@ -85,7 +90,8 @@ def test_timeout_is_a_clear_failure(tmp_path: Path) -> None:
     gate = rt(repo, "gate", "full", "--timeout", "1")
     assert gate.returncode == 2
     assert "lint      TIMEOUT" in gate.stdout
-    assert "lint: timed out after the gate-timeout" in gate.stdout
+    assert "BROKEN: lint could not run: timed out after 1s" in gate.stdout
+    assert "gate-timeout" in gate.stdout
 
 
 def test_three_blocked_gates_trip_the_breaker(tmp_path: Path) -> None:
@@ -132,3 +138,211 @@ def test_status_json_shows_gate_state(tmp_path: Path) -> None:
     status = json.loads(rt(repo, "session", "status", "--json").stdout)
     assert status["baseline"]["variant"] == "baseline"
     assert status["session"]["current-wave"] == 2
+
+
+# --- checks that cannot run ------------------------------------------------
+
+
+def _set(repo: Path, key: str, value: str) -> None:
+    config = repo / "CLAUDE.md"
+    lines = [f"- {key}: {value}" if line.startswith(f"- {key}:") else line
+             for line in config.read_text().splitlines()]
+    config.write_text("\n".join(lines) + "\n")
+
+
+def test_runner_missing_from_the_interpreter_is_broken_not_failing(tmp_path: Path) -> None:
+    """The trap from a real project: the suite's interpreter has no pytest. The baseline must not
+    record it as "failing at baseline", and no wave may start until it is fixed or overridden."""
+    repo = calc_repo(tmp_path)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(repo / ".venv")], check=True)
+    _set(repo, "test-command", ".venv/bin/python -m pytest -q -p no:cacheprovider")
+    assert rt(repo, "session", "start", "feature").returncode == 0
+    base = rt(repo, "gate", "baseline")
+    assert base.returncode == 2, base.stdout
+    assert "BROKEN: test could not run: the interpreter has no module 'pytest'" in base.stdout
+    assert "failing at baseline" not in base.stdout
+    assert "gate override test" in base.stdout
+    recorded = st.load(repo)["baseline"]
+    assert recorded["checks"]["test"]["status"] == "broken" and recorded["preexisting"] == []
+    status = json.loads(rt(repo, "session", "status", "--json").stdout)
+    assert rt(repo, "plan", "set", "-", stdin=json.dumps(plan_for(status["waves"]))).returncode == 0
+    refused = begin(repo, 1)
+    assert refused.returncode == 2
+    assert "could not run at baseline" in refused.stderr and "no module 'pytest'" in refused.stderr
+    assert "gate override test" in refused.stderr
+    assert rt(repo, "gate", "override", "test").returncode == 1  # a reason is required
+    assert rt(repo, "gate", "override", "test", "--reason", "suite runs in CI only").returncode == 0
+    assert "OVERRIDE: the test check" in rt(repo, "session", "status").stdout
+    assert begin(repo, 1).returncode == 0
+    finish(repo, 1, "T1=done")
+    assert begin(repo, 2).returncode == 0
+    finish(repo, 2, "T2=done")
+    gate = rt(repo, "gate", "incremental")
+    assert gate.returncode == 0, gate.stdout
+    assert "OVERRIDDEN: test could not run" in gate.stdout and "suite runs in CI only" in gate.stdout
+    assert "  test      BROKEN" in gate.stdout  # never shown as a pass
+    events = telemetry.events_path(repo).read_text()
+    assert '"gate.override"' in events
+
+
+def test_a_check_that_stops_running_blocks_the_next_wave(tmp_path: Path) -> None:
+    repo = calc_repo(tmp_path)
+    _to_gate_after_wave_2(repo)
+    finish(repo, 2, "T2=done")
+    _set(repo, "test-command", "no-such-test-runner -q")
+    gate = rt(repo, "gate", "incremental")
+    assert gate.returncode == 2
+    assert "BROKEN: test could not run: the command was not found (exit 127): no-such-test-runner" in gate.stdout
+    refused = begin(repo, 3)
+    assert refused.returncode == 2 and "test cannot run" in refused.stderr
+
+
+@pytest.mark.parametrize(("command", "cause"), [
+    ("python3 -m pytest -q -p no:cacheprovider -k no_test_has_this_name", "pytest collected no tests (exit 5)"),
+    ("python3 -m pytest -q -p no:cacheprovider --no-such-option", "pytest was called wrongly (usage error) (exit 4)"),
+    ("python3 -c 'raise SystemExit(3)'", "exit 3 with no test results the gate can read"),
+])
+def test_runner_usage_errors_and_empty_suites_are_broken(tmp_path: Path, command: str, cause: str) -> None:
+    repo = calc_repo(tmp_path)
+    _set(repo, "test-command", command)
+    assert rt(repo, "session", "start", "feature").returncode == 0
+    base = rt(repo, "gate", "baseline")
+    assert base.returncode == 2
+    assert f"BROKEN: test could not run: {cause}" in base.stdout, base.stdout
+
+
+def test_wave_one_needs_a_baseline(tmp_path: Path) -> None:
+    repo = calc_repo(tmp_path)
+    assert rt(repo, "session", "start", "feature").returncode == 0
+    status = json.loads(rt(repo, "session", "status", "--json").stdout)
+    assert rt(repo, "plan", "set", "-", stdin=json.dumps(plan_for(status["waves"]))).returncode == 0
+    refused = begin(repo, 1)
+    assert refused.returncode == 2
+    assert "no baseline is recorded; run 'python3 .orchestrator/runtime gate baseline' first" in refused.stderr
+
+
+def test_each_check_has_its_own_duration(tmp_path: Path) -> None:
+    repo = calc_repo(tmp_path)
+    _set(repo, "test-command", "sleep 3")
+    _set(repo, "typecheck-command", "sleep 1")
+    _set(repo, "lint-command", "true")
+    assert rt(repo, "session", "start", "feature").returncode == 0
+    rt(repo, "gate", "baseline")
+    checks = st.load(repo)["baseline"]["checks"]
+    assert checks["test"]["duration"] >= 3.0
+    assert 1.0 <= checks["typecheck"]["duration"] < 2.5
+    assert checks["lint"]["duration"] < 1.0
+
+
+def test_a_gate_during_a_wave_names_that_wave(tmp_path: Path) -> None:
+    repo = calc_repo(tmp_path)
+    _to_gate_after_wave_2(repo)
+    gate = rt(repo, "gate", "incremental")
+    assert gate.stdout.startswith("gate incremental (during wave 2): PASS"), gate.stdout
+    assert st.load(repo)["gates"][-1]["wave"] == 2
+    assert "wave start 3" not in gate.stdout
+
+
+# --- lint and typecheck by finding -----------------------------------------
+
+
+def test_lint_blocks_by_finding_and_ignores_shifted_old_ones_and_the_runtime(tmp_path: Path) -> None:
+    repo = calc_repo(tmp_path)
+    ruff = Path(sys.executable).parent / "ruff"
+    _set(repo, "lint-command", f"{ruff} check --no-cache --output-format concise --select F .")
+    ops = repo / "src" / "calc" / "ops.py"
+    ops.write_text("import os\n" + ops.read_text())  # an old finding
+    vendored = repo / ".orchestrator" / "runtime"
+    vendored.mkdir(parents=True)
+    (vendored / "mod.py").write_text("import sys\n")  # never counted
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "old finding")
+    _to_gate_after_wave_2(repo)
+    base = st.load(repo)["baseline"]["checks"]["lint"]
+    assert base["findings"] == [["src/calc/ops.py", 1, "F401", "`os` imported but unused"]]
+    assert base["runtime_findings_ignored"] == 1
+    ops.write_text('"""moved down."""\n\n' + ops.read_text())  # the old finding shifts by two lines
+    cli = repo / "src" / "calc" / "cli.py"
+    cli.write_text("import json\n" + cli.read_text())  # a new one
+    finish(repo, 2, "T2=done")
+    gate = rt(repo, "gate", "incremental")
+    assert gate.returncode == 2, gate.stdout
+    assert "NEW: lint: 1 new finding" in gate.stdout
+    assert "src/calc/cli.py:1: F401 `json` imported but unused" in gate.stdout
+    assert "ops.py" not in gate.stdout.split("NEW:")[1]
+    cli.write_text(cli.read_text().replace("import json\n", "", 1))
+    assert rt(repo, "gate", "incremental").returncode == 0
+
+
+def test_lint_that_cannot_read_its_config_is_broken(tmp_path: Path) -> None:
+    repo = calc_repo(tmp_path)
+    ruff = Path(sys.executable).parent / "ruff"
+    (repo / "ruff.toml").write_text("[lint\nselect = 3\n")
+    _set(repo, "lint-command", f"{ruff} check --no-cache .")
+    assert rt(repo, "session", "start", "feature").returncode == 0
+    base = rt(repo, "gate", "baseline")
+    assert base.returncode == 2
+    assert "BROKEN: lint could not run: exit 2 with no findings the gate can read" in base.stdout
+
+
+@pytest.mark.parametrize(("kind", "command", "expected"), [
+    ("test", ".venv/bin/python -m pytest -q", ".venv/bin/python -m pytest -q --collect-only -q -p no:cacheprovider"),
+    ("test", "go test ./...", "go vet ./..."),
+    ("test", "cargo test", "cargo test --no-run"),
+    ("test", "npm test", "npm test -- --listTests"),
+    ("typecheck", ".venv/bin/python -m mypy .", ".venv/bin/python -m mypy --version"),
+    ("typecheck", "npx tsc --noEmit", "npx tsc --version"),
+    ("lint", "ruff check .", "ruff check ."),
+    ("lint", ".venv/bin/flake8", ".venv/bin/flake8 --version"),
+])
+def test_doctor_probes_are_cheap_but_real(kind: str, command: str, expected: str) -> None:
+    from runtime.gates import probe_command
+
+    assert probe_command(kind, command)[0] == expected
+
+
+@pytest.mark.parametrize(("command", "code", "output", "cause"), [
+    ("npx jest", 1, "No tests found, exiting with code 1\nRun with `--passWithNoTests` to exit with code 0\n",
+     "the runner found no tests (exit 1)"),
+    ("npx vitest run", 1, "No test files found, exiting with code 1\n", "the runner found no tests (exit 1)"),
+    ("go test ./...", 0, "?   \texample.com/x\t[no test files]\n", "go test found no test files in any package"),
+    ("go test ./...", 1, "# example.com/x\n./x.go:3:1: syntax error\nFAIL\texample.com/x [build failed]\n",
+     "a Go package does not build (exit 1)"),
+    ("cargo test", 101, "error[E0425]: cannot find value `y`\nerror: could not compile `x` (lib test)\n",
+     "the crate does not compile (exit 101)"),
+    ("npm test", 1, "npm error Missing script: \"test\"\n", "exit 1 with no test results the gate can read"),
+    ("python3 -m pytest", 1, "/usr/bin/python3: No module named pytest\n",
+     "the interpreter has no module 'pytest' (exit 1)"),
+])
+def test_each_runner_that_cannot_run_is_diagnosed(command: str, code: int, output: str, cause: str) -> None:
+    from runtime.gates import diagnose
+    from runtime.testparse import parse
+
+    found = diagnose("test", command, code, output, parse(output), False, 900)
+    assert found is not None and found[0] == cause
+
+
+def test_a_failing_run_with_results_is_not_broken() -> None:
+    from runtime.gates import diagnose
+    from runtime.testparse import parse
+
+    output = "FAILED tests/test_a.py::test_b - assert 1 == 2\n1 failed, 3 passed in 0.10s\n"
+    assert diagnose("test", "python3 -m pytest", 1, output, parse(output), False, 900) is None
+
+
+def test_a_block_names_the_first_new_findings_then_counts_the_rest() -> None:
+    from runtime.gates import summarize
+
+    def lint(findings: list[list[object]]) -> dict[str, object]:
+        return {"kind": "lint", "skipped": False, "ok": False, "exit": 1, "timed_out": False, "status": "failed",
+                "findings": findings, "problems": len(findings), "duration": 0.2, "tail": []}
+
+    old = [["src/a.py", 3, "F401", "`os` imported but unused"]]
+    new = [[f"src/b{i}.py", 1, "F401", "`sys` imported but unused"] for i in range(8)]
+    record = {"variant": "incremental", "wave": 2, "duration": 1.0, "checks": {"lint": lint(old + new)}}
+    record.update(compare({"checks": {"lint": lint(old)}}, record["checks"]))  # type: ignore[arg-type]
+    text = summarize(record, {"total-waves": 5})
+    assert "NEW: lint: 8 new findings" in text
+    assert "src/b0.py:1: F401 `sys` imported but unused" in text and "src/b4.py" in text
+    assert "src/b5.py" not in text and "and 3 more" in text
+    assert "src/a.py" not in text

@@ -173,3 +173,11 @@ def test_problem_counts() -> None:
     assert problem_count("Found 2 errors in 1 file (checked 4 source files)") == 2
     assert problem_count("\n✖ 4 problems (4 errors, 0 warnings)\n") == 4
     assert problem_count("All checks passed!") is None
+
+
+def test_pytest_summary_with_subtests_counts_tests_only() -> None:
+    out = parse("...\nFAILED tests/test_a.py::test_b - assert 1 == 2\n"
+                "1 failed, 140 passed, 5 skipped, 152 subtests passed in 0.73s\n")
+    assert out is not None
+    assert (out["passed"], out["failed"], out["skipped"]) == (140, 1, 5)
+    assert out["failed_tests"] == ["tests/test_a.py::test_b"]
