@@ -79,6 +79,16 @@ def tagged_template(dest: Path, tag: str = "v1") -> Path:
     return dest
 
 
+def refresh_manifest(runtime_dir: Path) -> None:
+    """Regenerate a runtime copy's MANIFEST.json, as every release does after changing a runtime file.
+
+    A test that fakes a release by editing runtime files must do the same, or the
+    rendered runtime is (rightly) reported as edited.
+    """
+    subprocess.run(["python3", "-m", "runtime.integrity"], cwd=runtime_dir.parent, check=True,
+                   capture_output=True, text=True)
+
+
 def commit_all(repo: Path, message: str) -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message)

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from runtime import __version__ as runtime_version
 from session_orchestrator.cli import EXIT_CONFLICTS, app
 from session_orchestrator.template import ANSWERS_FILE, PUBLIC_SOURCE
-from tests.helpers import GIT_ENV, commit_all, copy_example, git, tagged_template
+from tests.helpers import GIT_ENV, commit_all, copy_example, git, refresh_manifest, tagged_template
 
 runner = CliRunner()
 
@@ -262,6 +262,7 @@ def test_update_restores_an_edited_runtime_file_and_keeps_the_edit_aside(
     commit_all(repo, "a formatter touched the runtime")
     doctor_py = template / "runtime" / "doctor.py"
     doctor_py.write_text(doctor_py.read_text() + "\n# v2\n")
+    refresh_manifest(template / "runtime")
     commit_all(template, "v2")
     git(template, "tag", "v2")
     code, output = update(repo, template, "--vcs-ref", "v2")
@@ -367,6 +368,7 @@ def test_a_runtime_conflict_is_restored_not_left_for_the_user(installed_at_v1: t
     commit_all(repo, "local runtime tweak")
     source = template / "runtime" / "__init__.py"
     source.write_text(source.read_text().replace("Standard library only:", "Standard library only, always:"))
+    refresh_manifest(template / "runtime")
     commit_all(template, "v2")
     git(template, "tag", "v2")
     code, output = update(repo, template, "--vcs-ref", "v2")

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from runtime.install import splice_hooks
 from session_orchestrator.cli import EXIT_CONFLICTS, app
 from session_orchestrator.template import ANSWERS_FILE, PUBLIC_SOURCE
-from tests.helpers import commit_all, copy_example, git, tagged_template
+from tests.helpers import commit_all, copy_example, git, refresh_manifest, tagged_template
 
 runner = CliRunner()
 SESSION = Path("template/_canonical/commands/session.md")
@@ -307,6 +307,7 @@ def test_upgrading_the_installed_package_updates_from_its_bundle(tmp_path: Path,
             shutil.copy2(source, bundle / name)
     init_py = bundle / "template" / ".orchestrator" / "runtime" / "__init__.py"
     edit(init_py, f'__version__ = "{version}"', f'__version__ = "{nxt}"')
+    refresh_manifest(init_py.parent)
     edit(bundle / "template" / "_canonical" / "commands" / "session.md", "## 5. Record the plan",
          "## 5. Record the agreed plan")
     monkeypatch.setattr(tpl, "bundle_root", lambda: bundle)
