@@ -7,7 +7,7 @@
 """The instruction budget: how much always-on text the selected agents load.
 
 Every agent reads some files into every session before the first prompt
-(CLAUDE.md, rule files, the descriptions of every skill). They grow a line at a
+(the instruction file, rule files, the descriptions of every command). They grow a line at a
 time and nobody notices until the context is crowded. At each session start
 this measures them, compares with the measurement of the previous start
 (`.orchestrator/state/instruction-budget.json`) and warns when the total is over
@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from .paths import orch_dir, state_dir
+from .platforms import INSTRUCTION_FILES
 
 STORE = "instruction-budget.json"
 # Without an install manifest (a hand-copied runtime) the config files are all we know of.
-FALLBACK = {"default": {"always_on": ["CLAUDE.md", "AGENTS.md"]}}
+FALLBACK = {"default": {"always_on": list(INSTRUCTION_FILES)}}
 
 
 def platforms(root: Path) -> dict[str, dict[str, Any]]:
@@ -67,7 +68,7 @@ _IMPORT_RE = re.compile(r"(?<![\w`])@([\w./~-]+)")
 
 
 def _imports(text: str) -> list[str]:
-    """`@path` imports outside code spans and fences (how Claude Code pulls one file into another)."""
+    """`@path` imports outside code spans and fences (how some agents pull one file into another)."""
     found, in_fence = [], False
     for line in text.splitlines():
         if line.lstrip().startswith("```"):

@@ -4,7 +4,7 @@
 # flake8: noqa
 # mypy: ignore-errors
 # type: ignore
-"""Read and validate the `## Session Config` section of CLAUDE.md or AGENTS.md.
+"""Read and validate the `## Session Config` section of the agents' instruction file.
 
 The section is Markdown that people edit by hand, so the parser is forgiving
 about form (`key: value`, `- key: value`, `- **key:** value`, backticks, inline
@@ -24,7 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-CONFIG_FILES = ("CLAUDE.md", "AGENTS.md")
+from .platforms import INSTRUCTION_FILES as CONFIG_FILES
+
 HEADING = "Session Config"
 SESSION_TYPES = ("housekeeping", "feature", "deep")
 
@@ -268,7 +269,7 @@ def _copy(value: Any) -> Any:
 
 
 def find_config_file(root: Path, prefer: str | None = None) -> Path | None:
-    """CLAUDE.md, then AGENTS.md (or the reverse when `prefer` names AGENTS.md).
+    """The instruction files in CONFIG_FILES order (`prefer` first when it names one of them).
 
     `$SO_CONFIG_FILE` wins, as it did for the original tool. The first file that
     has a Session Config heading is chosen; a file without one is skipped.
@@ -283,12 +284,12 @@ def find_config_file(root: Path, prefer: str | None = None) -> Path | None:
         order.insert(0, prefer)
     existing = [root / name for name in order if (root / name).is_file()]
     for path in existing:
-        if _find_heading(path.read_text(encoding="utf-8", errors="replace").splitlines()) is not None:
+        if find_heading(path.read_text(encoding="utf-8", errors="replace").splitlines()) is not None:
             return path
     return existing[0] if existing else None
 
 
-def _find_heading(lines: list[str]) -> int | None:
+def find_heading(lines: list[str]) -> int | None:
     in_fence = False
     for index, line in enumerate(lines):
         if line.lstrip().startswith("```"):
@@ -326,14 +327,14 @@ def _clean_value(raw: str) -> str:
     return value.strip()
 
 
-def parse_text(text: str, filename: str = "CLAUDE.md") -> SessionConfig:
+def parse_text(text: str, filename: str = CONFIG_FILES[0]) -> SessionConfig:
     """Parse the Session Config out of a Markdown document.
 
     Raises ConfigError with every error found (not just the first), so one run
     of `config` shows everything to fix.
     """
     lines = text.splitlines()
-    start = _find_heading(lines)
+    start = find_heading(lines)
     if start is None:
         loose = next((i for i in _outside_fences(lines) if _LOOSE_HEADING_RE.match(lines[i])), None)
         if loose is not None:
@@ -447,9 +448,9 @@ def load(root: Path, prefer: str | None = None) -> SessionConfig:
         raise ConfigError(
             [
                 Problem(
-                    "CLAUDE.md",
+                    CONFIG_FILES[0],
                     0,
-                    f"neither CLAUDE.md nor AGENTS.md exists in {root}",
+                    f"none of {', '.join(CONFIG_FILES)} exists in {root}",
                     "run 'python3 .orchestrator/runtime install' to create one with a Session Config",
                 )
             ]

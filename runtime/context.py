@@ -35,7 +35,7 @@ class ToolCall:
 
 class HookContext:
     def __init__(self, root: Path, platform: str, event: str, payload: dict[str, Any],
-                 call: ToolCall | None = None) -> None:
+                 call: ToolCall | None = None, adapter: Any = None) -> None:
         self.root = root
         self.platform = platform
         self.event = event
@@ -43,10 +43,25 @@ class HookContext:
         self.call = call
         self._config: Any = None
         self._problems: list[Any] = []
+        self._adapter: Any = adapter
+
+    @property
+    def adapter(self) -> Any:
+        """The platform module that reads this payload (imported once, on first use)."""
+        if self._adapter is None:
+            from .platforms import get
+
+            self._adapter = get(self.platform)
+        return self._adapter
 
     @property
     def session_id(self) -> str:
-        return str(self.payload.get("session_id") or self.payload.get("conversation_id") or "")
+        return self.adapter.session_id(self.payload) if isinstance(self.payload, dict) else ""
+
+    @property
+    def agent_id(self) -> str | None:
+        """The subagent making the call, when the platform says so."""
+        return self.adapter.agent_id(self.payload) if isinstance(self.payload, dict) else None
 
     @property
     def cwd(self) -> Path:

@@ -29,9 +29,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .config import ConfigError, load
+from .config import CONFIG_FILES, ConfigError, load
 from .detect import resolve
 from .paths import orch_dir, project_root
+from .platforms import UnknownPlatformError, get
 
 
 def add_arguments(parser: Any) -> None:
@@ -64,7 +65,7 @@ class Report:
 
 
 # What the guard reads from the project root (besides its own runtime directory).
-_PROBE_INPUTS = ("CLAUDE.md", "AGENTS.md", ".orchestrator/policy/guard.json")
+_PROBE_INPUTS = (*CONFIG_FILES, ".orchestrator/policy/guard.json")
 
 
 def _probe_root(root: Path, scratch: Path) -> Path:
@@ -99,32 +100,34 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
         report.fail(f"{manifest_path.relative_to(root)} unreadable ({exc})", "re-render with 'copier update'")
         return
     for name, data in manifest.get("platforms", {}).items():
-        settings = root / data["settings_file"]
+        label = data.get("label", name)
         try:
-            wired = json.loads(settings.read_text(encoding="utf-8")).get("hooks", {})
-        except (OSError, ValueError):
-            report.fail(f"{data['settings_file']} missing or not JSON", "run 'python3 .orchestrator/runtime install'")
+            platform = get(name)
+        except UnknownPlatformError as exc:
+            report.fail(f"{label}: {exc} in this runtime", "re-render with 'copier update'")
             continue
-        missing = [event for event in data.get("hooks", {})
-                   if not any(".orchestrator/runtime" in h.get("command", "")
-                              for group in wired.get(event, []) for h in group.get("hooks", []))]
+        where = data.get("settings_file", "its settings")
+        missing = platform.missing_hooks(root, data)
+        if missing is None:
+            report.fail(f"{where} missing or unreadable", "run 'python3 .orchestrator/runtime install'")
+            continue
         if missing:
-            report.fail(f"{data['label']}: hooks not wired for {', '.join(missing)}",
+            report.fail(f"{label}: hooks not wired for {', '.join(missing)}",
                         "run 'python3 .orchestrator/runtime install'")
         else:
-            report.ok(f"{data['label']}: hooks wired in {data['settings_file']} ({', '.join(data.get('hooks', {}))})")
-        allowed = _hook(root, probe_root, name, {"tool_name": "Bash", "tool_input": {"command": "ls"}})
-        denied = _hook(root, probe_root, name, {"tool_name": "Bash", "tool_input": {"command": "rm -rf ./build"}})
-        deny_ok = '"permissionDecision": "deny"' in denied.stdout
+            report.ok(f"{label}: hooks wired in {where} ({', '.join(data.get('hooks', {}))})")
+        allowed = _hook(root, probe_root, name, platform.probe("ls"))
+        denied = _hook(root, probe_root, name, platform.probe("rm -rf ./build"))
+        deny_ok = platform.denies(denied.stdout, denied.returncode)
         if guard_lifted and allowed.returncode == 0 and not denied.stdout.strip():
-            report.warn(f"{data['label']}: the destructive-command guard is OFF (allow-destructive-ops: true)",
+            report.warn(f"{label}: the destructive-command guard is OFF (allow-destructive-ops: true)",
                         "remove allow-destructive-ops from the Session Config when the session is done")
-        elif allowed.returncode == 0 and not allowed.stdout.strip() and deny_ok:
-            report.ok(f"{data['label']}: guard answers (allows 'ls', denies 'rm -rf ./build')")
+        elif platform.allows(allowed.stdout, allowed.returncode) and deny_ok:
+            report.ok(f"{label}: guard answers (allows 'ls', denies 'rm -rf ./build')")
         else:
             log = probe_root / ".orchestrator" / "state" / "hook-errors.log"
             detail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] if log.exists() else []
-            report.fail(f"{data['label']}: the guard did not answer as expected "
+            report.fail(f"{label}: the guard did not answer as expected "
                         f"(allow rc={allowed.returncode}, deny output={denied.stdout.strip()[:80]!r}"
                         + (f", error: {detail[0][:160]}" if detail else "") + ")",
                         "run 'python3 .orchestrator/runtime doctor' after fixing the error above")

@@ -91,11 +91,25 @@ def _integrity_lines() -> list[str]:
         return []
 
 
+def _instruction_files(root: str) -> list[str]:
+    """Where the Session Config may be: the platforms' list, or (if that module is the broken
+    one) every top-level Markdown file, since reading one too many is harmless here."""
+    try:
+        from runtime.platforms import INSTRUCTION_FILES
+
+        return list(INSTRUCTION_FILES)
+    except Exception:
+        try:
+            return sorted(name for name in os.listdir(root) if name.endswith(".md"))
+        except OSError:
+            return []
+
+
 def _enforcement(root: str) -> str:
     """The Session Config's enforcement, read without config.py (which may be the broken file)."""
     import re
 
-    for name in ("CLAUDE.md", "AGENTS.md"):
+    for name in _instruction_files(root):
         try:
             with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
                 found = re.search(_ENFORCEMENT, handle.read(), re.IGNORECASE | re.MULTILINE)
@@ -104,6 +118,17 @@ def _enforcement(root: str) -> str:
         if found:
             return found.group(1).lower()
     return "warn"
+
+
+class _Decision:
+    """The shape a platform's `answer` reads, without importing decision.py (it may be the broken file)."""
+
+    def __init__(self, action: str, reason: str) -> None:
+        self.action, self.reason, self.rule = action, reason, "runtime-broken"
+
+    @property
+    def denied(self) -> bool:
+        return self.action == "deny"
 
 
 def report(argv: list[str], exc: BaseException) -> int:
@@ -125,20 +150,22 @@ def report(argv: list[str], exc: BaseException) -> int:
         return 0
     if event != "pre-tool-use":
         return 0
-    import json
-
     enforcement = _enforcement(_root())
     reason = f"session-orchestrator could not judge this call: {problem}."
     if enforcement == "strict":
-        reason += f" Denied because enforcement is strict. {fix}"
-        out: dict[str, object] = {"hookSpecificOutput": {
-            "hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": reason}}
-        message = "Blocked: " + reason
+        decision = _Decision("deny", reason + f" Denied because enforcement is strict. {fix}")
     else:
-        reason += f" It was allowed (enforcement: {enforcement}). {fix}"
-        out = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "additionalContext": reason}}
-        message = "Warning: " + reason
-    if len(argv) > 1 and argv[1] == "claude":
-        out["systemMessage"] = message
-    print(json.dumps(out))
-    return 0
+        decision = _Decision("warn", reason + f" It was allowed (enforcement: {enforcement}). {fix}")
+    try:
+        from runtime.platforms import get
+
+        return get(argv[1]).answer(event, decision)
+    except Exception:  # the platform module is broken too: the nested JSON answer most agents read
+        import json
+
+        key = "permissionDecisionReason" if decision.denied else "additionalContext"
+        inner = {"hookEventName": "PreToolUse", key: decision.reason}
+        if decision.denied:
+            inner["permissionDecision"] = "deny"
+        print(json.dumps({"hookSpecificOutput": inner}))
+        return 0

@@ -351,7 +351,7 @@ _EXEC_ENV = ("GIT_PAGER", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_EDITOR", "GIT_SEQUE
 
 
 def _is_exec_key(key: str) -> bool:
-    from .scope import glob_match
+    from .pathglob import glob_match
 
     return any(glob_match(p.replace("*", "**"), key) for p in _EXEC_KEYS)
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from .context import HookContext
 from .decision import DENY, WARN, Decision, risky_words
-from .scope import glob_match
+from .pathglob import glob_match, temp_roots
 from .shell import WRITING_VERBS, Command, OvertimeError, Parse, clock, parse, resolve_cwd, write_targets
 
 _MAX_EXPANSIONS = 32
@@ -615,15 +615,6 @@ def _has_flag(flags: set[str], wanted: str) -> bool:
     if wanted.startswith("--"):  # GNU getopt accepts any unambiguous prefix: --rec, --forc
         return any(f.startswith("--") and len(f) >= 5 and wanted.startswith(f) for f in flags)
     return False
-
-
-def temp_roots() -> list[str]:
-    roots = ["/tmp", "/var/tmp", "/private/tmp"]
-    for name in ("TMPDIR", "TEMP", "TMP"):
-        value = os.environ.get(name)
-        if value and os.path.isabs(value):
-            roots.append(os.path.normpath(value))
-    return roots
 
 
 def is_temp_path(operand: str, root: Path, cwd: str) -> bool:

@@ -108,9 +108,14 @@ def main(argv: list[str]) -> int:
         )
         return 1  # a non-blocking error: the agent's call proceeds, the user sees this line
     platform, event = argv[0], argv[1]
-    from . import hookio
+    from .platforms import UnknownPlatformError, get
 
-    ctx = HookContext(project_root(), platform, event, {})
+    try:
+        adapter = get(platform)
+    except UnknownPlatformError as exc:
+        sys.stderr.write(f"session-orchestrator: {exc}\n")
+        return 1
+    ctx = HookContext(project_root(env=adapter.project_env), platform, event, {}, adapter=adapter)
     text = ""
     try:
         raw = sys.stdin.buffer.read()
@@ -127,7 +132,7 @@ def main(argv: list[str]) -> int:
         ctx.payload = payload
         try:
             if event == "pre-tool-use":
-                ctx.call = hookio.tool_call(payload)
+                ctx.call = adapter.tool_call(payload)
             decision, text = HANDLERS[event](ctx)
         except Exception as exc:  # never a traceback in the agent's face
             if event == "session-start":  # never silent either: __main__ prints the problem instead
@@ -138,10 +143,10 @@ def main(argv: list[str]) -> int:
     if decision.action in (DENY, WARN):
         _record(ctx, decision)
     try:
-        return hookio.emit(platform, event, decision, text)
+        return adapter.answer(event, decision, text)
     except Exception:  # e.g. a text the encoder refuses: answer in plain ASCII rather than not at all
-        return hookio.emit(platform, event, Decision(decision.action, _clean(decision.reason), decision.rule),
-                           _clean(text))
+        return adapter.answer(event, Decision(decision.action, _clean(decision.reason), decision.rule),
+                              _clean(text))
 
 
 def _clean(text: str) -> str:

@@ -17,16 +17,16 @@ from pathlib import Path
 
 ORCH_DIR = ".orchestrator"
 
-_PROJECT_ENV = ("SO_PROJECT_DIR", "CLAUDE_PROJECT_DIR", "CURSOR_PROJECT_DIR")
 
 
-def project_root(start: str | os.PathLike[str] | None = None) -> Path:
+def project_root(start: str | os.PathLike[str] | None = None, env: tuple[str, ...] | None = None) -> Path:
     """Find the repository the runtime serves.
 
     Order: `$SO_PROJECT_DIR`; the vendored location (`<root>/.orchestrator/runtime`),
     which is always right for a vendored copy, even when an agent's terminal
-    exports another project's `$CLAUDE_PROJECT_DIR`; the agents' project env vars;
-    then the nearest ancestor of `start` (or cwd) holding `.orchestrator` or `.git`.
+    exports another project's directory variable; the project variables in `env`
+    (the hook path passes its platform's; otherwise every platform's); then the
+    nearest ancestor of `start` (or cwd) holding `.orchestrator` or `.git`.
     """
     explicit = os.environ.get("SO_PROJECT_DIR")
     if explicit and os.path.isdir(explicit):
@@ -34,7 +34,11 @@ def project_root(start: str | os.PathLike[str] | None = None) -> Path:
     here = Path(__file__).resolve().parent
     if here.parent.name == ORCH_DIR and start is None:
         return here.parent.parent
-    for name in _PROJECT_ENV[1:]:
+    if env is None:
+        from .platforms import project_env
+
+        env = project_env()
+    for name in env:
         value = os.environ.get(name)
         if value and os.path.isdir(value):
             return Path(value)

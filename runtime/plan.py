@@ -108,7 +108,7 @@ def _normal(root: Path, path: str) -> str:
 
 def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
     """A normalised plan, or PlanError listing every problem."""
-    from .waves import KNOWN_AGENTS, READ_ONLY_AGENTS, canonical_role
+    from .roles import KNOWN_AGENTS, READ_ONLY_AGENTS, canonical_role
 
     problems: list[str] = []
     if not isinstance(plan, dict):

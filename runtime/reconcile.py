@@ -15,8 +15,8 @@ deleted by hand stays their decision.
 Where and how each agent keeps rules is platform data (`rules` in
 `platforms/<name>.yml`, rendered into `.orchestrator/install.json`):
 
-- `style: file`: one Markdown file per rule in `dir` (Claude Code:
-  `.claude/rules/<slug>.md`); when the learning is about files and the platform
+- `style: file`: one Markdown file per rule in `dir` (e.g.
+  `<agent dir>/rules/<slug>.md`); when the learning is about files and the platform
   names a `paths_key`, the frontmatter scopes the rule to them.
 - `style: section`: one bullet per rule under `heading` in `file` (for agents
   whose only always-on instructions are AGENTS.md).

@@ -24,83 +24,27 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 from .context import HookContext
 from .decision import DENY, WARN, Decision
+from .pathglob import glob_match, temp_roots
 
 SCOPE_REL = ".orchestrator/state/scope.json"
 RUNTIME_OWNED = (".orchestrator/STATE.md", ".orchestrator/metrics/", ".orchestrator/state/")
-# The hook settings each platform reads; an agent that edits them can unhook the guard.
-PLATFORM_SETTINGS: dict[str, tuple[str, ...]] = {
-    "claude": (".claude/settings.json", ".claude/settings.local.json"),
-    "codex": (".codex/hooks.json", ".codex/config.toml"),
-    "cursor": (".cursor/hooks.json",),
-    "pi": (".pi/settings.json", ".pi/extensions/"),
-}
-PROTECTED = (".orchestrator/runtime/", ".orchestrator/policy/",
-             *(path for paths in PLATFORM_SETTINGS.values() for path in paths))
-_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
+_PROTECTED_HERE = (".orchestrator/runtime/", ".orchestrator/policy/")
+_PROTECTED: list[tuple[str, ...]] = []  # filled on first use: the platforms' hook settings files
 
 
-def glob_match(pattern: str, path: str) -> bool:
-    """Scope pattern semantics: trailing '/' is a directory prefix, '**' any depth,
-    '*' one path segment, '?' one character, '\\' makes the next character literal;
-    anything else is an exact path."""
-    quick = _quick_match(pattern, path)
-    if quick is not None:
-        return quick
-    regex = _GLOB_CACHE.get(pattern)
-    if regex is None:
-        body, prefix = (pattern[:-1], True) if pattern.endswith("/") and len(pattern) > 1 else (pattern, False)
-        out, i = [], 0
-        while i < len(body):
-            if body[i] == "\\" and i + 1 < len(body):  # a literal character, e.g. '\\*'
-                out.append(re.escape(body[i + 1]))
-                i += 2
-            elif body.startswith("**/", i):
-                out.append("(?:.*/)?")
-                i += 3
-            elif body.startswith("**", i):
-                out.append(".*")
-                i += 2
-            elif body[i] == "*":
-                out.append("[^/]*")
-                i += 1
-            elif body[i] == "?":
-                out.append("[^/]")
-                i += 1
-            else:
-                out.append(re.escape(body[i]))
-                i += 1
-        regex = re.compile("".join(out) + ("(?:/.*)?" if prefix else "") + r"\Z", re.DOTALL)
-        _GLOB_CACHE[pattern] = regex
-    return regex.match(path) is not None
+def protected_paths() -> tuple[str, ...]:
+    """The runtime, its policy, and every platform's hook settings: an agent that edits them can
+    unhook the guard. The platform part is looked up once per process, only when a path is checked."""
+    if not _PROTECTED:
+        from .platforms import protected_paths as platform_settings
 
-
-def _quick_match(pattern: str, path: str) -> bool | None:
-    """The common pattern shapes answered without compiling a regex (the hook runs once per
-    process, so compiling is most of the cost); None for anything else."""
-    if "\\" in pattern or "?" in pattern:
-        return None
-    stars = pattern.count("*")
-    if stars == 0:
-        if pattern.endswith("/") and len(pattern) > 1:
-            return path == pattern[:-1] or path.startswith(pattern)
-        return path == pattern
-    if pattern == "**":
-        return True
-    if stars == 2 and pattern.endswith("**") and not pattern.endswith("/**"):
-        return path.startswith(pattern[:-2])  # `+**`, `of=/dev/**`-like prefixes: any rest
-    if stars == 2 and pattern.startswith("**/") and not pattern.endswith("/"):
-        name = pattern[3:]
-        return path == name or path.endswith("/" + name)
-    if stars == 1 and pattern.endswith("*") and not pattern.endswith("/*"):
-        head = pattern[:-1]
-        return path.startswith(head) and "/" not in path[len(head):]
-    return None
+        _PROTECTED.append((*_PROTECTED_HERE, *platform_settings()))
+    return _PROTECTED[0]
 
 
 def resolve(path: str, root: Path, cwd: str) -> str | None:
@@ -122,8 +66,8 @@ def resolve(path: str, root: Path, cwd: str) -> str | None:
 
 def protected(rel: str, whole_tree: bool = False) -> bool:
     """True for the runtime, its policy and the hook settings; with `whole_tree`, also for a
-    directory that contains one of them (deleting or replacing `.claude/` takes the settings along)."""
-    for p in PROTECTED:
+    directory that contains one of them (deleting an agent's settings directory takes its settings along)."""
+    for p in protected_paths():
         if rel == p.rstrip("/") or (p.endswith("/") and rel.startswith(p)):
             return True
         if whole_tree and (rel == "" or p.startswith(rel.rstrip("/") + "/")):
@@ -147,7 +91,7 @@ def _copy_sources(cmd: Any) -> list[str]:
 
 def _names_protected(target: str) -> bool:
     """True when some tail of `target` (whose start is unknown: `$DIR/...`, or after a dynamic `cd`)
-    is a protected path, e.g. `$REPO/.claude/settings.json`."""
+    is a protected path, e.g. `$REPO/.orchestrator/policy/guard.json`."""
     parts = [p for p in target.replace("\\", "/").split("/") if p and p != "."]
     return any(protected("/".join(parts[k:])) for k in range(len(parts)))
 
@@ -230,7 +174,7 @@ def check_paths(ctx: HookContext, paths: list[str], how: str = "write") -> Decis
                               f"allowed (enforcement: {enforcement}).", "scope-unreadable")
     if scope is None:
         return Decision()
-    agent = ctx.payload.get("agent_type") if isinstance(ctx.payload, dict) else None
+    agent = ctx.agent_id
     agents = scope.get("agents") or {}
     allowed = list(agents[agent]) if isinstance(agent, str) and agent in agents else list(scope.get("allowed") or [])
     read_only = bool(scope.get("read_only"))
@@ -268,7 +212,6 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
     out of scope even when the repository itself sits in /tmp. A relative write
     after a `cd` to a directory only known at run time is out of scope.
     """
-    from .guard import temp_roots
     from .shell import resolve_cwd, write_targets
 
     targets: list[str] = []
@@ -299,7 +242,7 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
                 targets.append(full_path)
             if mode == "delete" or (mode == "replace" and full_path != os.path.normpath(str(ctx.root))):
                 trees.append(full_path)
-            if mode == "replace":  # `cp -r x/.claude .` lands in ./.claude: the copies' own names count too
+            if mode == "replace":  # `cp -r x/.orchestrator .` lands in ./.orchestrator: the copies' own names count too
                 for source in _copy_sources(cmd):
                     trees.append(os.path.join(full_path, os.path.basename(source.rstrip("/"))))
     own = check_protected(ctx, targets, trees, how="shell write")

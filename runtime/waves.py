@@ -18,8 +18,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROLES = ("Discovery", "Impl-Core", "Impl-Polish", "Quality", "Finalization")
-
 # Most agents one role may use, by session type, before the agents-per-wave cap.
 ROLE_CAPS: dict[str, dict[str, int]] = {
     "housekeeping": {"Discovery": 1, "Impl-Core": 2, "Impl-Polish": 1, "Quality": 1, "Finalization": 1},
@@ -27,13 +25,9 @@ ROLE_CAPS: dict[str, dict[str, int]] = {
     "deep": {"Discovery": 5, "Impl-Core": 8, "Impl-Polish": 6, "Quality": 4, "Finalization": 2},
 }
 
-READ_ONLY_AGENTS = ("explorer", "session-reviewer")
-KNOWN_AGENTS = ("explorer", "implementer", "session-reviewer")
 TEST_PATTERNS = ("tests/", "test/", "**/test_*.py", "**/*_test.py", "**/*.test.*", "**/*.spec.*", "**/*_test.go")
 DOC_PATTERNS = ("README*", "docs/", "CHANGELOG*")
 
-# accepted spellings of folded roles, mapped to the canonical name
-ALIASES = {"impl": "Impl-Core+Impl-Polish", "implementation": "Impl-Core+Impl-Polish"}
 
 
 def layout(total: int) -> list[list[str]]:
@@ -52,16 +46,6 @@ def layout(total: int) -> list[list[str]]:
 
 def role_name(roles: list[str]) -> str:
     return "+".join(roles)
-
-
-def canonical_role(name: str) -> str:
-    text = name.strip()
-    lowered = text.lower()
-    if lowered in ALIASES:
-        return ALIASES[lowered]
-    by_lower = {r.lower(): r for r in ROLES}
-    parts = [by_lower.get(p.strip().lower(), p.strip()) for p in text.split("+")]
-    return "+".join(parts)
 
 
 def gate_for(roles: list[str]) -> str | None:

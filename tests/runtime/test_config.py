@@ -350,7 +350,7 @@ def test_no_instruction_file_is_an_error_with_a_fix(tmp_path: Path, monkeypatch:
     assert find_config_file(tmp_path) is None
     with pytest.raises(ConfigError) as info:
         load(tmp_path)
-    assert "neither CLAUDE.md nor AGENTS.md" in str(info.value)
+    assert "none of CLAUDE.md, AGENTS.md exists" in str(info.value)
     assert "install" in info.value.problems[0].fix
 
 

@@ -251,7 +251,7 @@ def test_random_commands_never_raise_and_never_allow_a_trailing_rm(tmp_path: Pat
 
     from runtime import hooks
     from runtime.context import HookContext
-    from runtime.hookio import tool_call
+    from runtime.platforms import get
 
     repo = tmp_path / "proj"
     (repo / "src").mkdir(parents=True)
@@ -260,7 +260,7 @@ def test_random_commands_never_raise_and_never_allow_a_trailing_rm(tmp_path: Pat
     text = "".join(rng.choice(_SYNTAX) for _ in range(rng.randint(1, 300)))
     for command in (text, text + "\nrm -rf src"):
         payload = {"session_id": f"p{seed}", "cwd": str(repo), **_bash(command)}
-        ctx = HookContext(repo, "claude", "pre-tool-use", payload, tool_call(payload))
+        ctx = HookContext(repo, "claude", "pre-tool-use", payload, get("claude").tool_call(payload))
         decision, _ = hooks._pre_tool_use(ctx)
         assert decision.action in ("allow", "warn", "deny")
     if "EOF" not in text:  # (an open heredoc makes the last line data, as in the shell)

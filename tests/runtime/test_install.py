@@ -11,7 +11,9 @@ import pytest
 import yaml
 
 from runtime.config import parse_text
-from runtime.install import InstallError, install_settings, merge_json_hooks, seed_instructions
+from runtime.install import InstallError, seed_instructions
+from runtime.platforms.jsonhooks import merge_json_hooks
+from runtime.platforms.jsonhooks import write_settings as install_settings
 from tests.helpers import ROOT, runtime
 
 VALUES = {"test-command": "auto", "waves": 5, "enforcement": "strict", "agents-per-wave": {"default": 6}}
@@ -154,7 +156,7 @@ def test_install_does_not_shadow_a_section_in_the_other_file(tmp_path: Path) -> 
 
     (tmp_path / "AGENTS.md").write_text("## Session Config\n\n- waves: 4\n", encoding="utf-8")
     (tmp_path / "CLAUDE.md").write_text("# Notes\n", encoding="utf-8")
-    manifest = {"platforms": {}, "config_file": "CLAUDE.md", "intro": INTRO, "session_config": VALUES}
+    manifest = {"platforms": {}, "instruction_files": ["CLAUDE.md"], "intro": INTRO, "session_config": VALUES}
     notes = install(tmp_path, manifest)
     assert notes == ["AGENTS.md: Session Config present; CLAUDE.md left as is"]
     assert (tmp_path / "CLAUDE.md").read_text(encoding="utf-8") == "# Notes\n"
@@ -252,7 +254,7 @@ def test_compact_user_file_gains_only_our_lines(tmp_path: Path, claude: dict[str
 
 def _strip_ours(text: str) -> str:
     """The user's part of a merged file: our groups removed by the same splice with no hooks declared."""
-    from runtime.install import splice_hooks
+    from runtime.platforms.jsonhooks import splice_hooks
 
     return splice_hooks(text, {"hooks": {}, "hook_command": "unused {event}"})
 
@@ -292,7 +294,7 @@ def _format(data: Any, rng: random.Random) -> str:
 @pytest.mark.parametrize("seed", range(60))
 def test_generated_settings_keep_every_user_byte(claude: dict[str, Any], seed: int) -> None:
     """Random valid settings in random layouts: the merge adds ours and leaves the rest as written."""
-    from runtime.install import shape_problem, splice_hooks
+    from runtime.platforms.jsonhooks import shape_problem, splice_hooks
 
     rng = random.Random(seed)
     data = _random_settings(rng)

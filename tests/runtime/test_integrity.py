@@ -168,12 +168,12 @@ class TestRuntimeThatCannotImport:
         assert ".orchestrator/runtime/config.py line 1: a merge-conflict marker" in out["permissionDecisionReason"]
 
     def test_missing_module(self, rendered_repo: Path) -> None:
-        vendored(rendered_repo, "hookio.py").unlink()
+        vendored(rendered_repo, "context.py").unlink()
         start = hook(rendered_repo, "session-start")
-        assert ".orchestrator/runtime/hookio.py is missing" in start.stdout
+        assert ".orchestrator/runtime/context.py is missing" in start.stdout
         doctor = runtime(rendered_repo, "doctor")
         assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
-        assert "hookio.py: deleted" in doctor.stdout
+        assert "context.py: deleted" in doctor.stdout
 
 
 def test_the_restore_command_restores_only_the_runtime(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from runtime.hooks import HANDLERS
 from tests.helpers import ROOT
 
 REQUIRED_KEYS = {
-    "name", "label", "instructions_file", "commands_dir", "agents_dir", "args", "tools", "phrases",
+    "name", "label", "instruction_files", "commands_dir", "agents_dir", "args", "tools", "phrases",
     "settings_file", "hooks_format", "hook_command", "hook_timeout", "hooks",
 }
 REQUIRED_PHRASES = {"dispatch", "ask"}
@@ -55,7 +55,7 @@ def wired_in_install_manifest() -> set[str]:
 
 class PlatformContract:
     NAME: ClassVar[str]
-    INSTRUCTIONS_FILE: ClassVar[str]
+    INSTRUCTION_FILES: ClassVar[list[str]]
     SETTINGS_FILE: ClassVar[str]
     HOOKS_FORMAT: ClassVar[str]
     ARGS: ClassVar[str]
@@ -70,7 +70,7 @@ class PlatformContract:
         assert data["name"] == self.NAME
 
     def test_files_and_format(self, data: dict[str, Any]) -> None:
-        assert data["instructions_file"] == self.INSTRUCTIONS_FILE
+        assert data["instruction_files"] == self.INSTRUCTION_FILES
         assert data["settings_file"] == self.SETTINGS_FILE
         assert data["hooks_format"] == self.HOOKS_FORMAT
         assert data["args"] == self.ARGS
@@ -112,7 +112,7 @@ class PlatformContract:
 
 class TestClaude(PlatformContract):
     NAME = "claude"
-    INSTRUCTIONS_FILE = "CLAUDE.md"
+    INSTRUCTION_FILES = ["CLAUDE.md"]
     SETTINGS_FILE = ".claude/settings.json"
     HOOKS_FORMAT = "json-hooks"
     ARGS = "$ARGUMENTS"

@@ -1,0 +1,148 @@
+# Vendored into a repository as .orchestrator/runtime/, this file is not that repository's own code:
+# the pragmas below keep it out of the repository's formatters, linters and type checkers.
+# fmt: off
+# flake8: noqa
+# mypy: ignore-errors
+# type: ignore
+"""The platform seam: one module per coding agent behind one small interface.
+
+Everything the runtime knows about a particular agent lives in this package:
+how its hook payload names the tool call, the session and the agent; how it
+expects a decision and a banner back; which settings file wires its hooks and
+how to splice them in and out; a probe payload for `doctor`; the environment
+variables that name the project directory. The rest of the runtime speaks only
+of the neutral `ToolCall` and `Decision`, so adding an agent is adding a module
+here (see docs/adding-a-platform.md), never an edit to the hook path.
+
+The hook path runs on every tool call, so `get()` imports the one platform in
+use and nothing else; `known()` lists the modules without importing them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+# The instruction files an agent reads at session start, in the order the Session Config is
+# looked up. Each platform module names its own in INSTRUCTION_FILES; this is their union,
+# kept here because config lookup runs on the hook path and must not import every platform.
+INSTRUCTION_FILES = ("CLAUDE.md", "AGENTS.md")
+
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
+_SHARED = frozenset({"jsonhooks"})
+# Settings files of agents that have no module here yet: the scope check protects them all the same,
+# since an agent that rewrites another agent's hooks could unhook the guard there. A platform's module
+# takes its entry over when it lands.
+_NOT_YET_WIRED = {
+    "codex": (".codex/hooks.json", ".codex/config.toml"),
+    "cursor": (".cursor/hooks.json",),
+    "pi": (".pi/settings.json", ".pi/extensions/"),
+}  # helper modules for formats several agents share, not platforms
+
+
+class WireError(Exception):
+    """A settings file we must not touch (unreadable, not JSON, not the documented shape).
+
+    The message names the file (and line and column where there is one) and the fix.
+    """
+
+
+class UnknownPlatformError(ValueError):
+    """The hook command names a platform this runtime has no module for."""
+
+
+class Platform:
+    """The interface every platform module provides as its `PLATFORM` object.
+
+    Subclasses fill the class attributes and override what their wire format
+    needs; the shared formats (nested JSON hooks, ...) live in helper modules
+    that implement most of it once.
+    """
+
+    name = ""
+    # Environment variables the agent sets to the project directory, most specific first.
+    project_env: tuple[str, ...] = ()
+    # Files that wire the hooks: an agent that edits them can unhook the guard, so they are protected.
+    settings_files: tuple[str, ...] = ()
+    # Instruction files the agent reads (the Session Config and intro go to each, once).
+    instruction_files: tuple[str, ...] = ()
+
+    # --- reading a hook payload -------------------------------------------------------------------
+    def tool_call(self, payload: dict[str, Any]) -> Any:
+        """The neutral ToolCall (kind, name, input, command, paths) for a pre-tool-use payload."""
+        raise NotImplementedError
+
+    def session_id(self, payload: dict[str, Any]) -> str:
+        return str(payload.get("session_id") or "")
+
+    def agent_id(self, payload: dict[str, Any]) -> str | None:
+        """The subagent making the call (scope.json may give it its own allowed paths), or None."""
+        return None
+
+    # --- answering --------------------------------------------------------------------------------
+    def answer(self, event: str, decision: Any, text: str = "") -> int:
+        """Write `decision` (pre-tool-use) or the banner `text` (session-start) in the agent's wire
+        format on stdout; return the exit code the agent expects."""
+        raise NotImplementedError
+
+    def allows(self, stdout: str, returncode: int) -> bool:
+        """Whether a hook's output lets the call through silently (doctor's probe reads it)."""
+        return returncode == 0 and not stdout.strip()
+
+    def denies(self, stdout: str, returncode: int) -> bool:
+        """Whether a hook's output is a denial in this wire format (doctor's probe reads it)."""
+        raise NotImplementedError
+
+    # --- wiring the hooks in the repository -------------------------------------------------------
+    def wire(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:
+        """Put our hook entries in place, keeping every other byte of the user's file; return a note."""
+        raise NotImplementedError
+
+    def unwire(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:
+        """Take our hook entries out again; return a note."""
+        raise NotImplementedError
+
+    def missing_hooks(self, root: Path, data: dict[str, Any]) -> list[str] | None:
+        """Events declared in `data` that are not wired (None: the settings cannot be read)."""
+        raise NotImplementedError
+
+    def probe(self, command: str) -> dict[str, Any]:
+        """A pre-tool-use payload for a shell `command`, as the agent would send it."""
+        raise NotImplementedError
+
+
+def known() -> list[str]:
+    """The platform modules shipped with this runtime (by file name; nothing is imported)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return sorted(name[:-3] for name in os.listdir(here)
+                  if name.endswith(".py") and not name.startswith("_") and name[:-3] not in _SHARED)
+
+
+def get(name: str) -> Platform:
+    """The platform module called `name`, imported on first use (only that one)."""
+    if not _NAME.fullmatch(name or "") or name in _SHARED:
+        raise UnknownPlatformError(f"unknown platform {name!r}")
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{name}":
+            raise
+        raise UnknownPlatformError(f"unknown platform {name!r}; known: {', '.join(known())}") from None
+    return module.PLATFORM
+
+
+def protected_paths() -> tuple[str, ...]:
+    """Every known platform's settings files: editing any of them could unhook the guard,
+    whether or not that agent is in use today."""
+    names = known()
+    return (*(path for name in names for path in get(name).settings_files),
+            *(path for name, paths in _NOT_YET_WIRED.items() if name not in names for path in paths))
+
+
+def project_env() -> tuple[str, ...]:
+    """Every known platform's project-directory variables, for callers that do not know the agent."""
+    return tuple(var for name in known() for var in get(name).project_env)

@@ -1,0 +1,39 @@
+# Vendored into a repository as .orchestrator/runtime/, this file is not that repository's own code:
+# the pragmas below keep it out of the repository's formatters, linters and type checkers.
+# fmt: off
+# flake8: noqa
+# mypy: ignore-errors
+# type: ignore
+"""Claude Code: nested JSON hooks in `.claude/settings.json`.
+
+The payload carries `session_id`, `cwd`, `tool_name`, `tool_input` and, inside a
+subagent, `agent_type`; `$CLAUDE_PROJECT_DIR` names the project. Answers add a
+`systemMessage` so the user sees a one-line reason next to the agent's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..context import READ, SHELL, WRITE
+from .jsonhooks import NestedJsonHooks
+
+
+class Claude(NestedJsonHooks):
+    name = "claude"
+    project_env = ("CLAUDE_PROJECT_DIR",)
+    settings_files = (".claude/settings.json", ".claude/settings.local.json")
+    instruction_files = ("CLAUDE.md",)
+    tool_kinds: ClassVar[dict[str, str]] = {
+        "Bash": SHELL, "PowerShell": SHELL,
+        "Write": WRITE, "Edit": WRITE, "MultiEdit": WRITE, "NotebookEdit": WRITE,
+        "Read": READ, "Grep": READ, "Glob": READ,
+    }
+    system_message = True
+
+    def agent_id(self, payload: dict[str, Any]) -> str | None:
+        agent = payload.get("agent_type")
+        return agent if isinstance(agent, str) and agent else None
+
+
+PLATFORM = Claude()

@@ -1,0 +1,126 @@
+"""The runtime's shape: no import cycles, and no agent named outside `runtime/platforms/`.
+
+Both rules keep the seam honest. A cycle hidden behind a function-local import
+still ties two modules together; a platform name in a core module is a fact
+that the next agent would have to edit there.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from tests.helpers import ROOT
+
+RUNTIME = ROOT / "runtime"
+PLATFORM_WORD = re.compile(r"\b(claude|codex|cursor|pi)\b", re.IGNORECASE)
+
+
+def modules() -> dict[str, Path]:
+    """Dotted module name (`runtime.platforms.claude`) -> file, for every runtime module."""
+    found = {}
+    for path in sorted(RUNTIME.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        parts = ("runtime", *path.relative_to(RUNTIME).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def _resolve(name: str, path: Path, node: ast.ImportFrom) -> str:
+    """The absolute module a relative `from` import starts at."""
+    package = ".".join(name.split(".")[:-1] if path.name != "__init__.py" else name.split("."))
+    for _ in range(node.level - 1):
+        package = package.rpartition(".")[0]
+    return f"{package}.{node.module}" if node.module else package
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> runtime modules it imports, at any depth of the file (function-local imports count)."""
+    mods = modules()
+    graph: dict[str, set[str]] = {name: set() for name in mods}
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = _resolve(name, path, node) if node.level else (node.module or "")
+                # `from . import x` imports the submodule x when there is one, else a name of the package.
+                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in mods else base for alias in node.names]
+            for target in targets:
+                while target and target not in mods:
+                    target = target.rpartition(".")[0]
+                if target and target != name and target != "runtime":
+                    graph[name].add(target)
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle as a path that starts and ends at the same module, or []."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for node in sorted(graph):
+        if node not in state:
+            cycle = visit(node)
+            if cycle:
+                return cycle
+    return []
+
+
+def test_the_graph_sees_the_imports_it_must() -> None:
+    """The checker itself: known edges are found, including function-local and package-relative ones."""
+    graph = import_graph()
+    assert "runtime.context" in graph["runtime.hooks"]
+    assert "runtime.platforms" in graph["runtime.hooks"]  # a function-local import
+    assert "runtime.platforms.jsonhooks" in graph["runtime.platforms.claude"]  # relative, one package down
+    assert "runtime.context" in graph["runtime.platforms.jsonhooks"]  # `..context`
+
+
+def test_find_cycle_reports_a_cycle() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+def test_runtime_has_no_import_cycle() -> None:
+    cycle = find_cycle(import_graph())
+    assert cycle == [], "import cycle in the runtime: " + " -> ".join(cycle) + (
+        "; move what both sides share into a module of its own")
+
+
+def test_platform_word_pattern_is_precise() -> None:
+    """Whole words only, any case: `spinal`, `epic`, `pip` and `api` are not Pi."""
+    hits = ["CLAUDE.md", "hook claude x", "Codex CLI", "cursor", "the Pi agent", "(pi)"]
+    misses = ["spinal", "epic", "pip install", "api", "pi_value", "encursored", "claudette"]
+    assert all(PLATFORM_WORD.search(text) for text in hits)
+    assert not any(PLATFORM_WORD.search(text) for text in misses)
+
+
+def test_no_platform_is_named_outside_the_platforms_package() -> None:
+    offenders = []
+    for name, path in modules().items():
+        if name == "runtime.platforms" or name.startswith("runtime.platforms."):
+            continue
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if PLATFORM_WORD.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{lineno}: {line.strip()}")
+    assert offenders == [], "agent facts belong in runtime/platforms/<name>.py:\n" + "\n".join(offenders)
