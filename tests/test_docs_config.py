@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
 from runtime.config import SCHEMA, ConfigError, parse_text
 from tests.helpers import ROOT
@@ -27,9 +26,11 @@ def parsed_keys() -> set[str]:
 
 
 def copier_questions() -> dict:
-    text = (ROOT / "copier.yml").read_text(encoding="utf-8")
-    first = yaml.safe_load(text.split("\n---\n", 1)[0])
-    return {k: v for k, v in first.items() if not k.startswith("_")}
+    """The questions a user answers (computed values, `when: false`, are not asked)."""
+    from tests.template.test_platforms import copier_questions as every_question
+
+    return {k: v for k, v in every_question().items()
+            if not k.startswith("_") and not (isinstance(v, dict) and v.get("when") is False)}
 
 
 def test_every_parsed_key_is_documented() -> None:

@@ -307,15 +307,32 @@ def questions(template_dir: Path) -> dict[str, dict[str, Any]]:
             if not key.startswith("_") and isinstance(value, dict) and value.get("when") is not False}
 
 
+def platform_data(template_dir: Path) -> dict[str, dict[str, Any]]:
+    """name -> data of every wired platform: `platforms/<name>.yml`, the one list copier.yml derives from."""
+    found = {}
+    for path in sorted((template_dir / "platforms").glob("*.yml")):
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            for question in (doc or {}).values():
+                data = question.get("default") if isinstance(question, dict) else None
+                if isinstance(data, dict) and isinstance(data.get("name"), str):
+                    found[data["name"]] = data
+    return found
+
+
 def wired_platforms(template_dir: Path) -> list[str]:
-    """Platforms that render today: the `platforms` choices without a validator that disables them."""
-    choices = questions(template_dir)["platforms"]["choices"]
-    return [value for value in choices.values() if not isinstance(value, dict)]
+    """Platforms that render today: the ones with a data file."""
+    return sorted(platform_data(template_dir))
 
 
 def all_platforms(template_dir: Path) -> list[str]:
-    choices = questions(template_dir)["platforms"]["choices"]
-    return [value["value"] if isinstance(value, dict) else value for value in choices.values()]
+    """Wired platforms, then the planned ones copier.yml offers disabled."""
+    wired = wired_platforms(template_dir)
+    merged: dict[str, Any] = {}
+    for doc in yaml.load_all((template_dir / "copier.yml").read_text(encoding="utf-8"), Loader=_Loader):
+        if isinstance(doc, dict):
+            merged.update(doc)
+    planned = merged.get("planned_platforms", {}).get("default", {})
+    return [*wired, *(name for name in planned.values() if name not in wired)]
 
 
 def did_you_mean(word: str, options: list[str]) -> str:

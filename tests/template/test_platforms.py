@@ -41,16 +41,47 @@ def catalog() -> dict[str, Any]:
 
 
 def copier_questions() -> dict[str, Any]:
-    """The first YAML document of copier.yml; the later ones are `!include`s."""
-    text = (ROOT / "copier.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(text.split("\n---\n", 1)[0])
+    """copier.yml's questions with its `!include`s followed, as Copier does (documents merged)."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def include(loader: yaml.SafeLoader, node: yaml.Node) -> list[Any]:
+        pattern = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+        return [doc for path in ROOT.glob(pattern) for doc in yaml.safe_load_all(path.read_text(encoding="utf-8"))]
+
+    Loader.add_constructor("!include", include)
+    merged: dict[str, Any] = {}
+    for doc in yaml.load_all((ROOT / "copier.yml").read_text(encoding="utf-8"), Loader=Loader):  # noqa: S506
+        if isinstance(doc, dict):  # (a SafeLoader subclass: S506 does not see it)
+            merged.update(doc)
+    return merged
+
+
+def rendered_choices() -> dict[str, Any]:
+    """The `platforms` choices as Copier renders them from the platform data."""
+    import jinja2
+
+    questions = copier_questions()
+    context = {name: questions[name]["default"] for name in ("wired_platforms", "planned_platforms")}
+    text = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
+        questions["platforms"]["choices"]).render(context)
+    return yaml.safe_load(text)
 
 
 def wired_in_install_manifest() -> set[str]:
+    """The platforms the install manifest wires: rendered from the same data."""
+    import jinja2
+
     text = (ROOT / "template" / ".orchestrator" / "install.json.jinja").read_text(encoding="utf-8")
-    match = re.search(r"set wired = \{(.*?)\}", text)
-    assert match, "install.json.jinja must declare the wired platforms"
-    return set(re.findall(r'"(\w+)":\s*platform_\w+', match.group(1)))
+    head = text[:text.index("{%- set intro")]
+    probe = head + "{{ ns.platforms | list | tojson }}"
+    questions = copier_questions()
+    names = [question["default"]["name"] for doc in questions["wired_platforms"]["default"]
+             for question in doc.values()]
+    rendered = jinja2.Environment().from_string(probe).render(
+        wired_platforms=questions["wired_platforms"]["default"], platforms=[*names, "not-a-platform"])
+    return set(json.loads(rendered.strip()))
 
 
 class PlatformContract:
@@ -123,7 +154,7 @@ CONTRACTS = {cls.NAME for cls in PlatformContract.__subclasses__()}
 
 def test_platform_lists_agree() -> None:
     """copier.yml choices, platforms/, the install manifest, these contracts and the user guide agree."""
-    choices = copier_questions()["platforms"]["choices"]
+    choices = rendered_choices()
     data_files = {p.stem for p in (ROOT / "platforms").glob("*.yml")}
     assert data_files == wired_in_install_manifest() == CONTRACTS
     values = {(v["value"] if isinstance(v, dict) else v): v for v in choices.values()}
