@@ -13,6 +13,11 @@ own floor started the way the agent starts a hook (through a shell), which does
 not depend on what is installed in site-packages. The hook variants run through
 `sh -c` too, and the ordinary-command (allowed Bash call) ratio against that
 floor is the number to watch: no worse than 3.9x, aiming for 2x.
+
+`--compare DIR` times another copy of the runtime (e.g. the previous layout:
+`git archive <rev> runtime | tar -x -C /tmp/before`, then `--compare
+/tmp/before/runtime`) in a second project, interleaved with this one in the same
+run, and prints each hook variant's median before and after side by side.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.5
@@ -35,12 +41,11 @@ FLOOR_LIMIT = 3.9  # ratio of the ordinary-command hook to `sh -c 'python3 -S -c
 FLOOR_AIM = 2.0
 
 
-def _project(base: Path) -> Path:
-    repo = base / "proj"
+def _project(base: Path, runtime: Path = ROOT / "runtime", name: str = "proj") -> Path:
+    repo = base / name
     (repo / "src").mkdir(parents=True)
     (repo / "CLAUDE.md").write_text("# Bench\n\n## Session Config\n\n- enforcement: strict\n")
-    shutil.copytree(ROOT / "runtime", repo / ".orchestrator" / "runtime",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(runtime, repo / ".orchestrator" / "runtime", ignore=shutil.ignore_patterns("__pycache__"))
     return repo
 
 
@@ -59,6 +64,8 @@ def main() -> int:
     parser.add_argument("--python", default="python3", help="interpreter command, as the hook command names it")
     parser.add_argument("--hook-flags", default="-S",
                         help="interpreter flags of the hook command (default: -S, as platforms/claude.yml renders it)")
+    parser.add_argument("--compare", type=Path, metavar="DIR",
+                        help="another runtime directory to time side by side (e.g. the previous layout)")
     args = parser.parse_args()
     python = shutil.which(args.python) or args.python
     with tempfile.TemporaryDirectory(prefix="so-bench-") as tmp:
@@ -67,22 +74,38 @@ def main() -> int:
         env.pop("CLAUDE_PROJECT_DIR", None)
         # Measure what users get: the first hook run caches bytecode beside the runtime.
         no_cache = env.pop("PYTHONDONTWRITEBYTECODE", None)
-        hook_words = [python, *args.hook_flags.split(), str(repo / ".orchestrator" / "runtime"), "hook", "claude",
-                      "pre-tool-use"]
-        hook = ["sh", "-c", " ".join(shlex.quote(w) for w in hook_words)]  # as the agent runs it
+        def hook_for(project: Path) -> list[str]:
+            words = [python, *args.hook_flags.split(), str(project / ".orchestrator" / "runtime"), "hook", "claude",
+                     "pre-tool-use"]
+            return ["sh", "-c", " ".join(shlex.quote(w) for w in words)]  # as the agent runs it
 
-        def payload(tool: str, tool_input: dict[str, str]) -> bytes:
-            return json.dumps({"session_id": "bench", "cwd": str(repo), "hook_event_name": "PreToolUse",
+        def payload(project: Path, tool: str, tool_input: dict[str, str]) -> bytes:
+            return json.dumps({"session_id": "bench", "cwd": str(project), "hook_event_name": "PreToolUse",
                                "tool_name": tool, "tool_input": tool_input}).encode()
+
+        def hook_variants(project: Path, label: str) -> dict[str, Any]:
+            hook = hook_for(project)
+            return {
+                f"{label}allow (Bash)": lambda i: (hook, payload(project, "Bash",
+                                                                {"command": f"pytest -q tests/test_{i}.py"})),
+                f"{label}allow (Read)": lambda i: (hook, payload(project, "Read",
+                                                                {"file_path": str(project / f"src/m{i}.py")})),
+                f"{label}allow (Write)": lambda i: (hook, payload(project, "Write",
+                                                                 {"file_path": str(project / f"src/w{i}.py")})),
+                f"{label}deny (Bash)": lambda i: (hook, payload(project, "Bash",
+                                                               {"command": f"bash -c 'git reset --hard HEAD~{i}'"})),
+            }
 
         variants = {
             "bare python3 -c pass": lambda i: ([python, "-c", "pass"], b""),
             "bare python3 -S -c pass": lambda i: ([python, "-S", "-c", "pass"], b""),
             "sh -c python3 -S pass": lambda i: (["sh", "-c", f"{shlex.quote(python)} -S -c pass"], b""),
-            "hook allow (Bash)": lambda i: (hook, payload("Bash", {"command": f"pytest -q tests/test_{i}.py"})),
-            "hook allow (Read)": lambda i: (hook, payload("Read", {"file_path": str(repo / f"src/m{i}.py")})),
-            "hook deny (Bash)": lambda i: (hook, payload("Bash", {"command": f"bash -c 'git reset --hard HEAD~{i}'"})),
+            **hook_variants(repo, "hook "),
         }
+        if args.compare:
+            before = _project(Path(tmp), args.compare, "before")
+            variants.update(hook_variants(before, "before: hook "))
+        hook = hook_for(repo)
         samples: dict[str, list[float]] = {name: [] for name in variants}
         for make in variants.values():  # warm the OS caches and write .pyc files once
             _time(*make(-1), env=env, cwd=repo)
@@ -104,6 +127,8 @@ def main() -> int:
     print(f"{'variant':<24}{'median ms':>11}{'p90 ms':>9}{'ratio':>8}")
     worst = 0.0
     for name, values in samples.items():
+        if name.startswith("before: "):
+            continue
         values.sort()
         median = statistics.median(values)
         p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
@@ -118,6 +143,14 @@ def main() -> int:
     verdict = "no worse than" if ordinary <= FLOOR_LIMIT else "WORSE than"
     print(f"ordinary-command hook / sh -c 'python3 -S -c pass': {ordinary:.2f}x ({verdict} the {FLOOR_LIMIT}x "
           f"before; aim {FLOOR_AIM}x)")
+    if args.compare:
+        print(f"side by side with {args.compare} (same run, interleaved):")
+        print(f"{'variant':<24}{'before ms':>11}{'after ms':>10}{'after/before':>14}")
+        for name in samples:
+            if name.startswith("hook "):
+                old = statistics.median(samples["before: " + name])
+                new = statistics.median(samples[name])
+                print(f"{name:<24}{old:>11.1f}{new:>10.1f}{new / old:>14.2f}")
     return 0
 
 

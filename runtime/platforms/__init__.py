@@ -31,7 +31,7 @@ from typing import Any
 INSTRUCTION_FILES = ("CLAUDE.md", "AGENTS.md")
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
-_SHARED = frozenset({"jsonhooks"})
+_SHARED = frozenset({"jsonhooks", "jsonsplice"})
 # Settings files of agents that have no module here yet: the scope check protects them all the same,
 # since an agent that rewrites another agent's hooks could unhook the guard there. A platform's module
 # takes its entry over when it lands.

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from runtime.platforms.jsonhooks import splice_hooks
+from runtime.platforms.jsonsplice import splice_hooks
 from session_orchestrator.cli import EXIT_CONFLICTS, app
 from session_orchestrator.template import ANSWERS_FILE, PUBLIC_SOURCE
 from tests.helpers import commit_all, copy_example, git, refresh_manifest, tagged_template

@@ -12,8 +12,8 @@ import yaml
 
 from runtime.config import parse_text
 from runtime.install import InstallError, seed_instructions
-from runtime.platforms.jsonhooks import merge_json_hooks
-from runtime.platforms.jsonhooks import write_settings as install_settings
+from runtime.platforms.jsonsplice import merge_json_hooks
+from runtime.platforms.jsonsplice import write_settings as install_settings
 from tests.helpers import ROOT, runtime
 
 VALUES = {"test-command": "auto", "waves": 5, "enforcement": "strict", "agents-per-wave": {"default": 6}}
@@ -254,7 +254,7 @@ def test_compact_user_file_gains_only_our_lines(tmp_path: Path, claude: dict[str
 
 def _strip_ours(text: str) -> str:
     """The user's part of a merged file: our groups removed by the same splice with no hooks declared."""
-    from runtime.platforms.jsonhooks import splice_hooks
+    from runtime.platforms.jsonsplice import splice_hooks
 
     return splice_hooks(text, {"hooks": {}, "hook_command": "unused {event}"})
 
@@ -294,7 +294,7 @@ def _format(data: Any, rng: random.Random) -> str:
 @pytest.mark.parametrize("seed", range(60))
 def test_generated_settings_keep_every_user_byte(claude: dict[str, Any], seed: int) -> None:
     """Random valid settings in random layouts: the merge adds ours and leaves the rest as written."""
-    from runtime.platforms.jsonhooks import shape_problem, splice_hooks
+    from runtime.platforms.jsonsplice import shape_problem, splice_hooks
 
     rng = random.Random(seed)
     data = _random_settings(rng)
