@@ -307,3 +307,28 @@ def test_generated_settings_keep_every_user_byte(claude: dict[str, Any], seed: i
         assert _strip_ours(merged) == text  # remove ours again: every user byte is back in place
     stale = {**claude, "hook_command": 'python3 .orchestrator/runtime hook claude {event} --old'}
     assert splice_hooks(splice_hooks(text, stale), claude) == merged  # an update replaces exactly ours
+
+
+def test_every_instruction_file_the_agents_read_gets_the_intro_and_config_once(tmp_path: Path) -> None:
+    """With two agents that read different files, both files are seeded; a second run changes nothing."""
+    from runtime.install import install
+
+    manifest = {"platforms": {}, "instruction_files": ["CLAUDE.md", "AGENTS.md", "CLAUDE.md"], "intro": INTRO,
+                "session_config": VALUES}
+    notes = install(tmp_path, manifest)
+    assert notes == ["CLAUDE.md: created with a Session Config", "AGENTS.md: created with a Session Config"]
+    for name in ("CLAUDE.md", "AGENTS.md"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert text.count("## Working sessions") == 1 and text.count("## Session Config") == 1
+        assert parse_text(text, name).values["waves"] == 5
+    before = {name: (tmp_path / name).read_bytes() for name in ("CLAUDE.md", "AGENTS.md")}
+    install(tmp_path, manifest)
+    assert {name: (tmp_path / name).read_bytes() for name in before} == before
+
+
+def test_a_manifest_from_before_the_list_still_names_its_one_file(tmp_path: Path) -> None:
+    from runtime.install import install
+
+    notes = install(tmp_path, {"platforms": {}, "config_file": "AGENTS.md", "intro": "", "session_config": VALUES})
+    assert notes == ["AGENTS.md: created with a Session Config"]
+    assert not (tmp_path / "CLAUDE.md").exists()
