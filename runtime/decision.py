@@ -37,6 +37,24 @@ def combine(decisions: list[Decision]) -> Decision:
     return Decision(WARN, "\n".join(notes), ",".join(d.rule for d in decisions if d.action == WARN and d.rule))
 
 
+def cannot_judge(subject: str, problem: str, enforcement: str, rule: str, fix: str = "",
+                 risky: str = "") -> Decision:
+    """The one answer for a check that cannot run (docs/guards.md, "When a guard cannot judge").
+
+    Under `strict` the call is denied; otherwise it is allowed and the agent is told
+    why. A shell command that names a destructive verb (`risky`) is denied at every
+    level: an error must never turn a destructive command into an allowed one.
+    """
+    head = f"session-orchestrator could not {subject}: {problem}."
+    tail = f" {fix}" if fix else ""
+    if risky:
+        return Decision(DENY, f"{head} Denied at every enforcement level because the command names '{risky}', "
+                              f"which can destroy work.{tail}", rule)
+    if enforcement == "strict":
+        return Decision(DENY, f"{head} Denied because enforcement is strict.{tail}", rule)
+    return Decision(WARN, f"{head} It was allowed (enforcement: {enforcement}).", rule)
+
+
 # Verbs that can destroy something on their own or run other commands; used only when the guard
 # cannot use its rules (no policy, an internal error) to decide whether "cannot judge" may mean allow.
 RISKY_VERBS = frozenset({

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .context import HookContext
-from .decision import DENY, WARN, Decision, risky_words
+from .decision import DENY, WARN, Decision, cannot_judge, risky_words
 from .pathglob import glob_match, temp_roots
 from .shell import WRITING_VERBS, Command, OvertimeError, Parse, clock, parse, resolve_cwd, write_targets
 
@@ -66,14 +66,8 @@ def check_command(command: str, ctx: HookContext | None = None, parsed: Parse | 
         pol = policy_mod.load(root)
     except policy_mod.PolicyError as exc:
         risky = risky_words(command)
-        if enforcement == "strict" or risky:
-            why = "enforcement is strict" if enforcement == "strict" else \
-                f"it names '{risky[0]}', which can destroy work, and destructive blocking never depends on enforcement"
-            return Decision(DENY, f"session-orchestrator cannot check this command: {exc}. Denied because "
-                                  f"{why}; the command can run once the policy file is restored.",
-                            "guard-policy-unreadable")
-        return Decision(WARN, f"session-orchestrator could not check this command: {exc}. It was allowed "
-                              f"(enforcement: {enforcement}).", "guard-policy-unreadable")
+        return cannot_judge("check this command", str(exc), enforcement, "guard-policy-unreadable",
+                            "The command can run once the policy file is restored.", risky[0] if risky else "")
     parsed = parsed if parsed is not None else parse(command)
     if parsed.unjudgeable:
         return unjudgeable(parsed.unjudgeable)

@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable
 
 from .context import SHELL, WRITE, HookContext
-from .decision import DENY, WARN, Decision, combine, risky_words
+from .decision import DENY, WARN, Decision, cannot_judge, combine, risky_words
 from .paths import project_root
 
 
@@ -74,19 +74,10 @@ HANDLERS: dict[str, Callable[[HookContext], tuple[Decision, str]]] = {
 def _failure(ctx: HookContext, what: str) -> Decision:
     if ctx.event != "pre-tool-use":
         return Decision()
-    fix = "Check the hook command in your agent settings, then retry."
     call = ctx.call
-    if call is not None and call.kind == SHELL and call.command:
-        risky = risky_words(call.command)
-        if risky:
-            return Decision(DENY, f"session-orchestrator could not judge this call: {what}. Denied at every "
-                                  f"enforcement level because the command names '{risky[0]}', which can destroy "
-                                  f"work. {fix}", "hook-failure")
-    if ctx.enforcement == "strict":
-        return Decision(DENY, f"session-orchestrator could not judge this call: {what}. Denied because "
-                              f"enforcement is strict. {fix}", "hook-failure")
-    return Decision(WARN, f"session-orchestrator could not judge this call: {what}. It was allowed "
-                          f"(enforcement: {ctx.enforcement}).", "hook-failure")
+    risky = risky_words(call.command) if call is not None and call.kind == SHELL and call.command else []
+    return cannot_judge("judge this call", what, "warn" if risky else ctx.enforcement, "hook-failure",
+                        "Check the hook command in your agent settings, then retry.", risky[0] if risky else "")
 
 
 def _record(ctx: HookContext, decision: Decision) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .context import HookContext
-from .decision import DENY, WARN, Decision
+from .decision import DENY, WARN, Decision, cannot_judge
 from .pathglob import glob_match, temp_roots
 
 SCOPE_REL = ".orchestrator/state/scope.json"
@@ -167,11 +167,8 @@ def check_paths(ctx: HookContext, paths: list[str], how: str = "write") -> Decis
     if problem:
         fix = ("The loop engine rewrites it when the next wave starts; until then ask the user to run "
                "'python3 .orchestrator/runtime wave status' to repair it.")
-        if enforcement == "strict":
-            return Decision(DENY, f"session-orchestrator cannot check the edit scope: {problem}. Denied because "
-                                  f"enforcement is strict. {fix}", "scope-unreadable")
-        return Decision(WARN, f"session-orchestrator could not check the edit scope: {problem}. The {how} was "
-                              f"allowed (enforcement: {enforcement}).", "scope-unreadable")
+        return cannot_judge("check the edit scope", problem, enforcement, "scope-unreadable",
+                            fix if enforcement == "strict" else "")
     if scope is None:
         return Decision()
     agent = ctx.agent_id
