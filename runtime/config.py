@@ -29,6 +29,18 @@ from .platforms import INSTRUCTION_FILES as CONFIG_FILES
 HEADING = "Session Config"
 SESSION_TYPES = ("housekeeping", "feature", "deep")
 
+
+class BadValueError(ValueError):
+    """A value a checker refuses: what is wrong with it, and how to write it instead."""
+
+    def __init__(self, reason: str, fix: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.fix = reason, fix
+
+
+def _reason_and_fix(exc: ValueError) -> tuple[str, str]:
+    return (exc.reason, exc.fix) if isinstance(exc, BadValueError) else (str(exc), "")
+
 _HEADING_RE = re.compile(r"^##[ \t]+Session[ \t]+Config[ \t]*(?:<!--.*-->)?[ \t]*\r?$")
 _LOOSE_HEADING_RE = re.compile(r"^#{1,6}\s*session[\s_-]*config\b", re.IGNORECASE)
 _END_RE = re.compile(r"^#{1,2}[ \t]")
@@ -73,13 +85,13 @@ class ConfigError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-# --- value checkers: each returns the parsed value or raises ValueError(reason, fix) ---
+# --- value checkers: each returns the parsed value or raises BadValueError(reason, fix) ---
 
 
 def _command(raw: str) -> str:
     value = raw.strip()
     if not value:
-        raise ValueError("is empty", "give a shell command, 'auto' to detect one, or 'skip' to disable the check")
+        raise BadValueError("is empty", "give a shell command, 'auto' to detect one, or 'skip' to disable the check")
     return value
 
 
@@ -88,11 +100,11 @@ def _int_at_least(minimum: int) -> Callable[[str], int]:
         try:
             value = int(raw.strip())
         except ValueError:
-            raise ValueError(
+            raise BadValueError(
                 f"must be a whole number, got {raw.strip()!r}", f"write a number, e.g. {minimum + 2}"
             ) from None
         if value < minimum:
-            raise ValueError(f"must be {minimum} or more, got {value}", f"raise it to at least {minimum}")
+            raise BadValueError(f"must be {minimum} or more, got {value}", f"raise it to at least {minimum}")
         return value
 
     return check
@@ -103,11 +115,11 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
         try:
             value = int(raw.strip())
         except ValueError:
-            raise ValueError(
+            raise BadValueError(
                 f"must be a whole number, got {raw.strip()!r}", f"write a number from {low} to {high}"
             ) from None
         if not low <= value <= high:
-            raise ValueError(f"must be from {low} to {high}, got {value}", f"write a number from {low} to {high}")
+            raise BadValueError(f"must be from {low} to {high}, got {value}", f"write a number from {low} to {high}")
         return value
 
     return check
@@ -123,7 +135,7 @@ def _bool(raw: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ValueError(f"must be true or false, got {raw.strip()!r}", "write true or false")
+    raise BadValueError(f"must be true or false, got {raw.strip()!r}", "write true or false")
 
 
 def _choice(*choices: str) -> Callable[[str], str]:
@@ -134,7 +146,7 @@ def _choice(*choices: str) -> Callable[[str], str]:
 
             hint = get_close_matches(value, choices, n=1)
             extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise ValueError(
+            raise BadValueError(
                 f"must be one of {', '.join(choices)}, got {raw.strip()!r}{extra}",
                 f"write one of: {', '.join(choices)}",
             )
@@ -149,9 +161,9 @@ def _fraction(raw: str) -> float:
     try:
         value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
     except ValueError:
-        raise ValueError(f"must be a number from 0 to 1, got {text!r}", "write a number such as 0.7") from None
+        raise BadValueError(f"must be a number from 0 to 1, got {text!r}", "write a number such as 0.7") from None
     if not 0 <= value <= 1:
-        raise ValueError(f"must be from 0 to 1, got {text}", "write a number such as 0.7")
+        raise BadValueError(f"must be from 0 to 1, got {text}", "write a number such as 0.7")
     return value
 
 
@@ -159,7 +171,7 @@ def _relative_dir(raw: str) -> str:
     text = raw.strip()
     value = text.rstrip("/")
     if not value or text.startswith(("/", "~", "\\")) or ":" in value or "/../" in f"/{value}/":
-        raise ValueError(f"must be a directory inside the repository, got {raw.strip()!r}",
+        raise BadValueError(f"must be a directory inside the repository, got {raw.strip()!r}",
                          "write a relative path such as docs/prd")
     return value
 
@@ -174,7 +186,7 @@ def _agents_per_wave(raw: str) -> dict[str, int]:
         name, _, number = part.partition(":")
         name = name.strip().lower()
         if name not in SESSION_TYPES:
-            raise ValueError(
+            raise BadValueError(
                 f"has an override for unknown session type {name!r}",
                 f"use one of {', '.join(SESSION_TYPES)}, e.g. '6 (deep: 10)'",
             )
@@ -398,7 +410,7 @@ def parse_text(text: str, filename: str = CONFIG_FILES[0]) -> SessionConfig:
             try:
                 values[block.name][name] = sub.check(_clean_value(raw_value)) if sub.check else raw_value
             except ValueError as exc:
-                reason, fix = exc.args if len(exc.args) == 2 else (str(exc), "")
+                reason, fix = _reason_and_fix(exc)
                 errors.append(Problem(filename, number, f"{block.name}.{name} {reason}", fix))
             continue
         block = None
@@ -427,7 +439,7 @@ def parse_text(text: str, filename: str = CONFIG_FILES[0]) -> SessionConfig:
         try:
             values[name] = key.check(value_text) if key.check else value_text
         except ValueError as exc:
-            reason, fix = exc.args if len(exc.args) == 2 else (str(exc), "")
+            reason, fix = _reason_and_fix(exc)
             errors.append(Problem(filename, number, f"{name} {reason}", fix))
     loop = values["loop-guard"]
     if loop["window"] < loop["threshold"]:

@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .config import SESSION_TYPES
 from .words import count
 
-SESSION_TYPES = ("housekeeping", "feature", "deep")
 OUTCOMES = ("completed", "partial", "abandoned")
 EXIT_UNFINISHED = 3
 
