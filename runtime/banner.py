@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +19,12 @@ _FRONT_RE = re.compile(r"^(session-id|type|status|current-wave|total-waves|start
 
 def git_status(root: Path) -> tuple[str, list[str]]:
     """(branch, porcelain lines); ('', []) outside git or when git is missing."""
-    try:
-        out = subprocess.run(
-            ["git", "status", "--porcelain=v1", "--branch"], cwd=root, capture_output=True, text=True, timeout=5
-        )
-    except (OSError, subprocess.TimeoutExpired):
+    from .proc import run
+
+    code, out, _ = run(["git", "status", "--porcelain=v1", "--branch"], root, 5)
+    if code != 0:
         return "", []
-    if out.returncode != 0:
-        return "", []
-    lines = out.stdout.splitlines()
+    lines = out.splitlines()
     head = lines[0][3:] if lines and lines[0].startswith("## ") else ""
     branch = head.split("...")[0].replace("No commits yet on ", "")
     return branch, lines[1:]

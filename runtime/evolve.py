@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from hashlib import sha256
 from pathlib import Path
@@ -103,16 +102,14 @@ def _states(root: Path) -> list[dict[str, Any]]:
 
 def _fix_commits(root: Path) -> list[tuple[str, list[str]]]:
     """(commit time as UTC ISO, files) for the recent commits whose subject mentions a fix."""
-    try:
-        out = subprocess.run(
-            ["git", "log", "-n", "500", "--date=format-local:%Y-%m-%dT%H:%M:%SZ", "--format=%x1e%cd%x09%s",
-             "--name-only"], cwd=root, capture_output=True, text=True, timeout=20, env=_utc_env())
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    if out.returncode != 0:
+    from .proc import run
+
+    code, out, _ = run(["git", "log", "-n", "500", "--date=format-local:%Y-%m-%dT%H:%M:%SZ",
+                        "--format=%x1e%cd%x09%s", "--name-only"], root, 20, _utc_env())
+    if code != 0:
         return []
     commits = []
-    for chunk in out.stdout.split("\x1e")[1:]:
+    for chunk in out.split("\x1e")[1:]:
         head, _, rest = chunk.partition("\n")
         stamp, _, subject = head.partition("\t")
         if FIX_RE.search(subject):

@@ -116,15 +116,11 @@ def likely_files(root: Path, changes: list[str], commits: int = 3) -> set[str]:
         name = line[3:].split(" -> ")[-1].strip().strip('"')
         if name:
             likely.add(name)
-    import subprocess
+    from .proc import run
 
-    try:
-        out = subprocess.run(["git", "log", f"-{commits}", "--name-only", "--format="], cwd=root,
-                             capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        return likely
-    if out.returncode == 0:
-        likely.update(line.strip() for line in out.stdout.splitlines() if line.strip())
+    code, out, _ = run(["git", "log", f"-{commits}", "--name-only", "--format="], root, 5)
+    if code == 0:
+        likely.update(line.strip() for line in out.splitlines() if line.strip())
     return likely
 
 

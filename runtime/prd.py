@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -213,15 +212,15 @@ def since_stamp(root: Path, since: str) -> str:
     """A date (YYYY-MM-DD) or a git tag/ref, as a UTC timestamp comparable with the records."""
     if re.match(r"^\d{4}-\d{2}-\d{2}$", since):
         return f"{since}T00:00:00Z"
-    try:
-        out = subprocess.run(["git", "log", "-1", "--date=format-local:%Y-%m-%dT%H:%M:%SZ", "--format=%cd", since,
-                              "--"], cwd=root, capture_output=True, text=True, timeout=10,
-                             env=_utc_env())
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise DocError(f"cannot read git to resolve {since!r}: {exc}") from None
-    if out.returncode != 0 or not out.stdout.strip():
+    from .proc import run
+
+    code, out, err = run(["git", "log", "-1", "--date=format-local:%Y-%m-%dT%H:%M:%SZ", "--format=%cd", since, "--"],
+                         root, 10, _utc_env())
+    if code in (124, 126, 127):
+        raise DocError(f"cannot read git to resolve {since!r}: {err}")
+    if code != 0 or not out.strip():
         raise DocError(f"--since {since!r} is neither a date (YYYY-MM-DD) nor a git tag or commit here")
-    return out.stdout.strip()
+    return out.strip()
 
 
 def _utc_env() -> dict[str, str]:

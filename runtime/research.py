@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from . import jsonl
 from .banner import git_status
 from .paths import metrics_dir, project_root, state_file
+from .proc import run as run_tool
 
 
 def add_arguments(parser: Any) -> None:
@@ -31,19 +31,9 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--issues", type=int, default=20, help="how many open issues to list (default 20)")
 
 
-def _run(args: list[str], root: Path, timeout: float = 10) -> tuple[int, str, str]:
-    try:
-        out = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=timeout)
-    except FileNotFoundError:
-        return 127, "", f"{args[0]} is not installed"
-    except subprocess.TimeoutExpired:
-        return 124, "", f"{' '.join(args[:3])} did not answer within {timeout:.0f} s"
-    return out.returncode, out.stdout, out.stderr
-
-
 def detect_vcs(root: Path, configured: str = "auto") -> dict[str, Any]:
     """Which issue tracker this repository uses, and whether its CLI is usable."""
-    code, url, _ = _run(["git", "remote", "get-url", "origin"], root, 5)
+    code, url, _ = run_tool(["git", "remote", "get-url", "origin"], root, 5)
     url = url.strip() if code == 0 else ""
     host = configured
     if configured == "auto":
@@ -70,7 +60,7 @@ def open_issues(root: Path, vcs: dict[str, Any], limit: int) -> dict[str, Any]:
         args = ["gh", "issue", "list", "--state", "open", "--limit", str(limit), "--json", "number,title,labels"]
     else:
         args = ["glab", "issue", "list", "--per-page", str(limit), "--output", "json"]
-    code, out, err = _run(args, root, 15)
+    code, out, err = run_tool(args, root, 15)
     if code != 0:
         first = (err.strip().splitlines() or ["no output"])[0]
         return {"ok": False, "why": f"{args[0]} failed: {first}", "issues": []}
@@ -98,7 +88,7 @@ def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, An
 
     config, problems = load_or_defaults(root)
     branch, changes = git_status(root)
-    code, log, _ = _run(["git", "log", f"-{commits}", "--format=%h %ad %s", "--date=short"], root, 5)
+    code, log, _ = run_tool(["git", "log", f"-{commits}", "--format=%h %ad %s", "--date=short"], root, 5)
     vcs = detect_vcs(root, str(config.get("vcs", "auto")))
     sessions = jsonl.read(metrics_dir(root) / "sessions.jsonl")[-3:]
     try:

@@ -107,9 +107,9 @@ def _new_id(session_type: str) -> str:
 def start(root: Path, session_type: str, resume: bool = False, fresh: bool = False, force: bool = False) -> int:
     from . import breaker, telemetry
     from .paths import orch_dir
+    from .proc import git
     from .state import (
         StateCorruptError,
-        git,
         is_live,
         load,
         locked,

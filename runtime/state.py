@@ -40,6 +40,7 @@ from typing import Any
 
 from .fsutil import write_atomic
 from .paths import state_dir, state_file
+from .proc import git
 
 SCHEMA_VERSION = 2  # 1: the record was a JSON block inside STATE.md
 STATUSES = ("active", "paused", "completed")
@@ -605,17 +606,6 @@ def session_config(root: Path) -> Any:
         if any(p.level == "error" and "no '## Session Config' section" in p.message for p in exc.problems):
             return SessionConfig(defaults(), None, {}, [])
         raise InvalidConfigError(exc.problems) from None
-
-
-def git(root: Path, *args: str) -> str:
-    """stdout of a git command, '' when git or the repository is missing."""
-    import subprocess
-
-    try:
-        out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return out.stdout.strip() if out.returncode == 0 else ""
 
 
 def changed_files(root: Path, ref: str) -> list[str]:

@@ -30,6 +30,8 @@ from typing import Any
 # kept here because config lookup runs on the hook path and must not import every platform.
 INSTRUCTION_FILES = ("CLAUDE.md", "AGENTS.md")
 
+# What marks a hook entry as ours in any settings file: its command runs the vendored runtime's hook.
+MARKER = ".orchestrator/runtime"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _SHARED = frozenset({"jsonhooks", "jsonsplice"})
 # Settings files of agents that have no module here yet: the scope check protects them all the same,

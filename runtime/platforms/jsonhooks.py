@@ -24,9 +24,7 @@ from typing import Any, ClassVar
 
 from ..context import OTHER, SHELL, WRITE, ToolCall
 from ..decision import ALLOW, DENY, WARN
-from . import Platform
-
-MARKER = ".orchestrator/runtime"
+from . import MARKER, Platform
 _PATCH_FILE = r"^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$"  # compiled only for patches
 
 

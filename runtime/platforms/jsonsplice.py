@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fsutil import write_atomic
-from . import WireError
-from .jsonhooks import MARKER
+from . import MARKER, WireError
 
 
 def _is_ours(handler: Any) -> bool:

@@ -1,0 +1,35 @@
+# Vendored into a repository as .orchestrator/runtime/, this file is not that repository's own code:
+# the pragmas below keep it out of the repository's formatters, linters and type checkers.
+# fmt: off
+# flake8: noqa
+# mypy: ignore-errors
+# type: ignore
+"""Running git and other tools: one place for the timeout, the missing tool and the failed call.
+
+Every caller wants the same three outcomes told apart without a traceback: the
+tool ran (its exit code and output), the tool is not installed, the tool hung.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+def run(args: list[str], cwd: Path, timeout: float = 10, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr); 127 when the program is missing, 124 when it timed out."""
+    try:
+        out = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    except FileNotFoundError:
+        return 127, "", f"{args[0]} is not installed"
+    except subprocess.TimeoutExpired:
+        return 124, "", f"{' '.join(args[:3])} did not answer within {timeout:.0f} s"
+    except OSError as exc:
+        return 126, "", f"{args[0]} cannot run: {exc.strerror or exc}"
+    return out.returncode, out.stdout, out.stderr
+
+
+def git(root: Path, *args: str, timeout: float = 20, env: dict[str, str] | None = None) -> str:
+    """stdout of a git command, stripped; '' when git, the repository or the command fails."""
+    code, out, _ = run(["git", *args], root, timeout, env)
+    return out.strip() if code == 0 else ""
