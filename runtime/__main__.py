@@ -26,7 +26,7 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     try:
         if args[:1] == ["hook"]:
-            from runtime.hooks import main as hook_main
+            from runtime.hookpath.hooks import main as hook_main
 
             code = hook_main(args[1:])
         else:

@@ -83,7 +83,7 @@ def _states(root: Path) -> list[dict[str, Any]]:
     STATE.md files from before the record moved to `session.json` are read too.
     Nothing here writes: analysis must not refresh a stale STATE.md view.
     """
-    from .state import StateError, parse, parse_record, record_file
+    from .loop.state import StateError, parse, parse_record, record_file
 
     archive = orch_dir(root) / "state" / "archive"
     files = [*sorted(archive.glob("STATE-*.md")), *sorted(archive.glob("*.json"))]

@@ -87,7 +87,7 @@ def _rotate(path: Path, keep: int) -> None:
 def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: int | None,
                    ended: str) -> dict[str, Any]:
     """The sessions.jsonl line for a finished session (schema in docs/loop.md)."""
-    from .state import changed_files, parse_iso
+    from .loop.state import changed_files, parse_iso
 
     waves = []
     dispatched = 0

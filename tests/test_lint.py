@@ -32,7 +32,7 @@ def test_ruff_clean() -> None:
 def test_our_lint_still_sees_through_the_runtime_exemptions(tmp_path: Path) -> None:
     """Without the override flags the vendored exemptions would silence our own lint of `runtime/`."""
     shutil.copytree(ROOT / "runtime", tmp_path / "runtime", ignore=shutil.ignore_patterns("__pycache__"))
-    banner = tmp_path / "runtime" / "banner.py"
+    banner = tmp_path / "runtime" / "hookpath" / "banner.py"
     banner.write_text(banner.read_text(encoding="utf-8") + "\nimport json\n", encoding="utf-8")
 
     ours = subprocess.run([ruff(), "check", *OUR_SETTINGS, "--output-format", "concise", "runtime"],

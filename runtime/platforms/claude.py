@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..context import READ, SHELL, WRITE
+from ..hookpath.context import READ, SHELL, WRITE
 from .jsonhooks import NestedJsonHooks
 
 

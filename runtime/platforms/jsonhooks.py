@@ -22,9 +22,10 @@ import sys
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..context import OTHER, SHELL, WRITE, ToolCall
-from ..decision import ALLOW, DENY, WARN
+from ..hookpath.context import OTHER, SHELL, WRITE, ToolCall
+from ..hookpath.decision import ALLOW, DENY, WARN
 from . import MARKER, Platform
+
 _PATCH_FILE = r"^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$"  # compiled only for patches
 
 

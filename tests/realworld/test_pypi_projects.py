@@ -67,7 +67,7 @@ def test_gates_on_a_real_project(tmp_path: Path, project: Project) -> None:
     assert record["baseline"]["blocked"] is False
     status = json.loads(rt(repo, "session", "status", "--json").stdout)
     assert rt(repo, "plan", "set", "-", stdin=json.dumps(plan_for(status["waves"]))).returncode == 0
-    from runtime import state as st
+    from runtime.loop import state as st
 
     checks = st.load(repo)["baseline"]["checks"]
     assert checks["test"]["status"] == "failed" and checks["test"]["counts"]["passed"] > 100

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime.detect import _mypy_config
+from runtime.loop.detect import _mypy_config
 from tests.helpers import git, render
 from tests.realworld.projects import PROJECTS, Project, unpack
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from runtime import jsonl, telemetry
-from runtime.context import SHELL, WRITE, HookContext, ToolCall
-from runtime.decision import DENY, WARN, Decision
+from runtime.hookpath.context import SHELL, WRITE, HookContext, ToolCall
+from runtime.hookpath.decision import DENY, WARN, Decision
 
 
 def day(index: int) -> str:

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from runtime.state import FRONT_KEYS
+from runtime.loop.state import FRONT_KEYS
 from tests.helpers import ROOT, copy_example, git, runtime
 
 RUNTIME = ROOT / "runtime"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime.detect import detect, resolve
+from runtime.loop.detect import detect, resolve
 
 
 def make(root: Path, files: dict[str, str]) -> Path:

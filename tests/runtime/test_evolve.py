@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from runtime import evolve, jsonl, learnings, telemetry
-from runtime.state import new_state, render_record
+from runtime.loop.state import new_state, render_record
 from tests.e2e.hook_direct import pre_tool_use
 from tests.helpers import ROOT, git, init_repo, runtime
 from tests.runtime.learning_support import guard_event, history, session

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime.findings import describe, new_findings, outside_runtime, parse
+from runtime.loop.findings import describe, new_findings, outside_runtime, parse
 
 RUFF_FULL = """\
 F401 [*] `os` imported but unused

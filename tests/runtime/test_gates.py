@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from runtime import breaker, telemetry
-from runtime import state as st
-from runtime.gates import compare
+from runtime import telemetry
+from runtime.guards import breaker
+from runtime.loop import state as st
+from runtime.loop.gates import compare
 from tests.helpers import git
 from tests.runtime.loop_support import begin, calc_repo, finish, plan_for, rt, start_with_plan
 
@@ -296,7 +297,7 @@ def test_lint_that_cannot_read_its_config_is_broken(tmp_path: Path) -> None:
     ("lint", ".venv/bin/flake8", ".venv/bin/flake8 --version"),
 ])
 def test_doctor_probes_are_cheap_but_real(kind: str, command: str, expected: str) -> None:
-    from runtime.gates import probe_command
+    from runtime.loop.gates import probe_command
 
     assert probe_command(kind, command)[0] == expected
 
@@ -315,23 +316,23 @@ def test_doctor_probes_are_cheap_but_real(kind: str, command: str, expected: str
      "the interpreter has no module 'pytest' (exit 1)"),
 ])
 def test_each_runner_that_cannot_run_is_diagnosed(command: str, code: int, output: str, cause: str) -> None:
-    from runtime.gates import diagnose
-    from runtime.testparse import parse
+    from runtime.loop.gates import diagnose
+    from runtime.loop.testparse import parse
 
     found = diagnose("test", command, code, output, parse(output), False, 900)
     assert found is not None and found[0] == cause
 
 
 def test_a_failing_run_with_results_is_not_broken() -> None:
-    from runtime.gates import diagnose
-    from runtime.testparse import parse
+    from runtime.loop.gates import diagnose
+    from runtime.loop.testparse import parse
 
     output = "FAILED tests/test_a.py::test_b - assert 1 == 2\n1 failed, 3 passed in 0.10s\n"
     assert diagnose("test", "python3 -m pytest", 1, output, parse(output), False, 900) is None
 
 
 def test_a_block_names_the_first_new_findings_then_counts_the_rest() -> None:
-    from runtime.gates import summarize
+    from runtime.loop.gates import summarize
 
     def lint(findings: list[list[object]]) -> dict[str, object]:
         return {"kind": "lint", "skipped": False, "ok": False, "exit": 1, "timed_out": False, "status": "failed",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime import gitargs
+from runtime.guards import gitargs
 
 
 @pytest.mark.parametrize(("words", "expected"), [

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from runtime import guard, policy
-from runtime.context import HookContext
-from runtime.shell import parse
+from runtime.guards import guard, policy
+from runtime.guards.shell import parse
+from runtime.hookpath.context import HookContext
 
 CORPUS = Path(__file__).with_name("guard_corpus.tsv")
 

@@ -110,7 +110,7 @@ def _break_module(repo: Path, name: str, text: str) -> None:
 @pytest.mark.parametrize(("enforcement", "expected"), [("strict", "deny"), ("warn", "warn")])
 def test_internal_error_is_logged_never_a_traceback(tmp_path: Path, enforcement: str, expected: str) -> None:
     repo = _repo(tmp_path, enforcement)
-    _break_module(repo, "shell.py", "def parse(:\n")
+    _break_module(repo, "guards/shell.py", "def parse(:\n")
     out, _ = _hook(repo, _bash("ls"))
     assert _decision(out) == expected and "internal error" in json.dumps(out)
     log = (repo / ".orchestrator/state/hook-errors.log").read_text()
@@ -120,7 +120,7 @@ def test_internal_error_is_logged_never_a_traceback(tmp_path: Path, enforcement:
 @pytest.mark.parametrize(("enforcement", "expected"), [("strict", "deny"), ("warn", "warn")])
 def test_unreadable_policy(tmp_path: Path, enforcement: str, expected: str) -> None:
     repo = _repo(tmp_path, enforcement)
-    _break_module(repo, "policy.json", '{"rules": [\n')
+    _break_module(repo, "guards/policy.json", '{"rules": [\n')
     out, _ = _hook(repo, _bash("ls"))
     assert _decision(out) == expected
     assert "policy.json:2" in json.dumps(out)
@@ -194,7 +194,7 @@ def test_deep_nesting_never_allows_a_destructive_segment(tmp_path: Path, enforce
 @pytest.mark.parametrize("enforcement", ["strict", "warn"])
 def test_internal_error_never_allows_a_destructive_command(tmp_path: Path, enforcement: str) -> None:
     repo = _repo(tmp_path, enforcement)
-    _break_module(repo, "shell.py", "def parse(:\n")
+    _break_module(repo, "guards/shell.py", "def parse(:\n")
     out, _ = _hook(repo, _bash("rm -rf src"))
     assert _decision(out) == "deny" and "internal error" in json.dumps(out)
 
@@ -202,7 +202,7 @@ def test_internal_error_never_allows_a_destructive_command(tmp_path: Path, enfor
 @pytest.mark.parametrize("enforcement", ["strict", "warn"])
 def test_unreadable_policy_never_allows_a_destructive_command(tmp_path: Path, enforcement: str) -> None:
     repo = _repo(tmp_path, enforcement)
-    _break_module(repo, "policy.json", '{"rules": [\n')
+    _break_module(repo, "guards/policy.json", '{"rules": [\n')
     out, _ = _hook(repo, _bash("git reset --hard"))
     assert _decision(out) == "deny"
 
@@ -233,7 +233,7 @@ def test_self_protection_without_a_session(tmp_path: Path, enforcement: str) -> 
     out, _ = _hook(repo, {"tool_name": "Write", "tool_input": {"file_path": str(settings), "content": "{}"}})
     assert _decision(out) == "deny" and "self-protection" not in out["hookSpecificOutput"].get("x", "")
     assert "belongs to the guard itself" in out["hookSpecificOutput"]["permissionDecisionReason"]
-    out, _ = _hook(repo, _bash("sed -i 's/strict/off/' .orchestrator/runtime/policy.json"))
+    out, _ = _hook(repo, _bash("sed -i 's/strict/off/' .orchestrator/runtime/guards/policy.json"))
     assert _decision(out) == "deny"
 
 
@@ -249,8 +249,8 @@ def test_random_commands_never_raise_and_never_allow_a_trailing_rm(tmp_path: Pat
     command after a line break cannot be hidden by whatever syntax comes before it."""
     import random
 
-    from runtime import hooks
-    from runtime.context import HookContext
+    from runtime.hookpath import hooks
+    from runtime.hookpath.context import HookContext
     from runtime.platforms import get
 
     repo = tmp_path / "proj"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from runtime.commands.install import InstallError, seed_instructions
 from runtime.config import parse_text
-from runtime.install import InstallError, seed_instructions
 from runtime.platforms.jsonsplice import merge_json_hooks
 from runtime.platforms.jsonsplice import write_settings as install_settings
 from tests.helpers import ROOT, runtime
@@ -152,7 +152,7 @@ def test_seed_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
 
 
 def test_install_does_not_shadow_a_section_in_the_other_file(tmp_path: Path) -> None:
-    from runtime.install import install
+    from runtime.commands.install import install
 
     (tmp_path / "AGENTS.md").write_text("## Session Config\n\n- waves: 4\n", encoding="utf-8")
     (tmp_path / "CLAUDE.md").write_text("# Notes\n", encoding="utf-8")
@@ -311,7 +311,7 @@ def test_generated_settings_keep_every_user_byte(claude: dict[str, Any], seed: i
 
 def test_every_instruction_file_the_agents_read_gets_the_intro_and_config_once(tmp_path: Path) -> None:
     """With two agents that read different files, both files are seeded; a second run changes nothing."""
-    from runtime.install import install
+    from runtime.commands.install import install
 
     manifest = {"platforms": {}, "instruction_files": ["CLAUDE.md", "AGENTS.md", "CLAUDE.md"], "intro": INTRO,
                 "session_config": VALUES}
@@ -327,7 +327,7 @@ def test_every_instruction_file_the_agents_read_gets_the_intro_and_config_once(t
 
 
 def test_a_manifest_from_before_the_list_still_names_its_one_file(tmp_path: Path) -> None:
-    from runtime.install import install
+    from runtime.commands.install import install
 
     notes = install(tmp_path, {"platforms": {}, "config_file": "AGENTS.md", "intro": "", "session_config": VALUES})
     assert notes == ["AGENTS.md: created with a Session Config"]

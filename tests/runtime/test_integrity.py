@@ -44,7 +44,7 @@ def test_manifest_covers_every_shipped_file() -> None:
                if p.is_file() and p.name != integrity.MANIFEST
                and not any(part == "__pycache__" or part.startswith(".") for part in p.parts[len(ROOT.parts):])}
     assert set(files) == on_disk
-    assert {"hooks.py", "policy.json", "ruff.toml"} <= set(files)
+    assert {"hookpath/hooks.py", "guards/policy.json", "ruff.toml"} <= set(files)
 
 
 def test_fallback_restore_text_matches_integrity() -> None:
@@ -61,7 +61,7 @@ def test_clean_render_passes(rendered_repo: Path) -> None:
 
 
 def test_crlf_checkout_is_not_an_edit(rendered_repo: Path) -> None:
-    path = vendored(rendered_repo, "guard.py")
+    path = vendored(rendered_repo, "guards/guard.py")
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     assert integrity.check(rendered_repo) == []
 
@@ -73,7 +73,7 @@ def test_crlf_checkout_is_not_an_edit(rendered_repo: Path) -> None:
 ])
 def test_doctor_names_a_changed_file_and_the_restore_command(rendered_repo: Path, change: str, kind: str,
                                                              words: str) -> None:
-    path = vendored(rendered_repo, "research.py")
+    path = vendored(rendered_repo, "loop/research.py")
     text = path.read_text(encoding="utf-8")
     if change == "edit":
         path.write_text(text.replace("return", "return  ", 1), encoding="utf-8")
@@ -81,21 +81,22 @@ def test_doctor_names_a_changed_file_and_the_restore_command(rendered_repo: Path
         path.write_text(text.replace("    ", "\t"), encoding="utf-8")
     else:
         path.unlink()
-    assert [(p.path, p.kind) for p in integrity.check(rendered_repo)] == [(".orchestrator/runtime/research.py", kind)]
+    problems = [(p.path, p.kind) for p in integrity.check(rendered_repo)]
+    assert problems == [(".orchestrator/runtime/loop/research.py", kind)]
 
     result = runtime(rendered_repo, "doctor")
     assert result.returncode == 1, result.stdout
-    assert f"FAIL  runtime file .orchestrator/runtime/research.py: {words}" in result.stdout
+    assert f"FAIL  runtime file .orchestrator/runtime/loop/research.py: {words}" in result.stdout
     assert "fix: restore the runtime: copier recopy --trust --defaults --overwrite --vcs-ref=:current:" in result.stdout
     banner = runtime(rendered_repo, "banner").stdout.splitlines()
     flagged = [line for line in banner if "runtime file differs" in line]
-    assert len(flagged) == 1 and ".orchestrator/runtime/research.py" in flagged[0], banner
+    assert len(flagged) == 1 and ".orchestrator/runtime/loop/research.py" in flagged[0], banner
 
 
 def test_added_file_is_reported(rendered_repo: Path) -> None:
-    vendored(rendered_repo, "banner.py.orig").write_text("left over\n", encoding="utf-8")
+    vendored(rendered_repo, "hookpath/banner.py.orig").write_text("left over\n", encoding="utf-8")
     problems = integrity.check(rendered_repo)
-    assert [(p.path, p.kind) for p in problems] == [(".orchestrator/runtime/banner.py.orig", "added")]
+    assert [(p.path, p.kind) for p in problems] == [(".orchestrator/runtime/hookpath/banner.py.orig", "added")]
     result = runtime(rendered_repo, "doctor")
     assert result.returncode == 1
     assert "banner.py.orig: not part of the runtime" in result.stdout
@@ -103,12 +104,12 @@ def test_added_file_is_reported(rendered_repo: Path) -> None:
 
 
 def test_conflict_markers_are_reported_by_line(rendered_repo: Path) -> None:
-    path = vendored(rendered_repo, "research.py")
+    path = vendored(rendered_repo, "loop/research.py")
     path.write_text(path.read_text(encoding="utf-8") + CONFLICT, encoding="utf-8")
     end = len(path.read_text(encoding="utf-8").splitlines())
     result = runtime(rendered_repo, "doctor")
     assert result.returncode == 1
-    assert (f".orchestrator/runtime/research.py: left with merge-conflict markers "
+    assert (f".orchestrator/runtime/loop/research.py: left with merge-conflict markers "
             f"(line {end - 4}, {end - 2}, {end})") in result.stdout
 
 
@@ -116,18 +117,19 @@ class TestRuntimeThatCannotImport:
     """A broken file on the hook path: never silent, never a traceback."""
 
     def test_conflict_in_banner(self, rendered_repo: Path) -> None:
-        path = vendored(rendered_repo, "banner.py")
+        path = vendored(rendered_repo, "hookpath/banner.py")
         path.write_text(CONFLICT + path.read_text(encoding="utf-8"), encoding="utf-8")
 
         start = hook(rendered_repo, "session-start")
         assert start.returncode == 0
-        assert "runtime cannot run: .orchestrator/runtime/banner.py line 1: a merge-conflict marker" in start.stdout
+        cause = "runtime cannot run: .orchestrator/runtime/hookpath/banner.py line 1: a merge-conflict marker"
+        assert cause in start.stdout
         assert "copier recopy" in start.stdout and "Traceback" not in start.stdout + start.stderr
 
         banner = runtime(rendered_repo, "banner")
         assert banner.returncode == 1
         assert "Traceback" not in banner.stdout + banner.stderr
-        assert ".orchestrator/runtime/banner.py line 1: a merge-conflict marker" in banner.stderr
+        assert ".orchestrator/runtime/hookpath/banner.py line 1: a merge-conflict marker" in banner.stderr
 
         doctor = runtime(rendered_repo, "doctor")
         assert doctor.returncode == 1
@@ -140,11 +142,11 @@ class TestRuntimeThatCannotImport:
     @pytest.mark.parametrize(("level", "decision"), [("strict", "deny"), ("warn", "allow")])
     def test_syntax_error_in_the_hook_dispatcher(self, rendered_repo: Path, level: str, decision: str) -> None:
         set_enforcement(rendered_repo, level)
-        path = vendored(rendered_repo, "hooks.py")
+        path = vendored(rendered_repo, "hookpath/hooks.py")
         path.write_text(path.read_text(encoding="utf-8").replace("def main(", "def main((", 1), encoding="utf-8")
 
         start = hook(rendered_repo, "session-start")
-        assert "runtime cannot run: .orchestrator/runtime/hooks.py line" in start.stdout
+        assert "runtime cannot run: .orchestrator/runtime/hookpath/hooks.py line" in start.stdout
         assert "SyntaxError" in start.stdout and "Traceback" not in start.stderr
 
         call = hook(rendered_repo, "pre-tool-use", {"tool_name": "Bash", "tool_input": {"command": "ls"}})
@@ -168,9 +170,9 @@ class TestRuntimeThatCannotImport:
         assert ".orchestrator/runtime/config.py line 1: a merge-conflict marker" in out["permissionDecisionReason"]
 
     def test_missing_module(self, rendered_repo: Path) -> None:
-        vendored(rendered_repo, "context.py").unlink()
+        vendored(rendered_repo, "hookpath/context.py").unlink()
         start = hook(rendered_repo, "session-start")
-        assert ".orchestrator/runtime/context.py is missing" in start.stdout
+        assert ".orchestrator/runtime/hookpath/context.py is missing" in start.stdout
         doctor = runtime(rendered_repo, "doctor")
         assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
         assert "context.py: deleted" in doctor.stdout
@@ -185,8 +187,8 @@ def test_the_restore_command_restores_only_the_runtime(tmp_path: Path) -> None:
                    capture_output=True, cwd=repo, env=env)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "render")
-    vendored(repo, "banner.py").write_text(CONFLICT, encoding="utf-8")
-    vendored(repo, "breaker.py").unlink()
+    vendored(repo, "hookpath/banner.py").write_text(CONFLICT, encoding="utf-8")
+    vendored(repo, "guards/breaker.py").unlink()
     skill = next(repo.glob(".claude/skills/*/SKILL.md"))
     skill.write_text(skill.read_text(encoding="utf-8") + "my own note\n", encoding="utf-8")
 
@@ -211,7 +213,7 @@ def test_doctor_names_a_deleted_module_it_needs(rendered_repo: Path) -> None:
 
 def test_broken_fallback_still_says_something(rendered_repo: Path) -> None:
     """The last resort in __main__: the fallback module itself holds a conflict marker."""
-    for name in ("hooks.py", "fallback.py"):
+    for name in ("hookpath/hooks.py", "fallback.py"):
         path = vendored(rendered_repo, name)
         path.write_text(CONFLICT + path.read_text(encoding="utf-8"), encoding="utf-8")
     start = hook(rendered_repo, "session-start")
@@ -219,5 +221,5 @@ def test_broken_fallback_still_says_something(rendered_repo: Path) -> None:
     assert "the runtime in .orchestrator/runtime cannot run (SyntaxError" in start.stdout
     doctor = runtime(rendered_repo, "doctor")  # doctor itself needs neither file: it names both
     assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
-    for name in ("hooks.py", "fallback.py"):
+    for name in ("hookpath/hooks.py", "fallback.py"):
         assert f".orchestrator/runtime/{name}: left with merge-conflict markers" in doctor.stdout

@@ -90,10 +90,10 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
 def test_the_graph_sees_the_imports_it_must() -> None:
     """The checker itself: known edges are found, including function-local and package-relative ones."""
     graph = import_graph()
-    assert "runtime.context" in graph["runtime.hooks"]
-    assert "runtime.platforms" in graph["runtime.hooks"]  # a function-local import
+    assert "runtime.hookpath.context" in graph["runtime.hookpath.hooks"]
+    assert "runtime.platforms" in graph["runtime.hookpath.hooks"]  # a function-local import
     assert "runtime.platforms.jsonhooks" in graph["runtime.platforms.claude"]  # relative, one package down
-    assert "runtime.context" in graph["runtime.platforms.jsonhooks"]  # `..context`
+    assert "runtime.hookpath.context" in graph["runtime.platforms.jsonhooks"]  # `..context`
 
 
 def test_find_cycle_reports_a_cycle() -> None:
@@ -124,3 +124,12 @@ def test_no_platform_is_named_outside_the_platforms_package() -> None:
             if PLATFORM_WORD.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{lineno}: {line.strip()}")
     assert offenders == [], "agent facts belong in runtime/platforms/<name>.py:\n" + "\n".join(offenders)
+
+
+def test_the_architecture_page_maps_every_module() -> None:
+    """docs/architecture.md names each runtime file by its path inside the runtime."""
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    files = [path.relative_to(RUNTIME).as_posix() for path in modules().values()]
+    unmapped = [rel for rel in files if f"`{rel}`" not in doc
+                and not (rel.endswith("/__init__.py") and f"`{rel.split('/')[0]}/`" in doc)]
+    assert unmapped == [], f"add these to the module map in docs/architecture.md: {unmapped}"

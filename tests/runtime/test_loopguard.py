@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runtime import breaker, loopguard
-from runtime.context import WRITE, HookContext, ToolCall
+from runtime.guards import breaker, loopguard
+from runtime.hookpath.context import WRITE, HookContext, ToolCall
 
 
 def _ctx(root: Path, call: ToolCall, session: str = "s1") -> HookContext:
@@ -73,8 +73,8 @@ def test_history_holds_hashes_not_commands(tmp_path: Path) -> None:
 
 
 def test_tripped_breaker_is_in_the_banner(tmp_path: Path) -> None:
-    from runtime.banner import banner
     from runtime.config import load_or_defaults
+    from runtime.hookpath.banner import banner
 
     for n in range(loopguard.REWRITE_LIMIT + 1):
         call = ToolCall(WRITE, "Write", {"file_path": "b.py", "content": str(n)}, paths=["b.py"])

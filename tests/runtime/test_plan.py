@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from runtime import state as st
-from runtime.plan import PlanError, template, validate
-from runtime.waves import wave_entries
+from runtime.loop import state as st
+from runtime.loop.plan import PlanError, template, validate
+from runtime.loop.waves import wave_entries
 from tests.runtime.loop_support import calc_repo, plan_for, rt
 
 

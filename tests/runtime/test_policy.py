@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from runtime import guard, policy
-from runtime.context import HookContext
+from runtime.guards import guard, policy
+from runtime.hookpath.context import HookContext
 from tests.helpers import runtime
 
 

@@ -10,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from runtime import state as st
+from runtime.loop import state as st
 from runtime.paths import state_dir
 from tests.helpers import ROOT
 from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan
@@ -34,7 +34,7 @@ def test_killed_during_wave_3_resumes_at_wave_3(tmp_path: Path) -> None:
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from pathlib import Path
-        from runtime import state
+        from runtime.loop import state
         with state.locked(Path({str(repo)!r})):
             print("in wave 3", flush=True)
             time.sleep(60)

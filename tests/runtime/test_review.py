@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from runtime import state as st
-from runtime.review import ReviewError, split, validate
+from runtime.loop import state as st
+from runtime.loop.review import ReviewError, split, validate
 from tests.runtime.loop_support import calc_repo, rt
 
 FINDINGS = {"verdict": "fix-required", "findings": [

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from runtime import scope
-from runtime.context import HookContext
-from runtime.shell import parse
+from runtime.guards import scope
+from runtime.guards.shell import parse
+from runtime.hookpath.context import HookContext
 
 
 @pytest.fixture
@@ -231,7 +231,7 @@ def test_guard_files_are_protected_at_every_level(repo: Path, enforcement: str, 
     (repo / "CLAUDE.md").write_text(f"## Session Config\n\n- enforcement: {enforcement}\n")
     if with_wave:
         _scope(repo, enforcement, allowed=["**"])
-    for path in (".orchestrator/runtime/guard.py", ".orchestrator/runtime/policy.json",
+    for path in (".orchestrator/runtime/guards/guard.py", ".orchestrator/runtime/guards/policy.json",
                  ".orchestrator/policy/guard.json", ".claude/settings.json", ".claude/settings.local.json",
                  ".codex/hooks.json"):
         decision = scope.check_paths(_ctx(repo), [path])
@@ -240,7 +240,7 @@ def test_guard_files_are_protected_at_every_level(repo: Path, enforcement: str, 
                     "tee .orchestrator/runtime/hooks.py < /dev/null", "cp /tmp/x .claude/settings.local.json",
                     "mv .claude /tmp/old-claude", "rm -f .orchestrator/runtime/guard.py",
                     "python3 -c \"open('.claude/settings.json', 'w').write('{}')\"",
-                    "cd .orchestrator && echo x > runtime/policy.json", "rm -r .orchestrator",
+                    "cd .orchestrator && echo x > runtime/guards/policy.json", "rm -r .orchestrator",
                     "x=.claude/settings.json; echo '{}' > $x", "echo '{}' > $REPO/.claude/settings.json",
                     "cd $(git rev-parse --show-toplevel) && echo x > .orchestrator/policy/guard.json",
                     "chmod 000 .orchestrator/runtime/__main__.py", "cp -r /tmp/evil/.claude .",

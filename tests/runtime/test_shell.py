@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.shell import MAX_CHARS, parse, quote, resolve_cwd, skeleton, write_targets
+from runtime.guards.shell import MAX_CHARS, parse, quote, resolve_cwd, skeleton, write_targets
 
 
 def argvs(text: str) -> list[list[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runtime import sql
+from runtime.guards import sql
 
 DESTRUCTIVE = ["drop table", "drop database", "drop schema", "truncate"]
 

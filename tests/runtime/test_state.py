@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime import state as st
+from runtime.loop import state as st
 from runtime.paths import state_file
 from tests.helpers import ROOT
 from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan, version_1_state_md
@@ -48,7 +48,7 @@ def test_record_is_pretty_printed_for_diffs(tmp_path: Path) -> None:
 
 
 def test_banner_fields_are_in_the_frontmatter(tmp_path: Path) -> None:
-    from runtime.banner import unfinished_session
+    from runtime.hookpath.banner import unfinished_session
 
     st.save(tmp_path, _sample())
     fields = unfinished_session(tmp_path)
@@ -184,7 +184,7 @@ def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
             import sys, time
             sys.path.insert(0, {str(ROOT)!r})
             from pathlib import Path
-            from runtime import state
+            from runtime.loop import state
             with state.locked(Path({str(tmp_path)!r})):
                 print("locked", flush=True)
                 time.sleep(30)
@@ -207,7 +207,7 @@ _WRITER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from pathlib import Path
-    from runtime import state
+    from runtime.loop import state
     root = Path({repo!r})
     s = state.load(root)
     start = s["current-wave"] + 1

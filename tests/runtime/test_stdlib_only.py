@@ -86,7 +86,7 @@ def test_hook_path_skips_argparse(tmp_path: Path, payload: dict) -> None:
     repo = init_repo(tmp_path / "repo")
     names, result = imported_modules(repo, "pre-tool-use", payload)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "runtime.hooks" in names  # the measurement really saw the hook path
+    assert "runtime.hookpath.hooks" in names  # the measurement really saw the hook path
     assert "argparse" not in names
     assert "runtime.cli" not in names
     assert "dataclasses" not in names

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runtime.testparse import parse, problem_count
+from runtime.loop.testparse import parse, problem_count
 
 PYTEST_Q = """\
 ..F..F.s                                                                 [100%]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from runtime.loop.waves import cap_for, gate_for, layout, parse_task_result, wave_entries
 from runtime.paths import state_dir
-from runtime.waves import cap_for, gate_for, layout, parse_task_result, wave_entries
 from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan
 
 
@@ -119,7 +119,7 @@ def test_wave_cannot_start_without_a_plan(tmp_path: Path) -> None:
 
 
 def test_wave_done_without_results_can_be_corrected_later(tmp_path: Path) -> None:
-    from runtime import state as st
+    from runtime.loop import state as st
 
     repo = calc_repo(tmp_path)
     start_with_plan(repo)

@@ -63,8 +63,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..context import OTHER, READ, SHELL, WRITE, ToolCall
-from ..decision import ALLOW, DENY
+from ..hookpath.context import OTHER, READ, SHELL, WRITE, ToolCall
+from ..hookpath.decision import ALLOW, DENY
 from . import Platform
 
 MARK = ".orchestrator/runtime hook"

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 
-from runtime.hooks import HANDLERS
+from runtime.hookpath.hooks import HANDLERS
 from tests.helpers import ROOT
 
 REQUIRED_KEYS = {

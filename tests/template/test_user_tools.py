@@ -117,7 +117,7 @@ def test_render_adds_no_findings_to_the_users_tools(tmp_path: Path, strict: bool
         assert code == 1 and any("bad.py" in line for line in lines), f"{name} missed the user's module: {lines}"
 
     render(repo)
-    assert (repo / ".orchestrator" / "runtime" / "state.py").is_file()
+    assert (repo / ".orchestrator" / "runtime" / "loop" / "state.py").is_file()
     after = findings(repo)
 
     assert after == before
@@ -132,7 +132,8 @@ def test_runtime_named_explicitly_is_still_exempt(tmp_path: Path) -> None:
     """
     repo = render(user_repo(tmp_path / "user", strict=True))
     shutil.copytree(repo / ".orchestrator" / "runtime", repo / "vendored_copy")
-    files = tuple(sorted(str(p.relative_to(repo)) for p in (repo / ".orchestrator" / "runtime").glob("*.py")))
+    files = tuple(sorted(str(p.relative_to(repo)) for p in (repo / ".orchestrator" / "runtime").rglob("*.py")
+                         if "__pycache__" not in p.parts))
     assert len(files) > 20
     for targets in ((".orchestrator/runtime",), files):
         for name, (code, lines) in findings(repo, targets).items():
@@ -147,7 +148,8 @@ def test_runtime_named_explicitly_is_still_exempt(tmp_path: Path) -> None:
 RUNTIME_PRAGMAS = ("# fmt: off", "# flake8: noqa", "# mypy: ignore-errors", "# type: ignore")
 
 
-@pytest.mark.parametrize("module", sorted(p.name for p in (ROOT / "runtime").glob("*.py")))
+@pytest.mark.parametrize("module", sorted(p.relative_to(ROOT / "runtime").as_posix()
+                                          for p in (ROOT / "runtime").rglob("*.py") if "__pycache__" not in p.parts))
 def test_every_runtime_module_opens_with_the_exemption_pragmas(module: str) -> None:
     """black has no nested config, flake8 no per-directory one: only file-top pragmas reach them.
 

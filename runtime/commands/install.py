@@ -29,10 +29,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .config import CONFIG_FILES, ConfigError, find_heading, format_problems, parse_text, render_section
-from .fsutil import write_atomic
-from .paths import orch_dir, project_root
-from .platforms import WireError, get
+from ..config import CONFIG_FILES, ConfigError, find_heading, format_problems, parse_text, render_section
+from ..fsutil import write_atomic
+from ..paths import orch_dir, project_root
+from ..platforms import WireError, get
 
 InstallError = WireError  # what install refuses to do names the file and the fix; copier shows it
 

@@ -49,7 +49,7 @@ class HookContext:
     def adapter(self) -> Any:
         """The platform module that reads this payload (imported once, on first use)."""
         if self._adapter is None:
-            from .platforms import get
+            from ..platforms import get
 
             self._adapter = get(self.platform)
         return self._adapter
@@ -71,7 +71,7 @@ class HookContext:
     @property
     def config(self) -> Any:
         if self._config is None:
-            from .config import load_or_defaults
+            from ..config import load_or_defaults
 
             self._config, self._problems = load_or_defaults(self.root)
         return self._config

@@ -85,7 +85,7 @@ def wave_entries(total: int, session_type: str, agents_per_wave: int) -> list[di
 
 
 def scope_path(root: Path) -> Path:
-    from .paths import state_dir
+    from ..paths import state_dir
 
     return state_dir(root) / "scope.json"
 
@@ -128,7 +128,7 @@ def build_scope(state: dict[str, Any], wave: dict[str, Any], enforcement: str, r
 def write_scope(root: Path, scope: dict[str, Any]) -> None:
     import json
 
-    from .fsutil import write_atomic
+    from ..fsutil import write_atomic
 
     write_atomic(scope_path(root), json.dumps(scope, indent=2, ensure_ascii=False) + "\n")
 
@@ -152,7 +152,7 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from .paths import project_root
+    from ..paths import project_root
     from .state import StateError
 
     root = project_root()
@@ -231,7 +231,7 @@ def baseline_refusal_for(state: dict[str, Any]) -> str | None:
 
 
 def start_wave(root: Path, number: int) -> int:
-    from . import telemetry
+    from .. import telemetry
     from .plan import briefs
     from .state import load, locked, require_active, save, session_config
 
@@ -280,7 +280,7 @@ def parse_task_result(text: str) -> tuple[str, str, str]:
 
 
 def finish_wave(root: Path, number: int, task_args: list[str], deviations: list[str]) -> int:
-    from . import telemetry
+    from .. import telemetry
     from .state import load, locked, now_iso, require_active, save
 
     try:

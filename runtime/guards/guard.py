@@ -29,8 +29,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .context import HookContext
-from .decision import DENY, WARN, Decision, cannot_judge, risky_words
+from ..hookpath.context import HookContext
+from ..hookpath.decision import DENY, WARN, Decision, cannot_judge, risky_words
 from .pathglob import glob_match, temp_roots
 from .shell import WRITING_VERBS, Command, OvertimeError, Parse, clock, parse, resolve_cwd, write_targets
 
@@ -177,7 +177,7 @@ def _what_if(cmd: Command, rules: list[dict[str, Any]], root: Path, cwd: str) ->
 
 
 def _root() -> Path:
-    from .paths import project_root
+    from ..paths import project_root
 
     return project_root()
 

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .words import count
+from ..words import count
 
 VERDICTS = ("proceed", "fix-required", "blocked")
 SEVERITIES = ("high", "medium", "low")
@@ -95,7 +95,7 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from .paths import project_root
+    from ..paths import project_root
     from .state import StateError
 
     root = project_root()
@@ -107,7 +107,7 @@ def run(args: Any) -> int:
 
 
 def record(root: Path, wave: int, source: str) -> int:
-    from . import telemetry
+    from .. import telemetry
     from .state import StateError, now_iso, session_config, update
 
     name = "standard input" if source == "-" else source

@@ -29,10 +29,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .config import CONFIG_FILES, ConfigError, load
-from .detect import resolve
-from .paths import orch_dir, project_root
-from .platforms import UnknownPlatformError, get
+from ..config import CONFIG_FILES, ConfigError, load
+from ..loop.detect import resolve
+from ..paths import orch_dir, project_root
+from ..platforms import UnknownPlatformError, get
 
 
 def add_arguments(parser: Any) -> None:
@@ -154,7 +154,7 @@ def check_gate_commands(root: Path, report: Report, config: Any) -> None:
     "The command exists" is not enough: a python3 without pytest exists, and a gate
     built on it records nothing but errors. The probes write no session state.
     """
-    from .gates import probe
+    from ..loop.gates import probe
 
     for kind in ("test", "typecheck", "lint"):
         command, why = resolve(kind, config[f"{kind}-command"], root)
@@ -186,7 +186,7 @@ def check_version(root: Path, version: str, report: Report) -> None:
 
 
 def run(args: Any) -> int:
-    from . import __version__
+    from .. import __version__
 
     root = project_root()
     report = Report()
@@ -203,7 +203,7 @@ def run(args: Any) -> int:
 
 def check_integrity(report: Report) -> None:
     """The runtime doing the checking is the one the hooks run: is it the released one?"""
-    from . import integrity
+    from .. import integrity
 
     problems = integrity.check_running()
     for problem in problems:

@@ -25,9 +25,9 @@ import json
 import sys
 from collections.abc import Callable
 
+from ..paths import project_root
 from .context import SHELL, WRITE, HookContext
 from .decision import DENY, WARN, Decision, cannot_judge, combine, risky_words
-from .paths import project_root
 
 
 def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:
@@ -40,18 +40,18 @@ def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:
     assert call is not None
     decisions: list[Decision] = []
     if call.kind == SHELL and call.command:
-        from . import guard, scope, shell
+        from ..guards import guard, scope, shell
 
         parsed = shell.parse(call.command)
         decisions.append(guard.check_command(call.command, ctx, parsed))
         if not decisions[-1].denied:
             decisions.append(scope.check_shell(ctx, parsed.commands))
     elif call.kind == WRITE:
-        from . import scope
+        from ..guards import scope
 
         decisions.append(scope.check_paths(ctx, call.paths))
     try:
-        from . import loopguard
+        from ..guards import loopguard
 
         decisions.append(loopguard.observe(ctx))
     except Exception as exc:  # advisory only: a broken history file must not cost the call
@@ -83,7 +83,7 @@ def _failure(ctx: HookContext, what: str) -> Decision:
 def _record(ctx: HookContext, decision: Decision) -> None:
     """Denials and warnings are telemetry; the allow path writes nothing."""
     try:
-        from . import telemetry
+        from .. import telemetry
 
         telemetry.emit(ctx.root, f"guard.{'denied' if decision.denied else 'warned'}",
                        telemetry.guard_payload(ctx, decision))
@@ -99,7 +99,7 @@ def main(argv: list[str]) -> int:
         )
         return 1  # a non-blocking error: the agent's call proceeds, the user sees this line
     platform, event = argv[0], argv[1]
-    from .platforms import UnknownPlatformError, get
+    from ..platforms import UnknownPlatformError, get
 
     try:
         adapter = get(platform)
@@ -149,7 +149,7 @@ def _log_error(ctx: HookContext, exc: BaseException) -> None:
     try:
         import traceback
 
-        from .paths import state_dir
+        from ..paths import state_dir
 
         path = state_dir(ctx.root) / "hook-errors.log"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -27,8 +27,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .context import HookContext
-from .decision import DENY, WARN, Decision, cannot_judge
+from ..hookpath.context import HookContext
+from ..hookpath.decision import DENY, WARN, Decision, cannot_judge
 from .pathglob import glob_match, temp_roots
 
 SCOPE_REL = ".orchestrator/state/scope.json"
@@ -41,7 +41,7 @@ def protected_paths() -> tuple[str, ...]:
     """The runtime, its policy, and every platform's hook settings: an agent that edits them can
     unhook the guard. The platform part is looked up once per process, only when a path is checked."""
     if not _PROTECTED:
-        from .platforms import protected_paths as platform_settings
+        from ..platforms import protected_paths as platform_settings
 
         _PROTECTED.append((*_PROTECTED_HERE, *platform_settings()))
     return _PROTECTED[0]

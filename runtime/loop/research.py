@@ -19,10 +19,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from . import jsonl
-from .banner import git_status
-from .paths import metrics_dir, project_root, state_file
-from .proc import run as run_tool
+from .. import jsonl
+from ..hookpath.banner import git_status
+from ..paths import metrics_dir, project_root, state_file
+from ..proc import run as run_tool
 
 
 def add_arguments(parser: Any) -> None:
@@ -84,7 +84,7 @@ def _section(text: str, title: str) -> list[str]:
 
 
 def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, Any]:
-    from .config import load_or_defaults
+    from ..config import load_or_defaults
 
     config, problems = load_or_defaults(root)
     branch, changes = git_status(root)
@@ -95,7 +95,7 @@ def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, An
         state_text = state_file(root).read_text(encoding="utf-8")
     except OSError:
         state_text = ""
-    from . import breaker
+    from ..guards import breaker
 
     return {
         "branch": branch or None,
@@ -117,7 +117,7 @@ def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, An
 
 def _learnings(root: Path, config: Any, changes: list[str]) -> list[str]:
     """The same block the banner shows: accepted learnings for the likely files, within the budget."""
-    from . import learnings
+    from .. import learnings
 
     if not learnings.path(root).exists():
         return []
@@ -127,7 +127,7 @@ def _learnings(root: Path, config: Any, changes: list[str]) -> list[str]:
 
 def _prd_items(root: Path) -> list[dict[str, str]]:
     """Open items of the PRDs and retrospectives /plan wrote: candidates for this session."""
-    from .prd import open_items
+    from ..prd import open_items
 
     return open_items(root)
 

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .config import SESSION_TYPES
-from .words import count
+from ..config import SESSION_TYPES
+from ..words import count
 
 OUTCOMES = ("completed", "partial", "abandoned")
 EXIT_UNFINISHED = 3
@@ -47,7 +47,7 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from .paths import project_root
+    from ..paths import project_root
     from .state import StateError
 
     root = project_root()
@@ -105,9 +105,10 @@ def _new_id(session_type: str) -> str:
 
 
 def start(root: Path, session_type: str, resume: bool = False, fresh: bool = False, force: bool = False) -> int:
-    from . import breaker, telemetry
-    from .paths import orch_dir
-    from .proc import git
+    from .. import telemetry
+    from ..guards import breaker
+    from ..paths import orch_dir
+    from ..proc import git
     from .state import (
         StateCorruptError,
         is_live,
@@ -199,7 +200,7 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
 
 
 def status(root: Path, as_json: bool = False) -> int:
-    from . import breaker
+    from ..guards import breaker
     from .state import StateCorruptError, load
 
     breakers = breaker.active(root)
@@ -269,7 +270,7 @@ def _next_step(state: dict[str, Any]) -> str:
 
 
 def pause(root: Path) -> int:
-    from . import telemetry
+    from .. import telemetry
     from .state import StateError, now_iso, update
     from .waves import remove_scope
 
@@ -305,8 +306,9 @@ def close_refusal(state: dict[str, Any], outcome: str) -> str | None:
 
 
 def close(root: Path, outcome: str, carryover: int | None) -> int:
-    from . import breaker, telemetry
-    from .paths import state_file
+    from .. import telemetry
+    from ..guards import breaker
+    from ..paths import state_file
     from .state import load, locked, now_iso, record_file, require_active, save
     from .waves import remove_scope
 
@@ -349,7 +351,7 @@ def close(root: Path, outcome: str, carryover: int | None) -> int:
 
 
 def _archive(root: Path, state: dict[str, Any]) -> None:
-    from .fsutil import write_atomic
+    from ..fsutil import write_atomic
     from .state import render_record, state_dir
 
     try:
@@ -359,7 +361,7 @@ def _archive(root: Path, state: dict[str, Any]) -> None:
 
 
 def _persistence(root: Path) -> bool:
-    from .config import load_or_defaults
+    from ..config import load_or_defaults
 
     config, _ = load_or_defaults(root)
     return bool(config.get("persistence", True))

@@ -12,14 +12,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .paths import state_file
+from ..paths import state_file
 
 _FRONT_RE = re.compile(r"^(session-id|type|status|current-wave|total-waves|started):\s*(.*)$", re.MULTILINE)
 
 
 def git_status(root: Path) -> tuple[str, list[str]]:
     """(branch, porcelain lines); ('', []) outside git or when git is missing."""
-    from .proc import run
+    from ..proc import run
 
     code, out, _ = run(["git", "status", "--porcelain=v1", "--branch"], root, 5)
     if code != 0:
@@ -74,7 +74,7 @@ def banner(root: Path, config: Any, problems: list[Any]) -> str:
     lines.extend(_guard_policy_lines(root))
     lines.extend(_breaker_lines(root))
     lines.extend(_integrity_lines())
-    from .learnings import banner_lines
+    from ..learnings import banner_lines
 
     lines.extend(banner_lines(root, config, changes))
     return "\n".join(lines)
@@ -82,21 +82,21 @@ def banner(root: Path, config: Any, problems: list[Any]) -> str:
 
 def _integrity_lines() -> list[str]:
     """One line when runtime files differ from the release: the guards may not be the ones shipped."""
-    from . import integrity
+    from .. import integrity
 
     problems = integrity.check_running()
     return [integrity.summary(problems)] if problems else []
 
 
 def _breaker_lines(root: Path) -> list[str]:
-    from . import breaker
+    from ..guards import breaker
 
     return [f"circuit breaker tripped ({b.get('kind', '?')}): {b.get('reason', '')}" for b in breaker.active(root)]
 
 
 def _guard_policy_lines(root: Path) -> list[str]:
     """Refused or unreadable guard overlays are said out loud, once per session start."""
-    from . import policy
+    from ..guards import policy
 
     try:
         pol = policy.load(root)
@@ -109,7 +109,7 @@ def _guard_policy_lines(root: Path) -> list[str]:
         out.append(f"guard overlay entry refused: {problem}")
     if pol.rejected or pol.overlay_error:
         try:
-            from . import telemetry
+            from .. import telemetry
 
             telemetry.emit(root, "guard.overlay_refused", {"count": len(pol.rejected),
                                                            "unreadable": bool(pol.overlay_error)})

@@ -27,9 +27,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .context import WRITE, HookContext
-from .decision import WARN, Decision
-from .paths import state_dir
+from ..hookpath.context import WRITE, HookContext
+from ..hookpath.decision import WARN, Decision
+from ..paths import state_dir
 
 REWRITE_LIMIT = 6
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .words import count
+from ..words import count
 
 ITEM_STATUSES = ("done", "partial", "not-started")
 # the skeleton's example values; a plan still holding one was not filled in
@@ -306,7 +306,7 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from .paths import project_root
+    from ..paths import project_root
     from .state import StateError, load, require_active
 
     root = project_root()
@@ -333,7 +333,7 @@ def run(args: Any) -> int:
 
 
 def _set(root: Path, source: str) -> int:
-    from . import telemetry
+    from .. import telemetry
     from .state import load, locked, require_active, save
 
     name = "standard input" if source == "-" else source

@@ -12,9 +12,9 @@ import json
 import sys
 from typing import Any
 
-from .config import SCHEMA, ConfigError, _format, format_problems, load
-from .detect import resolve
-from .paths import project_root
+from ..config import SCHEMA, ConfigError, _format, format_problems, load
+from ..loop.detect import resolve
+from ..paths import project_root
 
 
 def add_arguments(parser: Any) -> None:

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import jsonl
-from .paths import state_dir
+from .. import jsonl
+from ..paths import state_dir
 
 
 def _path(root: Path) -> Path:
@@ -30,7 +30,7 @@ def trip(root: Path, kind: str, reason: str, **details: Any) -> dict[str, Any]:
     record = {"ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "kind": kind, "reason": reason, **details}
     jsonl.append(_path(root), record)
     try:
-        from . import telemetry
+        from .. import telemetry
 
         telemetry.emit(root, "breaker.tripped", {"kind": kind, "reason": reason})
     except OSError:

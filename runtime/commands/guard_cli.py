@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .paths import project_root
+    from ..paths import project_root
 
     root = project_root()
     if args.guard_command == "check":
@@ -41,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
-    from .guard import decide, evaluate
-    from .policy import PolicyError, load
-    from .shell import parse, quote
+    from ..guards.guard import decide, evaluate
+    from ..guards.policy import PolicyError, load
+    from ..guards.shell import parse, quote
 
     words = [w for w in args.words if w != "--"] if args.words[:1] == ["--"] else list(args.words)
     # One argument is a command line as typed; several are argv words, re-quoted so they keep their bounds.
@@ -69,7 +69,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
         print(f"note: {note}")
     if pol.overlay_error:
         print(f"note: {pol.overlay_error}")
-    from .config import load_or_defaults
+    from ..config import load_or_defaults
 
     config, _problems = load_or_defaults(root)
     if config.get("allow-destructive-ops"):
@@ -78,7 +78,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
 
 
 def _policy(root: Path) -> int:
-    from .policy import OVERLAY_REL, PolicyError, load
+    from ..guards.policy import OVERLAY_REL, PolicyError, load
 
     try:
         pol = load(root)

@@ -333,7 +333,7 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
 
 def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[int, str]:
     """Run, record and summarise a gate; returns (exit code, summary text)."""
-    from . import telemetry
+    from .. import telemetry
     from .detect import resolve
     from .state import StateError, load, locked, now_iso, require_active, save, session_config
 
@@ -387,7 +387,7 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
         "durations": {k: c.get("duration") for k, c in checks.items() if not c.get("skipped")},
     })
     if record["blocked"] and streak == BREAKER_AFTER:
-        from . import breaker
+        from ..guards import breaker
 
         failing = [k for k, c in checks.items() if not c["ok"]]
         breaker.trip(root, "gate-failure", f"the {variant} gate was blocked {streak} times in a row",
@@ -486,7 +486,7 @@ def override(root: Path, kind: str, reason: str | None, clear: bool) -> int:
     The override is visible everywhere the verdict is: in each gate's output, in
     `session status` and in telemetry, so nobody mistakes an unchecked gate for a passed one.
     """
-    from . import telemetry
+    from .. import telemetry
     from .state import load, locked, now_iso, require_active, save
 
     if not clear and not (reason or "").strip():
@@ -527,8 +527,8 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from .config import ConfigError
-    from .paths import project_root
+    from ..config import ConfigError
+    from ..paths import project_root
     from .state import StateError
 
     root = project_root()
