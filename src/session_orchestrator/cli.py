@@ -227,7 +227,7 @@ def detect_answers(dest: Path, template_dir: Path | None) -> tuple[dict[str, Any
             notes.append(f"found {name} files; {name} is not wired in this version yet, so it is left out")
     defaults: dict[str, Any] = {"platforms": platforms}
     try:
-        detect = _runtime_module("detect")
+        detect = _runtime_module("loop.detect")
         for kind in ("test", "typecheck", "lint"):
             command, _why = detect.detect(kind, dest)
             if command and command != "skip":

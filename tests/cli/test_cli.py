@@ -256,11 +256,11 @@ def test_dry_run_lists_changes_and_changes_nothing(installed_at_v1: tuple[Path, 
 def test_update_restores_an_edited_runtime_file_and_keeps_the_edit_aside(
         installed_at_v1: tuple[Path, Path]) -> None:
     template, repo = installed_at_v1
-    banner = repo / ".orchestrator" / "runtime" / "banner.py"
+    banner = repo / ".orchestrator" / "runtime" / "hookpath" / "banner.py"
     pristine = banner.read_bytes()
     banner.write_bytes(pristine.replace(b'"""', b'"""  Reformatted by a tool.', 1))
     commit_all(repo, "a formatter touched the runtime")
-    doctor_py = template / "runtime" / "doctor.py"
+    doctor_py = template / "runtime" / "commands" / "doctor.py"
     doctor_py.write_text(doctor_py.read_text() + "\n# v2\n")
     refresh_manifest(template / "runtime")
     commit_all(template, "v2")
@@ -268,10 +268,10 @@ def test_update_restores_an_edited_runtime_file_and_keeps_the_edit_aside(
     code, output = update(repo, template, "--vcs-ref", "v2")
     assert code == 0, output
     assert banner.read_bytes() == pristine
-    assert (repo / ".orchestrator" / "runtime" / "doctor.py").read_text().endswith("\n# v2\n")
-    backup = repo / ".orchestrator" / "backup" / "runtime-v1" / "banner.py"
+    assert (repo / ".orchestrator" / "runtime" / "commands" / "doctor.py").read_text().endswith("\n# v2\n")
+    backup = repo / ".orchestrator" / "backup" / "runtime-v1" / "hookpath" / "banner.py"
     assert b"Reformatted by a tool." in backup.read_bytes()
-    assert "saved in .orchestrator/backup/runtime-v1/ (banner.py)" in output
+    assert "saved in .orchestrator/backup/runtime-v1/ (hookpath/banner.py)" in output
     assert "<<<<<<<" not in banner.read_text()
 
 

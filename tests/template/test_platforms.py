@@ -125,7 +125,7 @@ class PlatformContract:
         for native, entries in data["hooks"].items():
             assert entries, native
             for entry in entries:
-                assert entry["event"] in HANDLERS, f"{native} maps to {entry['event']!r}, unknown to runtime/hooks.py"
+                assert entry["event"] in HANDLERS, f"{native} maps to {entry['event']!r}, unknown to runtime/hookpath/hooks.py"
 
     def test_thin_templates_exist(self) -> None:
         dirs = [p for p in (ROOT / "template").iterdir() if f"'{self.NAME}' in platforms" in p.name]
