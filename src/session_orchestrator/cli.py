@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -440,9 +441,14 @@ def demo(
         _copy(tpl.init_source(None, None), dest, {}, {}, ask=False, quiet=True)
     added = sorted(str(p.relative_to(dest)) for p in dest.rglob("*")
                    if p.is_file() and ".git" not in p.parts and "runtime" not in p.parts)
+    wired = _rendered_platforms(dest)
+    ours = tuple({".orchestrator", ".copier", *(str(data.get(key, "")).split("/")[0] for data in wired.values()
+                                               for key in ("commands_dir", "agents_dir", "settings_file")
+                                               if data.get(key))})
+    instructions = {name for data in wired.values() for name in data.get("instruction_files", [])}
     typer.echo("Files the template added or changed (besides .orchestrator/runtime/):")
     for name in added:
-        if name.startswith((".claude", ".orchestrator", ".copier")) or name == "CLAUDE.md":
+        if name.startswith(ours) or name in instructions:
             typer.echo(f"  {name}")
     _step("session-start banner (what the agent sees first)", quiet)
     _show(run_runtime(dest, "banner"))
@@ -451,7 +457,18 @@ def demo(
     _show(result)
     if result.returncode != 0:
         raise typer.Exit(result.returncode)
-    typer.echo(f"\nDone. Open {dest} in Claude Code and type: /session feature")
+    labels = [str(data.get("label", name)) for name, data in wired.items()] or ["your agent"]
+    typer.echo(f"\nDone. Open {dest} in {' or '.join(labels)} and type: /session feature")
+
+
+def _rendered_platforms(dest: Path) -> dict[str, dict[str, Any]]:
+    """The platforms the render wired, from its install manifest (empty if it cannot be read)."""
+    try:
+        data = json.loads((dest / ".orchestrator" / "install.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found = data.get("platforms") if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else {}
 
 
 def _show(result: subprocess.CompletedProcess[str]) -> None:

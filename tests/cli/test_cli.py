@@ -41,6 +41,8 @@ def test_demo_renders_and_shows_banner_and_config(tmp_path: Path) -> None:
     assert "[session-orchestrator]" in result.output
     assert "Session Config from CLAUDE.md: valid" in result.output
     assert (dest / ".claude" / "skills" / "session" / "SKILL.md").is_file()
+    assert "  .claude/settings.json\n" in result.output and "  CLAUDE.md\n" in result.output
+    assert "in Claude Code and type: /session feature" in result.output  # the label from the platform data
     again = runner.invoke(app, ["demo", str(dest)])
     assert again.exit_code == 1
     assert "already exists; pass --force" in again.output

@@ -68,7 +68,7 @@ def test_render_adds_no_findings_to_a_real_projects_tools(tmp_path: Path, projec
     render(repo)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "session-orchestrator")
-    assert (repo / ".orchestrator" / "runtime" / "gates.py").is_file()
+    assert (repo / ".orchestrator" / "runtime" / "loop" / "gates.py").is_file()
     after = findings(repo, project)
     for name in before:
         assert after[name] == before[name], f"{name} changed after rendering"
