@@ -47,7 +47,7 @@ def _shown(path: str) -> str:
     return os.path.join(".orchestrator", "runtime", os.path.relpath(path, RUNTIME_DIR))
 
 
-def _describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> str:
     """Which runtime file broke and how, in one line."""
     where = ""
     if isinstance(exc, SyntaxError) and exc.filename:
@@ -106,9 +106,32 @@ def _enforcement(root: str) -> str:
     return "warn"
 
 
+def _risky_command() -> str:
+    """The first destructive word in the call's shell command ('' if none): blocking destructive
+    commands never depends on enforcement, so a broken runtime must not let one through either.
+    Read with the guard's own word scan when that module still imports; otherwise any command
+    counts as risky ('*')."""
+    import json
+
+    try:
+        payload = json.loads(sys.stdin.buffer.read() or b"{}")
+        tool_input = payload.get("tool_input") if isinstance(payload, dict) else None
+        command = tool_input.get("command") if isinstance(tool_input, dict) else None
+    except Exception:
+        return ""
+    if not isinstance(command, str) or not command.strip():
+        return ""
+    try:
+        from runtime.decision import risky_words
+    except Exception:
+        return "*"
+    found = risky_words(command)
+    return found[0] if found else ""
+
+
 def report(argv: list[str], exc: BaseException) -> int:
     """Answer for a runtime that cannot run; see the module docstring."""
-    cause = _describe(exc)
+    cause = describe(exc)
     others = [line for line in _integrity_lines() if not cause.startswith(line.split(":", 1)[0])]
     problem = f"the session-orchestrator runtime cannot run: {cause}"
     fix = RESTORE[0].upper() + RESTORE[1:]
@@ -129,8 +152,15 @@ def report(argv: list[str], exc: BaseException) -> int:
 
     enforcement = _enforcement(_root())
     reason = f"session-orchestrator could not judge this call: {problem}."
-    if enforcement == "strict":
+    risky = _risky_command()
+    if risky == "*":
+        reason += f" Denied at every enforcement level because no part of the guard can read the command. {fix}"
+    elif risky:
+        reason += (f" Denied at every enforcement level because the command names '{risky}', which can destroy "
+                   f"work. {fix}")
+    if enforcement == "strict" and not risky:
         reason += f" Denied because enforcement is strict. {fix}"
+    if enforcement == "strict" or risky:
         out: dict[str, object] = {"hookSpecificOutput": {
             "hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": reason}}
         message = "Blocked: " + reason

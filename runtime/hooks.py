@@ -71,10 +71,10 @@ HANDLERS: dict[str, Callable[[HookContext], tuple[Decision, str]]] = {
 }
 
 
-def _failure(ctx: HookContext, what: str) -> Decision:
+def _failure(ctx: HookContext, what: str,
+             fix: str = "Check the hook command in your agent settings, then retry.") -> Decision:
     if ctx.event != "pre-tool-use":
         return Decision()
-    fix = "Check the hook command in your agent settings, then retry."
     call = ctx.call
     if call is not None and call.kind == SHELL and call.command:
         risky = risky_words(call.command)
@@ -86,7 +86,7 @@ def _failure(ctx: HookContext, what: str) -> Decision:
         return Decision(DENY, f"session-orchestrator could not judge this call: {what}. Denied because "
                               f"enforcement is strict. {fix}", "hook-failure")
     return Decision(WARN, f"session-orchestrator could not judge this call: {what}. It was allowed "
-                          f"(enforcement: {ctx.enforcement}).", "hook-failure")
+                          f"(enforcement: {ctx.enforcement}). {fix}", "hook-failure")
 
 
 def _record(ctx: HookContext, decision: Decision) -> None:
@@ -133,7 +133,13 @@ def main(argv: list[str]) -> int:
             if event == "session-start":  # never silent either: __main__ prints the problem instead
                 _log_error(ctx, exc)
                 raise
-            decision = _failure(ctx, f"internal error {type(exc).__name__}: {_clean(str(exc))}")
+            if isinstance(exc, (SyntaxError, ImportError)):  # a runtime file is broken: name it and the way back
+                from .fallback import RESTORE, describe
+
+                decision = _failure(ctx, f"the session-orchestrator runtime cannot run: {describe(exc)}",
+                                    RESTORE[0].upper() + RESTORE[1:])
+            else:
+                decision = _failure(ctx, f"internal error {type(exc).__name__}: {_clean(str(exc))}")
             _log_error(ctx, exc)
     if decision.action in (DENY, WARN):
         _record(ctx, decision)
