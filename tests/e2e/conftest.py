@@ -189,10 +189,10 @@ def _client_runner(binary: Path, fake_model: FakeModel, tmp_path: Path, name: st
                    runner: Callable[..., ClientRun]) -> Callable[..., ClientRun]:
     counter = iter(range(1_000_000))
 
-    def run(repo: Path, prompt: str, script: dict[str, Any], *, extra_args: tuple[str, ...] = ()) -> ClientRun:
+    def run(repo: Path, prompt: str, script: dict[str, Any], **options: Any) -> ClientRun:
         state = tmp_path / f"{name}-state-{next(counter)}"
         try:
-            return runner(binary, fake_model, state, repo, prompt, script, extra_args=extra_args)
+            return runner(binary, fake_model, state, repo, prompt, script, **options)
         except ClientTimeoutError as exc:
             pytest.fail(str(exc), pytrace=False)
 
@@ -201,7 +201,10 @@ def _client_runner(binary: Path, fake_model: FakeModel, tmp_path: Path, name: st
 
 @pytest.fixture
 def run_codex(codex_bin: Path, fake_model: FakeModel, tmp_path: Path) -> Callable[..., ClientRun]:
-    """Run `codex exec --json PROMPT` in `repo` with the model scripted by `script` (fresh CODEX_HOME each run)."""
+    """Run `codex exec --json PROMPT` in `repo` with the model scripted by `script` (fresh CODEX_HOME each run).
+
+    Keyword options go to runners.run_codex: `extra_args`, `trust_project`, `trust_hooks`.
+    """
     return _client_runner(codex_bin, fake_model, tmp_path, "codex", runners.run_codex)
 
 

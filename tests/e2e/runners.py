@@ -109,19 +109,25 @@ def _toml_string(value: str) -> str:
     return json.dumps(value)  # a JSON string literal is a valid TOML basic string
 
 
-def codex_command(codex: Path, repo: Path, base_url: str, prompt: str, extra_args: tuple[str, ...] = ()) -> list[str]:
-    """The `codex exec` command line for a scripted run in `repo`."""
+def codex_command(codex: Path, repo: Path, base_url: str, prompt: str, extra_args: tuple[str, ...] = (), *,
+                  trust_project: bool = True, trust_hooks: bool = True) -> list[str]:
+    """The `codex exec` command line for a scripted run in `repo`.
+
+    `trust_project`/`trust_hooks` exist so a test can show what a user who has
+    not opened a gate gets: the project's hooks are skipped without an error.
+    """
     provider = (f'{{name="mock",base_url={_toml_string(base_url + "/v1")},env_key="MOCK_API_KEY",'
                 'wire_api="responses",request_max_retries=0,stream_max_retries=0}')
     trusted = f'{{{_toml_string(str(repo.resolve()))}={{trust_level="trusted"}}}}'
-    return [str(codex), "exec", "--json", "--dangerously-bypass-approvals-and-sandbox",
-            "--dangerously-bypass-hook-trust",
+    gates = (["--dangerously-bypass-hook-trust"] if trust_hooks else []) + (
+        ["-c", f"projects={trusted}"] if trust_project else [])
+    return [str(codex), "exec", "--json", "--dangerously-bypass-approvals-and-sandbox", *gates,
             "-c", "model_provider=mock", "-c", "model=mock-model", "-c", f"model_providers.mock={provider}",
-            "-c", f"projects={trusted}", *extra_args, prompt]
+            *extra_args, prompt]
 
 
 def run_codex(codex: Path, fake_model: FakeModel, state: Path, repo: Path, prompt: str, script: dict[str, Any],
-              *, extra_args: tuple[str, ...] = ()) -> ClientRun:
+              *, extra_args: tuple[str, ...] = (), trust_project: bool = True, trust_hooks: bool = True) -> ClientRun:
     """`codex exec --json PROMPT` in `repo`, its model scripted by `script`; `state` must be a fresh directory."""
     home = state / "home"
     codex_home = home / ".codex"  # Codex refuses a CODEX_HOME that does not exist yet
@@ -129,7 +135,8 @@ def run_codex(codex: Path, fake_model: FakeModel, state: Path, repo: Path, promp
     fake_model.set_script(script)
     fake_model.log_path.write_text("")
     env = {**_base_env(codex, home), "CODEX_HOME": str(codex_home), "MOCK_API_KEY": "dummy"}
-    cmd = codex_command(codex, repo, fake_model.base_url, prompt, extra_args)
+    cmd = codex_command(codex, repo, fake_model.base_url, prompt, extra_args, trust_project=trust_project,
+                        trust_hooks=trust_hooks)
     return _run("codex exec", cmd, repo, env, prompt, fake_model)
 
 

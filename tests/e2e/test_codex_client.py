@@ -14,6 +14,8 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.fake_model import all_text, tool_result_text, tool_use_id
 from tests.helpers import init_repo
 
@@ -45,15 +47,18 @@ def test_shell_call_runs_and_its_output_reaches_the_model(tmp_path: Path, run_co
     assert any(e.get("type") == "turn.completed" for e in run.events), run.describe()
 
 
-def test_project_pre_tool_use_hook_denies_and_the_reason_reaches_the_model(tmp_path: Path, run_codex) -> None:
-    repo = tmp_path / "repo"
+def _repo_with_deny_hook(repo: Path) -> Path:
     (repo / ".codex" / "hooks").mkdir(parents=True)
     (repo / ".codex" / "hooks" / "deny.py").write_text(_DENY_HOOK)
     hooks = {"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
         {"type": "command", "command": "python3 .codex/hooks/deny.py"}]}]}}
     (repo / ".codex" / "hooks.json").write_text(json.dumps(hooks))
     (repo / "keep.txt").write_text("precious\n")
-    init_repo(repo)
+    return init_repo(repo)
+
+
+def test_project_pre_tool_use_hook_denies_and_the_reason_reaches_the_model(tmp_path: Path, run_codex) -> None:
+    repo = _repo_with_deny_hook(tmp_path / "repo")
     # `rm` without -f: Codex's own safety layer lets it through, so only the hook can stop it.
     run = run_codex(repo, "clean up", {"steps": [
         {"shell": "echo BLOCKME && rm keep.txt"}, {"shell": "echo allowed > allowed.txt"}, {"text": "done"}]})
@@ -68,6 +73,18 @@ def test_project_pre_tool_use_hook_denies_and_the_reason_reaches_the_model(tmp_p
     assert seen[0]["tool_name"] == "Bash"
     assert seen[0]["tool_input"] == {"command": "echo BLOCKME && rm keep.txt"}
     assert len(seen) == 2
+
+
+@pytest.mark.parametrize("gate", ["trust_project", "trust_hooks"])
+def test_a_closed_trust_gate_skips_project_hooks_silently(gate: str, tmp_path: Path, run_codex) -> None:
+    """Pins the trap users fall into: with either gate closed the hook never runs and the command does."""
+    repo = _repo_with_deny_hook(tmp_path / "repo")
+    run = run_codex(repo, "clean up", {"steps": [{"shell": "echo BLOCKME && rm keep.txt"}, {"text": "done"}]},
+                    **{gate: False})
+    assert not (repo / ".codex" / "hooks" / "seen.jsonl").exists(), run.describe()
+    assert not (repo / "keep.txt").exists(), run.describe()
+    assert "blocked" not in tool_result_text(run.requests, tool_use_id(0))
+    assert run.returncode == 0
 
 
 def test_agents_skill_is_listed_and_dollar_mention_injects_its_body(tmp_path: Path, run_codex) -> None:
