@@ -93,7 +93,7 @@ def test_agents_skill_is_listed_and_dollar_mention_injects_its_body(tmp_path: Pa
     skill.mkdir(parents=True)
     (skill / "SKILL.md").write_text(
         "---\nname: zebra-notes\ndescription: ZEBRA_DESCRIPTION_MARKER keeps striped notes\n---\n\n"
-        "ZEBRA_BODY_MARKER: write the notes in stripes.\n")
+        "ZEBRA_BODY_MARKER: write the notes in stripes. ARGS=[$ARGUMENTS]\n")
     init_repo(repo)
 
     listed = run_codex(repo, "hello", {"steps": [{"text": "done"}]})
@@ -104,7 +104,9 @@ def test_agents_skill_is_listed_and_dollar_mention_injects_its_body(tmp_path: Pa
     invoked = run_codex(repo, "$zebra-notes please", {"steps": [{"text": "done"}]})
     text = all_text(invoked.requests)
     assert "$zebra-notes please" in text, invoked.describe()
-    assert "<skill>" in text and "ZEBRA_BODY_MARKER: write the notes in stripes." in text, invoked.describe()
+    # The whole file (frontmatter too) arrives in a <skill> message; arguments are not substituted.
+    assert "<skill>\n<name>zebra-notes</name>" in text, invoked.describe()
+    assert "ZEBRA_BODY_MARKER: write the notes in stripes. ARGS=[$ARGUMENTS]" in text, invoked.describe()
 
 
 def test_custom_prompt_is_not_expanded_by_codex_exec(tmp_path: Path, run_codex) -> None:
