@@ -119,3 +119,14 @@ def test_custom_prompt_is_not_expanded_by_codex_exec(tmp_path: Path, run_codex) 
     text = all_text(run.requests)
     assert "/tidy now" in text, run.describe()
     assert "PROMPT_BODY_MARKER" not in text
+
+
+def test_codex_refuses_rm_rf_on_its_own(tmp_path: Path, run_codex) -> None:
+    """Why hook tests block a marker command: Codex's built-in policy already stops `rm -rf`, hook or not."""
+    repo = tmp_path / "repo"
+    (repo / "doomed").mkdir(parents=True)
+    (repo / "doomed" / "file.txt").write_text("still here\n")
+    init_repo(repo)
+    run = run_codex(repo, "clean up", {"steps": [{"shell": "rm -rf doomed"}, {"text": "done"}]})
+    assert (repo / "doomed" / "file.txt").read_text() == "still here\n", run.describe()
+    assert "rm -f style commands are not permitted" in tool_result_text(run.requests, tool_use_id(0)), run.describe()
