@@ -1,4 +1,4 @@
-"""Fixtures for driving the real Claude Code CLI against the scripted fake model.
+"""Fixtures for driving the real agent CLIs (Claude Code, Codex CLI, Pi) against the scripted fake model.
 
 What is real in these tests: the pinned Claude Code binary, the rendered
 template (skills, agents, settings.json hooks, CLAUDE.md), the vendored runtime
