@@ -73,3 +73,23 @@ def test_prompt_template_is_expanded_before_it_reaches_the_model(tmp_path: Path,
     texts = first_user_texts(run.requests)
     assert [t.strip() for t in texts] == ["PROMPT_BODY_MARKER: tidy [alpha] then [alpha beta]"], run.describe()
     assert "DESCRIPTION_MARKER" not in json.dumps(run.requests)
+
+
+def test_agents_md_and_skills_reach_the_system_prompt_and_skill_command_injects(tmp_path: Path, run_pi) -> None:
+    repo = tmp_path / "repo"
+    skill = repo / ".agents" / "skills" / "zebra-notes"
+    skill.mkdir(parents=True)
+    (skill / "SKILL.md").write_text(
+        "---\nname: zebra-notes\ndescription: ZEBRA_DESCRIPTION_MARKER keeps striped notes\n---\n\n"
+        "ZEBRA_BODY_MARKER: write the notes in stripes.\n")
+    (repo / "AGENTS.md").write_text("AGENTS_MD_MARKER: run the tests before you commit.\n")
+    init_repo(repo)
+    run = run_pi(repo, "/skill:zebra-notes go", {"steps": [{"text": "done"}]})
+    system = "\n".join(str(m.get("content")) for m in run.requests[0]["messages"] if m.get("role") == "system")
+    assert "AGENTS_MD_MARKER" in system, run.describe()
+    assert "zebra-notes" in system and "ZEBRA_DESCRIPTION_MARKER keeps striped notes" in system
+    assert "ZEBRA_BODY_MARKER" not in system  # only the listing is sent up front
+    user = "\n".join(first_user_texts(run.requests))
+    assert '<skill name="zebra-notes"' in user, run.describe()
+    assert "ZEBRA_BODY_MARKER: write the notes in stripes." in user
+    assert user.rstrip().endswith("go")
