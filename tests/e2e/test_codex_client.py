@@ -87,16 +87,19 @@ def test_a_closed_trust_gate_skips_project_hooks_silently(gate: str, tmp_path: P
     assert run.returncode == 0
 
 
-def test_agents_skill_is_listed_and_dollar_mention_injects_its_body(tmp_path: Path, run_codex) -> None:
+def test_agents_md_and_skill_are_sent_and_dollar_mention_injects_the_skill(tmp_path: Path, run_codex) -> None:
     repo = tmp_path / "repo"
     skill = repo / ".agents" / "skills" / "zebra-notes"
     skill.mkdir(parents=True)
     (skill / "SKILL.md").write_text(
         "---\nname: zebra-notes\ndescription: ZEBRA_DESCRIPTION_MARKER keeps striped notes\n---\n\n"
         "ZEBRA_BODY_MARKER: write the notes in stripes. ARGS=[$ARGUMENTS]\n")
+    (repo / "AGENTS.md").write_text("AGENTS_MD_MARKER: run the tests before you commit.\n")
     init_repo(repo)
 
     listed = run_codex(repo, "hello", {"steps": [{"text": "done"}]})
+    assert "# AGENTS.md instructions for" in all_text(listed.requests), listed.describe()
+    assert "AGENTS_MD_MARKER: run the tests before you commit." in all_text(listed.requests)
     sent = json.dumps(listed.requests[0])
     assert "zebra-notes" in sent and "ZEBRA_DESCRIPTION_MARKER keeps striped notes" in sent, listed.describe()
     assert "ZEBRA_BODY_MARKER" not in sent  # bodies are not sent up front
