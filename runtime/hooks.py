@@ -108,6 +108,9 @@ def main(argv: list[str]) -> int:
         )
         return 1  # a non-blocking error: the agent's call proceeds, the user sees this line
     platform, event = argv[0], argv[1]
+    import gc
+
+    gc.disable()  # a short-lived process: the collector's passes over a large parse cost more than they free
     from . import hookio
 
     ctx = HookContext(project_root(), platform, event, {})
