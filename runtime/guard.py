@@ -276,6 +276,7 @@ def evaluate(parsed: Parse, raw: str, rules: list[dict[str, Any]], root: Path, c
                 if (kind == "command" and _match_command(alt, cmd, root, cwd, ev)) or \
                         (kind == "sql" and _match_sql(alt, cmd, ev)) or \
                         (kind == "truncate" and _match_truncate(alt, cmd, root, cwd)) or \
+                        (kind == "device-write" and _match_device_write(alt, cmd, root, cwd)) or \
                         kind == "git-config":
                     hits.append(Hit(rule, cmd))
                     break
@@ -803,6 +804,19 @@ def _sql_file_text(name: str, cmd: Command, ev: _Eval) -> str:
     if len(data) > _SQL_MAX_FILE:
         return _OVERSIZED
     return data.decode("utf-8", errors="replace")
+
+
+def _match_device_write(alt: dict[str, Any], cmd: Command, root: Path, cwd: str) -> bool:
+    """Any write (redirect, tee, cp, an interpreter's open) whose target resolves into /dev/, other
+    than the harmless pseudo-devices: `> /dev/sda` is `dd of=/dev/sda` by another name."""
+    where = resolve_cwd(cmd, cwd) or str(root)
+    for target, _mode in write_targets(cmd):
+        if any(c in target for c in "$`"):
+            continue
+        path = os.path.normpath(os.path.join(where, os.path.expanduser(target)))
+        if path.startswith("/dev/") and not any(glob_match(p, path) for p in _as_list(alt.get("not_targets"))):
+            return True
+    return False
 
 
 def _match_truncate(alt: dict[str, Any], cmd: Command, root: Path, cwd: str) -> bool:
