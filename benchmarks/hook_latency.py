@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.5
-FLOOR_LIMIT = 3.9  # ratio of the ordinary-command hook to `sh -c 'python3 -S -c pass'` before this work
+FLOOR_LIMIT = 3.9  # ratio of the ordinary-command hook to `sh -c 'python3 -S -c pass'` in version 0.1.0
 FLOOR_AIM = 2.0
 
 
