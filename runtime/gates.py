@@ -436,7 +436,10 @@ def summarize(record: dict[str, Any], state: dict[str, Any], streak: int = 0) ->
     for name in names[:5]:
         lines.append(f"  REGRESSION: {name}")
     if len(names) > 5:
-        lines.append(f"  ... and {len(names) - 5} more regressions (see STATE.md)")
+        from .words import count
+
+        lines.append(f"  ... and {count(len(names) - 5, 'more regression')} (all of them: 'session status --json', "
+                     "or .orchestrator/state/session.json)")
     for problem in (record.get("new_problems") or [])[:3]:
         lines.append(f"  NEW: {problem}")
     for found in (record.get("new_findings") or {}).values():
