@@ -145,9 +145,7 @@ def judge_unknown(parsed: Parse, rules: list[dict[str, Any]], root: Path, cwd: s
     if not found:
         return None
     cmd, why = found[0]
-    segment = cmd.text()
-    if len(segment) > 300:
-        segment = segment[:297] + "..."
+    segment = _segment(cmd)
     head = "blocked this command" if enforcement == "strict" else "allowed this command with a warning"
     text = (f"session-orchestrator {head} (rule guard-unknown): part of it cannot be known before it runs.\n"
             f"Segment: {segment}\nWhy: {why}.\n"
@@ -230,13 +228,17 @@ def decide(hits: list[Hit], parsed: Parse) -> Decision:
     return Decision()
 
 
+def _segment(cmd: Command) -> str:
+    """The offending command as the agent reads it, clipped so a 1 MB line yields a short reason."""
+    text = cmd.text()
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
 def explain(hit: Hit, blocked: bool = True) -> str:
     """The reason the agent reads: rule, offending segment, why, and the safer route."""
     rule = hit.rule
     head = "blocked this command" if blocked else "allowed this command with a warning"
-    segment = hit.command.text() if hit.command is not None else "(the command line as a whole)"
-    if len(segment) > 300:
-        segment = segment[:297] + "..."
+    segment = _segment(hit.command) if hit.command is not None else "(the command line as a whole)"
     via = f" (run through {hit.command.via})" if hit.command is not None and hit.command.via else ""
     return (f"session-orchestrator {head} (rule {rule['id']}).\n"
             f"Segment: {segment}{via}\n"
