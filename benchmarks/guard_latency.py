@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_project import strict_project
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,15 +41,6 @@ def _shapes(size: int) -> dict[str, str]:
         "many short commands": "echo a; " * (size // 8) + "rm -rf src",
         "quoted data": "echo '" + "x " * (size // 2) + "'; rm -rf src",
     }
-
-
-def _project(base: Path) -> Path:
-    repo = base / "proj"
-    (repo / "src").mkdir(parents=True)
-    (repo / "CLAUDE.md").write_text("# Bench\n\n## Session Config\n\n- enforcement: strict\n")
-    shutil.copytree(ROOT / "runtime", repo / ".orchestrator" / "runtime",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    return repo
 
 
 def _decide(ctx: HookContext, command: str, runs: int) -> tuple[float, str]:
@@ -82,7 +74,7 @@ def main() -> int:
     args = parser.parse_args()
     worst = 0.0
     with tempfile.TemporaryDirectory(prefix="so-guard-bench-") as tmp:
-        repo = _project(Path(tmp))
+        repo = strict_project(Path(tmp))
         ctx = HookContext(repo, "claude", "pre-tool-use", {"cwd": str(repo)})
         print(f"python {sys.version.split()[0]}; in-process decision time, median of {args.runs}")
         print(f"{'shape':<22}{'size':>8}{'seconds':>10}  decision")

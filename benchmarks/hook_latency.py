@@ -35,18 +35,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_project import strict_project
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.5
-FLOOR_LIMIT = 3.9  # ratio of the ordinary-command hook to `sh -c 'python3 -S -c pass'` before this work
+FLOOR_LIMIT = 3.9  # ratio of the ordinary-command hook to `sh -c 'python3 -S -c pass'` in version 0.1.0
 FLOOR_AIM = 2.0
-
-
-def _project(base: Path, runtime: Path = ROOT / "runtime", name: str = "proj") -> Path:
-    repo = base / name
-    (repo / "src").mkdir(parents=True)
-    (repo / "CLAUDE.md").write_text("# Bench\n\n## Session Config\n\n- enforcement: strict\n")
-    shutil.copytree(runtime, repo / ".orchestrator" / "runtime", ignore=shutil.ignore_patterns("__pycache__"))
-    return repo
 
 
 def _time(argv: list[str], stdin: bytes, env: dict[str, str], cwd: Path) -> float:
@@ -69,7 +63,7 @@ def main() -> int:
     args = parser.parse_args()
     python = shutil.which(args.python) or args.python
     with tempfile.TemporaryDirectory(prefix="so-bench-") as tmp:
-        repo = _project(Path(tmp))
+        repo = strict_project(Path(tmp))
         env = {**os.environ, "SO_PROJECT_DIR": str(repo)}
         env.pop("CLAUDE_PROJECT_DIR", None)
         # Measure what users get: the first hook run caches bytecode beside the runtime.
@@ -103,7 +97,7 @@ def main() -> int:
             **hook_variants(repo, "hook "),
         }
         if args.compare:
-            before = _project(Path(tmp), args.compare, "before")
+            before = strict_project(Path(tmp), args.compare, "before")
             variants.update(hook_variants(before, "before: hook "))
         hook = hook_for(repo)
         samples: dict[str, list[float]] = {name: [] for name in variants}

@@ -16,7 +16,8 @@ module is compiled once and only ever imported on the failure path. It never
 prints a traceback:
 - SessionStart: the problem is printed in place of the banner;
 - PreToolUse: the call is denied under `enforcement: strict` and allowed with a
-  notice otherwise (docs/guards.md, "When a guard cannot judge");
+  notice otherwise (docs/guards.md, "When a guard cannot judge"), except a shell
+  command with a destructive word, which is denied at every level;
 - any other command: one error line naming the file, and how to restore it; exit 1.
 """
 
@@ -47,7 +48,7 @@ def _shown(path: str) -> str:
     return os.path.join(".orchestrator", "runtime", os.path.relpath(path, RUNTIME_DIR))
 
 
-def _describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> str:
     """Which runtime file broke and how, in one line."""
     where = ""
     if isinstance(exc, SyntaxError) and exc.filename:
@@ -131,9 +132,48 @@ class _Decision:
         return self.action == "deny"
 
 
+def _command(platform: str, payload: object) -> object:
+    """The call's shell command, read by the platform module when it still imports, else from the
+    fields agents commonly use (`tool_input.command`, a top-level `command`)."""
+    try:
+        from runtime.platforms import get
+
+        call = get(platform).tool_call(payload)
+        return call.command if call is not None else None
+    except Exception:
+        pass
+    if not isinstance(payload, dict):
+        return None
+    tool_input = payload.get("tool_input")
+    if isinstance(tool_input, dict) and "command" in tool_input:
+        return tool_input.get("command")
+    return payload.get("command")
+
+
+def _risky_command(platform: str) -> str:
+    """The first destructive word in the call's shell command ('' if none): blocking destructive
+    commands never depends on enforcement, so a broken runtime must not let one through either.
+    Read with the guard's own word scan when that module still imports; otherwise any command
+    counts as risky ('*')."""
+    import json
+
+    try:
+        command = _command(platform, json.loads(sys.stdin.buffer.read() or b"{}"))
+    except Exception:
+        return ""
+    if not isinstance(command, str) or not command.strip():
+        return ""
+    try:
+        from runtime.hookpath.decision import risky_words
+    except Exception:
+        return "*"
+    found = risky_words(command)
+    return found[0] if found else ""
+
+
 def report(argv: list[str], exc: BaseException) -> int:
     """Answer for a runtime that cannot run; see the module docstring."""
-    cause = _describe(exc)
+    cause = describe(exc)
     others = [line for line in _integrity_lines() if not cause.startswith(line.split(":", 1)[0])]
     problem = f"the session-orchestrator runtime cannot run: {cause}"
     fix = RESTORE[0].upper() + RESTORE[1:]
@@ -152,8 +192,16 @@ def report(argv: list[str], exc: BaseException) -> int:
         return 0
     enforcement = _enforcement(_root())
     reason = f"session-orchestrator could not judge this call: {problem}."
-    if enforcement == "strict":
-        decision = _Decision("deny", reason + f" Denied because enforcement is strict. {fix}")
+    risky = _risky_command(argv[1] if len(argv) > 1 else "")
+    if risky == "*":
+        reason += f" Denied at every enforcement level because no part of the guard can read the command. {fix}"
+    elif risky:
+        reason += (f" Denied at every enforcement level because the command names '{risky}', which can destroy "
+                   f"work. {fix}")
+    if enforcement == "strict" and not risky:
+        reason += f" Denied because enforcement is strict. {fix}"
+    if enforcement == "strict" or risky:
+        decision = _Decision("deny", reason)
     else:
         decision = _Decision("warn", reason + f" It was allowed (enforcement: {enforcement}). {fix}")
     try:

@@ -25,13 +25,14 @@ FLOOR_PATH = Path(__file__).with_name("policy.json")
 OVERLAY_REL = ".orchestrator/policy/guard.json"
 
 SEVERITIES = {"warn": 1, "block": 2}
-KINDS = ("command", "sql", "truncate", "fork-bomb", "git-config")
+KINDS = ("command", "sql", "truncate", "device-write", "fork-bomb", "git-config")
 _MATCH_KEYS = {
     "command": {"kind", "verb", "sub", "flags", "not_flags", "args", "not_args", "operands", "not_operands",
                 "after_dashdash", "via", "allow_temp", "allow_paths", "allow_ignored", "seq", "min_operands",
                 "root_operand", "path_operand", "loose"},
     "sql": {"kind", "clients", "statements", "lacks", "contains"},
     "truncate": {"kind", "targets"},
+    "device-write": {"kind", "not_targets"},
     "fork-bomb": {"kind"},
     "git-config": {"kind"},
 }

@@ -52,7 +52,7 @@ def cannot_judge(subject: str, problem: str, enforcement: str, rule: str, fix: s
                               f"which can destroy work.{tail}", rule)
     if enforcement == "strict":
         return Decision(DENY, f"{head} Denied because enforcement is strict.{tail}", rule)
-    return Decision(WARN, f"{head} It was allowed (enforcement: {enforcement}).", rule)
+    return Decision(WARN, f"{head} It was allowed (enforcement: {enforcement}).{tail}", rule)
 
 
 # Verbs that can destroy something on their own or run other commands; used only when the guard

@@ -71,13 +71,13 @@ HANDLERS: dict[str, Callable[[HookContext], tuple[Decision, str]]] = {
 }
 
 
-def _failure(ctx: HookContext, what: str) -> Decision:
+def _failure(ctx: HookContext, what: str,
+             fix: str = "Check the hook command in your agent settings, then retry.") -> Decision:
     if ctx.event != "pre-tool-use":
         return Decision()
     call = ctx.call
     risky = risky_words(call.command) if call is not None and call.kind == SHELL and call.command else []
-    return cannot_judge("judge this call", what, "warn" if risky else ctx.enforcement, "hook-failure",
-                        "Check the hook command in your agent settings, then retry.", risky[0] if risky else "")
+    return cannot_judge("judge this call", what, ctx.enforcement, "hook-failure", fix, risky[0] if risky else "")
 
 
 def _record(ctx: HookContext, decision: Decision) -> None:
@@ -99,6 +99,9 @@ def main(argv: list[str]) -> int:
         )
         return 1  # a non-blocking error: the agent's call proceeds, the user sees this line
     platform, event = argv[0], argv[1]
+    import gc
+
+    gc.disable()  # a short-lived process: the collector's passes over a large parse cost more than they free
     from ..platforms import UnknownPlatformError, get
 
     try:
@@ -129,7 +132,13 @@ def main(argv: list[str]) -> int:
             if event == "session-start":  # never silent either: __main__ prints the problem instead
                 _log_error(ctx, exc)
                 raise
-            decision = _failure(ctx, f"internal error {type(exc).__name__}: {_clean(str(exc))}")
+            if isinstance(exc, (SyntaxError, ImportError)):  # a runtime file is broken: name it and the way back
+                from ..fallback import RESTORE, describe
+
+                decision = _failure(ctx, f"the session-orchestrator runtime cannot run: {describe(exc)}",
+                                    RESTORE[0].upper() + RESTORE[1:])
+            else:
+                decision = _failure(ctx, f"internal error {type(exc).__name__}: {_clean(str(exc))}")
             _log_error(ctx, exc)
     if decision.action in (DENY, WARN):
         _record(ctx, decision)

@@ -436,7 +436,10 @@ def summarize(record: dict[str, Any], state: dict[str, Any], streak: int = 0) ->
     for name in names[:5]:
         lines.append(f"  REGRESSION: {name}")
     if len(names) > 5:
-        lines.append(f"  ... and {len(names) - 5} more regressions (see STATE.md)")
+        from ..words import count
+
+        lines.append(f"  ... and {count(len(names) - 5, 'more regression')} (all of them: 'session status --json', "
+                     "or .orchestrator/state/session.json)")
     for problem in (record.get("new_problems") or [])[:3]:
         lines.append(f"  NEW: {problem}")
     for found in (record.get("new_findings") or {}).values():
@@ -616,13 +619,13 @@ def probe(kind: str, command: str, root: Path, timeout: float = 120, full_run: f
             [line for line in output.splitlines() if "::" in line])
         if count == 0:
             return "broken", "pytest collected no tests", "check testpaths and the test command"
-        return "ok", f"{proves}: {count} tests ({took:.1f}s)", ""
+        return "ok", f"{proves}: {count} tests", ""
     if cheap == command and kind != "test":
         result = check_result(kind, command, "", (code, output, took, timed_out), timeout, root)
         if result["status"] == "broken":
             return "broken", str(result["cause"]), str(result["fix"])
         found_n = result.get("problems")
-        return "ok", f"{proves}" + (f": {found_n} findings" if found_n else "") + f" ({took:.1f}s)", ""
+        return "ok", f"{proves}" + (f": {found_n} findings" if found_n else ""), ""
     cause = diagnose(kind, command, code, output, None if code else {"runner": "", "passed": 1}, timed_out, timeout)
     if cause is None and code != 0:
         last = (output.strip().splitlines() or [""])[-1][:120]
@@ -637,5 +640,5 @@ def probe(kind: str, command: str, root: Path, timeout: float = 120, full_run: f
         if result["status"] == "broken":
             return "broken", str(result["cause"]), str(result["fix"])
         found_n = result.get("problems")
-        return "ok", "runs" + (f": {found_n} findings" if found_n else "") + f" ({took:.1f}s)", ""
-    return "ok", f"{proves} ({took:.1f}s)", ""
+        return "ok", "runs" + (f": {found_n} findings" if found_n else ""), ""
+    return "ok", proves, ""

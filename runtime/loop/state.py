@@ -447,19 +447,26 @@ def _busy_message(path: Path, timeout: float) -> str:
 
 def load(root: Path) -> dict[str, Any] | None:
     """The current record, or None when there is none. Corruption raises StateCorruptError after a backup."""
-    record = record_file(root)
-    try:
-        text = record.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    state = _read(record_file(root), parse_record)
+    if state is None:
         return _load_from_view(root)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StateCorruptError(_corrupt_message(record, f"cannot be read ({exc})", _backup(record))) from None
-    try:
-        state = parse_record(text, str(record))
-    except StateError as exc:
-        raise StateCorruptError(_corrupt_message(record, str(exc), _backup(record))) from None
     _refresh_view(root, state)
     return state
+
+
+def _read(path: Path, parser: Callable[[str, str], dict[str, Any]]) -> dict[str, Any] | None:
+    """`path` parsed, or None when it does not exist. Anything unreadable or unparsable is backed
+    up and raised as StateCorruptError naming the line and the way out."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StateCorruptError(_corrupt_message(path, f"cannot be read ({exc})", _backup(path))) from None
+    try:
+        return parser(text, str(path))
+    except StateError as exc:
+        raise StateCorruptError(_corrupt_message(path, str(exc), _backup(path))) from None
 
 
 def _refresh_view(root: Path, state: dict[str, Any]) -> None:
@@ -482,16 +489,9 @@ def _refresh_view(root: Path, state: dict[str, Any]) -> None:
 def _load_from_view(root: Path) -> dict[str, Any] | None:
     """No record: migrate a version 1 STATE.md, or make do with a finished session's frontmatter."""
     path = state_file(root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    state = _read(path, parse)
+    if state is None:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StateCorruptError(_corrupt_message(path, f"cannot be read ({exc})", _backup(path))) from None
-    try:
-        state = parse(text, str(path))
-    except StateError as exc:
-        raise StateCorruptError(_corrupt_message(path, str(exc), _backup(path))) from None
     if "waves" in state:  # version 1: move the record out, keep everything else as it was
         with locked(root):
             if record_file(root).exists():  # another process migrated it first

@@ -251,7 +251,7 @@ def _doctor(dest: Path, quiet: bool) -> int:
         if not quiet or fails:
             typer.echo(result.stdout.rstrip())
         for line in fails:
-            _warn(line.strip().removeprefix("FAIL").strip() + " (the gate cannot run until it is installed)")
+            _warn(line.strip().removeprefix("FAIL").strip() + " (the install itself worked)")
         return EXIT_OK
     typer.echo(result.stdout.rstrip())
     if result.stderr.strip():

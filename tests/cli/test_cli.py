@@ -107,7 +107,8 @@ def test_init_with_a_missing_gate_tool_warns_and_succeeds(tmp_path: Path) -> Non
     repo = copy_example(tmp_path / "calc")
     result = runner.invoke(app, ["init", str(repo), "-d", "lint_command=no-such-linter-xyz ."])
     assert result.exit_code == 0, result.output
-    assert "warning: lint gate command 'no-such-linter-xyz .' not found on PATH" in result.output
+    assert "warning: lint gate cannot run: no-such-linter-xyz ." in result.output
+    assert "the command was not found (exit 127)" in result.output
 
 
 # --- errors: one or two lines, the next command, no traceback --------------------------------------

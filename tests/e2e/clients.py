@@ -1,10 +1,14 @@
 """The real agent CLIs the end-to-end tests drive, installed once into a cache.
 
-The e2e suite only means something against the exact client version whose
+The e2e suite only means something against the exact client versions whose
 behaviour we measured (how hook denials reach the model, how skills expand), so
-the version is pinned here and nowhere else. The install goes through npm, the
-client's ordinary distribution channel; a missing npm is a failure, not a skip,
-because a silently skipped e2e suite proves nothing.
+the versions are pinned in `PINNED` and nowhere else. Installs go through npm,
+the clients' ordinary distribution channel; a missing npm is a failure, not a
+skip, because a silently skipped e2e suite proves nothing.
+
+Each client has its own install root (`<clients dir>/<name>`), so a test that
+needs only Pi never pays for the 400 MB Codex binary, and upgrading one client
+cannot disturb another's dependency tree.
 """
 
 from __future__ import annotations
@@ -14,11 +18,39 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-# The one place the pinned client version lives; the testing docs quote it, so update them together.
-CLAUDE_CODE_PACKAGE = "@anthropic-ai/claude-code"
-CLAUDE_CODE_VERSION = "2.1.197"
+
+@dataclass(frozen=True)
+class PinnedClient:
+    """One agent CLI at the version the e2e tests were written against."""
+
+    name: str  # also the install root's directory name
+    package: str  # npm package
+    version: str
+    binary: str  # name under node_modules/.bin
+    version_field: int  # which whitespace-separated word of `--version` output is the version
+
+    @property
+    def spec(self) -> str:
+        return f"{self.package}@{self.version}"
+
+
+# The one place the pinned versions live; docs/testing.md quotes them, so update both together.
+PINNED: dict[str, PinnedClient] = {
+    # `claude --version` prints "2.1.197 (Claude Code)"
+    "claude": PinnedClient("claude", "@anthropic-ai/claude-code", "2.1.197", "claude", 0),
+    # `codex --version` prints "codex-cli 0.169.0"
+    "codex": PinnedClient("codex", "@openai/codex", "0.169.0", "codex", 1),
+    # `pi --version` prints "0.73.1" (on stderr)
+    "pi": PinnedClient("pi", "@mariozechner/pi-coding-agent", "0.73.1", "pi", 0),
+}
+
+CLAUDE_CODE_PACKAGE = PINNED["claude"].package
+CLAUDE_CODE_VERSION = PINNED["claude"].version
+CODEX_VERSION = PINNED["codex"].version
+PI_VERSION = PINNED["pi"].version
 
 
 class ClientSetupError(RuntimeError):
@@ -33,7 +65,15 @@ def clients_dir() -> Path:
     return Path.home() / ".cache" / "session-orchestrator" / "clients"
 
 
-def installed_version(binary: Path) -> str | None:
+def client_root(client: PinnedClient) -> Path:
+    return clients_dir() / client.name
+
+
+def client_binary(client: PinnedClient) -> Path:
+    return client_root(client) / "node_modules" / ".bin" / client.binary
+
+
+def installed_version(binary: Path, version_field: int = 0) -> str | None:
     """The version `binary --version` reports, or None when it is absent or broken."""
     if not binary.exists():
         return None
@@ -42,57 +82,84 @@ def installed_version(binary: Path) -> str | None:
                              stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    if out.returncode != 0 or not out.stdout.strip():
+    words = (out.stdout.strip() or out.stderr).split()  # pi 0.73.1 prints its version on stderr
+    if out.returncode != 0 or len(words) <= version_field:
         return None
-    return out.stdout.split()[0]
+    return words[version_field]
 
 
-def _npm_install(root: Path, spec: str) -> None:
+def _npm_install(root: Path, client: PinnedClient) -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise ClientSetupError(
-            f"npm is not on PATH, so {spec} cannot be installed for the end-to-end tests. "
+            f"npm is not on PATH, so {client.spec} cannot be installed for the end-to-end tests. "
             "Install Node.js (which ships npm) and run the tests again, or point SO_CLIENTS_DIR "
-            f"at a directory where node_modules/.bin/claude is version {CLAUDE_CODE_VERSION}."
+            f"at a directory where {client.name}/node_modules/.bin/{client.binary} is version {client.version}."
         )
     manifest = root / "package.json"
     if not manifest.exists():
         # Without a manifest npm walks up looking for one and may install somewhere else.
         manifest.write_text('{"name": "so-e2e-clients", "private": true}\n', encoding="utf-8")
-    print(f"[e2e] installing {spec} into {root} (first run only; this can take a minute)...",
+    print(f"[e2e] installing {client.spec} into {root} (first run only; this can take a minute)...",
           file=sys.stderr, flush=True)
-    # Optional dependencies must stay: the native binary ships in one of them.
-    cmd = [npm, "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", str(root), spec]
+    # Optional dependencies must stay: Claude's and Codex's native binaries ship in one of them.
+    cmd = [npm, "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", str(root), client.spec]
     out = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if out.returncode != 0:
         tail = "\n".join((out.stderr or out.stdout).strip().splitlines()[-15:])
         raise ClientSetupError(f"'{' '.join(cmd)}' failed with exit code {out.returncode}:\n{tail}")
-    print(f"[e2e] installed {spec}", file=sys.stderr, flush=True)
+    print(f"[e2e] installed {client.spec}", file=sys.stderr, flush=True)
 
 
-def ensure_claude() -> Path:
-    """Path to the pinned `claude` binary, installing it first if needed.
+def ensure_client(name: str) -> Path:
+    """Path to the pinned binary of client `name`, installing it first if needed.
 
-    A file lock serialises parallel test processes (pytest-xdist workers or two
-    checkouts sharing the cache) so the package is installed once.
+    A file lock per client serialises parallel test processes (pytest-xdist
+    workers or two checkouts sharing the cache) so each package is installed once.
     """
-    root = clients_dir()
-    binary = root / "node_modules" / ".bin" / "claude"
-    if installed_version(binary) == CLAUDE_CODE_VERSION:
+    client = PINNED[name]
+    root = client_root(client)
+    binary = client_binary(client)
+    if installed_version(binary, client.version_field) == client.version:
         return binary
     root.mkdir(parents=True, exist_ok=True)
     with (root / ".install.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            if installed_version(binary) != CLAUDE_CODE_VERSION:  # another process may have won
-                _npm_install(root, f"{CLAUDE_CODE_PACKAGE}@{CLAUDE_CODE_VERSION}")
+            if installed_version(binary, client.version_field) != client.version:  # another process may have won
+                _npm_install(root, client)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    found = installed_version(binary)
-    if found != CLAUDE_CODE_VERSION:
+    found = installed_version(binary, client.version_field)
+    if found != client.version:
         raise ClientSetupError(
             f"after installing, {binary} reports version {found or '(none: it does not run)'}, "
-            f"expected {CLAUDE_CODE_VERSION}. If npm skipped the package's install script, run "
-            f"'npm install-scripts approve {CLAUDE_CODE_PACKAGE}' in {root} and try again."
+            f"expected {client.version}. If npm skipped the package's install script, run "
+            f"'npm install-scripts approve {client.package}' in {root} and try again."
         )
     return binary
+
+
+def ensure_all() -> dict[str, Path]:
+    """Install every pinned client (CI does this as its own step, so test time stays test time)."""
+    return {name: ensure_client(name) for name in PINNED}
+
+
+def ensure_claude() -> Path:
+    return ensure_client("claude")
+
+
+def ensure_codex() -> Path:
+    return ensure_client("codex")
+
+
+def ensure_pi() -> Path:
+    return ensure_client("pi")
+
+
+if __name__ == "__main__":  # python -m tests.e2e.clients: install all, print where
+    try:
+        for client_name, path in ensure_all().items():
+            print(f"{client_name} {PINNED[client_name].version}: {path}")
+    except ClientSetupError as exc:
+        sys.exit(f"error: {exc}")

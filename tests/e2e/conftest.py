@@ -1,4 +1,4 @@
-"""Fixtures for driving the real Claude Code CLI against the scripted fake model.
+"""Fixtures for driving the real agent CLIs (Claude Code, Codex CLI, Pi) against the scripted fake model.
 
 What is real in these tests: the pinned Claude Code binary, the rendered
 template (skills, agents, settings.json hooks, CLAUDE.md), the vendored runtime
@@ -22,8 +22,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.clients import ClientSetupError, ensure_claude
+from tests.e2e import runners
+from tests.e2e.clients import ClientSetupError, ensure_claude, ensure_codex, ensure_pi
 from tests.e2e.fake_model import FakeModel
+from tests.e2e.runners import ClientRun, ClientTimeoutError
 
 CLAUDE_TIMEOUT = 120  # seconds; a scripted run takes about one
 
@@ -160,3 +162,53 @@ def run_claude(claude_bin: Path, fake_model: FakeModel, tmp_path: Path) -> RunCl
         return ClaudeRun(prompt, out.returncode, out.stdout, out.stderr, fake_model.requests())
 
     return run
+
+
+# --- Codex CLI and Pi (tests/e2e/runners.py holds the command lines and environments) ---
+
+
+@pytest.fixture(scope="session")
+def codex_bin() -> Path:
+    """The pinned Codex CLI binary (installed on first use)."""
+    try:
+        return ensure_codex()
+    except ClientSetupError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def pi_bin() -> Path:
+    """The pinned Pi binary (installed on first use)."""
+    try:
+        return ensure_pi()
+    except ClientSetupError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+def _client_runner(binary: Path, fake_model: FakeModel, tmp_path: Path, name: str,
+                   runner: Callable[..., ClientRun]) -> Callable[..., ClientRun]:
+    counter = iter(range(1_000_000))
+
+    def run(repo: Path, prompt: str, script: dict[str, Any], **options: Any) -> ClientRun:
+        state = tmp_path / f"{name}-state-{next(counter)}"
+        try:
+            return runner(binary, fake_model, state, repo, prompt, script, **options)
+        except ClientTimeoutError as exc:
+            pytest.fail(str(exc), pytrace=False)
+
+    return run
+
+
+@pytest.fixture
+def run_codex(codex_bin: Path, fake_model: FakeModel, tmp_path: Path) -> Callable[..., ClientRun]:
+    """Run `codex exec --json PROMPT` in `repo` with the model scripted by `script` (fresh CODEX_HOME each run).
+
+    Keyword options go to runners.run_codex: `extra_args`, `trust_project`, `trust_hooks`.
+    """
+    return _client_runner(codex_bin, fake_model, tmp_path, "codex", runners.run_codex)
+
+
+@pytest.fixture
+def run_pi(pi_bin: Path, fake_model: FakeModel, tmp_path: Path) -> Callable[..., ClientRun]:
+    """Run `pi -p --mode json PROMPT` in `repo` with the model scripted by `script` (fresh agent dir each run)."""
+    return _client_runner(pi_bin, fake_model, tmp_path, "pi", runners.run_pi)

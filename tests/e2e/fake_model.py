@@ -1,9 +1,12 @@
 """A scripted model server for driving real agent CLIs offline.
 
 The CLIs under test talk to this server on 127.0.0.1 instead of a real model.
-It answers the Anthropic Messages API (streaming SSE), which is what Claude Code
-speaks, and logs every request body as one JSON line so tests can assert on what
-the model *received* (expanded command text, tool results, hook reasons).
+It speaks the three wire formats the pinned clients use, each streamed as SSE:
+Anthropic Messages (`/v1/messages`, Claude Code), OpenAI Responses
+(`/v1/responses`, Codex CLI) and OpenAI Chat Completions
+(`/v1/chat/completions`, Pi). It logs every request body as one JSON line so
+tests can assert on what the model *received* (expanded command text, tool
+results, hook reasons).
 
 Which reply a request gets is decided statelessly: the step index is the number
 of assistant turns already present in the request. Retries and parallel side
@@ -15,6 +18,10 @@ Script file format (re-read on every request)::
      "side_text": "ok",
      "routes": [{"contains": "MARKER", "steps": [...]}]}
 
+A step is a text reply (`text`), a named tool call (`tool` + `input`, in the
+client's own tool vocabulary), or `{"shell": "CMD"}`: a call of whichever
+shell tool the request offers (Claude `Bash{command}`, Codex
+`exec_command{cmd}`, Pi `bash{command}`), so one script can drive every client.
 A request without tools gets ``side_text`` so title or summary side calls never
 consume a step. ``routes`` sends a request whose body contains a marker to its
 own step list (used to answer a subagent's nested request).
@@ -31,7 +38,45 @@ from typing import Any
 
 
 def _assistant_turns(body: dict[str, Any]) -> int:
+    """Turns so far in an Anthropic Messages or Chat Completions request."""
     return sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
+
+
+def _responses_turns(body: dict[str, Any]) -> int:
+    """Turns so far in a Responses request: each tool call and each assistant message is one."""
+    items = body.get("input") if isinstance(body.get("input"), list) else []
+    return sum(1 for item in items if isinstance(item, dict) and (
+        item.get("type") == "function_call" or (item.get("type") == "message" and item.get("role") == "assistant")))
+
+
+def _tool_names(body: dict[str, Any]) -> list[str]:
+    """Names of the tools a request offers, whichever wire format declared them."""
+    names = []
+    for tool in body.get("tools") or []:
+        if isinstance(tool, dict):
+            names.append(str(tool.get("name") or (tool.get("function") or {}).get("name") or ""))
+    return names
+
+
+# How each client's shell tool wants a command line, by the tool name it offers.
+_SHELL_TOOLS: dict[str, Any] = {
+    "Bash": lambda cmd: {"command": cmd},  # Claude Code
+    "exec_command": lambda cmd: {"cmd": cmd},  # Codex unified exec
+    "shell_command": lambda cmd: {"command": cmd},  # Codex, other model families
+    "shell": lambda cmd: {"command": ["bash", "-lc", cmd]},  # Codex, older shell tool
+    "bash": lambda cmd: {"command": cmd},  # Pi
+}
+
+
+def _resolve_shell(step: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """Turn a `{"shell": CMD}` step into a call of the shell tool this request offers."""
+    if "shell" not in step:
+        return step
+    offered = _tool_names(body)
+    for name, shape in _SHELL_TOOLS.items():
+        if name in offered:
+            return {**step, "tool": name, "input": shape(step["shell"])}
+    return {"text": f"fake model: no shell tool among {offered}"}
 
 
 def tool_use_id(turn: int) -> str:
@@ -47,10 +92,14 @@ def _pick_step(script: dict[str, Any], body: dict[str, Any], raw: str) -> dict[s
         if route["contains"] in raw:
             steps = route["steps"]
             break
-    index = _assistant_turns(body)
+    index = _turns(body)
     if index < len(steps):
-        return steps[index]
+        return _resolve_shell(steps[index], body)
     return {"text": script.get("final_text", "done")}
+
+
+def _turns(body: dict[str, Any]) -> int:
+    return _responses_turns(body) if "input" in body and "messages" not in body else _assistant_turns(body)
 
 
 def _sse(event: str, data: dict[str, Any]) -> bytes:
@@ -104,6 +153,48 @@ def _anthropic_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
     return b"".join(out)
 
 
+def _responses_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
+    """Render one scripted step as an OpenAI Responses SSE stream (what Codex reads)."""
+    response_id = f"resp_fake_{turn}"
+    if "tool" in step:
+        item = {"type": "function_call", "id": f"fc_fake_{turn}", "call_id": step.get("id") or tool_use_id(turn),
+                "name": step["tool"], "arguments": json.dumps(step.get("input", {}))}
+    else:
+        item = {"type": "message", "id": f"msg_fake_{turn}", "role": "assistant", "status": "completed",
+                "content": [{"type": "output_text", "text": step.get("text", "done"), "annotations": []}]}
+    usage = {"input_tokens": 10, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 5,
+             "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 15}
+    events = [
+        ("response.created", {"type": "response.created",
+                              "response": {"id": response_id, "model": model, "status": "in_progress"}}),
+        ("response.output_item.added", {"type": "response.output_item.added", "output_index": 0, "item": item}),
+        ("response.output_item.done", {"type": "response.output_item.done", "output_index": 0, "item": item}),
+        ("response.completed", {"type": "response.completed",
+                                "response": {"id": response_id, "model": model, "status": "completed",
+                                             "output": [item], "usage": usage}}),
+    ]
+    return b"".join(_sse(name, data) for name, data in events)
+
+
+def _chat_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
+    """Render one scripted step as an OpenAI Chat Completions SSE stream (what Pi reads)."""
+    def chunk(delta: dict[str, Any], finish: str | None, **extra: Any) -> bytes:
+        data = {"id": f"chatcmpl_fake_{turn}", "object": "chat.completion.chunk", "created": 0, "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return f"data: {json.dumps(data)}\n\n".encode()
+
+    if "tool" in step:
+        call = {"index": 0, "id": step.get("id") or tool_use_id(turn), "type": "function",
+                "function": {"name": step["tool"], "arguments": json.dumps(step.get("input", {}))}}
+        body = chunk({"role": "assistant", "content": None, "tool_calls": [call]}, None)
+        finish = "tool_calls"
+    else:
+        body = chunk({"role": "assistant", "content": step.get("text", "done")}, None)
+        finish = "stop"
+    usage = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+    return body + chunk({}, finish, usage=usage) + b"data: [DONE]\n\n"
+
+
 class FakeModel:
     """A running fake model server; use as a context manager."""
 
@@ -114,7 +205,9 @@ class FakeModel:
         handler = self._make_handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown waits for the next poll, and every e2e test stops a server.
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -166,14 +259,14 @@ class FakeModel:
                     return
                 script = json.loads(fake.script_path.read_text()) if fake.script_path.exists() else {}
                 step = _pick_step(script, body, raw)
-                turn = _assistant_turns(body)
-                if body.get("stream"):
-                    payload = _anthropic_stream(step, body.get("model", "fake"), turn)
-                    self.send_response(200)
-                    self.send_header("Content-Type", "text/event-stream")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
+                turn = _turns(body)
+                model = body.get("model", "fake")
+                if self.path.split("?")[0].endswith("/responses"):
+                    self._stream(_responses_stream(step, model, turn))
+                elif self.path.split("?")[0].endswith("/chat/completions"):
+                    self._stream(_chat_stream(step, model, turn))
+                elif body.get("stream"):
+                    self._stream(_anthropic_stream(step, model, turn))
                 else:
                     self._json(
                         {
@@ -187,6 +280,13 @@ class FakeModel:
                         }
                     )
 
+            def _stream(self, payload: bytes) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
             def _json(self, data: dict[str, Any]) -> None:
                 payload = json.dumps(data).encode()
                 self.send_response(200)
@@ -196,6 +296,43 @@ class FakeModel:
                 self.wfile.write(payload)
 
         return Handler
+
+
+def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """A request's conversation as Anthropic-shaped messages, whichever wire format carried it.
+
+    The helpers below then answer "what did the model get back for call X" the
+    same way for every client: Responses `function_call_output` items and Chat
+    `role: tool` messages both become `tool_result` blocks.
+    """
+    if "messages" in body:
+        converted = []
+        for message in body["messages"]:
+            if message.get("role") == "tool":
+                block = {"type": "tool_result", "tool_use_id": message.get("tool_call_id"),
+                         "content": message.get("content") or ""}
+                converted.append({"role": "user", "content": [block]})
+            else:
+                converted.append(message)
+        return converted
+    converted = []
+    if isinstance(body.get("instructions"), str):
+        converted.append({"role": "system", "content": body["instructions"]})
+    for item in body.get("input") if isinstance(body.get("input"), list) else []:
+        kind = item.get("type")
+        if kind == "function_call_output":
+            block = {"type": "tool_result", "tool_use_id": item.get("call_id"), "content": item.get("output", "")}
+            converted.append({"role": "user", "content": [block]})
+        elif kind == "function_call":
+            block = {"type": "tool_use", "id": item.get("call_id"), "name": item.get("name"),
+                     "input": item.get("arguments")}
+            converted.append({"role": "assistant", "content": [block]})
+        elif kind == "message" or "role" in item:
+            content = item.get("content")
+            if isinstance(content, list):
+                content = [{"type": "text", "text": part.get("text", "")} for part in content if isinstance(part, dict)]
+            converted.append({"role": item.get("role"), "content": content})
+    return converted
 
 
 def _blocks(message: dict[str, Any]) -> list[dict[str, Any]]:
@@ -215,7 +352,7 @@ def _block_text(block: dict[str, Any]) -> str:
 def first_user_texts(requests: list[dict[str, Any]]) -> list[str]:
     """The text blocks of the first user message the model received (prompt, expanded command)."""
     for body in requests:
-        for message in body.get("messages", []):
+        for message in _messages(body):
             if message.get("role") == "user":
                 return [_block_text(b) for b in _blocks(message) if b.get("type") == "text"]
     return []
@@ -229,7 +366,7 @@ def tool_results(requests: list[dict[str, Any]], use_id: str) -> list[dict[str, 
     """
     seen: list[dict[str, Any]] = []
     for body in requests:
-        for message in body.get("messages", []):
+        for message in _messages(body):
             for block in _blocks(message):
                 if block.get("type") == "tool_result" and block.get("tool_use_id") == use_id:
                     found = {"text": _block_text(block), "is_error": bool(block.get("is_error"))}
@@ -251,7 +388,7 @@ def tool_result_notes(requests: list[dict[str, Any]], use_id: str) -> list[str]:
     a `<system-reminder>` text block in the same user message as the result.
     """
     for body in requests:
-        for message in body.get("messages", []):
+        for message in _messages(body):
             blocks = _blocks(message)
             if any(b.get("type") == "tool_result" and b.get("tool_use_id") == use_id for b in blocks):
                 return [_block_text(b) for b in blocks if b.get("type") == "text"]
@@ -262,7 +399,7 @@ def all_text(requests: list[dict[str, Any]]) -> str:
     """Every text and tool_result string in the requests' messages, for 'did X reach the model'."""
     parts: list[str] = []
     for body in requests:
-        for message in body.get("messages", []):
+        for message in _messages(body):
             parts.extend(_block_text(b) for b in _blocks(message) if b.get("type") in ("text", "tool_result"))
     return "\n".join(parts)
 

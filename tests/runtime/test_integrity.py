@@ -169,6 +169,18 @@ class TestRuntimeThatCannotImport:
         assert out["permissionDecision"] == "deny"
         assert ".orchestrator/runtime/config.py line 1: a merge-conflict marker" in out["permissionDecisionReason"]
 
+    def test_broken_hook_module_never_allows_a_destructive_command(self, rendered_repo: Path) -> None:
+        """With hooks.py itself broken only the fallback answers; under warn it still blocks `rm -rf`."""
+        set_enforcement(rendered_repo, "warn")
+        path = vendored(rendered_repo, "hookpath/hooks.py")
+        path.write_text(CONFLICT + path.read_text(encoding="utf-8"), encoding="utf-8")
+        for command, expected in (("rm -rf src", "deny"), ("ls", None)):
+            call = hook(rendered_repo, "pre-tool-use", {"tool_name": "Bash", "tool_input": {"command": command}})
+            out = json.loads(call.stdout)["hookSpecificOutput"]
+            assert out.get("permissionDecision") == expected, out
+            reason = out.get("permissionDecisionReason") or out.get("additionalContext")
+            assert ".orchestrator/runtime/hookpath/hooks.py line 1: a merge-conflict marker" in reason
+
     def test_missing_module(self, rendered_repo: Path) -> None:
         vendored(rendered_repo, "hookpath/context.py").unlink()
         start = hook(rendered_repo, "session-start")

@@ -112,7 +112,9 @@ def test_internal_error_is_logged_never_a_traceback(tmp_path: Path, enforcement:
     repo = _repo(tmp_path, enforcement)
     _break_module(repo, "guards/shell.py", "def parse(:\n")
     out, _ = _hook(repo, _bash("ls"))
-    assert _decision(out) == expected and "internal error" in json.dumps(out)
+    text = json.dumps(out)
+    assert _decision(out) == expected and ".orchestrator/runtime/guards/shell.py line 1: SyntaxError" in text
+    assert "copier recopy" in text  # the way back is in the message
     log = (repo / ".orchestrator/state/hook-errors.log").read_text()
     assert "SyntaxError" in log and "Traceback" in log
 
@@ -196,7 +198,7 @@ def test_internal_error_never_allows_a_destructive_command(tmp_path: Path, enfor
     repo = _repo(tmp_path, enforcement)
     _break_module(repo, "guards/shell.py", "def parse(:\n")
     out, _ = _hook(repo, _bash("rm -rf src"))
-    assert _decision(out) == "deny" and "internal error" in json.dumps(out)
+    assert _decision(out) == "deny" and "runtime cannot run" in json.dumps(out)
 
 
 @pytest.mark.parametrize("enforcement", ["strict", "warn"])

@@ -1,0 +1,166 @@
+"""Run the real Codex CLI and Pi headless against the scripted fake model.
+
+Both runners mirror the Claude one in conftest.py: a scrubbed environment (no
+API key, config dir or HOME from the caller's shell can leak in), a fresh
+state directory per run, stdin closed, a timeout, and a result that carries
+the parsed JSONL events and the model's request log. The clients exit 0 even
+when a tool call was blocked, so tests assert on side effects and on the
+requests, never on the exit code alone.
+
+Flags, and why each one is there (measured with codex-cli 0.169.0 and pi 0.73.1):
+- Codex is pointed at the fake model through `-c` overrides, because a
+  project's `.codex/config.toml` may not define model providers; `wire_api`
+  must be "responses" (the Chat Completions wire is refused). Project hooks run
+  only when the project is trusted *and* the hooks are trusted, and otherwise
+  are skipped silently: the project trust is passed as a `-c projects=...`
+  override (nothing is written to CODEX_HOME) and hook trust is bypassed with
+  `--dangerously-bypass-hook-trust`. `--dangerously-bypass-approvals-and-sandbox`
+  lets commands run as root in a container without prompting.
+- Pi finds the fake model through `models.json` in its agent directory
+  (`PI_CODING_AGENT_DIR`); `--offline` stops the update check, `--no-session`
+  keeps session files out of the test's HOME, `--mode json` prints events.
+  Pi 0.73.1 has no project-trust gate (no `--approve`/`-a` flag yet: it is
+  rejected as unknown), so project extensions and prompts load as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.fake_model import FakeModel
+
+CLIENT_TIMEOUT = 120  # seconds; a scripted run takes one or two
+
+
+class ClientTimeoutError(RuntimeError):
+    """A client run did not finish in time (the message says how far it got)."""
+
+
+@dataclass
+class ClientRun:
+    """One finished headless client run: its output and what the model was sent."""
+
+    client: str
+    prompt: str
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The JSONL events on stdout (lines that are not JSON objects are skipped)."""
+        found = []
+        for line in self.stdout.splitlines():
+            line = line.strip()
+            if line.startswith("{"):
+                try:
+                    found.append(json.loads(line))
+                except json.JSONDecodeError:
+                    continue
+        return found
+
+    def describe(self) -> str:
+        """Enough of the run to debug a failed assertion."""
+        return (f"{self.client} {self.prompt!r} -> rc {self.returncode} in {self.seconds:.2f} s, "
+                f"{len(self.requests)} model requests\nstdout: {self.stdout[-3000:]}\nstderr: {self.stderr[-3000:]}")
+
+
+def _base_env(binary: Path, home: Path) -> dict[str, str]:
+    path = [str(binary.parent)]
+    node = shutil.which("node")
+    if node:
+        path.append(str(Path(node).parent))
+    path += ["/usr/local/bin", "/usr/bin", "/bin"]
+    return {
+        "PATH": os.pathsep.join(dict.fromkeys(path)),
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "GIT_AUTHOR_NAME": "Test Author",
+        "GIT_AUTHOR_EMAIL": "author@example.com",
+        "GIT_COMMITTER_NAME": "Test Author",
+        "GIT_COMMITTER_EMAIL": "author@example.com",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+
+
+def _run(client: str, cmd: list[str], repo: Path, env: dict[str, str], prompt: str,
+         fake_model: FakeModel) -> ClientRun:
+    start = time.monotonic()
+    try:
+        out = subprocess.run(cmd, cwd=repo, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                             text=True, timeout=CLIENT_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        raise ClientTimeoutError(f"{client} {prompt!r} did not finish in {CLIENT_TIMEOUT} s; model requests so far: "
+                            f"{len(fake_model.requests())}; stderr: {exc.stderr!r}") from exc
+    seconds = time.monotonic() - start
+    return ClientRun(client, prompt, out.returncode, out.stdout, out.stderr, seconds, fake_model.requests())
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value)  # a JSON string literal is a valid TOML basic string
+
+
+def codex_command(codex: Path, repo: Path, base_url: str, prompt: str, extra_args: tuple[str, ...] = (), *,
+                  trust_project: bool = True, trust_hooks: bool = True) -> list[str]:
+    """The `codex exec` command line for a scripted run in `repo`.
+
+    `trust_project`/`trust_hooks` exist so a test can show what a user who has
+    not opened a gate gets: the project's hooks are skipped without an error.
+    """
+    provider = (f'{{name="mock",base_url={_toml_string(base_url + "/v1")},env_key="MOCK_API_KEY",'
+                'wire_api="responses",request_max_retries=0,stream_max_retries=0}')
+    trusted = f'{{{_toml_string(str(repo.resolve()))}={{trust_level="trusted"}}}}'
+    gates = (["--dangerously-bypass-hook-trust"] if trust_hooks else []) + (
+        ["-c", f"projects={trusted}"] if trust_project else [])
+    return [str(codex), "exec", "--json", "--dangerously-bypass-approvals-and-sandbox", *gates,
+            "-c", "model_provider=mock", "-c", "model=mock-model", "-c", f"model_providers.mock={provider}",
+            *extra_args, prompt]
+
+
+def run_codex(codex: Path, fake_model: FakeModel, state: Path, repo: Path, prompt: str, script: dict[str, Any],
+              *, extra_args: tuple[str, ...] = (), trust_project: bool = True, trust_hooks: bool = True) -> ClientRun:
+    """`codex exec --json PROMPT` in `repo`, its model scripted by `script`; `state` must be a fresh directory."""
+    home = state / "home"
+    codex_home = home / ".codex"  # Codex refuses a CODEX_HOME that does not exist yet
+    codex_home.mkdir(parents=True)
+    fake_model.set_script(script)
+    fake_model.log_path.write_text("")
+    env = {**_base_env(codex, home), "CODEX_HOME": str(codex_home), "MOCK_API_KEY": "dummy"}
+    cmd = codex_command(codex, repo, fake_model.base_url, prompt, extra_args, trust_project=trust_project,
+                        trust_hooks=trust_hooks)
+    return _run("codex exec", cmd, repo, env, prompt, fake_model)
+
+
+def pi_models(base_url: str) -> dict[str, Any]:
+    """Pi's models.json: one provider on the fake model's Chat Completions route."""
+    return {"providers": {"mock": {
+        "baseUrl": base_url + "/v1", "api": "openai-completions", "apiKey": "dummy",
+        # Without these Pi sends a `developer` role and reasoning options the fake model need not know.
+        "compat": {"supportsDeveloperRole": False, "supportsReasoningEffort": False},
+        "models": [{"id": "mock-model"}],
+    }}}
+
+
+def run_pi(pi: Path, fake_model: FakeModel, state: Path, repo: Path, prompt: str, script: dict[str, Any],
+           *, extra_args: tuple[str, ...] = ()) -> ClientRun:
+    """`pi -p --mode json PROMPT` in `repo`, its model scripted by `script`; `state` must be a fresh directory."""
+    home = state / "home"
+    agent_dir = state / "pi-agent"
+    home.mkdir(parents=True)
+    agent_dir.mkdir()
+    (agent_dir / "models.json").write_text(json.dumps(pi_models(fake_model.base_url)), encoding="utf-8")
+    fake_model.set_script(script)
+    fake_model.log_path.write_text("")
+    env = {**_base_env(pi, home), "PI_CODING_AGENT_DIR": str(agent_dir), "PI_OFFLINE": "1"}
+    cmd = [str(pi), "-p", "--mode", "json", "--no-session", "--offline", "--provider", "mock", "--model",
+           "mock-model", *extra_args, prompt]
+    return _run("pi", cmd, repo, env, prompt, fake_model)
