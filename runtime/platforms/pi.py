@@ -104,7 +104,8 @@ class Pi(Platform):
             path, state = self._state(root, data)
             first = path.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0] if state == "changed" else ""
         except OSError as exc:
-            raise WireError(f"{rel}: cannot be read ({exc.strerror}); fix its permissions and run install again")
+            raise WireError(f"{rel}: cannot be read ({exc.strerror}); "
+                            "fix its permissions and run install again") from None
         if state == "ours":
             return f"{rel}: extension in place (Pi loads it at start)"
         if state == "changed" and first.strip() != HEADER:
