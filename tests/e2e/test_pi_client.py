@@ -223,3 +223,29 @@ def test_when_the_runtime_cannot_answer_shell_commands_are_blocked_with_the_caus
     assert (repo / "notes.txt").read_text() == "kept\n", run.describe()
     assert "could not judge" in tool_result_text(run.requests, tool_use_id(1))
     assert "could not be loaded" in _system(run), "the missing banner says why"
+
+
+def test_the_recorded_fixtures_have_the_shape_the_extension_sends(tmp_path: Path, run_pi) -> None:
+    """tests/fixtures/payloads/pi/ must stay what the extension really hands the runtime: here the
+    vendored runtime is swapped for a recorder, and Pi's real calls are compared with the fixtures."""
+    repo = _rendered(tmp_path)
+    log = tmp_path / "payloads.jsonl"
+    (repo / ".orchestrator" / "runtime" / "__main__.py").write_text(
+        "import json, sys\n"
+        f"with open({str(log)!r}, 'a') as out:\n"
+        "    out.write(json.dumps({'argv': sys.argv[1:], 'payload': json.load(sys.stdin)}) + '\\n')\n")
+    fixtures = ROOT / "tests" / "fixtures" / "payloads" / "pi"
+    recorded = {name: json.loads((fixtures / name).read_text()) for name in ("bash.json", "edit.json", "write.json")}
+    # the fixtures' absolute paths name another machine: replay them inside the repository
+    replay = {name: {**p, "input": {**p["input"], "path": str(repo / Path(p["input"]["path"]).name)}}
+              if Path(p["input"].get("path", "")).is_absolute() else p for name, p in recorded.items()}
+    run_pi(repo, "go", {"steps": [*({"tool": p["toolName"], "input": p["input"]} for p in replay.values()),
+                                  {"text": "done"}]})
+    seen = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [s["argv"] for s in seen] == [["hook", "pi", "session-start"]] + [["hook", "pi", "pre-tool-use"]] * 3
+    start = json.loads((fixtures / "session-start.json").read_text())
+    assert set(seen[0]["payload"]) == set(start) and seen[0]["payload"]["reason"] == start["reason"]
+    for got, want in zip([s["payload"] for s in seen[1:]], replay.values(), strict=True):
+        assert set(got) == set(want)
+        assert (got["event"], got["toolName"], got["input"]) == (want["event"], want["toolName"], want["input"])
+        assert got["session_id"] == seen[0]["payload"]["session_id"], "one session id for the whole run"
