@@ -249,3 +249,17 @@ def test_the_recorded_fixtures_have_the_shape_the_extension_sends(tmp_path: Path
         assert set(got) == set(want)
         assert (got["event"], got["toolName"], got["input"]) == (want["event"], want["toolName"], want["input"])
         assert got["session_id"] == seen[0]["payload"]["session_id"], "one session id for the whole run"
+
+
+def test_a_runtime_that_does_not_answer_in_time_blocks_the_shell_command(tmp_path: Path, run_pi) -> None:
+    """The extension waits the hook timeout (30 s, the data's hook_timeout) and then blocks; this
+    test takes that long on purpose, since a shorter wait would not be the shipped extension."""
+    repo = _rendered(tmp_path)
+    (repo / ".orchestrator" / "runtime" / "__main__.py").write_text(
+        "import sys, time\n"
+        "if 'pre-tool-use' in sys.argv and '\"bash\"' in sys.stdin.read():\n"
+        "    time.sleep(90)\n")
+    run = run_pi(repo, "clean up", {"steps": [{"shell": "rm -rf src"}, {"text": "done"}]})
+    assert (repo / "src" / "calc" / "ops.py").is_file(), run.describe()
+    reason = tool_result_text(run.requests, tool_use_id(0))
+    assert "no answer within 30 s" in reason and "blocked" in reason, reason
