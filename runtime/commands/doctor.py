@@ -51,6 +51,10 @@ class Report:
         self.warnings += 1
         print(f"  warn  {text}" + (f"\n        fix: {fix}" if fix else ""))
 
+    def note(self, text: str) -> None:
+        """What the user does next (how to start an agent, a trust step doctor cannot see): never counted."""
+        print(f"  note  {text}")
+
     def fail(self, text: str, fix: str) -> None:
         self.failures += 1
         print(f"  FAIL  {text}\n        fix: {fix}")
@@ -131,6 +135,9 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
                         f"(allow rc={allowed.returncode}, deny output={denied.stdout.strip()[:80]!r}"
                         + (f", error: {detail[0][:160]}" if detail else "") + ")",
                         "run 'python3 .orchestrator/runtime doctor' after fixing the error above")
+        for key in ("start", "trust"):  # optional platform data: the steps only the user can take
+            if data.get(key):
+                report.note(f"{label}: {data[key]}")
 
 
 def check_config(root: Path, report: Report) -> bool:

@@ -40,7 +40,6 @@ _SHARED = frozenset({"jsonhooks", "jsonsplice"})
 _NOT_YET_WIRED = {
     "codex": (".codex/hooks.json", ".codex/config.toml"),
     "cursor": (".cursor/hooks.json",),
-    "pi": (".pi/settings.json", ".pi/extensions/"),
 }  # helper modules for formats several agents share, not platforms
 
 

@@ -121,7 +121,7 @@ def test_init_with_a_missing_gate_tool_warns_and_succeeds(tmp_path: Path) -> Non
         (["-d", "enforcment=strict"], "-d enforcment: no such question; did you mean 'enforcement'?"),
         (["-d", "waves=2"], "waves: waves must be 3 or more (got 2). Change the answer (-d waves=...)"),
         (["-d", "enforcement=loud"], "enforcement: "),
-        (["-p", "codex"], "-p codex: not wired in this version yet (supported: claude); run again with -p claude"),
+        (["-p", "codex"], "-p codex: not wired in this version yet (supported: claude, pi); run again with -p claude"),
         (["-p", "emacs"], "-p emacs: unknown platform;"),
         (["--template", "/nonexistent/template"], "--template /nonexistent/template: not a git repository"),
         (["--template", "file:///nonexistent/template.git"], "git failed: fatal: "),

@@ -45,6 +45,8 @@ PINNED: dict[str, PinnedClient] = {
     "codex": PinnedClient("codex", "@openai/codex", "0.169.0", "codex", 1),
     # `pi --version` prints "0.73.1" (on stderr)
     "pi": PinnedClient("pi", "@mariozechner/pi-coding-agent", "0.73.1", "pi", 0),
+    # `tsc --version` prints "Version 5.9.3"; it type-checks the Pi extension against Pi's published types
+    "tsc": PinnedClient("tsc", "typescript", "5.9.3", "tsc", 1),
 }
 
 CLAUDE_CODE_PACKAGE = PINNED["claude"].package
@@ -155,6 +157,10 @@ def ensure_codex() -> Path:
 
 def ensure_pi() -> Path:
     return ensure_client("pi")
+
+
+def ensure_tsc() -> Path:
+    return ensure_client("tsc")
 
 
 if __name__ == "__main__":  # python -m tests.e2e.clients: install all, print where

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.e2e import runners
-from tests.e2e.clients import ClientSetupError, ensure_claude, ensure_codex, ensure_pi
+from tests.e2e.clients import ClientSetupError, ensure_claude, ensure_codex, ensure_pi, ensure_tsc
 from tests.e2e.fake_model import FakeModel
 from tests.e2e.runners import ClientRun, ClientTimeoutError
 
@@ -181,6 +181,15 @@ def pi_bin() -> Path:
     """The pinned Pi binary (installed on first use)."""
     try:
         return ensure_pi()
+    except ClientSetupError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def tsc_bin() -> Path:
+    """The pinned TypeScript compiler (installed on first use, like the agent CLIs)."""
+    try:
+        return ensure_tsc()
     except ClientSetupError as exc:
         pytest.fail(str(exc), pytrace=False)
 

@@ -38,7 +38,8 @@ def _fake_client(clients: Path, client: PinnedClient, report: str, *, stream: st
 
 
 # How each pinned client really words `--version` (pi writes it to stderr).
-_REPORTS = {"claude": ("{v} (Claude Code)", "1"), "codex": ("codex-cli {v}", "1"), "pi": ("{v}", "2")}
+_REPORTS = {"claude": ("{v} (Claude Code)", "1"), "codex": ("codex-cli {v}", "1"), "pi": ("{v}", "2"),
+            "tsc": ("Version {v}", "1")}
 
 
 @pytest.mark.parametrize("name", sorted(PINNED))

@@ -11,11 +11,15 @@ files and on what the model was sent.
 
 from __future__ import annotations
 
+import html
 import json
+import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.fake_model import first_user_texts, tool_result_text, tool_use_id
-from tests.helpers import init_repo
+from tests.helpers import ROOT, init_repo
 
 # Blocks any bash command that mentions BLOCKME, after writing down what Pi handed it.
 _BLOCK_EXTENSION = """\
@@ -93,3 +97,169 @@ def test_agents_md_and_skills_reach_the_system_prompt_and_skill_command_injects(
     assert '<skill name="zebra-notes"' in user, run.describe()
     assert "ZEBRA_BODY_MARKER: write the notes in stripes." in user
     assert user.rstrip().endswith("go")
+
+
+# --- the rendered template in a real Pi session -------------------------------------------------
+#
+# Real: Copier's render of this template for `platforms: [pi]`, the extension it installs in
+# .pi/extensions/, the vendored runtime the extension runs, the pinned Pi loading all of it.
+# Scripted: only the model.
+
+
+def _system(run) -> str:
+    return "\n".join(str(m.get("content")) for m in run.requests[0]["messages"] if m.get("role") == "system")
+
+
+def _direct_reason(repo: Path, tool: str, tool_input: dict) -> str:
+    """What the vendored runtime answers for this call when asked without Pi in between."""
+    payload = {"event": "tool_call", "session_id": "direct", "cwd": str(repo), "toolName": tool,
+               "toolCallId": "direct", "input": tool_input}
+    out = subprocess.run(["python3", "-S", ".orchestrator/runtime", "hook", "pi", "pre-tool-use"], cwd=repo,
+                         input=json.dumps(payload), capture_output=True, text=True, check=True)
+    answer = json.loads(out.stdout)
+    assert answer["block"] is True, answer
+    return str(answer["reason"])
+
+
+def _rendered(tmp_path: Path, **answers: object) -> Path:
+    from tests.helpers import commit_all, copy_example, render
+
+    repo = render(copy_example(tmp_path / "calc"), platforms=["pi"], **answers)
+    commit_all(repo, "render the template for Pi")
+    return repo
+
+
+def test_rendered_session_prompt_reaches_the_model_with_its_argument(tmp_path: Path, run_pi) -> None:
+    repo = _rendered(tmp_path)
+    run = run_pi(repo, "/session deep", {"steps": [{"text": "done"}]})
+    user = "\n".join(first_user_texts(run.requests))
+    assert user.startswith("# Start a working session"), run.describe()
+    assert "Session type requested: `deep`" in user, "Pi substitutes $ARGUMENTS in the rendered prompt"
+    assert "python3 -S .orchestrator/runtime session status" in user
+    assert "numbered list" in user and "AskUserQuestion" not in user, "Pi has no question tool"
+    system = _system(run)
+    assert "## Session Config" in system, "AGENTS.md reaches the system prompt"
+    import yaml
+
+    catalog = yaml.safe_load((ROOT / "template" / "_canonical" / "catalog.yml").read_text())["catalog"]["default"]
+    for agent in catalog["agents"]:  # the agents are skills: listed by name and description, bodies on demand
+        assert f"<name>{agent['name']}</name>" in system, f"the {agent['name']} skill is listed\n{system[-2000:]}"
+        assert " ".join(agent["description"].split()) in html.unescape(system)  # Pi escapes it as XML
+
+
+def test_the_banner_reaches_the_model_through_the_extension(tmp_path: Path, run_pi) -> None:
+    repo = _rendered(tmp_path)
+    run = run_pi(repo, "hello", {"steps": [{"text": "done"}]})
+    system = _system(run)
+    assert "[session-orchestrator]" in system, run.describe()
+    assert "could not be loaded" not in system, system[-600:]
+
+
+def test_the_guard_denies_rm_rf_through_the_extension_and_the_files_survive(tmp_path: Path, run_pi) -> None:
+    repo = _rendered(tmp_path)
+    run = run_pi(repo, "clean up", {"steps": [
+        {"shell": "rm -rf src tests"}, {"shell": "echo allowed > allowed.txt"}, {"text": "done"}]})
+    assert (repo / "src").is_dir() and (repo / "tests").is_dir(), run.describe()
+    assert (repo / "allowed.txt").read_text() == "allowed\n", "an ordinary command still runs\n" + run.describe()
+    reason = tool_result_text(run.requests, tool_use_id(0))
+    assert reason == _direct_reason(repo, "bash", {"command": "rm -rf src tests"}), run.describe()
+    telemetry = (repo / ".orchestrator" / "metrics" / "events.jsonl")
+    assert telemetry.is_file() and "guard.denied" in telemetry.read_text(), "the runtime made the decision"
+
+
+def test_strict_edit_scope_denies_an_out_of_scope_write_and_the_file_is_unchanged(tmp_path: Path, run_pi) -> None:
+    repo = _rendered(tmp_path, enforcement="strict")
+    scope = repo / ".orchestrator" / "state" / "scope.json"  # an Impl-Core wave, as `wave start` writes it
+    scope.parent.mkdir(parents=True, exist_ok=True)
+    scope.write_text(json.dumps({"session_id": "t", "wave": 2, "role": "Impl-Core", "enforcement": "strict",
+                                 "allowed": ["src/calc/ops.py"], "read_only": False}), encoding="utf-8")
+    before = (repo / "README.md").read_text()
+    run = run_pi(repo, "edit", {"steps": [
+        {"tool": "write", "input": {"path": "README.md", "content": "overwritten\n"}},
+        {"tool": "write", "input": {"path": "src/calc/ops.py", "content": "# in scope\n"}},
+        {"text": "done"}]})
+    assert (repo / "README.md").read_text() == before, run.describe()
+    assert (repo / "src" / "calc" / "ops.py").read_text() == "# in scope\n", "the in-scope write goes through"
+    reason = tool_result_text(run.requests, tool_use_id(0))
+    assert "README.md" in reason and "scope (strict)" in reason, reason
+    assert reason == _direct_reason(repo, "write", {"path": "README.md", "content": "overwritten\n"})
+
+
+def test_warn_scope_lets_the_write_through_and_the_warning_reaches_the_model(tmp_path: Path, run_pi) -> None:
+    repo = _rendered(tmp_path, enforcement="warn")
+    scope = repo / ".orchestrator" / "state" / "scope.json"
+    scope.parent.mkdir(parents=True, exist_ok=True)
+    scope.write_text(json.dumps({"session_id": "t", "wave": 2, "role": "Impl-Core", "enforcement": "warn",
+                                 "allowed": ["src/calc/ops.py"], "read_only": False}), encoding="utf-8")
+    run = run_pi(repo, "edit", {"steps": [
+        {"tool": "write", "input": {"path": "README.md", "content": "rewritten\n"}}, {"text": "done"}]})
+    assert (repo / "README.md").read_text() == "rewritten\n", run.describe()
+    result = tool_result_text(run.requests, tool_use_id(0))
+    assert "scope (warn)" in result and "README.md" in result, result
+
+
+def _break_missing(repo: Path) -> None:
+    (repo / ".orchestrator" / "runtime").rename(repo / ".orchestrator" / "runtime-moved")
+
+
+def _break_garbled(repo: Path) -> None:
+    (repo / ".orchestrator" / "runtime" / "__main__.py").write_text("print('not json')\n")
+
+
+@pytest.mark.parametrize("breakage", [_break_missing, _break_garbled], ids=["runtime-missing", "garbled-answer"])
+def test_when_the_runtime_cannot_answer_shell_commands_are_blocked_with_the_cause(
+        tmp_path: Path, run_pi, breakage) -> None:
+    """The extension's own failure path: no answer is never an allow for a shell command."""
+    repo = _rendered(tmp_path)
+    breakage(repo)
+    run = run_pi(repo, "clean up", {"steps": [
+        {"shell": "rm -rf src"}, {"tool": "write", "input": {"path": "notes.txt", "content": "kept\n"}},
+        {"text": "done"}]})
+    assert (repo / "src" / "calc" / "ops.py").is_file(), run.describe()
+    reason = tool_result_text(run.requests, tool_use_id(0))
+    assert "the guard could not judge this call" in reason and "blocked" in reason, reason
+    assert "doctor" in reason, "the reason says how to find the cause"
+    # a write is not destructive by itself: it goes ahead, and the model is told the guard is down
+    assert (repo / "notes.txt").read_text() == "kept\n", run.describe()
+    assert "could not judge" in tool_result_text(run.requests, tool_use_id(1))
+    assert "could not be loaded" in _system(run), "the missing banner says why"
+
+
+def test_the_recorded_fixtures_have_the_shape_the_extension_sends(tmp_path: Path, run_pi) -> None:
+    """tests/fixtures/payloads/pi/ must stay what the extension really hands the runtime: here the
+    vendored runtime is swapped for a recorder, and Pi's real calls are compared with the fixtures."""
+    repo = _rendered(tmp_path)
+    log = tmp_path / "payloads.jsonl"
+    (repo / ".orchestrator" / "runtime" / "__main__.py").write_text(
+        "import json, sys\n"
+        f"with open({str(log)!r}, 'a') as out:\n"
+        "    out.write(json.dumps({'argv': sys.argv[1:], 'payload': json.load(sys.stdin)}) + '\\n')\n")
+    fixtures = ROOT / "tests" / "fixtures" / "payloads" / "pi"
+    recorded = {name: json.loads((fixtures / name).read_text()) for name in ("bash.json", "edit.json", "write.json")}
+    # the fixtures' absolute paths name another machine: replay them inside the repository
+    replay = {name: {**p, "input": {**p["input"], "path": str(repo / Path(p["input"]["path"]).name)}}
+              if Path(p["input"].get("path", "")).is_absolute() else p for name, p in recorded.items()}
+    run_pi(repo, "go", {"steps": [*({"tool": p["toolName"], "input": p["input"]} for p in replay.values()),
+                                  {"text": "done"}]})
+    seen = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [s["argv"] for s in seen] == [["hook", "pi", "session-start"]] + [["hook", "pi", "pre-tool-use"]] * 3
+    start = json.loads((fixtures / "session-start.json").read_text())
+    assert set(seen[0]["payload"]) == set(start) and seen[0]["payload"]["reason"] == start["reason"]
+    for got, want in zip([s["payload"] for s in seen[1:]], replay.values(), strict=True):
+        assert set(got) == set(want)
+        assert (got["event"], got["toolName"], got["input"]) == (want["event"], want["toolName"], want["input"])
+        assert got["session_id"] == seen[0]["payload"]["session_id"], "one session id for the whole run"
+
+
+def test_a_runtime_that_does_not_answer_in_time_blocks_the_shell_command(tmp_path: Path, run_pi) -> None:
+    """The extension waits the hook timeout (30 s, the data's hook_timeout) and then blocks; this
+    test takes that long on purpose, since a shorter wait would not be the shipped extension."""
+    repo = _rendered(tmp_path)
+    (repo / ".orchestrator" / "runtime" / "__main__.py").write_text(
+        "import sys, time\n"
+        "if 'pre-tool-use' in sys.argv and '\"bash\"' in sys.stdin.read():\n"
+        "    time.sleep(90)\n")
+    run = run_pi(repo, "clean up", {"steps": [{"shell": "rm -rf src"}, {"text": "done"}]})
+    assert (repo / "src" / "calc" / "ops.py").is_file(), run.describe()
+    reason = tool_result_text(run.requests, tool_use_id(0))
+    assert "no answer within 30 s" in reason and "blocked" in reason, reason

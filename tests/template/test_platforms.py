@@ -149,6 +149,14 @@ class TestClaude(PlatformContract):
     ARGS = "$ARGUMENTS"
 
 
+class TestPi(PlatformContract):
+    NAME = "pi"
+    INSTRUCTION_FILES = ["AGENTS.md"]
+    SETTINGS_FILE = ".pi/extensions/session-orchestrator.ts"
+    HOOKS_FORMAT = "pi-extension"
+    ARGS = "$ARGUMENTS"
+
+
 CONTRACTS = {cls.NAME for cls in PlatformContract.__subclasses__()}
 
 

@@ -9,6 +9,7 @@ answer must carry from the platform's hook format in its data file.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,11 @@ REQUIRED_BY_FORMAT = {
                "hookSpecificOutput.permissionDecisionReason"],
         WARN: ["hookSpecificOutput.hookEventName", "hookSpecificOutput.additionalContext"],
     },
+    "pi-extension": {DENY: ["block", "reason"], WARN: ["warning"]},
 }
+# Formats whose wiring is a whole file of ours rather than entries spliced into a file the user
+# shares with us; each has its own wiring tests below.
+WHOLE_FILE_FORMATS = {"pi-extension"}
 
 
 def data_file(name: str) -> dict[str, Any]:
@@ -105,7 +110,8 @@ def test_data_file_and_module_agree(name: str) -> None:
     assert set(platform.settings_files) <= set(platforms.protected_paths())
 
 
-@pytest.mark.parametrize("name", platforms.known())
+@pytest.mark.parametrize("name", [name for name in platforms.known()
+                                  if data_file(name)["hooks_format"] not in WHOLE_FILE_FORMATS])
 def test_wire_then_unwire_leaves_the_settings_as_they_were(name: str, tmp_path: Path) -> None:
     platform, data = platforms.get(name), data_file(name)
     settings = tmp_path / data["settings_file"]
@@ -125,3 +131,98 @@ def test_an_unknown_platform_is_refused_by_name() -> None:
     for bad in ("nope", "../etc", "jsonhooks", ""):
         with pytest.raises(platforms.UnknownPlatformError):
             platforms.get(bad)
+
+
+class TestPiExtension:
+    """Pi's wiring is the extension file itself: written whole, checked byte for byte, removed only
+    while it is still ours. The extension's own code is driven through the real Pi in tests/e2e."""
+
+    NAME = "pi"
+
+    @pytest.fixture
+    def setup(self, tmp_path: Path) -> tuple[Any, dict[str, Any], Path, bytes]:
+        platform, data = platforms.get(self.NAME), data_file(self.NAME)
+        source = (ROOT / "runtime" / "platforms" / "pi_extension.ts").read_bytes()
+        return platform, data, tmp_path / data["settings_file"], source
+
+    def test_wire_writes_the_vendored_extension_and_unwire_takes_it_out(self, setup, tmp_path: Path) -> None:
+        platform, data, path, source = setup
+        theirs = path.parent / "my-tools.ts"
+        theirs.parent.mkdir(parents=True)
+        theirs.write_text("export default function () {}\n", encoding="utf-8")
+        assert platform.missing_hooks(tmp_path, data) == list(data["hooks"])
+        assert "written" in platform.wire(tmp_path, data, dry_run=False)
+        assert path.read_bytes() == source
+        assert platform.missing_hooks(tmp_path, data) == []
+        assert "in place" in platform.wire(tmp_path, data, dry_run=False), "a second install changes nothing"
+        assert "removed" in platform.unwire(tmp_path, data, dry_run=False)
+        assert not path.exists()
+        assert theirs.read_text(encoding="utf-8") == "export default function () {}\n", "the user's extension stays"
+
+    def test_dry_run_writes_nothing(self, setup, tmp_path: Path) -> None:
+        platform, data, path, _ = setup
+        assert "written" in platform.wire(tmp_path, data, dry_run=True)
+        assert not path.exists()
+
+    def test_an_edited_copy_is_reported_and_restored_by_install(self, setup, tmp_path: Path) -> None:
+        platform, data, path, source = setup
+        path.parent.mkdir(parents=True)
+        path.write_bytes(source.replace(b'new Set(["bash"])', b"new Set<string>()"))
+        assert platform.missing_hooks(tmp_path, data) == list(data["hooks"]), "an edited guard is not vouched for"
+        assert "changed by hand" in platform.unwire(tmp_path, data, dry_run=False)
+        assert path.exists(), "unwire never deletes an edited file"
+        assert "restored" in platform.wire(tmp_path, data, dry_run=False)
+        assert path.read_bytes() == source
+
+    def test_a_crlf_checkout_still_counts_as_ours(self, setup, tmp_path: Path) -> None:
+        platform, data, path, source = setup
+        path.parent.mkdir(parents=True)
+        path.write_bytes(source.replace(b"\n", b"\r\n"))
+        assert platform.missing_hooks(tmp_path, data) == []
+
+    def test_a_foreign_file_under_our_name_is_refused_by_name(self, setup, tmp_path: Path) -> None:
+        platform, data, path, _ = setup
+        path.parent.mkdir(parents=True)
+        path.write_text("// my own guard\n", encoding="utf-8")
+        with pytest.raises(platforms.WireError, match=r"session-orchestrator\.ts:1: not the session-orchestrator"):
+            platform.wire(tmp_path, data, dry_run=False)
+        assert path.read_text(encoding="utf-8") == "// my own guard\n"
+
+    def test_an_unreadable_extension_is_none_for_doctor(self, setup, tmp_path: Path) -> None:
+        platform, data, path, _ = setup
+        path.mkdir(parents=True)  # a directory where the file should be: reading it fails
+        assert platform.missing_hooks(tmp_path, data) is None
+
+    def test_the_extension_and_the_module_agree(self, setup) -> None:
+        """The extension's own failure path blocks the module's shell tools; its timeout is the data's."""
+        platform, data, _, source = setup
+        text = source.decode("utf-8")
+        shells = re.search(r"const SHELL_TOOLS = new Set\(\[(.*?)\]\)", text)
+        assert shells is not None
+        assert {name.strip().strip('"') for name in shells.group(1).split(",")} == {
+            name for name, kind in platform.tool_kinds.items() if kind == "shell"}
+        timeout = re.search(r"const TIMEOUT_MS = ([\d_]+);", text)
+        assert timeout is not None and int(timeout.group(1).replace("_", "")) == data["hook_timeout"] * 1000
+        assert text.splitlines()[0] == pi_module().HEADER
+        for event in data["hooks"]:
+            assert f'pi.on("{event}"' in text, f"the extension handles {event}"
+        for runtime_event in {entry["event"] for entries in data["hooks"].values() for entry in entries}:
+            assert f'"{runtime_event}"' in text, f"the extension asks the runtime about {runtime_event}"
+
+    def test_the_probe_has_the_shape_the_extension_sends(self, setup) -> None:
+        platform, _, _, _ = setup
+        recorded_keys = set(json.loads((FIXTURES / self.NAME / "bash.json").read_text(encoding="utf-8")))
+        assert set(platform.probe("ls")) <= recorded_keys
+
+    def test_the_banner_is_one_json_object(self, setup, capsys: pytest.CaptureFixture[str]) -> None:
+        platform, _, _, _ = setup
+        platform.answer("session-start", Decision(), "[session-orchestrator] line one\nline two\n")
+        assert json.loads(capsys.readouterr().out) == {"banner": "[session-orchestrator] line one\nline two"}
+        platform.answer("session-start", Decision(), "")
+        assert capsys.readouterr().out == "", "no banner, no output"
+
+
+def pi_module() -> Any:
+    import importlib
+
+    return importlib.import_module("runtime.platforms.pi")

@@ -1,0 +1,142 @@
+# Vendored into a repository as .orchestrator/runtime/, this file is not that repository's own code:
+# the pragmas below keep it out of the repository's formatters, linters and type checkers.
+# fmt: off
+# flake8: noqa
+# mypy: ignore-errors
+# type: ignore
+"""Pi: a TypeScript extension instead of a hooks file.
+
+Pi runs no hook commands; it loads every `.pi/extensions/*.ts` at start and
+lets an extension's `tool_call` handler block a call. Our extension is a copy of
+`pi_extension.ts` next to this module: it forwards Pi's event to
+`hook pi <event>` and applies the answer, so every decision stays here. The
+payload is Pi's own event: `toolName`, `toolCallId` and `input` (the tool's
+arguments: `bash` has `command`, `edit` and `write` have `path`), plus the
+`session_id` and `cwd` the extension adds. The answer is one JSON object:
+`{"block": true, "reason": ...}` to deny, `{"warning": ...}` for a note the
+extension puts in front of the tool's result, `{"banner": ...}` at session start;
+nothing at all to allow.
+
+There is no shared file to splice: the extension file is the wiring. `wire`
+puts it in place when it is missing or edited (its first line says edits are
+replaced), `unwire` takes it out only while it is unmodified, and
+`missing_hooks` reports every event unwired when the file is absent or differs
+from the vendored copy: an edited guard is not the guard this runtime vouches for.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..hookpath.context import OTHER, READ, SHELL, WRITE, ToolCall
+from ..hookpath.decision import DENY, WARN
+from . import Platform, WireError
+
+SOURCE = Path(__file__).with_name("pi_extension.ts")
+HEADER = "// session-orchestrator: the guard and the session banner for Pi."
+
+
+class Pi(Platform):
+    name = "pi"
+    project_env = ()  # the extension runs the vendored runtime, which knows its own project
+    # The extension, and the directory Pi loads extensions from: a file the agent adds there runs
+    # inside Pi at the next start, before or after ours; `.pi/settings.json` can point Pi at others.
+    settings_files = (".pi/extensions/session-orchestrator.ts", ".pi/extensions/", ".pi/settings.json")
+    instruction_files = ("AGENTS.md",)
+    tool_kinds: ClassVar[dict[str, str]] = {
+        "bash": SHELL,
+        "edit": WRITE, "write": WRITE,
+        "read": READ, "grep": READ, "find": READ, "ls": READ,
+    }
+
+    def tool_call(self, payload: dict[str, Any]) -> ToolCall:
+        name = str(payload.get("toolName") or "")
+        tool_input = payload.get("input")
+        if not isinstance(tool_input, dict):
+            tool_input = {}
+        kind = self.tool_kinds.get(name, OTHER)
+        if kind == SHELL:
+            command = tool_input.get("command")
+            return ToolCall(SHELL, name, tool_input, command=command if isinstance(command, str) else None)
+        if kind == WRITE:
+            path = tool_input.get("path")
+            return ToolCall(WRITE, name, tool_input, paths=[path.strip()] if isinstance(path, str) and path else [])
+        return ToolCall(kind, name, tool_input)
+
+    def answer(self, event: str, decision: Any, text: str = "") -> int:
+        out: dict[str, Any] = {}
+        if event == "session-start":
+            if text:
+                out = {"banner": text.rstrip("\n")}
+        elif event == "pre-tool-use" and decision.action == DENY:
+            out = {"block": True, "reason": decision.reason}
+        elif event == "pre-tool-use" and decision.action == WARN:
+            out = {"warning": decision.reason}
+        if out:
+            sys.stdout.write(json.dumps(out) + "\n")
+            sys.stdout.flush()
+        return 0
+
+    def denies(self, stdout: str, returncode: int) -> bool:
+        try:
+            return returncode == 0 and json.loads(stdout).get("block") is True
+        except (ValueError, AttributeError):
+            return False
+
+    # --- the extension file is the wiring ---------------------------------------------------------
+    def _state(self, root: Path, data: dict[str, Any]) -> tuple[Path, str]:
+        """The extension's path and whether it is 'absent', 'ours' (identical) or 'changed'."""
+        path = root / data["settings_file"]
+        try:
+            text = path.read_bytes()
+        except FileNotFoundError:
+            return path, "absent"
+        return path, "ours" if text.replace(b"\r\n", b"\n") == SOURCE.read_bytes() else "changed"
+
+    def wire(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:
+        """Write the extension when it is missing or an edited copy of ours (its first line says
+        edits are replaced); a different file under our name is the user's, and is refused."""
+        rel = data["settings_file"]
+        try:
+            path, state = self._state(root, data)
+            first = path.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0] if state == "changed" else ""
+        except OSError as exc:
+            raise WireError(f"{rel}: cannot be read ({exc.strerror}); "
+                            "fix its permissions and run install again") from None
+        if state == "ours":
+            return f"{rel}: extension in place (Pi loads it at start)"
+        if state == "changed" and first.strip() != HEADER:
+            raise WireError(f"{rel}:1: not the session-orchestrator extension; rename your file (any other "
+                            f"name in {Path(rel).parent.as_posix()}/ works) and run install again")
+        if not dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(SOURCE.read_bytes())
+        return f"{rel}: extension {'restored' if state == 'changed' else 'written'} (Pi loads it at start)"
+
+    def unwire(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:
+        rel = data["settings_file"]
+        path, state = self._state(root, data)
+        if state == "absent":
+            return f"{rel}: not present"
+        if state == "changed":
+            return f"{rel}: changed by hand, so it is left in place; delete it yourself if it should go"
+        if not dry_run:
+            path.unlink()
+        return f"{rel}: extension removed"
+
+    def missing_hooks(self, root: Path, data: dict[str, Any]) -> list[str] | None:
+        try:
+            _, state = self._state(root, data)
+        except (OSError, KeyError):
+            return None
+        return [] if state == "ours" else list(data.get("hooks", {}))
+
+    def probe(self, command: str) -> dict[str, Any]:
+        return {"event": "tool_call", "session_id": "doctor-probe", "toolName": "bash",
+                "toolCallId": "doctor-probe", "input": {"command": command}}
+
+
+PLATFORM = Pi()

@@ -1,0 +1,1 @@
+../../../runtime/platforms/pi_extension.ts
