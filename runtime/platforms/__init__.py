@@ -33,13 +33,12 @@ INSTRUCTION_FILES = ("CLAUDE.md", "AGENTS.md")
 # What marks a hook entry as ours in any settings file: its command runs the vendored runtime's hook.
 MARKER = ".orchestrator/runtime"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
-_SHARED = frozenset({"jsonhooks", "jsonsplice"})
+_SHARED = frozenset({"jsonhooks", "jsonsplice", "flatjsonhooks"})
 # Settings files of agents that have no module here yet: the scope check protects them all the same,
 # since an agent that rewrites another agent's hooks could unhook the guard there. A platform's module
 # takes its entry over when it lands.
 _NOT_YET_WIRED = {
     "codex": (".codex/hooks.json", ".codex/config.toml"),
-    "cursor": (".cursor/hooks.json",),
     "pi": (".pi/settings.json", ".pi/extensions/"),
 }  # helper modules for formats several agents share, not platforms
 
@@ -70,6 +69,8 @@ class Platform:
     settings_files: tuple[str, ...] = ()
     # Instruction files the agent reads (the Session Config and intro go to each, once).
     instruction_files: tuple[str, ...] = ()
+    # Agents that can run this agent's hooks besides their own (by platform name).
+    guest_of: tuple[str, ...] = ()
 
     # --- reading a hook payload -------------------------------------------------------------------
     def tool_call(self, payload: dict[str, Any]) -> Any:
@@ -96,6 +97,21 @@ class Platform:
     def denies(self, stdout: str, returncode: int) -> bool:
         """Whether a hook's output is a denial in this wire format (doctor's probe reads it)."""
         raise NotImplementedError
+
+    # --- one guard per tool call when another agent runs our hooks too ----------------------------
+    def stands_aside(self, root: Path, event: str, payload: dict[str, Any]) -> bool:
+        """Whether this hook should answer "no objection" and judge nothing, because the agent
+        actually making the call runs our hooks as a guest and its own wired hooks judge the call.
+
+        Without this an agent that also runs another agent's hooks would meet the guard twice per
+        call: two denials, two loop-guard observations, two banners.
+        """
+        return any(get(host).hosts(root, event, payload) for host in self.guest_of)
+
+    def hosts(self, root: Path, event: str, payload: dict[str, Any]) -> bool:
+        """Whether this call comes from this agent, running a guest's hook, and this agent's own
+        wired hooks judge it too (see `stands_aside`)."""
+        return False
 
     # --- wiring the hooks in the repository -------------------------------------------------------
     def wire(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:

@@ -30,6 +30,8 @@ class Claude(NestedJsonHooks):
         "Read": READ, "Grep": READ, "Glob": READ,
     }
     system_message = True
+    # Cursor runs these hooks too when its third-party hooks setting is on.
+    guest_of = ("cursor",)
 
     def agent_id(self, payload: dict[str, Any]) -> str | None:
         agent = payload.get("agent_type")

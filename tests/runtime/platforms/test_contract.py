@@ -27,6 +27,10 @@ REQUIRED_BY_FORMAT = {
                "hookSpecificOutput.permissionDecisionReason"],
         WARN: ["hookSpecificOutput.hookEventName", "hookSpecificOutput.additionalContext"],
     },
+    "flat-json-hooks": {
+        DENY: ["permission", "user_message", "agent_message"],
+        WARN: ["permission", "user_message", "agent_message"],
+    },
 }
 
 
