@@ -180,8 +180,8 @@ class FlatJsonHooks(Platform):
         merged = splice_hooks(text, wanted, self.version)
         if merged == text:
             return f"{name}: hooks already up to date" if wanted else f"{name}: none of our hooks to remove"
-        if not wanted and json.loads(merged) == {"version": self.version, "hooks": {}}:
-            # Nothing of the user's is left: the file was ours alone, so it goes with our entries.
+        if not wanted and merged == json.dumps({"version": self.version, "hooks": {}}, indent=2) + "\n":
+            # Exactly the file we create, emptied: it was ours alone, so it goes with our entries.
             if not dry_run:
                 path.unlink()
             return f"{name}: {'would remove' if dry_run else 'removed'} (it held only our hooks)"
