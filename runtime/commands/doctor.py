@@ -119,7 +119,7 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
         allowed = _hook(root, probe_root, name, platform.probe("ls"))
         denied = _hook(root, probe_root, name, platform.probe("rm -rf ./build"))
         deny_ok = platform.denies(denied.stdout, denied.returncode)
-        if guard_lifted and allowed.returncode == 0 and not denied.stdout.strip():
+        if guard_lifted and platform.allows(denied.stdout, denied.returncode):
             report.warn(f"{label}: the destructive-command guard is OFF (allow-destructive-ops: true)",
                         "remove allow-destructive-ops from the Session Config when the session is done")
         elif platform.allows(allowed.stdout, allowed.returncode) and deny_ok:
@@ -131,6 +131,11 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
                         f"(allow rc={allowed.returncode}, deny output={denied.stdout.strip()[:80]!r}"
                         + (f", error: {detail[0][:160]}" if detail else "") + ")",
                         "run 'python3 .orchestrator/runtime doctor' after fixing the error above")
+        for level, text, fix in platform.checkup(root, data, manifest.get("platforms", {})):
+            if level == "warn":
+                report.warn(f"{label}: {text}", fix)
+            else:
+                report.ok(f"{label}: {text}")
 
 
 def check_config(root: Path, report: Report) -> bool:

@@ -114,6 +114,18 @@ def precompile(root: Path) -> None:
     compileall.compile_dir(str(orch_dir(root) / "runtime"), quiet=2)
 
 
+def effective_enforcement(root: Path, manifest: dict[str, Any]) -> str | None:
+    """The enforcement level hooks will apply: the Session Config's once one exists (it is what
+    counts after the first install), else the answer being installed. Hook entries that depend on
+    it (a fail-closed flag) follow the user's edit the next time install runs."""
+    try:
+        from ..config import load
+
+        return str(load(root).get("enforcement"))
+    except (ConfigError, OSError):
+        return (manifest.get("session_config") or {}).get("enforcement")
+
+
 def unwire_deselected(root: Path, selected: dict[str, Any], dry_run: bool) -> list[str]:
     """Take our hook entries out of the settings files of platforms that are not selected (any
     more): a file that holds none of ours is not touched, and is never created."""
@@ -137,7 +149,7 @@ def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list
     if not dry_run:
         precompile(root)
     selected = manifest.get("platforms", {})
-    enforcement = (manifest.get("session_config") or {}).get("enforcement")
+    enforcement = effective_enforcement(root, manifest)
     for name, data in selected.items():
         notes.append(get(name).wire(root, {**data, "enforcement": enforcement}, dry_run))
     notes.extend(unwire_deselected(root, selected, dry_run))

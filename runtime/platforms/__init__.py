@@ -130,6 +130,13 @@ class Platform:
         """A pre-tool-use payload for a shell `command`, as the agent would send it."""
         raise NotImplementedError
 
+    def checkup(self, root: Path, data: dict[str, Any],
+                selected: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
+        """What `doctor` should add for this agent, beyond its hooks: `(level, text, fix)` with level
+        "ok" or "warn" (what was installed, how to start the agent, a settings step it needs).
+        `selected` is every platform of this installation with its data."""
+        return []
+
 
 def known() -> list[str]:
     """The platform modules shipped with this runtime (by file name; nothing is imported)."""

@@ -125,6 +125,59 @@ class Cursor(FlatJsonHooks):
         return {"hook_event_name": _SHELL_EVENT, "conversation_id": "doctor-probe", "generation_id": "doctor-probe",
                 "command": command}
 
+    # --- doctor ------------------------------------------------------------------------------------
+    def checkup(self, root: Path, data: dict[str, Any],
+                selected: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
+        """What was installed for Cursor, how to start it, and the settings that matter."""
+        items: list[tuple[str, str, str]] = []
+        also = data.get("also_reads") or {}
+        parts = []
+        for what, key, pattern in (("commands", "commands_dir", "*.md"), ("agents", "agents_dir", "*.md")):
+            folder = str(data.get(key) or "")
+            found = sorted((root / folder).glob(pattern)) if folder else []
+            readers = [f"{selected[name].get('label', name)}'s {selected[name].get(key, '')}"
+                       for name in also.get(what, []) if name in selected]
+            if found:
+                parts.append(f"{len(found)} {what} in {folder}")
+            elif readers:
+                parts.append(f"{what} from {' and '.join(readers)} (Cursor reads them; no second copy)")
+        rules = str((data.get("rules") or {}).get("dir") or "")
+        if rules and sorted((root / rules).glob("*.mdc")):
+            parts.append(f"always-on rule in {rules}")
+        if parts:
+            items.append(("ok", "installed: " + "; ".join(parts), ""))
+        if data.get("how_to_start"):
+            items.append(("ok", f"to start: {' '.join(str(data['how_to_start']).split())}", ""))
+        hosted = [str(selected[name].get("label", name)) for name in also.get("hooks", []) if name in selected]
+        if hosted:
+            items.append(("ok", f"with Cursor's setting \"Include third-party Plugins, Skills, and other configs\" "
+                                f"on, Cursor also runs {', '.join(hosted)}'s hooks; they stand aside for every "
+                                "call Cursor's own hooks judge, so each call meets one guard either way", ""))
+        items.extend(self._fail_closed_check(root, data))
+        return items
+
+    def _fail_closed_check(self, root: Path, data: dict[str, Any]) -> list[tuple[str, str, str]]:
+        """`failClosed` on our blocking entries should follow the Session Config's enforcement."""
+        try:
+            from ..config import load
+
+            level = str(load(root).get("enforcement"))
+            wired = json.loads((root / self.settings_file(data)).read_text(encoding="utf-8")).get("hooks", {})
+        except Exception:  # doctor reports an unreadable config or hooks file elsewhere
+            return []
+        from .flatjsonhooks import is_ours
+
+        flags = [bool(entry.get("failClosed")) for event, entries in wired.items() if event != "sessionStart"
+                 for entry in entries if is_ours(entry) and "session-start" not in str(entry.get("command"))]
+        want = level in (data.get("fail_closed_when") or [])
+        if not flags:  # nothing of ours wired: the hooks check says so
+            return []
+        if any(flag != want for flag in flags):
+            return [("warn", f"{self.settings_file(data)} has failClosed {'off' if want else 'on'} but enforcement "
+                             f"is {level}", "run 'python3 .orchestrator/runtime install'")]
+        return [("ok", f"failClosed {'on' if want else 'off'} for enforcement: {level} (a crashed or timed-out "
+                       f"hook {'blocks' if want else 'lets'} the call{'' if want else ' through'})", "")]
+
     # --- hosting another agent's hooks ------------------------------------------------------------
     def hosts(self, root: Path, event: str, payload: dict[str, Any]) -> bool:
         """Whether this call, arriving at another agent's hook, comes from Cursor and is judged by
