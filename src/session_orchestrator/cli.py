@@ -411,6 +411,7 @@ def demo(
     dest: Annotated[Path, typer.Argument(help="Where to create the demo repository.")] = Path("demo/python-calc"),
     example: Annotated[str, typer.Option(help="Which bundled example repository to copy.")] = "python-calc",
     force: Annotated[bool, typer.Option("--force", help="Replace DEST if it exists.")] = False,
+    platform: Platform = None,
     quiet: Quiet = False,
 ) -> None:
     """Render the template into a fresh copy of an example repository and show the result.
@@ -426,6 +427,8 @@ def demo(
         if not source_dir.is_dir():
             known = ", ".join(sorted(p.name for p in examples.iterdir() if p.is_dir()))
             _fail(f"no example named {example!r}; known: {known}")
+        source = tpl.init_source(None, None)
+        answers = _parse_data(None, platform, _template_dir(source)) if platform else {}  # refused before any copy
         if dest.exists():
             if not force:
                 _fail(f"{dest} already exists; pass --force to replace it")
@@ -438,7 +441,7 @@ def demo(
                                          GIT_COMMITTER_NAME="demo", GIT_COMMITTER_EMAIL="demo@example.com"):
             repo.git.commit("-q", "--no-verify", "-m", "example")
         _step("rendering the template", quiet)
-        _copy(tpl.init_source(None, None), dest, {}, {}, ask=False, quiet=True)
+        _copy(source, dest, answers, {}, ask=False, quiet=True)
     added = sorted(str(p.relative_to(dest)) for p in dest.rglob("*")
                    if p.is_file() and ".git" not in p.parts and "runtime" not in p.parts)
     wired = _rendered_platforms(dest)
@@ -459,6 +462,15 @@ def demo(
         raise typer.Exit(result.returncode)
     labels = [str(data.get("label", name)) for name, data in wired.items()] or ["your agent"]
     typer.echo(f"\nDone. Open {dest} in {' or '.join(labels)} and type: /session feature")
+    for name, data in wired.items():  # an agent that needs a step of its own says so in its data
+        label = data.get("label", name)
+        if data.get("how_to_start"):
+            typer.echo(f"  {label}: {' '.join(str(data['how_to_start']).split())}")
+        hosted = [str(wired[other].get("label", other)) for other in (data.get("also_reads") or {}).get("hooks", [])
+                  if other in wired]
+        if hosted:
+            typer.echo(f"  {label} also runs {' and '.join(hosted)}'s hooks when its third-party hooks setting is "
+                       "on; they stand aside for the calls its own hooks judge, so the setting may stay either way.")
 
 
 def _rendered_platforms(dest: Path) -> dict[str, dict[str, Any]]:
