@@ -172,13 +172,13 @@ def _claude_platform(template: Path) -> dict[str, object]:
 
 
 def test_e_switching_platforms_to_an_unwired_one_is_refused_and_changes_nothing(project: tuple[Path, Path]) -> None:
-    """Only Claude Code is wired, so adding or removing a second platform cannot be exercised yet;
-    what can be: asking for an unwired one is refused before anything is touched."""
+    """Asking for an unwired platform is refused before anything is touched (adding and removing a
+    wired one is tests/template/test_cursor_switch.py)."""
     template, repo = project
     head = git(repo, "rev-parse", "HEAD")
     code, output = update(repo, template, "-d", "platforms=claude,codex")
     assert code == 1
-    assert "-p codex: not wired in this version yet (supported: claude)" in output
+    assert "-p codex: not wired in this version yet (supported: claude, cursor)" in output
     assert git(repo, "status", "--porcelain") == "" and git(repo, "rev-parse", "HEAD") == head
 
 
