@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 # The instruction files an agent reads at session start, in the order the Session Config is
 # looked up. Each platform module names its own in INSTRUCTION_FILES; this is their union,
@@ -69,8 +69,9 @@ class Platform:
     settings_files: tuple[str, ...] = ()
     # Instruction files the agent reads (the Session Config and intro go to each, once).
     instruction_files: tuple[str, ...] = ()
-    # Agents that can run this agent's hooks besides their own (by platform name).
-    guest_of: tuple[str, ...] = ()
+    # Agents that can run this agent's hooks besides their own: platform name -> payload keys only
+    # that agent sends (checked before its module is imported, so the usual call pays nothing).
+    guest_of: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     # --- reading a hook payload -------------------------------------------------------------------
     def tool_call(self, payload: dict[str, Any]) -> Any:
@@ -106,7 +107,8 @@ class Platform:
         Without this an agent that also runs another agent's hooks would meet the guard twice per
         call: two denials, two loop-guard observations, two banners.
         """
-        return any(get(host).hosts(root, event, payload) for host in self.guest_of)
+        return any(get(host).hosts(root, event, payload) for host, keys in self.guest_of.items()
+                   if any(key in payload for key in keys))
 
     def hosts(self, root: Path, event: str, payload: dict[str, Any]) -> bool:
         """Whether this call comes from this agent, running a guest's hook, and this agent's own

@@ -33,8 +33,8 @@ class Claude(NestedJsonHooks):
         "Shell": SHELL, "StrReplace": WRITE, "Delete": WRITE,
     }
     system_message = True
-    # Cursor runs these hooks too when its third-party hooks setting is on.
-    guest_of = ("cursor",)
+    # Cursor runs these hooks too when its third-party hooks setting is on; its payloads carry these.
+    guest_of: ClassVar[dict[str, tuple[str, ...]]] = {"cursor": ("cursor_version", "conversation_id")}
 
     def agent_id(self, payload: dict[str, Any]) -> str | None:
         agent = payload.get("agent_type")
