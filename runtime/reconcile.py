@@ -17,7 +17,10 @@ Where and how each agent keeps rules is platform data (`rules` in
 
 - `style: file`: one Markdown file per rule in `dir` (e.g.
   `<agent dir>/rules/<slug>.md`); when the learning is about files and the platform
-  names a `paths_key`, the frontmatter scopes the rule to them.
+  names a `paths_key`, the frontmatter scopes the rule to them (a YAML list, or one
+  string joined with `paths_join`). `description_key` adds the rule's statement as
+  its description, and `always_key` says whether it applies everywhere (`true`
+  when it is not scoped to files), for agents whose rule files need both.
 - `style: section`: one bullet per rule under `heading` in `file` (for agents
   whose only always-on instructions are AGENTS.md).
 """
@@ -66,10 +69,22 @@ class Change:
 
 
 def _rule_file(record: dict[str, Any], spec: dict[str, Any]) -> str:
-    out = []
-    files = record.get("files") or []
-    if files and spec.get("paths_key"):
-        out += ["---", f"{spec['paths_key']}:"] + [f'  - "{f}"' for f in files] + ["---"]
+    import json
+
+    out: list[str] = []
+    files = [str(f) for f in record.get("files") or []]
+    scoped = bool(files and spec.get("paths_key"))
+    front: list[str] = []
+    if spec.get("description_key"):
+        front.append(f"{spec['description_key']}: {json.dumps(str(record.get('statement')))}")
+    if scoped and spec.get("paths_join"):
+        front.append(f"{spec['paths_key']}: {json.dumps(str(spec['paths_join']).join(files))}")
+    elif scoped:
+        front += [f"{spec['paths_key']}:"] + [f'  - "{f}"' for f in files]
+    if spec.get("always_key"):
+        front.append(f"{spec['always_key']}: {'false' if scoped else 'true'}")
+    if front:
+        out += ["---", *front, "---"]
     out += [_marker(record), f"# Learned: {record.get('kind')}", "", str(record.get("statement")), "",
             f"Evidence: {len((record.get('evidence') or {}).get('sessions') or [])} session(s), confidence "
             f"{float(record.get('confidence') or 0):.2f}. Written by 'reconcile apply' after you approved it; "

@@ -123,7 +123,7 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
         allowed = _hook(root, probe_root, name, platform.probe("ls"))
         denied = _hook(root, probe_root, name, platform.probe("rm -rf ./build"))
         deny_ok = platform.denies(denied.stdout, denied.returncode)
-        if guard_lifted and allowed.returncode == 0 and not denied.stdout.strip():
+        if guard_lifted and platform.allows(denied.stdout, denied.returncode):
             report.warn(f"{label}: the destructive-command guard is OFF (allow-destructive-ops: true)",
                         "remove allow-destructive-ops from the Session Config when the session is done")
         elif platform.allows(allowed.stdout, allowed.returncode) and deny_ok:
@@ -138,6 +138,11 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
         for key in ("start", "trust"):  # optional platform data: the steps only the user can take
             if data.get(key):
                 report.note(f"{label}: {data[key]}")
+        for level, text, fix in platform.checkup(root, data, manifest.get("platforms", {})):
+            if level == "warn":
+                report.warn(f"{label}: {text}", fix)
+            else:
+                report.ok(f"{label}: {text}")
 
 
 def check_config(root: Path, report: Report) -> bool:

@@ -12,7 +12,9 @@ idempotent and merges instead of overwriting, because these files are shared
 with the user:
 
 - hook settings: each selected platform's module (`platforms/<name>.py`) splices
-  our handlers into its settings file; every other key and handler is kept;
+  our handlers into its settings file; every other key and handler is kept. A
+  platform no longer selected has our handlers taken out of its settings files
+  again (only ours), so changing the `platforms` answer changes only our entries;
 - the instruction files the selected agents read: the intro and a
   `## Session Config` section are appended only when none exists. An existing
   section is never rewritten; if it disagrees with the answers, we say so and
@@ -32,7 +34,7 @@ from typing import Any
 from ..config import CONFIG_FILES, ConfigError, find_heading, format_problems, parse_text, render_section
 from ..fsutil import write_atomic
 from ..paths import orch_dir, project_root
-from ..platforms import WireError, get
+from ..platforms import MARKER, WireError, get, known
 
 InstallError = WireError  # what install refuses to do names the file and the fix; copier shows it
 
@@ -112,12 +114,45 @@ def precompile(root: Path) -> None:
     compileall.compile_dir(str(orch_dir(root) / "runtime"), quiet=2)
 
 
+def effective_enforcement(root: Path, manifest: dict[str, Any]) -> str | None:
+    """The enforcement level hooks will apply: the Session Config's once one exists (it is what
+    counts after the first install), else the answer being installed. Hook entries that depend on
+    it (a fail-closed flag) follow the user's edit the next time install runs."""
+    try:
+        from ..config import load
+
+        return str(load(root).get("enforcement"))
+    except (ConfigError, OSError):
+        return (manifest.get("session_config") or {}).get("enforcement")
+
+
+def unwire_deselected(root: Path, selected: dict[str, Any], dry_run: bool) -> list[str]:
+    """Take our hook entries out of the settings files of platforms that are not selected (any
+    more): a file that holds none of ours is not touched, and is never created."""
+    notes = []
+    for name in known():
+        if name in selected:
+            continue
+        platform = get(name)
+        for file in platform.settings_files:
+            try:
+                text = (root / file).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if MARKER in text and f" hook {name} " in text:
+                notes.append(platform.unwire(root, {"settings_file": file, "hooks": {}, "hook_command": ""}, dry_run))
+    return notes
+
+
 def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list[str]:
     notes = []
     if not dry_run:
         precompile(root)
-    for name, data in manifest.get("platforms", {}).items():
-        notes.append(get(name).wire(root, data, dry_run))
+    selected = manifest.get("platforms", {})
+    enforcement = effective_enforcement(root, manifest)
+    for name, data in selected.items():
+        notes.append(get(name).wire(root, {**data, "enforcement": enforcement}, dry_run))
+    notes.extend(unwire_deselected(root, selected, dry_run))
     files = instruction_files(manifest)
     elsewhere = _section_elsewhere(root, files) if files else None
     if elsewhere:  # a second section would shadow the one the user already has

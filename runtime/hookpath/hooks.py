@@ -124,6 +124,8 @@ def main(argv: list[str]) -> int:
         decision = _failure(ctx, f"hook input is not valid JSON ({_clean(str(exc))})")
     else:
         ctx.payload = payload
+        if adapter.guest_of and _stands_aside(ctx):
+            return adapter.answer(event, Decision(), "")  # the host agent's own hooks judge this call
         try:
             if event == "pre-tool-use":
                 ctx.call = adapter.tool_call(payload)
@@ -147,6 +149,16 @@ def main(argv: list[str]) -> int:
     except Exception:  # e.g. a text the encoder refuses: answer in plain ASCII rather than not at all
         return adapter.answer(event, Decision(decision.action, _clean(decision.reason), decision.rule),
                               _clean(text))
+
+
+def _stands_aside(ctx: HookContext) -> bool:
+    """The agent running this hook is another agent that runs ours as a guest and judges the call
+    with its own hooks (one guard per call). Any doubt keeps this hook judging."""
+    try:
+        return bool(ctx.adapter.stands_aside(ctx.root, ctx.event, ctx.payload))
+    except Exception as exc:
+        _log_error(ctx, exc)
+        return False
 
 
 def _clean(text: str) -> str:

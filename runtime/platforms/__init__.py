@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 # The instruction files an agent reads at session start, in the order the Session Config is
 # looked up. Each platform module names its own in INSTRUCTION_FILES; this is their union,
@@ -33,13 +33,12 @@ INSTRUCTION_FILES = ("CLAUDE.md", "AGENTS.md")
 # What marks a hook entry as ours in any settings file: its command runs the vendored runtime's hook.
 MARKER = ".orchestrator/runtime"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
-_SHARED = frozenset({"jsonhooks", "jsonsplice"})
+_SHARED = frozenset({"jsonhooks", "jsonsplice", "flatjsonhooks"})
 # Settings files of agents that have no module here yet: the scope check protects them all the same,
 # since an agent that rewrites another agent's hooks could unhook the guard there. A platform's module
 # takes its entry over when it lands.
 _NOT_YET_WIRED = {
     "codex": (".codex/hooks.json", ".codex/config.toml"),
-    "cursor": (".cursor/hooks.json",),
 }  # helper modules for formats several agents share, not platforms
 
 
@@ -69,6 +68,9 @@ class Platform:
     settings_files: tuple[str, ...] = ()
     # Instruction files the agent reads (the Session Config and intro go to each, once).
     instruction_files: tuple[str, ...] = ()
+    # Agents that can run this agent's hooks besides their own: platform name -> payload keys only
+    # that agent sends (checked before its module is imported, so the usual call pays nothing).
+    guest_of: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     # --- reading a hook payload -------------------------------------------------------------------
     def tool_call(self, payload: dict[str, Any]) -> Any:
@@ -96,6 +98,22 @@ class Platform:
         """Whether a hook's output is a denial in this wire format (doctor's probe reads it)."""
         raise NotImplementedError
 
+    # --- one guard per tool call when another agent runs our hooks too ----------------------------
+    def stands_aside(self, root: Path, event: str, payload: dict[str, Any]) -> bool:
+        """Whether this hook should answer "no objection" and judge nothing, because the agent
+        actually making the call runs our hooks as a guest and its own wired hooks judge the call.
+
+        Without this an agent that also runs another agent's hooks would meet the guard twice per
+        call: two denials, two loop-guard observations, two banners.
+        """
+        return any(get(host).hosts(root, event, payload) for host, keys in self.guest_of.items()
+                   if any(key in payload for key in keys))
+
+    def hosts(self, root: Path, event: str, payload: dict[str, Any]) -> bool:
+        """Whether this call comes from this agent, running a guest's hook, and this agent's own
+        wired hooks judge it too (see `stands_aside`)."""
+        return False
+
     # --- wiring the hooks in the repository -------------------------------------------------------
     def wire(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:
         """Put our hook entries in place, keeping every other byte of the user's file; return a note."""
@@ -112,6 +130,13 @@ class Platform:
     def probe(self, command: str) -> dict[str, Any]:
         """A pre-tool-use payload for a shell `command`, as the agent would send it."""
         raise NotImplementedError
+
+    def checkup(self, root: Path, data: dict[str, Any],
+                selected: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
+        """What `doctor` should add for this agent, beyond its hooks: `(level, text, fix)` with level
+        "ok" or "warn" (what was installed, how to start the agent, a settings step it needs).
+        `selected` is every platform of this installation with its data."""
+        return []
 
 
 def known() -> list[str]:

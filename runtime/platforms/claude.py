@@ -28,8 +28,13 @@ class Claude(NestedJsonHooks):
         "Bash": SHELL, "PowerShell": SHELL,
         "Write": WRITE, "Edit": WRITE, "MultiEdit": WRITE, "NotebookEdit": WRITE,
         "Read": READ, "Grep": READ, "Glob": READ,
+        # Cursor's names for the same tools, for when Cursor runs these hooks (its third-party hooks
+        # setting) and its own hooks are not wired: the guard must still see the call for what it is.
+        "Shell": SHELL, "StrReplace": WRITE, "Delete": WRITE,
     }
     system_message = True
+    # Cursor runs these hooks too when its third-party hooks setting is on; its payloads carry these.
+    guest_of: ClassVar[dict[str, tuple[str, ...]]] = {"cursor": ("cursor_version", "conversation_id")}
 
     def agent_id(self, payload: dict[str, Any]) -> str | None:
         agent = payload.get("agent_type")

@@ -427,6 +427,8 @@ def demo(
         if not source_dir.is_dir():
             known = ", ".join(sorted(p.name for p in examples.iterdir() if p.is_dir()))
             _fail(f"no example named {example!r}; known: {known}")
+        source = tpl.init_source(None, None)
+        answers = _parse_data(None, platform, _template_dir(source)) if platform else {}  # refused before any copy
         if dest.exists():
             if not force:
                 _fail(f"{dest} already exists; pass --force to replace it")
@@ -466,10 +468,16 @@ def demo(
     if plain or not wired:
         typer.echo(f"Done. Open {dest} in {' or '.join(plain or ['your agent'])} and type: /session feature")
     for name, data in wired.items():
+        label = data.get("label", name)
         if data.get("start"):
-            typer.echo(f"{data.get('label', name)} ({dest}): {data['start']}.")
+            typer.echo(f"{label} ({dest}): {' '.join(str(data['start']).split())}.")
             if data.get("trust"):
-                typer.echo(f"  {data['trust']}.")
+                typer.echo(f"  {' '.join(str(data['trust']).split())}.")
+        hosted = [str(wired[other].get("label", other)) for other in (data.get("also_reads") or {}).get("hooks", [])
+                  if other in wired]
+        if hosted:
+            typer.echo(f"  {label} also runs {' and '.join(hosted)}'s hooks when its third-party hooks setting is "
+                       "on; they stand aside for the calls its own hooks judge, so the setting may stay either way.")
 
 
 def _rendered_platforms(dest: Path) -> dict[str, dict[str, Any]]:

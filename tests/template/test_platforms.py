@@ -157,6 +157,14 @@ class TestPi(PlatformContract):
     ARGS = "$ARGUMENTS"
 
 
+class TestCursor(PlatformContract):
+    NAME = "cursor"
+    INSTRUCTION_FILES = ["AGENTS.md"]
+    SETTINGS_FILE = ".cursor/hooks.json"
+    HOOKS_FORMAT = "flat-json-hooks"
+    ARGS = "(the words typed after the command, appended below)"
+
+
 CONTRACTS = {cls.NAME for cls in PlatformContract.__subclasses__()}
 
 

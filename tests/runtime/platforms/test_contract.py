@@ -29,6 +29,10 @@ REQUIRED_BY_FORMAT = {
         WARN: ["hookSpecificOutput.hookEventName", "hookSpecificOutput.additionalContext"],
     },
     "pi-extension": {DENY: ["block", "reason"], WARN: ["warning"]},
+    "flat-json-hooks": {
+        DENY: ["permission", "user_message", "agent_message"],
+        WARN: ["permission", "user_message", "agent_message"],
+    },
 }
 # Formats whose wiring is a whole file of ours rather than entries spliced into a file the user
 # shares with us; each has its own wiring tests below.
@@ -226,3 +230,31 @@ def pi_module() -> Any:
     import importlib
 
     return importlib.import_module("runtime.platforms.pi")
+
+
+class TestCursor:
+    """Cursor's answers and payloads beyond the shared contract (fixtures written from Cursor's docs)."""
+
+    def test_every_answer_is_json_and_a_deny_names_both_documented_keys(
+            self, capsys: pytest.CaptureFixture[str]) -> None:
+        cursor = platforms.get("cursor")
+        assert cursor.answer("pre-tool-use", Decision(DENY, "why\ndetail", "r")) == 0
+        deny = json.loads(capsys.readouterr().out)
+        assert deny == {"permission": "deny", "decision": "deny", "reason": "why\ndetail",
+                        "user_message": "Blocked: why", "agent_message": "why\ndetail"}
+        cursor.answer("pre-tool-use", Decision(ALLOW))
+        assert json.loads(capsys.readouterr().out) == {"permission": "allow", "decision": "allow"}
+        cursor.answer("session-start", Decision(), "")
+        assert json.loads(capsys.readouterr().out) == {"continue": True}
+        assert cursor.answer("post-tool-use", Decision()) == 0
+        assert capsys.readouterr().out == ""
+
+    def test_a_shell_payload_has_no_tool_name_and_mcp_input_is_a_json_string(self) -> None:
+        cursor = platforms.get("cursor")
+        shell = cursor.tool_call({"hook_event_name": "beforeShellExecution", "command": "ls", "cwd": "/p"})
+        assert (shell.kind, shell.name, shell.command) == ("shell", "Shell", "ls")
+        mcp = cursor.tool_call({"hook_event_name": "preToolUse", "tool_name": "MCP:x", "tool_input": '{"q": 1}'})
+        assert (mcp.kind, mcp.input) == ("other", {"q": 1})
+        odd = cursor.tool_call({"hook_event_name": "preToolUse", "tool_name": "MCP:x", "tool_input": "not json"})
+        assert odd.input == {"raw": "not json"}
+        assert cursor.session_id({"session_id": "s"}) == "s", "sessionStart names the session itself"
