@@ -38,7 +38,6 @@ _SHARED = frozenset({"jsonhooks", "jsonsplice"})
 # since an agent that rewrites another agent's hooks could unhook the guard there. A platform's module
 # takes its entry over when it lands.
 _NOT_YET_WIRED = {
-    "codex": (".codex/hooks.json", ".codex/config.toml"),
     "cursor": (".cursor/hooks.json",),
     "pi": (".pi/settings.json", ".pi/extensions/"),
 }  # helper modules for formats several agents share, not platforms
@@ -113,6 +112,11 @@ class Platform:
     def probe(self, command: str) -> dict[str, Any]:
         """A pre-tool-use payload for a shell `command`, as the agent would send it."""
         raise NotImplementedError
+
+    def trust_checks(self, root: Path, data: dict[str, Any]) -> list[tuple[str, str, str]]:
+        """Gates outside the repository that decide whether the agent runs our hooks at all, as
+        (level, text, fix) for `doctor`: level is ok, warn (cannot tell) or fail. Most agents have none."""
+        return []
 
 
 def known() -> list[str]:

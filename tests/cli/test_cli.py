@@ -89,16 +89,19 @@ def test_init_from_the_bundled_template_records_a_shareable_source(tmp_path: Pat
 
 
 def test_init_detects_agents_and_gate_commands(tmp_path: Path) -> None:
-    """Defaults come from the repository: pytest config gives the test command; AGENTS.md names an
-    agent that is not wired yet, which is reported and left out."""
+    """Defaults come from the repository: pytest config gives the test command; AGENTS.md names a
+    wired agent (Codex CLI, beside the example's CLAUDE.md) and `.cursor/` one that is not wired yet,
+    which is reported and left out."""
     repo = copy_example(tmp_path / "calc")
     (repo / "AGENTS.md").write_text("# Agents\n")
+    (repo / ".cursor").mkdir()
+    (repo / ".cursor" / "notes.txt").write_text("cursor settings\n")
     commit_all(repo, "agents file")
     result = runner.invoke(app, ["init", str(repo), "--defaults"])
     assert result.exit_code == 0, result.output
-    assert "found codex files; codex is not wired in this version yet" in result.output
+    assert "found cursor files; cursor is not wired in this version yet" in result.output
     recorded = answers(repo)
-    assert recorded["platforms"] == ["claude"]
+    assert recorded["platforms"] == ["claude", "codex"]
     assert recorded["test_command"] not in ("auto", "skip")
     assert "pytest" in str(recorded["test_command"])
 
@@ -121,7 +124,8 @@ def test_init_with_a_missing_gate_tool_warns_and_succeeds(tmp_path: Path) -> Non
         (["-d", "enforcment=strict"], "-d enforcment: no such question; did you mean 'enforcement'?"),
         (["-d", "waves=2"], "waves: waves must be 3 or more (got 2). Change the answer (-d waves=...)"),
         (["-d", "enforcement=loud"], "enforcement: "),
-        (["-p", "codex"], "-p codex: not wired in this version yet (supported: claude); run again with -p claude"),
+        (["-p", "cursor"],
+         "-p cursor: not wired in this version yet (supported: claude, codex); run again with -p claude"),
         (["-p", "emacs"], "-p emacs: unknown platform;"),
         (["--template", "/nonexistent/template"], "--template /nonexistent/template: not a git repository"),
         (["--template", "file:///nonexistent/template.git"], "git failed: fatal: "),

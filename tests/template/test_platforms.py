@@ -149,6 +149,14 @@ class TestClaude(PlatformContract):
     ARGS = "$ARGUMENTS"
 
 
+class TestCodex(PlatformContract):
+    NAME = "codex"
+    INSTRUCTION_FILES = ["AGENTS.md"]
+    SETTINGS_FILE = ".codex/hooks.json"
+    HOOKS_FORMAT = "json-hooks"
+    ARGS = "whatever the user wrote after $<skill name> in the message that started this skill"
+
+
 CONTRACTS = {cls.NAME for cls in PlatformContract.__subclasses__()}
 
 
