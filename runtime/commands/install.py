@@ -17,6 +17,9 @@ with the user:
   `## Session Config` section are appended only when none exists. An existing
   section is never rewritten; if it disagrees with the answers, we say so and
   leave it.
+- an agent taken out of the answers: our hook entries leave its settings file
+  (a file that held only ours goes), and our intro and section leave an
+  instruction file no selected agent reads, if they are as we wrote them.
 
 A settings file we cannot parse is left untouched and reported with its line
 and column, and install exits 1, so copier shows the problem.
@@ -112,13 +115,73 @@ def precompile(root: Path) -> None:
     compileall.compile_dir(str(orch_dir(root) / "runtime"), quiet=2)
 
 
+def retract_instructions(root: Path, name: str, intro: str, values: dict[str, Any], dry_run: bool) -> str | None:
+    """Take back the intro and Session Config we added to `name` once no selected agent reads it.
+
+    Only the block exactly as we wrote it goes (the user's own lines stay); a file that held nothing
+    else is removed. An edited block is the user's now: it stays, and the note says so.
+    """
+    path = root / name
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if find_heading(text.splitlines()) is None:
+        return None
+    nl = "\r\n" if "\r\n" in text else "\n"
+    block = ((intro.rstrip() + "\n\n" if intro.strip() else "") + render_section(values)).replace("\n", nl)
+    if block not in text:
+        return f"{name}: no selected agent reads it; its Session Config was edited, so it stays"
+    rest = text.replace(block, "", 1)
+    if not rest.strip():
+        if not dry_run:
+            path.unlink()
+        return f"{name}: removed (no selected agent reads it, and it held only our section)"
+    rest = rest.rstrip("\r\n") + nl
+    if not dry_run:
+        write_atomic(path, rest)
+    return f"{name}: took out our Session Config (no selected agent reads it; your lines are unchanged)"
+
+
+def unwire_others(root: Path, selected: dict[str, Any], dry_run: bool) -> list[str]:
+    """Our hook entries for agents no longer selected come out of their settings files (theirs stay)."""
+    from ..platforms import MARKER, known
+
+    notes = []
+    for name in known():
+        if name in selected:
+            continue
+        platform = get(name)
+        settings = platform.settings_files[0] if platform.settings_files else ""
+        path = root / settings
+        try:
+            if not settings or MARKER not in path.read_text(encoding="utf-8"):
+                continue
+        except (OSError, UnicodeDecodeError):
+            continue
+        notes.append(platform.unwire(root, {"settings_file": settings, "hooks": {}, "hook_command": ""}, dry_run))
+    return notes
+
+
 def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list[str]:
     notes = []
     if not dry_run:
         precompile(root)
-    for name, data in manifest.get("platforms", {}).items():
+    selected = manifest.get("platforms", {})
+    for name, data in selected.items():
         notes.append(get(name).wire(root, data, dry_run))
     files = instruction_files(manifest)
+    if selected:  # an agent dropped from the answers: our hooks and our section in its instruction file go
+        from ..platforms import INSTRUCTION_FILES
+
+        notes += unwire_others(root, selected, dry_run)
+        for name in INSTRUCTION_FILES:
+            if name not in files:
+                note = retract_instructions(root, name, manifest.get("intro", ""), manifest["session_config"],
+                                            dry_run)
+                if note:
+                    notes.append(note)
     elsewhere = _section_elsewhere(root, files) if files else None
     if elsewhere:  # a second section would shadow the one the user already has
         notes.append(f"{elsewhere}: Session Config present; {', '.join(files)} left as is")

@@ -171,15 +171,29 @@ def _claude_platform(template: Path) -> dict[str, object]:
     return yaml.safe_load((template / "platforms" / "claude.yml").read_text())["platform_claude"]["default"]
 
 
-def test_e_switching_platforms_to_an_unwired_one_is_refused_and_changes_nothing(project: tuple[Path, Path]) -> None:
-    """Only Claude Code is wired, so adding or removing a second platform cannot be exercised yet;
-    what can be: asking for an unwired one is refused before anything is touched."""
+def test_e_switching_platforms_adds_and_removes_only_that_platforms_files(project: tuple[Path, Path]) -> None:
+    """Codex CLI in, then out again: its skills, agents, hooks file and AGENTS.md come and go; every
+    other file, the user's Claude settings included, ends byte for byte where it started."""
     template, repo = project
-    head = git(repo, "rev-parse", "HEAD")
-    code, output = update(repo, template, "-d", "platforms=claude,codex")
-    assert code == 1
-    assert "-p codex: not wired in this version yet (supported: claude)" in output
-    assert git(repo, "status", "--porcelain") == "" and git(repo, "rev-parse", "HEAD") == head
+
+    def tree() -> dict[str, bytes]:
+        return {p.relative_to(repo).as_posix(): p.read_bytes() for p in repo.rglob("*")
+                if p.is_file() and ".git" not in p.relative_to(repo).parts and "__pycache__" not in p.parts}
+
+    before = tree()
+    code, output = update(repo, template, "--vcs-ref", "v1", "-d", "platforms=claude,codex")
+    assert code == 0, output
+    added = set(tree()) - set(before)
+    assert {".codex/hooks.json", "AGENTS.md", ".agents/skills/session/SKILL.md", ".codex/agents/explorer.toml"} <= added
+    assert all(name.startswith((".agents/", ".codex/")) or name == "AGENTS.md" for name in added), added
+    assert (repo / ".claude" / "settings.json").read_bytes() == before[".claude/settings.json"]
+    commit_all(repo, "add Codex CLI")
+
+    code, output = update(repo, template, "--vcs-ref", "v1", "-d", "platforms=claude")
+    assert code == 0, output
+    after = tree()
+    assert set(after) == set(before)
+    assert [name for name in before if before[name] != after[name]] == []
 
 
 def test_f_a_teammates_fresh_clone_can_update(project: tuple[Path, Path], tmp_path: Path) -> None:
