@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -58,6 +59,17 @@ class Codex(NestedJsonHooks):
                 and _RUNS_PATCH.search(call.command):
             call.paths = patch_paths(call.command)  # the guard still reads the whole command
         return call
+
+    def answer(self, event: str, decision: Any, text: str = "") -> int:
+        """The banner goes out as `additionalContext` JSON: Codex reads stdout that starts with `[` or `{`
+        as JSON, and the banner's first line, `[session-orchestrator]`, is not, so as plain text it
+        would be dropped as a failed hook."""
+        if event == "session-start":
+            if text:
+                sys.stdout.write(json.dumps({"hookSpecificOutput": {"hookEventName": "SessionStart",
+                                                                    "additionalContext": text}}) + "\n")
+            return 0
+        return super().answer(event, decision, text)
 
     def agent_id(self, payload: dict[str, Any]) -> str | None:
         agent = payload.get("agent_type")
