@@ -282,3 +282,24 @@ def test_strict_scope_lets_an_in_scope_patch_through(codex_repo: Path, trusted_h
                        [{"shell": _patch_command("src/calc/ops.py", first, first + "  # patched")}, {"text": "ok"}])
     assert ops.read_text().splitlines()[0] == first + "  # patched", run.describe()
     assert "blocked" not in tool_result_text(run.requests, tool_use_id(0)).lower()
+
+
+def test_doctor_reads_trust_the_way_codex_records_it(codex_repo: Path, trusted_home: Path, tmp_path: Path,
+                                                     codex_bin: Path) -> None:
+    """doctor's reading of CODEX_HOME/config.toml, checked against the real Codex's own verdict: trusted
+    as Codex lists it reads as ok, and a home where Codex lists the hooks as untrusted reads as a failure."""
+    from tests.e2e.runners import codex_hooks
+    from tests.helpers import runtime
+
+    trusted = runtime(codex_repo, "doctor", env={"CODEX_HOME": str(trusted_home)})
+    assert "ok    Codex CLI: Codex trusts this project" in trusted.stdout, trusted.stdout
+    assert "ok    Codex CLI: hook trust recorded for 2 hooks" in trusted.stdout
+
+    half = tmp_path / "half" / ".codex"
+    half.mkdir(parents=True)
+    (half / "config.toml").write_text(f'[projects."{codex_repo.resolve()}"]\ntrust_level = "trusted"\n')
+    assert {h["trustStatus"] for h in codex_hooks(codex_bin, half, codex_repo) if h["source"] == "project"} == {
+        "untrusted"}
+    untrusted = runtime(codex_repo, "doctor", env={"CODEX_HOME": str(half)})
+    assert untrusted.returncode == 1
+    assert "FAIL  Codex CLI: hooks not trusted in Codex (pre_tool_use, session_start)" in untrusted.stdout
