@@ -64,7 +64,7 @@ def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:
 def _session_start(ctx: HookContext) -> tuple[Decision, str]:
     from .banner import banner
 
-    return Decision(), banner(ctx.root, ctx.config, ctx.config_problems)
+    return Decision(), banner(ctx.root, ctx.config, ctx.config_problems, ctx.adapter.command_prefix)
 
 
 HANDLERS: dict[str, Callable[[HookContext], tuple[Decision, str]]] = {

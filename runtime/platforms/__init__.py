@@ -69,6 +69,8 @@ class Platform:
     settings_files: tuple[str, ...] = ()
     # Instruction files the agent reads (the Session Config and intro go to each, once).
     instruction_files: tuple[str, ...] = ()
+    # How a user runs a command in this agent (the banner names `/session` with it); keep equal to the data file.
+    command_prefix = "/"
 
     # --- reading a hook payload -------------------------------------------------------------------
     def tool_call(self, payload: dict[str, Any]) -> Any:

@@ -49,6 +49,7 @@ class Codex(NestedJsonHooks):
     project_env = ()
     settings_files = (".codex/hooks.json", ".codex/config.toml")
     instruction_files = ("AGENTS.md",)
+    command_prefix = "$"
     tool_kinds: ClassVar[dict[str, str]] = {
         "Bash": SHELL, "apply_patch": WRITE, "Edit": WRITE, "Write": WRITE,
     }

@@ -411,6 +411,7 @@ def demo(
     dest: Annotated[Path, typer.Argument(help="Where to create the demo repository.")] = Path("demo/python-calc"),
     example: Annotated[str, typer.Option(help="Which bundled example repository to copy.")] = "python-calc",
     force: Annotated[bool, typer.Option("--force", help="Replace DEST if it exists.")] = False,
+    platform: Platform = None,
     quiet: Quiet = False,
 ) -> None:
     """Render the template into a fresh copy of an example repository and show the result.
@@ -437,8 +438,10 @@ def demo(
         with repo.git.custom_environment(GIT_AUTHOR_NAME="demo", GIT_AUTHOR_EMAIL="demo@example.com",
                                          GIT_COMMITTER_NAME="demo", GIT_COMMITTER_EMAIL="demo@example.com"):
             repo.git.commit("-q", "--no-verify", "-m", "example")
+        source = tpl.init_source(None, None)
+        data = _parse_data(None, platform, _template_dir(source)) if platform else {}
         _step("rendering the template", quiet)
-        _copy(tpl.init_source(None, None), dest, {}, {}, ask=False, quiet=True)
+        _copy(source, dest, data, {}, ask=False, quiet=True)
     added = sorted(str(p.relative_to(dest)) for p in dest.rglob("*")
                    if p.is_file() and ".git" not in p.parts and "runtime" not in p.parts)
     wired = _rendered_platforms(dest)
@@ -457,8 +460,14 @@ def demo(
     _show(result)
     if result.returncode != 0:
         raise typer.Exit(result.returncode)
-    labels = [str(data.get("label", name)) for name, data in wired.items()] or ["your agent"]
-    typer.echo(f"\nDone. Open {dest} in {' or '.join(labels)} and type: /session feature")
+    if not wired:
+        typer.echo(f"\nDone. Open {dest} in your agent and type: /session feature")
+    for name, data in wired.items():
+        # How to start each agent and any one-time step it needs first are platform data.
+        typer.echo(f"\nDone. Open {dest} in {data.get('label', name)} and type: "
+                   f"{data.get('command_prefix', '/')}session feature")
+        for step in data.get("first_run") or []:
+            typer.echo(f"  first, once: {step}")
 
 
 def _rendered_platforms(dest: Path) -> dict[str, dict[str, Any]]:

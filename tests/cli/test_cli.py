@@ -48,6 +48,20 @@ def test_demo_renders_and_shows_banner_and_config(tmp_path: Path) -> None:
     assert "already exists; pass --force" in again.output
 
 
+def test_demo_with_codex_shows_its_files_how_to_start_it_and_the_trust_step(tmp_path: Path) -> None:
+    dest = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", str(dest), "-p", "claude", "-p", "codex"])
+    assert result.exit_code == 0, result.output
+    for name in (".agents/skills/session/SKILL.md", ".codex/agents/explorer.toml", ".codex/hooks.json", "AGENTS.md"):
+        assert f"  {name}\n" in result.output, name
+        assert (dest / name).is_file()
+    assert "in Claude Code and type: /session feature" in result.output
+    assert "in Codex CLI and type: $session feature" in result.output
+    assert "first, once: start `codex` in the repository and answer yes when it asks whether to trust the folder" \
+        in result.output
+    assert "first, once: type /hooks and trust the two session-orchestrator hooks" in result.output
+
+
 def test_demo_as_the_readme_runs_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The README runs `session-orchestrator demo --force` with the default, relative DEST."""
     monkeypatch.chdir(tmp_path)

@@ -205,6 +205,7 @@ def test_session_banner_reaches_the_model(codex_repo: Path, trusted_home: Path, 
     text = all_text(run.requests)
     assert "[session-orchestrator]" in text, run.describe()
     assert "branch: main" in text
+    assert "start one with $session [housekeeping|feature|deep]" in text  # in Codex's own command form
 
 
 def test_guard_denies_rm_rf_through_codex_hook_and_the_files_survive(codex_repo: Path, trusted_home: Path,
