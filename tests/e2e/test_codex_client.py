@@ -195,9 +195,20 @@ def test_rendered_skill_reaches_the_model_when_mentioned(codex_repo: Path, trust
     canonical = (Path(__file__).parents[2] / "template" / "_canonical" / "commands" / "session.md").read_text()
     assert "## 2. Research" in canonical and "## 2. Research" in text  # the canonical body, rendered
     assert "python3 -S .orchestrator/runtime session status" in text
-    # the other skills are listed by name and description, bodies not sent
-    first = json.dumps(run.requests[0])
-    assert "close/SKILL.md" in first and "Close the session" in first
+
+
+
+def test_user_only_commands_are_hidden_from_the_model_but_run_when_mentioned(codex_repo: Path, trusted_home: Path,
+                                                                             run_codex) -> None:
+    """`agents/openai.yaml` (allow_implicit_invocation: false) next to a user-only command's skill keeps
+    Codex from offering it to the model, as Claude's disable-model-invocation does; `$close` still runs it."""
+    listed = json.dumps(_trusted_run(run_codex, codex_repo, trusted_home, "hello", [{"text": "hi"}]).requests[0])
+    assert "session/SKILL.md" in listed and "Start a working session" in listed
+    assert "close/SKILL.md" not in listed and "Close the session" not in listed
+    run = _trusted_run(run_codex, codex_repo, trusted_home, "$close", [{"text": "closing"}])
+    text = all_text(run.requests)
+    assert "<skill>\n<name>close</name>" in text, run.describe()
+    assert "python3 -S .orchestrator/runtime session close" in text
 
 
 def test_session_banner_reaches_the_model(codex_repo: Path, trusted_home: Path, run_codex) -> None:

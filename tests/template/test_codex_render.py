@@ -76,6 +76,15 @@ def test_every_command_is_a_skill_with_the_frontmatter_codex_requires(both: Path
         assert "$ARGUMENTS" not in body, "Codex substitutes no arguments in skills"
 
 
+def test_user_only_commands_are_kept_from_implicit_invocation(both: Path) -> None:
+    for spec in catalog()["commands"]:
+        policy = both / ".agents" / "skills" / spec["name"] / "agents" / "openai.yaml"
+        if spec["user_only"]:
+            assert yaml.safe_load(policy.read_text()) == {"policy": {"allow_implicit_invocation": False}}
+        else:
+            assert not policy.exists(), spec["name"]
+
+
 def test_skills_name_commands_with_codexs_prefix(both: Path) -> None:
     go = (both / ".agents" / "skills" / "go" / "SKILL.md").read_text()
     assert "`$session`" in go and "`/session`" not in go
