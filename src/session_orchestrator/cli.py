@@ -241,13 +241,18 @@ def detect_answers(dest: Path, template_dir: Path | None) -> tuple[dict[str, Any
 # --- doctor ------------------------------------------------------------------------------------------
 
 _GATE_MISSING = re.compile(r"^\s*FAIL\s+\w+ gate cannot run: ")
+# A trust step the agent needs from the user (Codex CLI skips untrusted hooks): it can only be taken
+# after the install, so right after one it is a next step, not a failure.
+_TRUST_STEP = re.compile(r"^\s*FAIL\s+.*skips (?:its hooks|them) silently")
 
 
 def _doctor(dest: Path, quiet: bool) -> int:
-    """Runs the repository's doctor; a gate tool that is not installed is a warning, not a failed install."""
+    """Runs the repository's doctor; a gate tool that is not installed, or an agent's trust step still to
+    take, is a warning, not a failed install."""
     result = run_runtime(dest, "doctor")
     fails = [line for line in result.stdout.splitlines() if line.lstrip().startswith("FAIL")]
-    if result.returncode == 0 or (fails and all(_GATE_MISSING.match(line) for line in fails)):
+    if result.returncode == 0 or (fails and all(_GATE_MISSING.match(line) or _TRUST_STEP.match(line)
+                                                for line in fails)):
         if not quiet or fails:
             typer.echo(result.stdout.rstrip())
         for line in fails:

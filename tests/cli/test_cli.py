@@ -120,6 +120,24 @@ def test_init_detects_agents_and_gate_commands(tmp_path: Path) -> None:
     assert "pytest" in str(recorded["test_command"])
 
 
+def test_init_for_codex_before_the_user_trusted_it_warns_with_the_steps_and_succeeds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust can only be given after the files exist, so init names the steps and still exits 0."""
+    home = tmp_path / "codex-home"
+    home.mkdir()
+    (home / "config.toml").write_text('model = "gpt-5"\n')
+    monkeypatch.setenv("CODEX_HOME", str(home))
+    repo = copy_example(tmp_path / "calc")
+    result = runner.invoke(app, ["init", str(repo), "--defaults", "-p", "claude", "-p", "codex"])
+    assert result.exit_code == 0, result.output
+    assert "this project is not trusted" in result.output and "(the install itself worked)" in result.output
+    assert "type /hooks and trust the session-orchestrator hooks" in result.output
+    assert (repo / ".codex" / "hooks.json").is_file()
+    doctor_run = runner.invoke(app, ["doctor", str(repo)])
+    assert doctor_run.exit_code == 1, doctor_run.output  # doctor itself still fails until the user acts
+    assert "FAIL  Codex CLI: hooks not trusted in Codex" in doctor_run.output
+
+
 def test_init_with_a_missing_gate_tool_warns_and_succeeds(tmp_path: Path) -> None:
     repo = copy_example(tmp_path / "calc")
     result = runner.invoke(app, ["init", str(repo), "-d", "lint_command=no-such-linter-xyz ."])
