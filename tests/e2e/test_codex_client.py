@@ -315,3 +315,48 @@ def test_doctor_reads_trust_the_way_codex_records_it(codex_repo: Path, trusted_h
     untrusted = runtime(codex_repo, "doctor", env={"CODEX_HOME": str(half)})
     assert untrusted.returncode == 1
     assert "FAIL  Codex CLI: hooks not trusted in Codex (pre_tool_use, session_start)" in untrusted.stdout
+
+
+# A model Codex has metadata for gets the apply_patch tool itself (a freeform tool): the hook then sees
+# `tool_name: "apply_patch"` with the patch text as `command`.
+_PATCH_TOOL_MODEL = ("-c", "model=gpt-5.5")
+
+
+def _patch_tool_run(run_codex, repo: Path, home: Path, patch: str) -> object:
+    return run_codex(repo, "patch it", {"steps": [{"custom_tool": "apply_patch", "input": patch}, {"text": "ok"}]},
+                     trust_project=False, trust_hooks=False, codex_home=home, extra_args=_PATCH_TOOL_MODEL)
+
+
+@pytest.mark.parametrize(("extra", "outside"), [
+    ("*** Delete File: README.md\n", "README.md"),
+    ("*** Add File: docs/new.md\n+new\n", "docs/new.md"),
+    (None, "src/calc/renamed.py"),
+], ids=["delete", "add", "move"])
+def test_strict_scope_checks_every_file_of_an_apply_patch_tool_call(extra: str | None, outside: str, codex_repo: Path,
+                                                                    trusted_home: Path, run_codex) -> None:
+    """An update of the wave's own file plus one out-of-scope delete or add, or a move of that file out
+    of scope: the whole patch is denied, the reason names the outside file, and nothing changes."""
+    _strict_wave(codex_repo)
+    ops = codex_repo / "src" / "calc" / "ops.py"
+    before = {p: p.read_bytes() for p in (ops, codex_repo / "README.md")}
+    first = ops.read_text().splitlines()[0]
+    move = f"*** Move to: {outside}\n" if extra is None else ""
+    patch = (f"*** Begin Patch\n*** Update File: src/calc/ops.py\n{move}@@\n-{first}\n+{first}  # patched\n"
+             f"{extra or ''}*** End Patch\n")
+    run = _patch_tool_run(run_codex, codex_repo, trusted_home, patch)
+    assert "apply_patch" in [t.get("name") for t in run.requests[0].get("tools", [])], run.describe()
+    result = tool_result_text(run.requests, tool_use_id(0))
+    assert "session-orchestrator scope (strict): Blocked" in result, run.describe()
+    assert outside in result
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (codex_repo / outside).exists() or outside == "README.md"
+
+
+def test_strict_scope_lets_an_in_scope_apply_patch_tool_call_through(codex_repo: Path, trusted_home: Path,
+                                                                     run_codex) -> None:
+    _strict_wave(codex_repo)
+    ops = codex_repo / "src" / "calc" / "ops.py"
+    first = ops.read_text().splitlines()[0]
+    patch = f"*** Begin Patch\n*** Update File: src/calc/ops.py\n@@\n-{first}\n+{first}  # patched\n*** End Patch\n"
+    run = _patch_tool_run(run_codex, codex_repo, trusted_home, patch)
+    assert ops.read_text().splitlines()[0] == first + "  # patched", run.describe()
