@@ -120,6 +120,13 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
                         "run 'python3 .orchestrator/runtime install'")
         else:
             report.ok(f"{label}: hooks wired in {where} ({', '.join(data.get('hooks', {}))})")
+        for level, text, fix in platform.trust_checks(root, data):
+            if level == "ok":
+                report.ok(text)
+            elif level == "fail":
+                report.fail(text, fix)
+            else:
+                report.warn(text, fix)
         allowed = _hook(root, probe_root, name, platform.probe("ls"))
         denied = _hook(root, probe_root, name, platform.probe("rm -rf ./build"))
         deny_ok = platform.denies(denied.stdout, denied.returncode)

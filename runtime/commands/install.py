@@ -19,6 +19,9 @@ with the user:
   `## Session Config` section are appended only when none exists. An existing
   section is never rewritten; if it disagrees with the answers, we say so and
   leave it.
+- an agent taken out of the answers: our hook entries leave its settings file
+  (a file that held only ours goes), and our intro and section leave an
+  instruction file no selected agent reads, if they are as we wrote them.
 
 A settings file we cannot parse is left untouched and reported with its line
 and column, and install exits 1, so copier shows the problem.
@@ -114,6 +117,35 @@ def precompile(root: Path) -> None:
     compileall.compile_dir(str(orch_dir(root) / "runtime"), quiet=2)
 
 
+def retract_instructions(root: Path, name: str, intro: str, values: dict[str, Any], dry_run: bool) -> str | None:
+    """Take back the intro and Session Config we added to `name` once no selected agent reads it.
+
+    Only the block exactly as we wrote it goes (the user's own lines stay); a file that held nothing
+    else is removed. An edited block is the user's now: it stays, and the note says so.
+    """
+    path = root / name
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if find_heading(text.splitlines()) is None:
+        return None
+    nl = "\r\n" if "\r\n" in text else "\n"
+    block = ((intro.rstrip() + "\n\n" if intro.strip() else "") + render_section(values)).replace("\n", nl)
+    if block not in text:
+        return f"{name}: no selected agent reads it; its Session Config was edited, so it stays"
+    rest = text.replace(block, "", 1)
+    if not rest.strip():
+        if not dry_run:
+            path.unlink()
+        return f"{name}: removed (no selected agent reads it, and it held only our section)"
+    rest = rest.rstrip("\r\n") + nl
+    if not dry_run:
+        write_atomic(path, rest)
+    return f"{name}: took out our Session Config (no selected agent reads it; your lines are unchanged)"
+
+
 def effective_enforcement(root: Path, manifest: dict[str, Any]) -> str | None:
     """The enforcement level hooks will apply: the Session Config's once one exists (it is what
     counts after the first install), else the answer being installed. Hook entries that depend on
@@ -154,6 +186,15 @@ def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list
         notes.append(get(name).wire(root, {**data, "enforcement": enforcement}, dry_run))
     notes.extend(unwire_deselected(root, selected, dry_run))
     files = instruction_files(manifest)
+    if selected:  # an agent dropped from the answers: our hooks and our section in its instruction file go
+        from ..platforms import INSTRUCTION_FILES
+
+        for name in INSTRUCTION_FILES:
+            if name not in files:
+                note = retract_instructions(root, name, manifest.get("intro", ""), manifest["session_config"],
+                                            dry_run)
+                if note:
+                    notes.append(note)
     elsewhere = _section_elsewhere(root, files) if files else None
     if elsewhere:  # a second section would shadow the one the user already has
         notes.append(f"{elsewhere}: Session Config present; {', '.join(files)} left as is")

@@ -43,7 +43,8 @@ def unfinished_session(root: Path) -> dict[str, str] | None:
     return fields if fields.get("status") in ("active", "paused") else None
 
 
-def banner(root: Path, config: Any, problems: list[Any]) -> str:
+def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/") -> str:
+    """`prefix` is how the agent reading the banner runs a command (`/session`, `$session`)."""
     branch, changes = git_status(root)
     lines = ["[session-orchestrator]"]
     lines.append(f"branch: {branch or '(not a git repository)'}; uncommitted files: {len(changes)}")
@@ -60,10 +61,10 @@ def banner(root: Path, config: Any, problems: list[Any]) -> str:
             lines.append(
                 f"unfinished session: {session.get('session-id', '?')} ({session.get('type', '?')}), "
                 f"{session.get('status')}, wave {session.get('current-wave', '?')} of {session.get('total-waves', '?')}"
-                " - /session offers to resume it"
+                f" - {prefix}session offers to resume it"
             )
     else:
-        lines.append("no unfinished session; start one with /session [housekeeping|feature|deep]")
+        lines.append(f"no unfinished session; start one with {prefix}session [housekeeping|feature|deep]")
     lines.append(f"enforcement: {config.get('enforcement')}")
     if config.get("enforcement") == "off":
         lines.append("WARNING: enforcement is off - self-protection of the guard's files is lifted")

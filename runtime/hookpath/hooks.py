@@ -46,6 +46,8 @@ def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:
         decisions.append(guard.check_command(call.command, ctx, parsed))
         if not decisions[-1].denied:
             decisions.append(scope.check_shell(ctx, parsed.commands))
+        if call.paths and not decisions[-1].denied:  # files a shell call edits by other means (a patch)
+            decisions.append(scope.check_paths(ctx, call.paths))
     elif call.kind == WRITE:
         from ..guards import scope
 
@@ -62,7 +64,7 @@ def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:
 def _session_start(ctx: HookContext) -> tuple[Decision, str]:
     from .banner import banner
 
-    return Decision(), banner(ctx.root, ctx.config, ctx.config_problems)
+    return Decision(), banner(ctx.root, ctx.config, ctx.config_problems, ctx.adapter.command_prefix)
 
 
 HANDLERS: dict[str, Callable[[HookContext], tuple[Decision, str]]] = {

@@ -38,7 +38,6 @@ _SHARED = frozenset({"jsonhooks", "jsonsplice", "flatjsonhooks"})
 # since an agent that rewrites another agent's hooks could unhook the guard there. A platform's module
 # takes its entry over when it lands.
 _NOT_YET_WIRED = {
-    "codex": (".codex/hooks.json", ".codex/config.toml"),
 }  # helper modules for formats several agents share, not platforms
 
 
@@ -71,6 +70,8 @@ class Platform:
     # Agents that can run this agent's hooks besides their own: platform name -> payload keys only
     # that agent sends (checked before its module is imported, so the usual call pays nothing).
     guest_of: ClassVar[dict[str, tuple[str, ...]]] = {}
+    # How a user runs a command in this agent (the banner names `/session` with it); keep equal to the data file.
+    command_prefix = "/"
 
     # --- reading a hook payload -------------------------------------------------------------------
     def tool_call(self, payload: dict[str, Any]) -> Any:
@@ -136,6 +137,11 @@ class Platform:
         """What `doctor` should add for this agent, beyond its hooks: `(level, text, fix)` with level
         "ok" or "warn" (what was installed, how to start the agent, a settings step it needs).
         `selected` is every platform of this installation with its data."""
+        return []
+
+    def trust_checks(self, root: Path, data: dict[str, Any]) -> list[tuple[str, str, str]]:
+        """Gates outside the repository that decide whether the agent runs our hooks at all, as
+        (level, text, fix) for `doctor`: level is ok, warn (cannot tell) or fail. Most agents have none."""
         return []
 
 

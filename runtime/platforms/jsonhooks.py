@@ -29,6 +29,11 @@ from . import MARKER, Platform
 _PATCH_FILE = r"^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$"  # compiled only for patches
 
 
+def patch_paths(patch: str) -> list[str]:
+    """Every file an apply_patch text touches: added, updated, deleted, and both ends of a move."""
+    return [(m.group(1) or m.group(2)).strip() for m in re.finditer(_PATCH_FILE, patch, re.MULTILINE)]
+
+
 class NestedJsonHooks(Platform):
     """Most of the interface, once, for agents that read nested JSON hooks.
 
@@ -50,8 +55,7 @@ class NestedJsonHooks(Platform):
             return ToolCall(SHELL, name, tool_input, command=command if isinstance(command, str) else None)
         if kind == WRITE:
             if name == "apply_patch":
-                patch = str(tool_input.get("command") or tool_input.get("input") or "")
-                paths = [m.group(1) or m.group(2) for m in re.finditer(_PATCH_FILE, patch, re.MULTILINE)]
+                paths = patch_paths(str(tool_input.get("command") or tool_input.get("input") or ""))
             else:
                 path = tool_input.get("file_path") or tool_input.get("notebook_path") or tool_input.get("path")
                 paths = [path] if isinstance(path, str) and path else []

@@ -241,13 +241,18 @@ def detect_answers(dest: Path, template_dir: Path | None) -> tuple[dict[str, Any
 # --- doctor ------------------------------------------------------------------------------------------
 
 _GATE_MISSING = re.compile(r"^\s*FAIL\s+\w+ gate cannot run: ")
+# A trust step the agent needs from the user (Codex CLI skips untrusted hooks): it can only be taken
+# after the install, so right after one it is a next step, not a failure.
+_TRUST_STEP = re.compile(r"^\s*FAIL\s+.*skips (?:its hooks|them) silently")
 
 
 def _doctor(dest: Path, quiet: bool) -> int:
-    """Runs the repository's doctor; a gate tool that is not installed is a warning, not a failed install."""
+    """Runs the repository's doctor; a gate tool that is not installed, or an agent's trust step still to
+    take, is a warning, not a failed install."""
     result = run_runtime(dest, "doctor")
     fails = [line for line in result.stdout.splitlines() if line.lstrip().startswith("FAIL")]
-    if result.returncode == 0 or (fails and all(_GATE_MISSING.match(line) for line in fails)):
+    if result.returncode == 0 or (fails and all(_GATE_MISSING.match(line) or _TRUST_STEP.match(line)
+                                                for line in fails)):
         if not quiet or fails:
             typer.echo(result.stdout.rstrip())
         for line in fails:
@@ -462,17 +467,20 @@ def demo(
     _show(result)
     if result.returncode != 0:
         raise typer.Exit(result.returncode)
-    # An agent whose data says how it starts (and what it must trust first) gets its own line.
-    plain = [str(data.get("label", name)) for name, data in wired.items() if not data.get("start")]
+    # How to start each agent, and any one-time step it needs first, are platform data.
     typer.echo("")
-    if plain or not wired:
-        typer.echo(f"Done. Open {dest} in {' or '.join(plain or ['your agent'])} and type: /session feature")
+    if not wired:
+        typer.echo(f"Done. Open {dest} in your agent and type: /session feature")
     for name, data in wired.items():
         label = data.get("label", name)
         if data.get("start"):
             typer.echo(f"{label} ({dest}): {' '.join(str(data['start']).split())}.")
-            if data.get("trust"):
-                typer.echo(f"  {' '.join(str(data['trust']).split())}.")
+        else:
+            typer.echo(f"Done. Open {dest} in {label} and type: {data.get('command_prefix', '/')}session feature")
+        if data.get("trust"):
+            typer.echo(f"  {' '.join(str(data['trust']).split())}.")
+        for step in data.get("first_run") or []:
+            typer.echo(f"  first, once: {step}")
         hosted = [str(wired[other].get("label", other)) for other in (data.get("also_reads") or {}).get("hooks", [])
                   if other in wired]
         if hosted:

@@ -48,6 +48,20 @@ def test_demo_renders_and_shows_banner_and_config(tmp_path: Path) -> None:
     assert "already exists; pass --force" in again.output
 
 
+def test_demo_with_codex_shows_its_files_how_to_start_it_and_the_trust_step(tmp_path: Path) -> None:
+    dest = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", str(dest), "-p", "claude", "-p", "codex"])
+    assert result.exit_code == 0, result.output
+    for name in (".agents/skills/session/SKILL.md", ".codex/agents/explorer.toml", ".codex/hooks.json", "AGENTS.md"):
+        assert f"  {name}\n" in result.output, name
+        assert (dest / name).is_file()
+    assert "in Claude Code and type: /session feature" in result.output
+    assert "in Codex CLI and type: $session feature" in result.output
+    assert "first, once: start `codex` in the repository and answer yes when it asks whether to trust the folder" \
+        in result.output
+    assert "first, once: type /hooks and trust the two session-orchestrator hooks" in result.output
+
+
 def test_demo_as_the_readme_runs_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The README runs `session-orchestrator demo --force` with the default, relative DEST."""
     monkeypatch.chdir(tmp_path)
@@ -89,18 +103,37 @@ def test_init_from_the_bundled_template_records_a_shareable_source(tmp_path: Pat
 
 
 def test_init_detects_agents_and_gate_commands(tmp_path: Path) -> None:
-    """Defaults come from the repository: pytest config gives the test command; AGENTS.md names an
-    agent that is not wired yet, which is reported and left out."""
+    """Defaults come from the repository: pytest config gives the test command; AGENTS.md names
+    Codex CLI (beside the example's CLAUDE.md) and a `.cursor/` folder names Cursor."""
     repo = copy_example(tmp_path / "calc")
     (repo / "AGENTS.md").write_text("# Agents\n")
+    (repo / ".cursor").mkdir()
+    (repo / ".cursor" / "notes.txt").write_text("cursor settings\n")
     commit_all(repo, "agents file")
     result = runner.invoke(app, ["init", str(repo), "--defaults"])
     assert result.exit_code == 0, result.output
-    assert "found codex files; codex is not wired in this version yet" in result.output
     recorded = answers(repo)
-    assert recorded["platforms"] == ["claude"]
+    assert recorded["platforms"] == ["claude", "codex", "cursor"]
     assert recorded["test_command"] not in ("auto", "skip")
     assert "pytest" in str(recorded["test_command"])
+
+
+def test_init_for_codex_before_the_user_trusted_it_warns_with_the_steps_and_succeeds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust can only be given after the files exist, so init names the steps and still exits 0."""
+    home = tmp_path / "codex-home"
+    home.mkdir()
+    (home / "config.toml").write_text('model = "gpt-5"\n')
+    monkeypatch.setenv("CODEX_HOME", str(home))
+    repo = copy_example(tmp_path / "calc")
+    result = runner.invoke(app, ["init", str(repo), "--defaults", "-p", "claude", "-p", "codex"])
+    assert result.exit_code == 0, result.output
+    assert "this project is not trusted" in result.output and "(the install itself worked)" in result.output
+    assert "type /hooks and trust the session-orchestrator hooks" in result.output
+    assert (repo / ".codex" / "hooks.json").is_file()
+    doctor_run = runner.invoke(app, ["doctor", str(repo)])
+    assert doctor_run.exit_code == 1, doctor_run.output  # doctor itself still fails until the user acts
+    assert "FAIL  Codex CLI: hooks not trusted in Codex" in doctor_run.output
 
 
 def test_init_with_a_missing_gate_tool_warns_and_succeeds(tmp_path: Path) -> None:
@@ -121,8 +154,6 @@ def test_init_with_a_missing_gate_tool_warns_and_succeeds(tmp_path: Path) -> Non
         (["-d", "enforcment=strict"], "-d enforcment: no such question; did you mean 'enforcement'?"),
         (["-d", "waves=2"], "waves: waves must be 3 or more (got 2). Change the answer (-d waves=...)"),
         (["-d", "enforcement=loud"], "enforcement: "),
-        (["-p", "codex"],
-         "-p codex: not wired in this version yet (supported: claude, cursor, pi); run again with -p claude"),
         (["-p", "emacs"], "-p emacs: unknown platform;"),
         (["--template", "/nonexistent/template"], "--template /nonexistent/template: not a git repository"),
         (["--template", "file:///nonexistent/template.git"], "git failed: fatal: "),

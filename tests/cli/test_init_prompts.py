@@ -51,7 +51,9 @@ def test_init_asks_with_detected_defaults_and_offers_only_wired_platforms(tmp_pa
     code, output = drive(["init", str(repo)], cwd=tmp_path)
     assert code == 0, output
     assert "Which coding agents should get the session loop?" in output
-    assert "Codex CLI (codex is not wired in this version yet)" in output  # shown, but disabled
+    for label in ("Claude Code", "Codex CLI", "Cursor", "Pi"):
+        assert label in output[:output.index("Command that runs your test suite")], label
+    assert "not wired" not in output
     question = output.index("Command that runs your test suite")
     assert "python3 -m pytest" in output[question:question + 400]  # the detected command is the default
     answers = yaml.safe_load((repo / ".copier-answers.session-orchestrator.yml").read_text())

@@ -6,6 +6,7 @@ is a copy of the bundled example with its own commits. Nothing is mocked.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -91,13 +92,108 @@ def test_b_same_lines_conflict_exit_code_and_nothing_lost(project: tuple[Path, P
     text = skill.read_text()
     assert "## 3. Baseline, the way we do it" in text
     assert "## 3. Record a baseline" in text
-    assert "    wired one is tests/template/test_pi_switch.py and test_cursor_switch.py)."""
+    assert "<<<<<<< before updating" in text
+
+
+def test_c_a_renamed_file_keeps_the_users_edit(project: tuple[Path, Path]) -> None:
+    """v2 renames NOTES.md and changes another part of it; a version-gated migration moves the user's copy."""
     template, repo = project
-    head = git(repo, "rev-parse", "HEAD")
-    code, output = update(repo, template, "-d", "platforms=claude,codex")
-    assert code == 1
-    assert "-p codex: not wired in this version yet (supported: claude" in output
-    assert git(repo, "status", "--porcelain") == "" and git(repo, "rev-parse", "HEAD") == head
+    notes = repo / ".orchestrator" / "NOTES.md"
+    edit(notes, "- keep waves small", "- keep waves small\n- our rule: never on Fridays")
+    commit_all(repo, "our notes")
+    git(template, "mv", NOTES_V1, NOTES_V2)
+    edit(template / NOTES_V2, "v1 text.", "v2 text.")
+    edit(template / "copier.yml", "_migrations:\n", (
+        "_migrations:\n"
+        "  - version: v2\n"
+        "    when: \"{{ _stage == 'before' }}\"\n"
+        "    command: [\"{{ _copier_python }}\", \"{{ _copier_conf.src_path }}/migrations/rename.py\", before,\n"
+        "              .orchestrator/NOTES.md, .orchestrator/TEAM-NOTES.md]\n"
+        "  - version: v2\n"
+        "    when: \"{{ _stage == 'after' }}\"\n"
+        "    command: [\"{{ _copier_python }}\", \"{{ _copier_conf.src_path }}/migrations/rename.py\", after,\n"
+        "              .orchestrator/NOTES.md, .orchestrator/TEAM-NOTES.md, \"{{ _copier_conf.src_path }}\"]\n"))
+    commit_all(template, "v2: rename the notes")
+    git(template, "tag", "v2")
+    code, output = update(repo, template, "--vcs-ref", "v2")
+    assert code == 0, output
+    moved = repo / ".orchestrator" / "TEAM-NOTES.md"
+    assert not notes.exists()
+    text = moved.read_text()
+    assert "- our rule: never on Fridays" in text
+    assert "v2 text." in text
+    assert "<<<<<<<" not in text
+
+
+def test_c_without_the_migration_the_edit_would_be_lost(project: tuple[Path, Path]) -> None:
+    """The control for (c): Copier alone deletes the renamed file, edit included; the migration is what saves it."""
+    template, repo = project
+    notes = repo / ".orchestrator" / "NOTES.md"
+    edit(notes, "- keep waves small", "- keep waves small\n- our rule: never on Fridays")
+    commit_all(repo, "our notes")
+    git(template, "mv", NOTES_V1, NOTES_V2)
+    commit_all(template, "v2: rename the notes, no migration")
+    git(template, "tag", "v2")
+    update(repo, template, "--vcs-ref", "v2")
+    moved = repo / ".orchestrator" / "TEAM-NOTES.md"
+    assert "never on Fridays" not in moved.read_text()
+
+
+def test_d_user_settings_survive_three_releases_byte_for_byte(project: tuple[Path, Path]) -> None:
+    template, repo = project
+    settings = repo / ".claude" / "settings.json"
+    claude_data = json.loads(json.dumps(_claude_platform(template)))
+    assert splice_hooks(settings.read_text(), {"hooks": {}, "hook_command": "x"}) == USER_SETTINGS.decode()
+    edit(template / SESSION, "## 5. Record the plan", "## 5. Record the agreed plan")
+    commit_all(template, "v2")
+    git(template, "tag", "v2")
+    code, output = update(repo, template, "--vcs-ref", "v2")
+    assert code == 0, output
+    commit_all(repo, "v2")
+    timeout = int(claude_data["hook_timeout"])  # type: ignore[call-overload]
+    edit(template / "platforms" / "claude.yml", f"hook_timeout: {timeout}", f"hook_timeout: {timeout + 5}")
+    commit_all(template, "v3: a longer hook timeout")
+    git(template, "tag", "v3")
+    code, output = update(repo, template, "--vcs-ref", "v3")
+    assert code == 0, output
+    text = settings.read_text()
+    ours = [h for groups in json.loads(text)["hooks"].values() for g in groups for h in g["hooks"]
+            if ".orchestrator/runtime" in h["command"]]
+    assert len(ours) == len(claude_data["hooks"]) and all(h["timeout"] == timeout + 5 for h in ours)
+    assert splice_hooks(text, {"hooks": {}, "hook_command": "x"}) == USER_SETTINGS.decode()
+    assert (repo / ".claude" / "settings.local.json").read_bytes() == LOCAL_SETTINGS
+    assert (repo / "CLAUDE.md").read_bytes().startswith(USER_CLAUDE_MD)
+
+
+def _claude_platform(template: Path) -> dict[str, object]:
+    import yaml
+
+    return yaml.safe_load((template / "platforms" / "claude.yml").read_text())["platform_claude"]["default"]
+
+
+def test_e_switching_platforms_adds_and_removes_only_that_platforms_files(project: tuple[Path, Path]) -> None:
+    """Codex CLI in, then out again: its skills, agents, hooks file and AGENTS.md come and go; every
+    other file, the user's Claude settings included, ends byte for byte where it started."""
+    template, repo = project
+
+    def tree() -> dict[str, bytes]:
+        return {p.relative_to(repo).as_posix(): p.read_bytes() for p in repo.rglob("*")
+                if p.is_file() and ".git" not in p.relative_to(repo).parts and "__pycache__" not in p.parts}
+
+    before = tree()
+    code, output = update(repo, template, "--vcs-ref", "v1", "-d", "platforms=claude,codex")
+    assert code == 0, output
+    added = set(tree()) - set(before)
+    assert {".codex/hooks.json", "AGENTS.md", ".agents/skills/session/SKILL.md", ".codex/agents/explorer.toml"} <= added
+    assert all(name.startswith((".agents/", ".codex/")) or name == "AGENTS.md" for name in added), added
+    assert (repo / ".claude" / "settings.json").read_bytes() == before[".claude/settings.json"]
+    commit_all(repo, "add Codex CLI")
+
+    code, output = update(repo, template, "--vcs-ref", "v1", "-d", "platforms=claude")
+    assert code == 0, output
+    after = tree()
+    assert set(after) == set(before)
+    assert [name for name in before if before[name] != after[name]] == []
 
 
 def test_f_a_teammates_fresh_clone_can_update(project: tuple[Path, Path], tmp_path: Path) -> None:

@@ -212,7 +212,7 @@ def _client_runner(binary: Path, fake_model: FakeModel, tmp_path: Path, name: st
 def run_codex(codex_bin: Path, fake_model: FakeModel, tmp_path: Path) -> Callable[..., ClientRun]:
     """Run `codex exec --json PROMPT` in `repo` with the model scripted by `script` (fresh CODEX_HOME each run).
 
-    Keyword options go to runners.run_codex: `extra_args`, `trust_project`, `trust_hooks`.
+    Keyword options go to runners.run_codex: `extra_args`, `trust_project`, `trust_hooks`, `codex_home`.
     """
     return _client_runner(codex_bin, fake_model, tmp_path, "codex", runners.run_codex)
 

@@ -19,7 +19,9 @@ Script file format (re-read on every request)::
      "routes": [{"contains": "MARKER", "steps": [...]}]}
 
 A step is a text reply (`text`), a named tool call (`tool` + `input`, in the
-client's own tool vocabulary), or `{"shell": "CMD"}`: a call of whichever
+client's own tool vocabulary), a freeform tool call on the Responses wire
+(`custom_tool` + raw `input` text: Codex's apply_patch for models that have
+it), or `{"shell": "CMD"}`: a call of whichever
 shell tool the request offers (Claude `Bash{command}`, Codex
 `exec_command{cmd}`, Pi `bash{command}`), so one script can drive every client.
 A request without tools gets ``side_text`` so title or summary side calls never
@@ -46,7 +48,8 @@ def _responses_turns(body: dict[str, Any]) -> int:
     """Turns so far in a Responses request: each tool call and each assistant message is one."""
     items = body.get("input") if isinstance(body.get("input"), list) else []
     return sum(1 for item in items if isinstance(item, dict) and (
-        item.get("type") == "function_call" or (item.get("type") == "message" and item.get("role") == "assistant")))
+        item.get("type") in ("function_call", "custom_tool_call")
+        or (item.get("type") == "message" and item.get("role") == "assistant")))
 
 
 def _tool_names(body: dict[str, Any]) -> list[str]:
@@ -156,7 +159,10 @@ def _anthropic_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
 def _responses_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
     """Render one scripted step as an OpenAI Responses SSE stream (what Codex reads)."""
     response_id = f"resp_fake_{turn}"
-    if "tool" in step:
+    if "custom_tool" in step:  # a freeform tool (Codex's apply_patch for models that have it): raw text input
+        item = {"type": "custom_tool_call", "id": f"ctc_fake_{turn}", "call_id": step.get("id") or tool_use_id(turn),
+                "name": step["custom_tool"], "input": step.get("input", "")}
+    elif "tool" in step:
         item = {"type": "function_call", "id": f"fc_fake_{turn}", "call_id": step.get("id") or tool_use_id(turn),
                 "name": step["tool"], "arguments": json.dumps(step.get("input", {}))}
     else:
@@ -320,12 +326,12 @@ def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
         converted.append({"role": "system", "content": body["instructions"]})
     for item in body.get("input") if isinstance(body.get("input"), list) else []:
         kind = item.get("type")
-        if kind == "function_call_output":
+        if kind in ("function_call_output", "custom_tool_call_output"):
             block = {"type": "tool_result", "tool_use_id": item.get("call_id"), "content": item.get("output", "")}
             converted.append({"role": "user", "content": [block]})
-        elif kind == "function_call":
+        elif kind in ("function_call", "custom_tool_call"):
             block = {"type": "tool_use", "id": item.get("call_id"), "name": item.get("name"),
-                     "input": item.get("arguments")}
+                     "input": item.get("arguments", item.get("input"))}
             converted.append({"role": "assistant", "content": [block]})
         elif kind == "message" or "role" in item:
             content = item.get("content")

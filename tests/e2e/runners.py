@@ -126,12 +126,75 @@ def codex_command(codex: Path, repo: Path, base_url: str, prompt: str, extra_arg
             *extra_args, prompt]
 
 
+def codex_hooks(codex: Path, codex_home: Path, repo: Path) -> list[dict[str, Any]]:
+    """The hooks Codex finds for `repo`, with its trust key, current hash and trust status.
+
+    Asked of `codex app-server` (JSON-RPC on stdio: initialize, then `hooks/list`), the
+    interface Codex's own hook review (`/hooks`) is built on.
+    """
+    env = {**_base_env(codex, codex_home.parent), "CODEX_HOME": str(codex_home)}
+    proc = subprocess.Popen([str(codex), "app-server"], cwd=repo, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def call(ident: int, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        proc.stdin.write(json.dumps({"id": ident, "method": method, "params": params}) + "\n")
+        proc.stdin.flush()
+        while True:
+            line = proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"codex app-server ended before answering {method}: {proc.stderr.read()[-2000:]}")
+            message = json.loads(line)
+            if message.get("id") == ident:
+                if "error" in message:
+                    raise RuntimeError(f"codex app-server {method}: {message['error']}")
+                return message["result"]
+
+    try:
+        call(1, "initialize", {"clientInfo": {"name": "session-orchestrator-tests", "version": "1"},
+                               "capabilities": {"experimentalApi": True}})
+        proc.stdin.write(json.dumps({"method": "initialized"}) + "\n")
+        result = call(2, "hooks/list", {"cwds": [str(repo.resolve())]})
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return [hook for entry in result.get("data", []) for hook in entry.get("hooks", [])]
+
+
+def trust_like_a_user(codex: Path, codex_home: Path, repo: Path) -> list[dict[str, Any]]:
+    """Write into CODEX_HOME/config.toml what a user's two trust steps write: the project marked
+    trusted (Codex's first-start question), and each project hook's current hash (its `/hooks` review).
+
+    Returns the hooks as Codex lists them afterwards, so a test can check they read as trusted.
+    """
+    codex_home.mkdir(parents=True, exist_ok=True)
+    config = codex_home / "config.toml"
+    lines = [f"[projects.{_toml_string(str(repo.resolve()))}]", 'trust_level = "trusted"', ""]
+    config.write_text("\n".join(lines), encoding="utf-8")
+    for hook in codex_hooks(codex, codex_home, repo):
+        if hook.get("source") == "project":
+            lines += [f"[hooks.state.{_toml_string(hook['key'])}]",
+                      f"trusted_hash = {_toml_string(hook['currentHash'])}", ""]
+    config.write_text("\n".join(lines), encoding="utf-8")
+    return codex_hooks(codex, codex_home, repo)
+
+
 def run_codex(codex: Path, fake_model: FakeModel, state: Path, repo: Path, prompt: str, script: dict[str, Any],
-              *, extra_args: tuple[str, ...] = (), trust_project: bool = True, trust_hooks: bool = True) -> ClientRun:
-    """`codex exec --json PROMPT` in `repo`, its model scripted by `script`; `state` must be a fresh directory."""
+              *, extra_args: tuple[str, ...] = (), trust_project: bool = True, trust_hooks: bool = True,
+              codex_home: Path | None = None) -> ClientRun:
+    """`codex exec --json PROMPT` in `repo`, its model scripted by `script`; `state` must be a fresh directory.
+
+    `codex_home`: a CODEX_HOME prepared by the test (e.g. with `trust_like_a_user`) instead of a fresh one.
+    """
     home = state / "home"
-    codex_home = home / ".codex"  # Codex refuses a CODEX_HOME that does not exist yet
-    codex_home.mkdir(parents=True)
+    home.mkdir(parents=True)
+    if codex_home is None:
+        codex_home = home / ".codex"  # Codex refuses a CODEX_HOME that does not exist yet
+        codex_home.mkdir()
     fake_model.set_script(script)
     fake_model.log_path.write_text("")
     env = {**_base_env(codex, home), "CODEX_HOME": str(codex_home), "MOCK_API_KEY": "dummy"}

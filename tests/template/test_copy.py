@@ -181,10 +181,9 @@ def test_other_answers_reach_the_config(copie: Any) -> None:
         ({"test_command": "  "}, "Give a command, 'auto' or 'skip'"),
         ({"lint_command": ""}, "Give a command, 'auto' or 'skip'"),
         ({"vcs": "svn"}, "'svn' is not in"),
-        ({"platforms": ["claude", "codex"]}, "codex is not wired in this version yet"),
     ],
     ids=["agents-per-wave", "waves", "enforcement", "no-platform", "unknown-platform", "blank-test",
-         "blank-lint", "vcs", "unwired-platform"],
+         "blank-lint", "vcs"],
 )
 def test_malformed_answer_is_refused_naming_the_problem(
     copie: Any, answers: dict[str, Any], expected: str

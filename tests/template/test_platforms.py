@@ -21,7 +21,7 @@ from tests.helpers import ROOT
 
 REQUIRED_KEYS = {
     "name", "label", "instruction_files", "commands_dir", "agents_dir", "args", "tools", "phrases",
-    "settings_file", "hooks_format", "hook_command", "hook_timeout", "hooks",
+    "settings_file", "hooks_format", "hook_command", "hook_timeout", "hooks", "command_prefix",
 }
 REQUIRED_PHRASES = {"dispatch", "ask"}
 
@@ -106,6 +106,10 @@ class PlatformContract:
         assert data["hooks_format"] == self.HOOKS_FORMAT
         assert data["args"] == self.ARGS
 
+    def test_command_prefix_is_one_character_the_canonical_texts_can_put_before_a_name(
+            self, data: dict[str, Any]) -> None:
+        assert data["command_prefix"] in ("/", "$")
+
     def test_hook_command_runs_the_vendored_runtime(self, data: dict[str, Any]) -> None:
         command = data["hook_command"]
         assert f'.orchestrator/runtime" hook {self.NAME} ' in command
@@ -163,6 +167,14 @@ class TestCursor(PlatformContract):
     SETTINGS_FILE = ".cursor/hooks.json"
     HOOKS_FORMAT = "flat-json-hooks"
     ARGS = "(the words typed after the command, appended below)"
+
+
+class TestCodex(PlatformContract):
+    NAME = "codex"
+    INSTRUCTION_FILES = ["AGENTS.md"]
+    SETTINGS_FILE = ".codex/hooks.json"
+    HOOKS_FORMAT = "json-hooks"
+    ARGS = "whatever the user wrote after $<skill name> in the message that started this skill"
 
 
 CONTRACTS = {cls.NAME for cls in PlatformContract.__subclasses__()}

@@ -108,6 +108,7 @@ def test_the_doctor_probe_is_a_shell_call_the_platform_reads_back(name: str) -> 
 def test_data_file_and_module_agree(name: str) -> None:
     platform, data = platforms.get(name), data_file(name)
     assert list(platform.instruction_files) == data["instruction_files"]
+    assert platform.command_prefix == data.get("command_prefix", "/")
     assert data["settings_file"] in platform.settings_files
     assert all(file in platforms.INSTRUCTION_FILES for file in platform.instruction_files), (
         "the config lookup reads only INSTRUCTION_FILES")
