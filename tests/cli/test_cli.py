@@ -158,7 +158,7 @@ def test_init_with_a_missing_gate_tool_warns_and_succeeds(tmp_path: Path) -> Non
         (["--template", "/nonexistent/template"], "--template /nonexistent/template: not a git repository"),
         (["--template", "file:///nonexistent/template.git"], "git failed: fatal: "),
     ],
-    ids=["data-format", "unknown-key", "waves-2", "bad-choice", "codex", "unknown-platform", "template-path",
+    ids=["data-format", "unknown-key", "waves-2", "bad-choice", "unknown-platform", "template-path",
          "template-url"],
 )
 def test_init_errors_are_one_or_two_lines(tmp_path: Path, args: list[str], expected: str) -> None:

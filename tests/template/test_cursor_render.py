@@ -26,7 +26,9 @@ WIRED = sorted(p.stem for p in (ROOT / "platforms").glob("*.yml"))
 # Where Cursor finds commands (as commands or as skills it lets the user invoke) and subagents.
 COMMAND_GLOBS = (".cursor/commands/*.md", ".cursor/skills/*/SKILL.md", ".agents/skills/*/SKILL.md",
                  ".claude/skills/*/SKILL.md", ".codex/skills/*/SKILL.md")
-AGENT_GLOBS = (".cursor/agents/*.md", ".claude/agents/*.md", ".codex/agents/*.md", ".codex/agents/*.toml")
+# Cursor's subagents are Markdown files with frontmatter; Codex's `.codex/agents/*.toml` are not in
+# that format, so only Markdown counts there.
+AGENT_GLOBS = (".cursor/agents/*.md", ".claude/agents/*.md", ".codex/agents/*.md")
 # Cursor's documented hook events: one unknown name voids the whole file.
 CURSOR_EVENTS = {
     "sessionStart", "sessionEnd", "preToolUse", "postToolUse", "postToolUseFailure", "subagentStart",
@@ -64,8 +66,9 @@ def test_the_rule_is_an_mdc_file_with_the_three_keys(cursor_only: Path) -> None:
     data, body = frontmatter(rules[0])
     assert set(data) == {"description", "globs", "alwaysApply"}
     assert data["alwaysApply"] is True and isinstance(data["description"], str) and data["description"]
-    intro = (ROOT / "template" / "_canonical" / "intro.md").read_text(encoding="utf-8")
-    assert body.strip() == intro.strip(), "the rule carries the canonical intro, unchanged"
+    intro = json.loads((cursor_only / ".orchestrator" / "install.json").read_text(encoding="utf-8"))["intro"]
+    assert "{{" not in body and "{%" not in body
+    assert body.strip() == intro.strip(), "the rule carries the canonical intro as AGENTS.md gets it"
 
 
 def test_commands_are_plain_markdown_from_the_canonical_bodies(cursor_only: Path) -> None:

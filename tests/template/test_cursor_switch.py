@@ -57,6 +57,5 @@ def test_adding_and_removing_cursor_changes_only_its_files_and_hook_entries(tmp_
     switch(repo, ["claude"])
     assert (repo / ".cursor" / "hooks.json").read_bytes() == USER_HOOKS, "our entries gone, every user byte kept"
     assert (repo / ".claude" / "settings.json").read_bytes() == claude_settings
-    gone = {".cursor/rules/session-orchestrator.mdc"}
-    assert tracked(repo) == before | (CURSOR_FILES - gone), "AGENTS.md may hold the user's edits: it stays"
+    assert tracked(repo) == before, "AGENTS.md held only our unedited section, so it goes with Cursor"
     assert git(repo, "status", "--porcelain") == ""

@@ -44,14 +44,14 @@ def frontmatter(path: Path) -> dict[str, Any]:
     return meta
 
 
-def entries(repo: Path, folder: str) -> list[str]:
+def entries(repo: Path, folder: str, markdown_only: bool = False) -> list[str]:
     """The command or agent names an agent finds in `folder`: `<name>/SKILL.md`, `<name>.md` or
-    `<name>.toml`."""
+    (for the folder's own agent) `<name>.toml`."""
     base = repo / folder
     if not base.is_dir():
         return []
     skills = [p.parent.name for p in base.glob("*/SKILL.md")]
-    files = [p.stem for p in base.glob("*.md")] + [p.stem for p in base.glob("*.toml")]
+    files = [p.stem for p in base.glob("*.md")] + ([] if markdown_only else [p.stem for p in base.glob("*.toml")])
     return skills + files
 
 
@@ -88,7 +88,8 @@ def selection(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 
 def test_every_rendered_file_is_valid_in_its_format(selection: tuple[list[str], Path]) -> None:
     chosen, repo = selection
-    folders = {str(data(name)[key]) for name in chosen for key in ("commands_dir", "agents_dir")}
+    manifest = json.loads((repo / ".orchestrator" / "install.json").read_text(encoding="utf-8"))["platforms"]
+    folders = {str(manifest[name][key]) for name in chosen for key in ("commands_dir", "agents_dir")}
     folders |= {str(Path(data(name)["settings_file"]).parent) for name in chosen}
     checked = 0
     for folder in sorted(folders):
@@ -116,13 +117,20 @@ def test_no_other_platform_s_files_are_rendered(selection: tuple[list[str], Path
 
 
 def test_each_agent_loads_every_command_and_agent_exactly_once(selection: tuple[list[str], Path]) -> None:
+    """Folders are read from the rendered install manifest: a platform may move its commands when
+    certain others are selected too. In another agent's folder only Markdown counts (an agent does
+    not load another's TOML agents)."""
     chosen, repo = selection
+    manifest = json.loads((repo / ".orchestrator" / "install.json").read_text(encoding="utf-8"))["platforms"]
     for name in chosen:
-        mine = data(name)
+        mine = manifest[name]
         also = mine.get("also_reads") or {}
         for kind, key in (("commands", "commands_dir"), ("agents", "agents_dir")):
-            folders = [mine[key]] + [data(other)[key] for other in also.get(kind, []) if other in chosen]
-            found = Counter(entry for folder in dict.fromkeys(folders) for entry in entries(repo, folder))
+            found = Counter(entries(repo, mine[key]))
+            for other in also.get(kind, []):
+                # the folder this agent reads is the other's usual one (data), wherever it put them this time
+                if other in chosen and data(other)[key] != mine[key]:
+                    found.update(entries(repo, data(other)[key], markdown_only=True))
             wanted = {entry["name"] for entry in CATALOG[kind]}
             seen = {entry: count for entry, count in found.items() if entry in wanted}
             assert set(seen) == wanted, f"{name} misses {kind}: {sorted(wanted - set(seen))}"
