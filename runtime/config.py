@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from .platforms import INSTRUCTION_FILES as CONFIG_FILES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from collections.abc import Callable
+    from typing import Any
 
 HEADING = "Session Config"
 SESSION_TYPES = ("housekeeping", "feature", "deep")

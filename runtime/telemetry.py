@@ -22,10 +22,13 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 from . import jsonl
 from .paths import metrics_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any
 
 EVENTS = "events.jsonl"
 SESSIONS = "sessions.jsonl"

@@ -27,12 +27,15 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
 
 from ..hookpath.context import HookContext
 from ..hookpath.decision import DENY, WARN, Decision, cannot_judge, risky_words
 from .pathglob import glob_match, temp_roots
 from .shell import WRITING_VERBS, Command, OvertimeError, Parse, clock, parse, resolve_cwd, write_targets
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any
 
 _MAX_EXPANSIONS = 32
 _DB_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "duckdb", "clickhouse-client",

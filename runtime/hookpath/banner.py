@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from ..paths import state_file
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any
 
 _FRONT_RE = re.compile(r"^(session-id|type|status|current-wave|total-waves|started):\s*(.*)$", re.MULTILINE)
 

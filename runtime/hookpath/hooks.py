@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 
 from ..paths import project_root
 from .context import SHELL, WRITE, HookContext
 from .decision import DENY, WARN, Decision, cannot_judge, combine, risky_words
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from collections.abc import Callable
 
 
 def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:

@@ -62,7 +62,7 @@ def imported_modules(
     env = {**os.environ, "SO_PROJECT_DIR": str(repo)}
     env.pop("CLAUDE_PROJECT_DIR", None)
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", str(RUNTIME), "hook", "claude", event],
+        [sys.executable, "-S", "-X", "importtime", str(RUNTIME), "hook", "claude", event],  # -S: as hooks run it
         input=json.dumps(payload), capture_output=True, text=True, env=env, cwd=repo,
     )
     names = set()
@@ -90,3 +90,6 @@ def test_hook_path_skips_argparse(tmp_path: Path, payload: dict) -> None:
     assert "argparse" not in names
     assert "runtime.cli" not in names
     assert "dataclasses" not in names
+    # typing costs a hook call about a millisecond: hook-path modules import it under TYPE_CHECKING only
+    assert "typing" not in names
+    assert "runtime.loop.records" not in names
