@@ -109,7 +109,7 @@ def _normal(root: Path, path: str) -> str:
 
 def validate(plan: Any, state: State, root: Path) -> dict[str, Any]:
     """A normalised plan, or PlanError listing every problem."""
-    from .roles import KNOWN_AGENTS, READ_ONLY_AGENTS, canonical_role
+    from .roles import canonical_role, known_agents, read_only_agents
 
     problems: list[str] = []
     if not isinstance(plan, dict):
@@ -189,8 +189,8 @@ def validate(plan: Any, state: State, root: Path) -> dict[str, Any]:
                 problems.append(f"{where}: task id {ident!r} is used twice; task ids are unique across waves")
             task_ids.add(ident)
             agent = str(task.get("agent") or "").strip()
-            if agent not in KNOWN_AGENTS:
-                problems.append(f"{where}: agent {agent!r} is unknown; use one of {', '.join(KNOWN_AGENTS)}")
+            if agent not in known_agents():
+                problems.append(f"{where}: agent {agent!r} is unknown; use one of {', '.join(known_agents())}")
             if not str(task.get("task") or "").strip():
                 problems.append(f"{where}: 'task' (what the agent does) is missing")
             elif placeholder(str(task.get("task"))):
@@ -207,7 +207,7 @@ def validate(plan: Any, state: State, root: Path) -> dict[str, Any]:
             if not isinstance(files, list):
                 problems.append(f"{where}: 'files' must be a list of paths")
                 files = []
-            if files and (expected.get("read_only") or agent in READ_ONLY_AGENTS):
+            if files and (expected.get("read_only") or agent in read_only_agents()):
                 why = "the Discovery wave is read-only" if expected.get("read_only") else f"{agent} is read-only"
                 problems.append(f"{where}: has files {files} but {why}; remove 'files' or move the task "
                                 "to an implementation wave")
