@@ -592,20 +592,15 @@ def ignored_build_output(operands: list[str], root: Path, where: str) -> bool:
             rels.append(rel)
     if not rels:
         return False
-    import subprocess
+    from ..proc import run
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     unique = sorted(set(rels))
-    try:
-        ignored = subprocess.run(["git", "-C", str(root), "check-ignore", "--no-index", "--", *unique],
-                                 capture_output=True, text=True, timeout=5, env=env)
-        if ignored.returncode != 0 or set(ignored.stdout.splitlines()) != set(unique):
-            return False
-        tracked = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", *unique],
-                                 capture_output=True, timeout=5, env=env)
-    except (OSError, subprocess.SubprocessError):
+    code, ignored, _ = run(["git", "-C", str(root), "check-ignore", "--no-index", "--", *unique], root, 5, env)
+    if code != 0 or set(ignored.splitlines()) != set(unique):
         return False
-    return tracked.returncode == 0 and not tracked.stdout
+    code, tracked, _ = run(["git", "-C", str(root), "ls-files", "-z", "--", *unique], root, 5, env)
+    return code == 0 and not tracked
 
 
 def _in_allowlist(operand: str, patterns: list[str], root: Path, cwd: str) -> bool:
