@@ -60,10 +60,12 @@ def placeholder(text: str) -> str | None:
 
 def template(state: State) -> dict[str, Any]:
     """A skeleton for this session's layout, with example entries to replace."""
+    from .roles import first_agent
+
     waves = []
     for wave in state["waves"]:
-        read_only = wave.get("read_only")
-        agent = "explorer" if read_only else "implementer"
+        read_only = bool(wave.get("read_only"))
+        agent = first_agent(read_only)
         waves.append({
             "wave": wave["wave"],
             "role": wave["role"],

@@ -38,6 +38,11 @@ def known_agents() -> tuple[str, ...]:
 def read_only_agents() -> tuple[str, ...]:
     return tuple(name for name, read_only in agents().items() if read_only)
 
+
+def first_agent(read_only: bool) -> str:
+    """The catalog's first read-only (or first writing) agent: the example a plan template offers."""
+    return next(name for name, flag in agents().items() if flag == read_only)
+
 # accepted spellings of folded roles, mapped to the canonical name
 ALIASES = {"impl": "Impl-Core+Impl-Polish", "implementation": "Impl-Core+Impl-Polish"}
 

@@ -102,9 +102,10 @@ def build_scope(state: State, wave: Wave, enforcement: str, root: Path) -> Scope
         for path in task.get("files") or []:
             if path not in allowed:
                 allowed.append(path)
-            by_agent.setdefault(task.get("agent", "implementer"), [])
-            if path not in by_agent[task.get("agent", "implementer")]:
-                by_agent[task.get("agent", "implementer")].append(path)
+            agent = str(task.get("agent") or "")  # plan set refuses a task without a known agent
+            by_agent.setdefault(agent, [])
+            if path not in by_agent[agent]:
+                by_agent[agent].append(path)
     roles = wave.get("roles", [])
     extra: list[str] = []
     if "Quality" in roles:

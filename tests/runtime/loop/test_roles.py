@@ -39,6 +39,8 @@ def test_the_catalog_agents_are_what_plans_may_name(tmp_path: Path) -> None:
     assert set(roles.known_agents()) == {a["name"] for a in agents}
     assert set(roles.read_only_agents()) == {a["name"] for a in agents if not WRITE_TOOLS & set(a["tools"])}
     assert roles.read_only_agents() and set(roles.read_only_agents()) < set(roles.known_agents())
+    assert roles.first_agent(True) == next(a["name"] for a in agents if not WRITE_TOOLS & set(a["tools"]))
+    assert roles.first_agent(False) == next(a["name"] for a in agents if WRITE_TOOLS & set(a["tools"]))
 
 
 def test_a_plan_naming_an_agent_outside_the_catalog_is_refused(tmp_path: Path) -> None:
