@@ -56,7 +56,7 @@ def _state_data(repo: Path) -> tuple[dict[str, str], dict[str, Any]]:
     """(STATE.md frontmatter, the session record), read the way a person would: by their documented layout."""
     text = (repo / ".orchestrator" / "STATE.md").read_text(encoding="utf-8")
     head = text.split("\n---", 1)[0]
-    front = {k: json.loads(v) for k, v in re.findall(r"^([a-z-]+): (.*)$", head, re.MULTILINE)}
+    front = {k: json.loads(v) for k, v in re.findall(r"^([a-z_]+): (.*)$", head, re.MULTILINE)}
     record = repo / ".orchestrator" / "state" / "session.json"
     assert record.is_file(), "the session record is missing"
     return front, json.loads(record.read_text(encoding="utf-8"))
