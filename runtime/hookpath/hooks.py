@@ -117,7 +117,7 @@ def main(argv: list[str]) -> int:
     text = ""
     payload: dict[str, Any] | None = None
     try:
-        raw = sys.stdin.buffer.read()
+        raw = sys.stdin.buffer.read() if sys.stdin is not None else b""  # None: the agent closed stdin
         if not raw.strip():
             raise ValueError("stdin was empty")
         payload = json.loads(raw)

@@ -66,6 +66,19 @@ def test_an_unknown_platform_is_named_on_stderr(repo: Path, platform: str) -> No
     assert f"unknown platform {platform!r}".encode() in result.stderr
 
 
+@pytest.mark.parametrize(("event", "expected"), [("pre-tool-use", b'"permissionDecision": "deny"'),
+                                               ("session-start", b"[session-orchestrator]\nbranch: ")])
+def test_a_closed_stdin_is_an_empty_one(repo: Path, event: str, expected: bytes) -> None:
+    """No stdin at all (the descriptor closed, not merely empty) is unreadable input, not a broken runtime."""
+    env = {**os.environ, "SO_PROJECT_DIR": str(repo)}
+    command = f"exec python3 -S {repo / '.orchestrator/runtime'} hook claude {event} <&-"
+    result = subprocess.run(["sh", "-c", command], cwd=repo, env=env, capture_output=True, timeout=120)
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    assert expected in result.stdout and b"cannot run" not in result.stdout
+    if event == "pre-tool-use":
+        assert b"stdin was empty" in result.stdout
+
+
 # --- the payload's fields ---------------------------------------------------------------------------
 
 
