@@ -18,6 +18,10 @@ floor is the number to watch: no worse than 3.9x, aiming for 2x.
 `git archive <rev> runtime | tar -x -C /tmp/before`, then `--compare
 /tmp/before/runtime`) in a second project, interleaved with this one in the same
 run, and prints each hook variant's median before and after side by side.
+
+Where `python3` on PATH is a version manager's shim (pyenv), the shim's own
+start-up (a shell script) dwarfs and blurs what is measured: pass the real
+interpreter, e.g. `--python "$(pyenv which python3)"`.
 """
 
 from __future__ import annotations

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from .platforms import INSTRUCTION_FILES as CONFIG_FILES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from collections.abc import Callable
+    from typing import Any
 
 HEADING = "Session Config"
 SESSION_TYPES = ("housekeeping", "feature", "deep")
@@ -503,13 +506,14 @@ def render_section(values: dict[str, Any]) -> str:
         value = values[name]
         if key.subkeys is not None:
             out.append(f"- {name}:")
-            out.extend(f"  - {sub}: {_format(value[sub])}" for sub in key.subkeys)
+            out.extend(f"  - {sub}: {format_value(value[sub])}" for sub in key.subkeys)
             continue
-        out.append(f"- {name}: {_format(value)}")
+        out.append(f"- {name}: {format_value(value)}")
     return "\n".join(out) + "\n"
 
 
-def _format(value: Any) -> str:
+def format_value(value: Any) -> str:
+    """A value as the Session Config writes it, so `config show` prints what a user would type."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):  # agents-per-wave

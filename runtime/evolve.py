@@ -96,7 +96,7 @@ def _states(root: Path) -> list[dict[str, Any]]:
             state = parse_record(text, file.name) if file.suffix == ".json" else parse(text, file.name)
         except (OSError, UnicodeDecodeError, StateError):
             continue
-        by_id[str(state.get("session-id"))] = state
+        by_id[str(state.get("session_id"))] = state
     return list(by_id.values())
 
 
@@ -204,16 +204,16 @@ def find(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
             p.add(index)
             p.info["rule"] = rule
     for state in _states(root):
-        for entry in state.get("not-retry") or []:
+        for entry in state.get("not_retry") or []:
             text = " ".join(str(entry.get("text") or "").split())
             index = windows.at(str(entry.get("ts") or ""))
             if index is None:
-                index = _session_index(sessions, state.get("session-id"))
+                index = _session_index(sessions, state.get("session_id"))
             if not text or index is None or (text, str(sessions[index]["id"])) in seen_not_retry:
                 continue
             seen_not_retry.add((text, str(sessions[index]["id"])))
             pattern(learnings.NOT_TO_RETRY, text).add(index)
-        index = _session_index(sessions, state.get("session-id"))
+        index = _session_index(sessions, state.get("session_id"))
         for review in state.get("reviews") or []:
             for finding in review.get("findings") or []:
                 file = str(finding.get("file") or "")

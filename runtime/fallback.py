@@ -191,19 +191,17 @@ def report(argv: list[str], exc: BaseException) -> int:
     if event != "pre-tool-use":
         return 0
     enforcement = _enforcement(_root())
-    reason = f"session-orchestrator could not judge this call: {problem}."
     risky = _risky_command(argv[1] if len(argv) > 1 else "")
-    if risky == "*":
-        reason += f" Denied at every enforcement level because no part of the guard can read the command. {fix}"
-    elif risky:
-        reason += (f" Denied at every enforcement level because the command names '{risky}', which can destroy "
-                   f"work. {fix}")
-    if enforcement == "strict" and not risky:
-        reason += f" Denied because enforcement is strict. {fix}"
-    if enforcement == "strict" or risky:
-        decision = _Decision("deny", reason)
-    else:
-        decision = _Decision("warn", reason + f" It was allowed (enforcement: {enforcement}). {fix}")
+    try:  # the one wording of "cannot judge" (strict denies, warn allows, destructive always denied)
+        from runtime.hookpath.decision import cannot_judge
+
+        decision = cannot_judge("judge this call", problem, enforcement, "runtime-broken", fix, risky)
+    except Exception:  # decision.py is the broken file: a bare answer, any shell command denied
+        deny = enforcement == "strict" or bool(risky)
+        decision = _Decision("deny" if deny else "warn",
+                             f"session-orchestrator: {problem}; "
+                             f"{'denied' if deny else 'allowed'} by the fallback (enforcement: {enforcement}"
+                             f"{', a shell command' if risky else ''}). {fix}")
     try:
         from runtime.platforms import get
 

@@ -22,10 +22,15 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 from . import jsonl
 from .paths import metrics_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any
+
+    from .loop.records import State
 
 EVENTS = "events.jsonl"
 SESSIONS = "sessions.jsonl"
@@ -84,7 +89,7 @@ def _rotate(path: Path, keep: int) -> None:
         path.unlink(missing_ok=True)
 
 
-def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: int | None,
+def session_record(root: Path, state: State, outcome: str, carryover: int | None,
                    ended: str) -> dict[str, Any]:
     """The sessions.jsonl line for a finished session (schema in docs/loop.md)."""
     from .loop.state import changed_files, parse_iso
@@ -101,7 +106,7 @@ def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: i
             "done": sum(1 for r in results.values() if r["status"] == "done"),
             "partial": sum(1 for r in results.values() if r["status"] == "partial"),
             "failed": sum(1 for r in results.values() if r["status"] == "failed"),
-            "gate": wave.get("gate"), "gate_status": wave.get("gate-status"),
+            "gate": wave.get("gate"), "gate_status": wave.get("gate_status"),
         })
     gates = [g for g in (state.get("baseline"), *(state.get("gates") or [])) if g]
     non_baseline = [g for g in gates if g["variant"] != "baseline"]
@@ -117,7 +122,7 @@ def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: i
     flagged = sorted({str(f.get("file")) for r in state.get("reviews") or [] for f in r.get("findings") or []
                       if f.get("file") and float(f.get("confidence") or 0) >= float(r.get("floor") or 0)})
     started = str(state.get("started") or "")
-    avoid = [str(n.get("text")) for n in state.get("not-retry") or [] if str(n.get("ts") or "") >= started]
+    avoid = [str(n.get("text")) for n in state.get("not_retry") or [] if str(n.get("ts") or "") >= started]
     items = state.get("items") or []
     done_items = sum(1 for i in items if i.get("status") == "done")
     if carryover is None:
@@ -126,13 +131,13 @@ def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: i
     end = parse_iso(ended)
     return {
         "schema_version": SESSION_SCHEMA,
-        "id": state.get("session-id"),
+        "id": state.get("session_id"),
         "type": state.get("type"),
         "branch": state.get("branch"),
         "started": state.get("started"),
         "ended": ended,
         "duration_s": max(0, int(end - start)) if start and end else None,
-        "total_waves": state.get("total-waves"),
+        "total_waves": state.get("total_waves"),
         "waves": waves,
         "gates": {
             "run": len(non_baseline),
@@ -147,7 +152,7 @@ def session_record(root: Path, state: dict[str, Any], outcome: str, carryover: i
         "gate_failures": failing[:20],
         "review_files": flagged[:20],
         "not_retry": avoid[-10:],
-        "files_changed": len(changed_files(root, str(state.get("start-ref") or ""))),
+        "files_changed": len(changed_files(root, str(state.get("start_ref") or ""))),
         "agents_dispatched": dispatched,
         "items_planned": len(items),
         "items_done": done_items,

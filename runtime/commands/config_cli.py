@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from ..config import SCHEMA, ConfigError, _format, format_problems, load
+from ..config import SCHEMA, ConfigError, format_problems, format_value, load
 from ..loop.detect import resolve
 from ..paths import project_root
 
@@ -45,7 +45,7 @@ def run(args: Any) -> int:
         value = config.values[name]
         line = config.lines.get(name)
         origin = f"line {line}" if line else "default"
-        shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if SCHEMA[name].subkeys else _format(value)
+        shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if SCHEMA[name].subkeys else format_value(value)
         extra = ""
         kind = name.removesuffix("-command")
         if kind in resolved:

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 from .. import jsonl
 from ..paths import state_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any
 
 
 def _path(root: Path) -> Path:

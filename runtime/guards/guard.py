@@ -27,12 +27,15 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
 
 from ..hookpath.context import HookContext
 from ..hookpath.decision import DENY, WARN, Decision, cannot_judge, risky_words
 from .pathglob import glob_match, temp_roots
 from .shell import WRITING_VERBS, Command, OvertimeError, Parse, clock, parse, resolve_cwd, write_targets
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any
 
 _MAX_EXPANSIONS = 32
 _DB_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "duckdb", "clickhouse-client",
@@ -589,20 +592,15 @@ def ignored_build_output(operands: list[str], root: Path, where: str) -> bool:
             rels.append(rel)
     if not rels:
         return False
-    import subprocess
+    from ..proc import run
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     unique = sorted(set(rels))
-    try:
-        ignored = subprocess.run(["git", "-C", str(root), "check-ignore", "--no-index", "--", *unique],
-                                 capture_output=True, text=True, timeout=5, env=env)
-        if ignored.returncode != 0 or set(ignored.stdout.splitlines()) != set(unique):
-            return False
-        tracked = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", *unique],
-                                 capture_output=True, timeout=5, env=env)
-    except (OSError, subprocess.SubprocessError):
+    code, ignored, _ = run(["git", "-C", str(root), "check-ignore", "--no-index", "--", *unique], root, 5, env)
+    if code != 0 or set(ignored.splitlines()) != set(unique):
         return False
-    return tracked.returncode == 0 and not tracked.stdout
+    code, tracked, _ = run(["git", "-C", str(root), "ls-files", "-z", "--", *unique], root, 5, env)
+    return code == 0 and not tracked
 
 
 def _in_allowlist(operand: str, patterns: list[str], root: Path, cwd: str) -> bool:

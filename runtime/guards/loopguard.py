@@ -25,11 +25,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from ..hookpath.context import WRITE, HookContext
 from ..hookpath.decision import WARN, Decision
 from ..paths import state_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any
 
 REWRITE_LIMIT = 6
 

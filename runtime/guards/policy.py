@@ -19,7 +19,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any
 
 FLOOR_PATH = Path(__file__).with_name("policy.json")
 OVERLAY_REL = ".orchestrator/policy/guard.json"

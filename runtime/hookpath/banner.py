@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from ..paths import state_file
 
-_FRONT_RE = re.compile(r"^(session-id|type|status|current-wave|total-waves|started):\s*(.*)$", re.MULTILINE)
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any
+
+# STATE.md's frontmatter; the kebab-case spellings are those of files written before the keys were unified.
+_FRONT_RE = re.compile(r"^(session[_-]id|type|status|current[_-]wave|total[_-]waves|started):\s*(.*)$", re.MULTILINE)
 
 
 def git_status(root: Path) -> tuple[str, list[str]]:
@@ -39,7 +43,7 @@ def unfinished_session(root: Path) -> dict[str, str] | None:
     if not text.startswith("---"):
         return {"status": "unreadable"}
     head = text.split("\n---", 1)[0]
-    fields = {k: v.strip().strip('"') for k, v in _FRONT_RE.findall(head)}
+    fields = {k.replace("-", "_"): v.strip().strip('"') for k, v in _FRONT_RE.findall(head)}
     return fields if fields.get("status") in ("active", "paused") else None
 
 
@@ -59,8 +63,8 @@ def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/") -> s
                          "run 'python3 .orchestrator/runtime session status'")
         else:
             lines.append(
-                f"unfinished session: {session.get('session-id', '?')} ({session.get('type', '?')}), "
-                f"{session.get('status')}, wave {session.get('current-wave', '?')} of {session.get('total-waves', '?')}"
+                f"unfinished session: {session.get('session_id', '?')} ({session.get('type', '?')}), "
+                f"{session.get('status')}, wave {session.get('current_wave', '?')} of {session.get('total_waves', '?')}"
                 f" - {prefix}session offers to resume it"
             )
     else:

@@ -13,7 +13,10 @@ so the allow path of a hook does no work it does not need.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any
 
 SHELL, WRITE, READ, OTHER = "shell", "write", "read", "other"
 

@@ -23,11 +23,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 
 from ..paths import project_root
 from .context import SHELL, WRITE, HookContext
 from .decision import DENY, WARN, Decision, cannot_judge, combine, risky_words
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from collections.abc import Callable
+    from typing import Any
 
 
 def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:
@@ -113,20 +117,23 @@ def main(argv: list[str]) -> int:
         return 1
     ctx = HookContext(project_root(env=adapter.project_env), platform, event, {}, adapter=adapter)
     text = ""
+    payload: dict[str, Any] | None = None
     try:
-        raw = sys.stdin.buffer.read()
+        raw = sys.stdin.buffer.read() if sys.stdin is not None else b""  # None: the agent closed stdin
         if not raw.strip():
             raise ValueError("stdin was empty")
         payload = json.loads(raw)
         if not isinstance(payload, dict):
             raise ValueError(f"expected a JSON object on stdin, got {type(payload).__name__}")
     except RecursionError:
-        decision = _failure(ctx, "hook input nests too deeply to read")
+        payload, problem = None, "hook input nests too deeply to read"
     except (ValueError, UnicodeDecodeError, OSError) as exc:
-        decision = _failure(ctx, f"hook input is not valid JSON ({_clean(str(exc))})")
-    else:
-        ctx.payload = payload
-        if adapter.guest_of and _stands_aside(ctx):
+        payload, problem = None, f"hook input is not valid JSON ({_clean(str(exc))})"
+    if payload is None and event == "pre-tool-use":
+        decision = _failure(ctx, problem)
+    else:  # the banner needs nothing from the payload: an unreadable one must not cost the user the banner
+        ctx.payload = payload or {}
+        if payload is not None and adapter.guest_of and _stands_aside(ctx):
             return adapter.answer(event, Decision(), "")  # the host agent's own hooks judge this call
         try:
             if event == "pre-tool-use":

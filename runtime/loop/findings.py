@@ -24,31 +24,31 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .testparse import _ANSI, _Lazy
+from .testparse import ANSI_ESCAPE, Lazy
 
 Finding = tuple[str, int, str, str]  # (file relative to the repository, line, code, message)
 
 # path:line:col: CODE message  (ruff concise, flake8, pycodestyle, pylint --output-format=parseable-ish)
-_COLON = _Lazy(r"^(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):(?:(?P<col>\d+):)?\s+(?P<code>[A-Z]+\d+)\s+(?:\[\*\]\s+)?"
+_COLON = Lazy(r"^(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):(?:(?P<col>\d+):)?\s+(?P<code>[A-Z]+\d+)\s+(?:\[\*\]\s+)?"
                r"(?P<msg>.+?)\s*$", re.MULTILINE)
 # ruff's full format: "CODE [*] message" then " --> path:line:col"
-_RUFF_FULL = _Lazy(r"^(?P<code>[A-Z]+\d+)\s+(?:\[\*\]\s+)?(?P<msg>.+?)\s*\n\s*-->\s+(?P<file>[^\n:]+):"
+_RUFF_FULL = Lazy(r"^(?P<code>[A-Z]+\d+)\s+(?:\[\*\]\s+)?(?P<msg>.+?)\s*\n\s*-->\s+(?P<file>[^\n:]+):"
                    r"(?P<line>\d+):\d+\s*$", re.MULTILINE)
 # mypy: path:line[:col]: error: message  [code]
-_MYPY = _Lazy(r"^(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):(?:\d+:)?\s+error:\s+(?P<msg>.+?)(?:\s+\[(?P<code>[\w-]+)\])?"
+_MYPY = Lazy(r"^(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):(?:\d+:)?\s+error:\s+(?P<msg>.+?)(?:\s+\[(?P<code>[\w-]+)\])?"
               r"\s*$", re.MULTILINE)
 # pyright: "  /abs/path.py:10:5 - error: message (reportSomething)"
-_PYRIGHT = _Lazy(r"^[ \t]*(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):\d+\s+-\s+error:\s+(?P<msg>.+?)"
+_PYRIGHT = Lazy(r"^[ \t]*(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):\d+\s+-\s+error:\s+(?P<msg>.+?)"
                  r"(?:\s+\((?P<code>report\w+)\))?\s*$", re.MULTILINE)
 # tsc: "src/a.ts(10,5): error TS2322: message" or pretty "src/a.ts:10:5 - error TS2322: message"
-_TSC = _Lazy(r"^(?P<file>[^\s(:][^(:\n]*?)(?:\((?P<line>\d+),\d+\)|:(?P<line2>\d+):\d+\s+-)\s*:?\s*error\s+"
+_TSC = Lazy(r"^(?P<file>[^\s(:][^(:\n]*?)(?:\((?P<line>\d+),\d+\)|:(?P<line2>\d+):\d+\s+-)\s*:?\s*error\s+"
              r"(?P<code>TS\d+):\s+(?P<msg>.+?)\s*$", re.MULTILINE)
 # eslint stylish: a file header line, then "  10:5  error  message  rule-name"
-_ESLINT_ROW = _Lazy(r"^\s+(?P<line>\d+):\d+\s+(?:error|warning)\s+(?P<msg>.+?)\s{2,}(?P<code>[\w@/-]+)\s*$")
+_ESLINT_ROW = Lazy(r"^\s+(?P<line>\d+):\d+\s+(?:error|warning)\s+(?P<msg>.+?)\s{2,}(?P<code>[\w@/-]+)\s*$")
 # eslint compact / unix: "path: line 1, col 2, Error - message (rule)" / "path:1:2: message [Error/rule]"
-_ESLINT_COMPACT = _Lazy(r"^(?P<file>[^\s:][^:\n]*?): line (?P<line>\d+), col \d+, (?:Error|Warning) - (?P<msg>.+?)"
+_ESLINT_COMPACT = Lazy(r"^(?P<file>[^\s:][^:\n]*?): line (?P<line>\d+), col \d+, (?:Error|Warning) - (?P<msg>.+?)"
                         r"(?: \((?P<code>[\w@/-]+)\))?\s*$", re.MULTILINE)
-_ESLINT_UNIX = _Lazy(r"^(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):\d+: (?P<msg>.+?) "
+_ESLINT_UNIX = Lazy(r"^(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):\d+: (?P<msg>.+?) "
                      r"\[(?:Error|Warning)/(?P<code>[\w@/-]+)\]\s*$", re.MULTILINE)
 
 RUNTIME_DIR = ".orchestrator/"
@@ -62,7 +62,7 @@ def _relative(path: str, root: Path | None) -> str:
     return text.removeprefix("./")
 
 
-def _from(pattern: _Lazy, text: str, root: Path | None) -> list[Finding]:
+def _from(pattern: Lazy, text: str, root: Path | None) -> list[Finding]:
     found = []
     for match in pattern.finditer(text):
         groups = match.groupdict()
@@ -87,7 +87,7 @@ def _eslint_stylish(text: str, root: Path | None) -> list[Finding]:
 def parse(output: str, root: Path | None = None) -> list[Finding] | None:
     """Every finding in `output`, or None when no known format matches (an empty list never means "clean":
     callers decide cleanliness by the exit code)."""
-    text = _ANSI.sub("", output).replace("\r\n", "\n")
+    text = ANSI_ESCAPE.sub("", output).replace("\r\n", "\n")
     for pattern in (_RUFF_FULL, _MYPY, _PYRIGHT, _TSC, _ESLINT_COMPACT, _ESLINT_UNIX, _COLON):
         found = _from(pattern, text, root)
         if found:

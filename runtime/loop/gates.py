@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .records import Check, Gate, State
+
 KINDS = ("test", "typecheck", "lint")
 VARIANTS = ("baseline", "incremental", "full")
 TAIL_LINES = 20
@@ -102,7 +104,7 @@ def _tail(text: str, lines: int = TAIL_LINES) -> list[str]:
     return kept
 
 
-def skipped_check(kind: str, source: str) -> dict[str, Any]:
+def skipped_check(kind: str, source: str) -> Check:
     return {"kind": kind, "command": "skip", "source": source, "skipped": True, "ok": True, "status": "skipped"}
 
 
@@ -355,8 +357,8 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
         done = [w["wave"] for w in state["waves"] if w["status"] == "done"]
         after = max(done) if done else 0
         active = next((w["wave"] for w in state["waves"] if w["status"] == "active"), None)
-        overrides = state.get("gate-overrides") or {}
-        record: dict[str, Any] = {"variant": variant, "wave": active or after, "ts": now_iso(), "duration": total,
+        overrides = state.get("gate_overrides") or {}
+        record: Gate = {"variant": variant, "wave": active or after, "ts": now_iso(), "duration": total,
                                   "checks": checks}
         if active:
             record["during"] = active
@@ -375,13 +377,13 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
             if after and not active:
                 wave = state["waves"][after - 1]
                 if wave.get("gate") and (wave["gate"] == variant or variant == "full"):
-                    wave["gate-status"] = "blocked" if record["blocked"] else "passed"
-        streaks = state.setdefault("gate-streak", {})
+                    wave["gate_status"] = "blocked" if record["blocked"] else "passed"
+        streaks = state.setdefault("gate_streak", {})
         streaks[variant] = streaks.get(variant, 0) + 1 if record["blocked"] else 0
         streak = streaks[variant]
         save(root, state)
     telemetry.emit(root, "gate.blocked" if record["blocked"] else "gate.passed", {
-        "session_id": state["session-id"], "variant": variant, "wave": record["wave"], "duration": total,
+        "session_id": state["session_id"], "variant": variant, "wave": record["wave"], "duration": total,
         "regressions": len(record["regressions"]), "new_problems": len(record["new_problems"]),
         "broken": [b["kind"] for b in record["broken"]], "overridden": [b["kind"] for b in record["overridden"]],
         "durations": {k: c.get("duration") for k, c in checks.items() if not c.get("skipped")},
@@ -396,13 +398,13 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
     return (2 if record["blocked"] else 0), summary
 
 
-def _where(record: dict[str, Any]) -> str:
+def _where(record: Gate) -> str:
     if record.get("during"):
         return f"during wave {record['during']}"
     return "before wave 1" if record["wave"] == 0 else f"after wave {record['wave']}"
 
 
-def summarize(record: dict[str, Any], state: dict[str, Any], streak: int = 0) -> str:
+def summarize(record: Gate, state: State, streak: int = 0) -> str:
     """What the agent sees: per check one line, names of what blocks, and a tail only for failures."""
     variant = record["variant"]
     verdict = "BLOCKED" if record["blocked"] else ("recorded" if variant == "baseline" else "PASS")
@@ -471,14 +473,14 @@ def summarize(record: dict[str, Any], state: dict[str, Any], streak: int = 0) ->
                      "wave 1 cannot start until then.")
     elif record["blocked"]:
         nxt = record["wave"] + 1
-        follow = (f"wave {nxt} cannot start until it passes" if nxt <= state.get("total-waves", 0)
+        follow = (f"wave {nxt} cannot start until it passes" if nxt <= state.get("total_waves", 0)
                   else "close refuses to report this session completed until it passes")
         if record.get("during"):
             follow = f"finish wave {record['during']} with 'wave done', then gate again"
         lines.append(f"next: fix what is named above, then run 'gate {variant}' again; {follow}.")
         if streak >= BREAKER_AFTER:
             lines.append(f"circuit breaker: this gate failed {streak} times in a row; stop and ask the user.")
-    elif variant != "baseline" and not record.get("during") and record["wave"] < state.get("total-waves", 0):
+    elif variant != "baseline" and not record.get("during") and record["wave"] < state.get("total_waves", 0):
         lines.append(f"next: 'wave start {record['wave'] + 1}'")
     return "\n".join(lines)
 
@@ -497,13 +499,13 @@ def override(root: Path, kind: str, reason: str | None, clear: bool) -> int:
         return 1
     with locked(root):
         state = require_active(load(root))
-        overrides = state.setdefault("gate-overrides", {})
+        overrides = state.setdefault("gate_overrides", {})
         if clear:
             existed = overrides.pop(kind, None) is not None
         else:
             overrides[kind] = {"reason": str(reason).strip()[:200], "ts": now_iso()}
         save(root, state)
-    telemetry.emit(root, "gate.override", {"session_id": state["session-id"], "check": kind,
+    telemetry.emit(root, "gate.override", {"session_id": state["session_id"], "check": kind,
                                            "cleared": clear, "reason": "" if clear else str(reason).strip()[:200]})
     if clear:
         print(f"override for {kind} {'cleared' if existed else 'was not set'}; a {kind} check that cannot run "

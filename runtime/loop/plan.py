@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..words import count
+from .records import State
 
 ITEM_STATUSES = ("done", "partial", "not-started")
 # the skeleton's example values; a plan still holding one was not filled in
@@ -57,16 +58,18 @@ def placeholder(text: str) -> str | None:
     return None
 
 
-def template(state: dict[str, Any]) -> dict[str, Any]:
+def template(state: State) -> dict[str, Any]:
     """A skeleton for this session's layout, with example entries to replace."""
+    from .roles import first_agent
+
     waves = []
     for wave in state["waves"]:
-        read_only = wave.get("read-only")
-        agent = "explorer" if read_only else "implementer"
+        read_only = bool(wave.get("read_only"))
+        agent = first_agent(read_only)
         waves.append({
             "wave": wave["wave"],
             "role": wave["role"],
-            "max_agents": wave["max-agents"],
+            "max_agents": wave["max_agents"],
             "tasks": [{
                 "id": f"T{wave['wave']}",
                 "agent": agent,
@@ -106,9 +109,9 @@ def _normal(root: Path, path: str) -> str:
     return text
 
 
-def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
+def validate(plan: Any, state: State, root: Path) -> dict[str, Any]:
     """A normalised plan, or PlanError listing every problem."""
-    from .roles import KNOWN_AGENTS, READ_ONLY_AGENTS, canonical_role
+    from .roles import canonical_role, known_agents, read_only_agents
 
     problems: list[str] = []
     if not isinstance(plan, dict):
@@ -170,8 +173,8 @@ def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
         if not isinstance(tasks, list):
             problems.append(f"wave {index}: 'tasks' must be a list")
             continue
-        if len(tasks) > expected["max-agents"]:
-            cap = count(expected["max-agents"], "agent")
+        if len(tasks) > expected["max_agents"]:
+            cap = count(expected["max_agents"], "agent")
             problems.append(f"wave {index} ({expected['role']}): {len(tasks)} tasks, but this {state['type']} "
                             f"session allows at most {cap} in it; merge tasks or move some to another wave")
         owners: dict[str, str] = {}
@@ -188,8 +191,8 @@ def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
                 problems.append(f"{where}: task id {ident!r} is used twice; task ids are unique across waves")
             task_ids.add(ident)
             agent = str(task.get("agent") or "").strip()
-            if agent not in KNOWN_AGENTS:
-                problems.append(f"{where}: agent {agent!r} is unknown; use one of {', '.join(KNOWN_AGENTS)}")
+            if agent not in known_agents():
+                problems.append(f"{where}: agent {agent!r} is unknown; use one of {', '.join(known_agents())}")
             if not str(task.get("task") or "").strip():
                 problems.append(f"{where}: 'task' (what the agent does) is missing")
             elif placeholder(str(task.get("task"))):
@@ -206,8 +209,8 @@ def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
             if not isinstance(files, list):
                 problems.append(f"{where}: 'files' must be a list of paths")
                 files = []
-            if files and (expected.get("read-only") or agent in READ_ONLY_AGENTS):
-                why = "the Discovery wave is read-only" if expected.get("read-only") else f"{agent} is read-only"
+            if files and (expected.get("read_only") or agent in read_only_agents()):
+                why = "the Discovery wave is read-only" if expected.get("read_only") else f"{agent} is read-only"
                 problems.append(f"{where}: has files {files} but {why}; remove 'files' or move the task "
                                 "to an implementation wave")
             clean_files = []
@@ -240,12 +243,12 @@ def validate(plan: Any, state: dict[str, Any], root: Path) -> dict[str, Any]:
     return {"items": clean_items, "waves": clean_waves}
 
 
-def briefs(state: dict[str, Any], number: int) -> str:
+def briefs(state: State, number: int) -> str:
     """One ready-to-paste dispatch brief per task of wave `number`."""
     wave = state["waves"][number - 1]
     items = {i["id"]: i for i in state.get("items", [])}
-    out = [f"Wave {number} of {state['total-waves']}: {wave['role']}"
-           + (" (read-only: change nothing)" if wave.get("read-only") else "")]
+    out = [f"Wave {number} of {state['total_waves']}: {wave['role']}"
+           + (" (read-only: change nothing)" if wave.get("read_only") else "")]
     if not wave.get("tasks"):
         out.append("  (no tasks in this wave: finish it with 'wave done "
                    f"{number}')")
@@ -266,12 +269,12 @@ def briefs(state: dict[str, Any], number: int) -> str:
     return "\n".join(out)
 
 
-def show(state: dict[str, Any], wave: int | None = None) -> str:
-    if not state.get("plan-set"):
+def show(state: State, wave: int | None = None) -> str:
+    if not state.get("plan_set"):
         return "no plan recorded yet; get a skeleton with 'plan template' and record it with 'plan set -'"
     if wave is not None:
         return briefs(state, wave)
-    out = [f"Plan for session {state['session-id']} ({state['type']}, {state['total-waves']} waves)", "", "Items:"]
+    out = [f"Plan for session {state['session_id']} ({state['type']}, {state['total_waves']} waves)", "", "Items:"]
     for item in state["items"]:
         issue = f" {item['issue']}" if item.get("issue") else ""
         out.append(f"  {item['id']} [{item['status']}] {item['title']}{issue}")
@@ -280,7 +283,7 @@ def show(state: dict[str, Any], wave: int | None = None) -> str:
         gate = f", then gate {entry['gate']}" if entry.get("gate") else ""
         out.append("")
         out.append(f"Wave {entry['wave']}: {entry['role']} [{entry['status']}] "
-                   f"(max {count(entry['max-agents'], 'agent')}{gate})")
+                   f"(max {count(entry['max_agents'], 'agent')}{gate})")
         for task in entry.get("tasks", []):
             files = ", ".join(task["files"]) or "read-only"
             out.append(f"  {task['id']} {task['agent']} -> {', '.join(task['items'])}: {task['task']}")
@@ -370,10 +373,10 @@ def _set(root: Path, source: str) -> int:
         state["items"] = plan["items"]
         for entry, tasks in zip(state["waves"], plan["waves"], strict=True):
             entry["tasks"] = tasks
-        state["plan-set"] = True
+        state["plan_set"] = True
         save(root, state)
     tasks = sum(len(t) for t in plan["waves"])
-    telemetry.emit(root, "plan.recorded", {"session_id": state["session-id"], "items": len(plan["items"]),
+    telemetry.emit(root, "plan.recorded", {"session_id": state["session_id"], "items": len(plan["items"]),
                                            "tasks": tasks})
     print(f"plan recorded: {count(len(plan['items']), 'item')}, {count(tasks, 'task')} over "
           f"{count(len(plan['waves']), 'wave')}. "
@@ -388,9 +391,9 @@ def _item(root: Path, ident: str, status: str, note: str) -> int:
     if why:
         raise StateError(f"--note: {why}; write the evidence, or what is missing, in your own words")
 
-    def change(state: dict[str, Any]) -> None:
+    def change(state: State) -> None:
         if state.get("status") == "completed":
-            raise StateError(f"session {state['session-id']} is completed; its items can no longer change")
+            raise StateError(f"session {state['session_id']} is completed; its items can no longer change")
         for item in state.get("items", []):
             if item["id"] == ident:
                 item["status"], item["note"] = status, note

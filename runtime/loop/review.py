@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..words import count
+from .records import State
 
 VERDICTS = ("proceed", "fix-required", "blocked")
 SEVERITIES = ("high", "medium", "low")
@@ -127,11 +128,11 @@ def record(root: Path, wave: int, source: str) -> int:
     floor = int(session_config(root).get("review-confidence-floor", 80))
     review.update({"wave": wave, "floor": floor, "ts": now_iso()})
 
-    def change(state: dict[str, Any]) -> str:
+    def change(state: State) -> str:
         if not 1 <= wave <= len(state.get("waves", [])):
             raise StateError(f"wave {wave} does not exist; this session has waves 1 to {len(state['waves'])}")
         state["reviews"].append(review)
-        return str(state["session-id"])
+        return str(state["session_id"])
 
     session_id = update(root, change)
     shown, hidden = split(review["findings"], floor)

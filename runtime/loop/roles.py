@@ -11,10 +11,37 @@ Kept apart from both so neither imports the other for it.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 ROLES = ("Discovery", "Impl-Core", "Impl-Polish", "Quality", "Finalization")
 
-READ_ONLY_AGENTS = ("explorer", "session-reviewer")
-KNOWN_AGENTS = ("explorer", "implementer", "session-reviewer")
+# The agents come from the template's catalog (template/_canonical/catalog.yml), the one place they are
+# defined; agents.json beside this file is generated from it (a test fails when the two drift apart),
+# because the runtime reads no YAML and the catalog itself is never rendered into a repository.
+AGENTS_FILE = Path(__file__).with_name("agents.json")
+_AGENTS: list[dict[str, dict[str, bool]]] = []  # filled on first use
+
+
+def agents() -> dict[str, bool]:
+    """Every agent the catalog defines, mapped to whether it is read-only (it has no edit or write tool)."""
+    if not _AGENTS:
+        data = json.loads(AGENTS_FILE.read_text(encoding="utf-8"))
+        _AGENTS.append({str(entry["name"]): bool(entry["read_only"]) for entry in data["agents"]})
+    return _AGENTS[0]
+
+
+def known_agents() -> tuple[str, ...]:
+    return tuple(agents())
+
+
+def read_only_agents() -> tuple[str, ...]:
+    return tuple(name for name, read_only in agents().items() if read_only)
+
+
+def first_agent(read_only: bool) -> str:
+    """The catalog's first read-only (or first writing) agent: the example a plan template offers."""
+    return next(name for name, flag in agents().items() if flag == read_only)
 
 # accepted spellings of folded roles, mapped to the canonical name
 ALIASES = {"impl": "Impl-Core+Impl-Polish", "implementation": "Impl-Core+Impl-Polish"}

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..config import SESSION_TYPES
 from ..words import count
+from .records import Gate, State
 
 OUTCOMES = ("completed", "partial", "abandoned")
 EXIT_UNFINISHED = 3
@@ -67,7 +68,7 @@ def run(args: Any) -> int:
 # --- helpers ---------------------------------------------------------------
 
 
-def last_completed_wave(state: dict[str, Any]) -> int:
+def last_completed_wave(state: State) -> int:
     done = 0
     for wave in state.get("waves", []):
         if wave.get("status") != "done":
@@ -76,22 +77,22 @@ def last_completed_wave(state: dict[str, Any]) -> int:
     return done
 
 
-def resume_wave(state: dict[str, Any]) -> int:
+def resume_wave(state: State) -> int:
     """The first wave that is not done (the active one, if a wave was interrupted)."""
     for wave in state.get("waves", []):
         if wave.get("status") != "done":
             return int(wave["wave"])
-    return int(state.get("total-waves", 0))
+    return int(state.get("total_waves", 0))
 
 
-def describe(state: dict[str, Any]) -> str:
+def describe(state: State) -> str:
     open_items = [i["id"] for i in state.get("items", []) if i.get("status") != "done"]
     active = [w["wave"] for w in state.get("waves", []) if w.get("status") == "active"]
-    parts = [f"session {state['session-id']} ({state['type']}), {state['status']}, started {state['started']}",
-             f"last completed wave: {last_completed_wave(state)} of {state['total-waves']}"
+    parts = [f"session {state['session_id']} ({state['type']}), {state['status']}, started {state['started']}",
+             f"last completed wave: {last_completed_wave(state)} of {state['total_waves']}"
              + (f"; wave {active[0]} was in progress" if active else ""),
              "open items: " + (", ".join(open_items) if open_items else
-                               "none" if state.get("plan-set") else "no plan yet")]
+                               "none" if state.get("plan_set") else "no plan yet")]
     return "; ".join(parts)
 
 
@@ -135,15 +136,15 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
         if old is not None and old.get("status") in ("active", "paused"):
             if resume:
                 old["status"] = "active"
-                old["current-wave"] = resume_wave(old)
+                old["current_wave"] = resume_wave(old)
                 old["history"].append({"ts": now_iso(), "event": "resumed"})
                 save(root, old)
                 breaker.clear(root)
-                wave = old["waves"][old["current-wave"] - 1] if old.get("waves") else None
-                telemetry.emit(root, "session.resumed", {"session_id": old["session-id"],
-                                                         "wave": old["current-wave"]})
+                wave = old["waves"][old["current_wave"] - 1] if old.get("waves") else None
+                telemetry.emit(root, "session.resumed", {"session_id": old["session_id"],
+                                                         "wave": old["current_wave"]})
                 print(f"resumed {describe(old)}")
-                if not old.get("plan-set"):
+                if not old.get("plan_set"):
                     print("next: no plan is recorded yet; record one with 'plan set -', then /go starts wave 1.")
                 elif wave is not None:
                     print(f"next: /go continues at wave {wave['wave']} ({wave['role']}): "
@@ -160,7 +161,7 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
                       "(the old record is archived, not deleted)")
                 return EXIT_UNFINISHED
             if is_live(old) and not force:
-                print(f"session {old['session-id']} is active and changed at {old['updated']} (pid "
+                print(f"session {old['session_id']} is active and changed at {old['updated']} (pid "
                       f"{old.get('pid')}); another agent may be working in it. Pause or close it there first "
                       "('session pause'), or add --force to archive it anyway.", file=sys.stderr)
                 return EXIT_UNFINISHED
@@ -168,31 +169,31 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
             print("error: there is no unfinished session to resume; start one without --resume", file=sys.stderr)
             return 1
         if old is not None and (fresh or old.get("status") == "completed"):
-            archive = orch_dir(root) / "state" / "archive" / f"STATE-{old['session-id']}.md"
+            archive = orch_dir(root) / "state" / "archive" / f"STATE-{old['session_id']}.md"
             archive.parent.mkdir(parents=True, exist_ok=True)
             archive.write_text(render(old), encoding="utf-8")
-            archive.with_name(f"session-{old['session-id']}.json").write_text(render_record(old), encoding="utf-8")
+            archive.with_name(f"session-{old['session_id']}.json").write_text(render_record(old), encoding="utf-8")
             if old.get("status") != "completed":
-                telemetry.emit(root, "session.archived", {"session_id": old["session-id"], "archive": str(archive)})
+                telemetry.emit(root, "session.archived", {"session_id": old["session_id"], "archive": str(archive)})
         ref = git(root, "rev-parse", "HEAD")
         branch = git(root, "rev-parse", "--abbrev-ref", "HEAD")
         total = int(config.get("waves", 5))
         state = new_state(_new_id(session_type), session_type, total, ref, branch)
         state["waves"] = wave_entries(total, session_type, config.agents_for(session_type))
         if old is not None:
-            state["not-retry"] = list(old.get("not-retry") or [])[-10:]  # lessons outlive a session
+            state["not_retry"] = list(old.get("not_retry") or [])[-10:]  # lessons outlive a session
         save(root, state)
     cleared = breaker.clear(root)
     from .waves import remove_scope
 
     remove_scope(root)
-    telemetry.emit(root, "session.started", {"session_id": state["session-id"], "type": session_type,
+    telemetry.emit(root, "session.started", {"session_id": state["session_id"], "type": session_type,
                                              "waves": total})
-    print(f"session {state['session-id']} started ({session_type}, {total} waves, start ref "
+    print(f"session {state['session_id']} started ({session_type}, {total} waves, start ref "
           f"{ref[:12] or 'none (not a git repository)'}).")
     for wave in state["waves"]:
         gate = f", gate {wave['gate']} after" if wave["gate"] else ""
-        print(f"  wave {wave['wave']}: {wave['role']} (up to {count(wave['max-agents'], 'agent')}{gate})")
+        print(f"  wave {wave['wave']}: {wave['role']} (up to {count(wave['max_agents'], 'agent')}{gate})")
     if cleared:
         print(f"cleared {count(cleared, 'circuit breaker')} from the previous session.")
     print("next: 'gate baseline', then agree the plan ('plan template', 'plan set -').")
@@ -215,16 +216,16 @@ def status(root: Path, as_json: bool = False) -> int:
     if as_json:
         out: dict[str, Any] = {"session": None, "breakers": breakers}
         if state is not None:
-            out["session"] = {k: state.get(k) for k in ("session-id", "type", "status", "current-wave",
-                                                        "total-waves", "started", "updated", "start-ref", "branch")}
-            out["session"]["last-completed-wave"] = last_completed_wave(state)
-            out["session"]["plan-set"] = bool(state.get("plan-set"))
-            out["waves"] = [{k: w.get(k) for k in ("wave", "role", "status", "gate", "gate-status", "max-agents")}
+            out["session"] = {k: state.get(k) for k in ("session_id", "type", "status", "current_wave",
+                                                        "total_waves", "started", "updated", "start_ref", "branch")}
+            out["session"]["last_completed_wave"] = last_completed_wave(state)
+            out["session"]["plan_set"] = bool(state.get("plan_set"))
+            out["waves"] = [{k: w.get(k) for k in ("wave", "role", "status", "gate", "gate_status", "max_agents")}
                             for w in state["waves"]]
             out["items"] = state.get("items", [])
-            out["last-gate"] = _gate_brief((state.get("gates") or [None])[-1])
+            out["last_gate"] = _gate_brief((state.get("gates") or [None])[-1])
             out["baseline"] = _gate_brief(state.get("baseline"))
-            out["gate-overrides"] = state.get("gate-overrides") or {}
+            out["gate_overrides"] = state.get("gate_overrides") or {}
         print(json.dumps(out, indent=2))
         return 0
     if state is None:
@@ -232,12 +233,12 @@ def status(root: Path, as_json: bool = False) -> int:
     else:
         print(describe(state))
         for wave in state["waves"]:
-            gate = f"; gate {wave['gate']}: {wave.get('gate-status') or 'not run'}" if wave.get("gate") else ""
+            gate = f"; gate {wave['gate']}: {wave.get('gate_status') or 'not run'}" if wave.get("gate") else ""
             print(f"  wave {wave['wave']} {wave['role']}: {wave['status']}{gate}")
         baseline = state.get("baseline")
         print(f"  baseline: {'recorded ' + baseline['ts'] if baseline else 'not recorded'}; "
-              f"plan: {'recorded' if state.get('plan-set') else 'not recorded'}")
-        for kind, entry in (state.get("gate-overrides") or {}).items():
+              f"plan: {'recorded' if state.get('plan_set') else 'not recorded'}")
+        for kind, entry in (state.get("gate_overrides") or {}).items():
             print(f"  OVERRIDE: the {kind} check may be left unchecked when it cannot run ({entry.get('reason')})")
         if state["status"] == "active":
             print(f"  next: {_next_step(state)}")
@@ -248,23 +249,23 @@ def status(root: Path, as_json: bool = False) -> int:
     return 0
 
 
-def _gate_brief(record: dict[str, Any] | None) -> dict[str, Any] | None:
+def _gate_brief(record: Gate | None) -> dict[str, Any] | None:
     if not record:
         return None
     return {k: record.get(k) for k in ("variant", "wave", "ts", "blocked", "regressions", "new_problems")}
 
 
-def _next_step(state: dict[str, Any]) -> str:
+def _next_step(state: State) -> str:
     if not state.get("baseline"):
         return "'gate baseline'"
-    if not state.get("plan-set"):
+    if not state.get("plan_set"):
         return "record the plan: 'plan template', then 'plan set -'"
     for wave in state["waves"]:
         if wave["status"] == "active":
             return f"finish wave {wave['wave']}: 'wave done {wave['wave']} --task <ID>=<status> ...'"
         if wave["status"] == "pending":
             return f"'wave start {wave['wave']}'"
-        if wave.get("gate") and wave.get("gate-status") != "passed":
+        if wave.get("gate") and wave.get("gate_status") != "passed":
             return f"'gate {wave['gate']}' (after wave {wave['wave']})"
     return "/close: 'gate full', then 'session close'"
 
@@ -274,21 +275,21 @@ def pause(root: Path) -> int:
     from .state import StateError, now_iso, update
     from .waves import remove_scope
 
-    def change(state: dict[str, Any]) -> dict[str, Any]:
+    def change(state: State) -> State:
         if state.get("status") != "active":
-            raise StateError(f"session {state['session-id']} is {state['status']}, not active; nothing to pause")
+            raise StateError(f"session {state['session_id']} is {state['status']}, not active; nothing to pause")
         state["status"] = "paused"
         state["history"].append({"ts": now_iso(), "event": "paused"})
         return state
 
     state = update(root, change)
     remove_scope(root)
-    telemetry.emit(root, "session.paused", {"session_id": state["session-id"], "wave": state["current-wave"]})
+    telemetry.emit(root, "session.paused", {"session_id": state["session_id"], "wave": state["current_wave"]})
     print(f"paused {describe(state)}. Resume with /session (runtime: 'session start {state['type']} --resume').")
     return 0
 
 
-def close_refusal(state: dict[str, Any], outcome: str) -> str | None:
+def close_refusal(state: State, outcome: str) -> str | None:
     if outcome == "abandoned":
         return None
     total = len(state.get("waves", []))
@@ -330,7 +331,7 @@ def close(root: Path, outcome: str, carryover: int | None) -> int:
         telemetry.record_session(root, record)
     remove_scope(root)
     breaker.clear(root)
-    telemetry.emit(root, "session.closed", {"session_id": state["session-id"], "outcome": outcome})
+    telemetry.emit(root, "session.closed", {"session_id": state["session_id"], "outcome": outcome})
     kept = _persistence(root)
     if kept:  # evolve reads closed sessions' records; the next session overwrites session.json
         _archive(root, state)
@@ -338,8 +339,8 @@ def close(root: Path, outcome: str, carryover: int | None) -> int:
         state_file(root).unlink(missing_ok=True)
         record_file(root).unlink(missing_ok=True)
     minutes = (record["duration_s"] or 0) / 60
-    print(f"session {state['session-id']} closed: {outcome}, {minutes:.0f} min, waves "
-          f"{last_completed_wave(state)}/{state['total-waves']}, items done {record['items_done']}/"
+    print(f"session {state['session_id']} closed: {outcome}, {minutes:.0f} min, waves "
+          f"{last_completed_wave(state)}/{state['total_waves']}, items done {record['items_done']}/"
           f"{record['items_planned']}, carryover {record['carryover']}, gates {record['gates']['passed']}/"
           f"{record['gates']['run']} passed, regressions caught {record['regressions_caught']}, files changed "
           f"{record['files_changed']}.")
@@ -350,12 +351,12 @@ def close(root: Path, outcome: str, carryover: int | None) -> int:
     return 0
 
 
-def _archive(root: Path, state: dict[str, Any]) -> None:
+def _archive(root: Path, state: State) -> None:
     from ..fsutil import write_atomic
     from .state import render_record, state_dir
 
     try:
-        write_atomic(state_dir(root) / "archive" / f"{state['session-id']}.json", render_record(state))
+        write_atomic(state_dir(root) / "archive" / f"{state['session_id']}.json", render_record(state))
     except OSError as exc:  # the session is closed and recorded in sessions.jsonl; the archive is a convenience
         print(f"note: could not archive the session record: {exc}", file=sys.stderr)
 

@@ -41,8 +41,8 @@ from typing import Any
 from ..fsutil import write_atomic
 from ..paths import state_dir, state_file
 from ..proc import git
+from .records import OLD_KEYS, SCHEMA_VERSION, State, Task, upgrade_state
 
-SCHEMA_VERSION = 2  # 1: the record was a JSON block inside STATE.md
 STATUSES = ("active", "paused", "completed")
 UNFINISHED = ("active", "paused")
 LOCK_TIMEOUT = 5.0
@@ -52,10 +52,10 @@ LEASE_SECONDS = 30 * 60
 
 # frontmatter keys, in the order they are written; banner.py reads some by name
 FRONT_KEYS = (
-    "schema-version", "session-id", "type", "status", "current-wave", "total-waves",
-    "started", "updated", "start-ref", "branch", "pid",
+    "schema_version", "session_id", "type", "status", "current_wave", "total_waves",
+    "started", "updated", "start_ref", "branch", "pid",
 )
-_FRONT_LINE = re.compile(r"^([a-z][a-z0-9-]*):[ \t]*(.*?)[ \t]*$")
+_FRONT_LINE = re.compile(r"^([a-z][a-z0-9_-]*):[ \t]*(.*?)[ \t]*$")
 _DATA_HEADING = "\n## Data\n"  # the version 1 layout, read only to migrate it
 RECORD = "session.json"
 MAX_LINE = 199
@@ -100,29 +100,29 @@ def parse_iso(text: str) -> float:
         return 0.0
 
 
-def new_state(session_id: str, session_type: str, total_waves: int, start_ref: str, branch: str) -> dict[str, Any]:
+def new_state(session_id: str, session_type: str, total_waves: int, start_ref: str, branch: str) -> State:
     """A fresh record. Wave entries are filled by the wave layout (see waves.py)."""
     stamp = now_iso()
     return {
-        "schema-version": SCHEMA_VERSION,
-        "session-id": session_id,
+        "schema_version": SCHEMA_VERSION,
+        "session_id": session_id,
         "type": session_type,
         "status": "active",
-        "current-wave": 0,
-        "total-waves": total_waves,
+        "current_wave": 0,
+        "total_waves": total_waves,
         "started": stamp,
         "updated": stamp,
-        "start-ref": start_ref,
+        "start_ref": start_ref,
         "branch": branch,
         "pid": os.getpid(),
-        "plan-set": False,
+        "plan_set": False,
         "items": [],
         "waves": [],
         "baseline": None,
         "gates": [],
-        "gate-streak": {},
+        "gate_streak": {},
         "deviations": [],
-        "not-retry": [],
+        "not_retry": [],
         "reviews": [],
         "history": [{"ts": stamp, "event": "started"}],
     }
@@ -152,24 +152,24 @@ def record_file(root: Path) -> Path:
     return state_dir(root) / RECORD
 
 
-def render_record(state: dict[str, Any]) -> str:
+def render_record(state: State) -> str:
     """The full record: pretty-printed and sorted, so two versions diff line by line."""
     return json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
-def render(state: dict[str, Any]) -> str:
+def render(state: State) -> str:
     """STATE.md for `state`; deterministic, so equal states give equal bytes."""
     out = ["---"]
     out.extend(f"{key}: {_scalar(state.get(key))}" for key in FRONT_KEYS)
     out.append("---")
-    out.append(f"# Session {state.get('session-id')} ({state.get('type')})")
+    out.append(f"# Session {state.get('session_id')} ({state.get('type')})")
     out.append("")
     out.append("Written by the session-orchestrator runtime on every change; do not edit it by hand.")
     out.append("Full record (gate output, briefs, history): .orchestrator/state/session.json, machine-local.")
     out.append("")
-    out.append(f"- status: **{state.get('status')}**, wave {state.get('current-wave')} of {state.get('total-waves')}")
+    out.append(f"- status: **{state.get('status')}**, wave {state.get('current_wave')} of {state.get('total_waves')}")
     out.append(f"- started {state.get('started')}, last change {state.get('updated')}")
-    out.append(f"- branch `{state.get('branch') or '-'}`, start ref `{(state.get('start-ref') or '-')[:12]}`")
+    out.append(f"- branch `{state.get('branch') or '-'}`, start ref `{(state.get('start_ref') or '-')[:12]}`")
     out.append("")
     out.extend(_render_items(state))
     out.extend(_render_waves(state))
@@ -186,14 +186,14 @@ def render(state: dict[str, Any]) -> str:
     out.append("")
     out.append("## What not to retry")
     out.append("")
-    out.extend(f"- {_clip(n.get('text'), 170)} (wave {n.get('wave')})" for n in state.get("not-retry", []))
-    out.extend(["- nothing recorded"] if not state.get("not-retry") else [])
+    out.extend(f"- {_clip(n.get('text'), 170)} (wave {n.get('wave')})" for n in state.get("not_retry", []))
+    out.extend(["- nothing recorded"] if not state.get("not_retry") else [])
     out.append("")
     out.extend(_render_reviews(state))
     return "\n".join(line if len(line) <= MAX_LINE else _clip(line, MAX_LINE) for line in out) + "\n"
 
 
-def _render_items(state: dict[str, Any]) -> list[str]:
+def _render_items(state: State) -> list[str]:
     out = ["## Plan items", ""]
     items = state.get("items") or []
     if not items:
@@ -207,7 +207,7 @@ def _render_items(state: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
-def _files(task: dict[str, Any]) -> str:
+def _files(task: Task) -> str:
     files = task.get("files") or []
     if not files:
         return "read-only"
@@ -215,12 +215,12 @@ def _files(task: dict[str, Any]) -> str:
     return shown + (f" +{len(files) - 2} more" if len(files) > 2 else "")
 
 
-def _render_waves(state: dict[str, Any]) -> list[str]:
+def _render_waves(state: State) -> list[str]:
     out = ["## Waves", ""]
     for wave in state.get("waves", []):
         gate = wave.get("gate") or "none"
         if wave.get("gate"):
-            gate = f"{gate} {wave.get('gate-status') or 'pending'}"
+            gate = f"{gate} {wave.get('gate_status') or 'pending'}"
         out.append(f"### Wave {wave.get('wave')} - {wave.get('role')} ({wave.get('status')}; gate: {gate})")
         out.append("")
         tasks = wave.get("tasks") or []
@@ -243,7 +243,7 @@ def _names(label: str, names: list[Any]) -> list[str]:
     return shown
 
 
-def _render_gates(state: dict[str, Any]) -> list[str]:
+def _render_gates(state: State) -> list[str]:
     out = ["## Gate results", ""]
     records = ([state["baseline"]] if state.get("baseline") else []) + list(state.get("gates") or [])
     if not records:
@@ -281,7 +281,7 @@ def _render_gates(state: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
-def _render_reviews(state: dict[str, Any]) -> list[str]:
+def _render_reviews(state: State) -> list[str]:
     out = ["## Review findings", ""]
     shown = 0
     for review in state.get("reviews", []):
@@ -307,7 +307,7 @@ def _render_reviews(state: dict[str, Any]) -> list[str]:
 # --- parsing ---------------------------------------------------------------
 
 
-def parse(text: str, filename: str = "STATE.md") -> dict[str, Any]:
+def parse(text: str, filename: str = "STATE.md") -> State:
     """STATE.md's frontmatter, plus the record of a version 1 file's `## Data` block.
 
     Raises StateError naming the line on anything `render` would not have written.
@@ -333,10 +333,11 @@ def parse(text: str, filename: str = "STATE.md") -> dict[str, Any]:
             front[match.group(1)] = match.group(2)  # a bare YAML word, e.g. status: active
     if end is None:
         raise StateError(f"{filename}: the frontmatter has no closing '---'")
+    front = {OLD_KEYS.get(key, key): value for key, value in front.items()}  # written before the keys were unified
     for key in FRONT_KEYS:
         if key not in front:
             raise StateError(f"{filename}: frontmatter field '{key}' is missing")
-    state: dict[str, Any] = dict(front)
+    state: State = dict(front)
     marker = text.rfind(_DATA_HEADING)
     if marker >= 0:  # version 1: the record is a JSON block at the end
         fence = text.find("```json\n", marker)
@@ -352,12 +353,13 @@ def parse(text: str, filename: str = "STATE.md") -> dict[str, Any]:
         if not isinstance(data, dict):
             raise StateError(f"{filename}:{first_line}: the JSON record is not an object")
         state.update(data)
-    _validate(state, filename, lambda key: next((i + 1 for i, li in enumerate(lines) if li.startswith(f"{key}:")),
-                                                 0))
+    upgrade_state(state)
+    _validate(state, filename, lambda key: next((i + 1 for i, li in enumerate(lines)
+                                                 if li.startswith((f"{key}:", f"{_old(key)}:"))), 0))
     return state
 
 
-def parse_record(text: str, filename: str = RECORD) -> dict[str, Any]:
+def parse_record(text: str, filename: str = RECORD) -> State:
     """The record as `render_record` wrote it; StateError names the line of anything else."""
     try:
         state = json.loads(text)
@@ -365,23 +367,29 @@ def parse_record(text: str, filename: str = RECORD) -> dict[str, Any]:
         raise StateError(f"{filename}:{exc.lineno}: the JSON record is invalid: {exc.msg}") from None
     if not isinstance(state, dict):
         raise StateError(f"{filename}:1: the record is not a JSON object")
+    upgrade_state(state)  # a record written before the keys were unified
     for key in FRONT_KEYS:
         if key not in state:
             raise StateError(f"{filename}: field '{key}' is missing")
     lines = text.split("\n")
     _validate(state, filename, lambda key: next((i + 1 for i, li in enumerate(lines)
-                                                 if li.lstrip().startswith(f'"{key}":')), 0))
+                                                 if li.lstrip().startswith((f'"{key}":', f'"{_old(key)}":'))), 0))
     return state
 
 
-def _validate(state: dict[str, Any], filename: str, line_of: Callable[[str], int]) -> None:
+def _old(key: str) -> str:
+    """How a record written before the keys were unified spelled `key`, so errors can name its line."""
+    return key.replace("_", "-")
+
+
+def _validate(state: State, filename: str, line_of: Callable[[str], int]) -> None:
     if state.get("status") not in STATUSES:
         raise StateError(f"{filename}:{line_of('status')}: status must be one of {', '.join(STATUSES)}, "
                          f"got {state.get('status')!r}")
-    for key in ("current-wave", "total-waves"):
+    for key in ("current_wave", "total_waves"):
         if not isinstance(state.get(key), int):
             raise StateError(f"{filename}:{line_of(key)}: {key} must be a whole number, got {state.get(key)!r}")
-    for key in ("items", "waves", "gates", "deviations", "not-retry", "reviews", "history"):
+    for key in ("items", "waves", "gates", "deviations", "not_retry", "reviews", "history"):
         if not isinstance(state.get(key, []), list):
             raise StateError(f"{filename}:{line_of(key)}: the record's '{key}' must be a list")
 
@@ -445,7 +453,7 @@ def _busy_message(path: Path, timeout: float) -> str:
             "as soon as its process exits.")
 
 
-def load(root: Path) -> dict[str, Any] | None:
+def load(root: Path) -> State | None:
     """The current record, or None when there is none. Corruption raises StateCorruptError after a backup."""
     state = _read(record_file(root), parse_record)
     if state is None:
@@ -454,7 +462,7 @@ def load(root: Path) -> dict[str, Any] | None:
     return state
 
 
-def _read(path: Path, parser: Callable[[str, str], dict[str, Any]]) -> dict[str, Any] | None:
+def _read(path: Path, parser: Callable[[str, str], State]) -> State | None:
     """`path` parsed, or None when it does not exist. Anything unreadable or unparsable is backed
     up and raised as StateCorruptError naming the line and the way out."""
     try:
@@ -469,7 +477,7 @@ def _read(path: Path, parser: Callable[[str, str], dict[str, Any]]) -> dict[str,
         raise StateCorruptError(_corrupt_message(path, str(exc), _backup(path))) from None
 
 
-def _refresh_view(root: Path, state: dict[str, Any]) -> None:
+def _refresh_view(root: Path, state: State) -> None:
     """Regenerate STATE.md when it is not what the record says (a crash between the two
     writes, a hand edit, a deletion). Best effort: the record itself is intact."""
     path = state_file(root)
@@ -486,7 +494,7 @@ def _refresh_view(root: Path, state: dict[str, Any]) -> None:
         pass
 
 
-def _load_from_view(root: Path) -> dict[str, Any] | None:
+def _load_from_view(root: Path) -> State | None:
     """No record: migrate a version 1 STATE.md, or make do with a finished session's frontmatter."""
     path = state_file(root)
     state = _read(path, parse)
@@ -496,14 +504,14 @@ def _load_from_view(root: Path) -> dict[str, Any] | None:
         with locked(root):
             if record_file(root).exists():  # another process migrated it first
                 return load(root)
-            state["schema-version"] = SCHEMA_VERSION
+            state["schema_version"] = SCHEMA_VERSION
             _write(root, state)
         return state
     if state.get("status") == "completed":  # e.g. committed on another machine; its numbers are in sessions.jsonl
         empty = {key: value for key, value in new_state("", "", 0, "", "").items() if key not in FRONT_KEYS}
         return {**empty, **state, "history": []}
     raise StateCorruptError(_corrupt_message(
-        path, f"session {state.get('session-id')} is {state.get('status')}, but its record "
+        path, f"session {state.get('session_id')} is {state.get('status')}, but its record "
               f"{record_file(root)} is missing (it is machine-local; STATE.md only summarises it)", _backup(path)))
 
 
@@ -537,7 +545,7 @@ def _corrupt_message(path: Path, problem: str, backup: Path | None) -> str:
             "(e.g. 'git checkout -- .orchestrator/STATE.md') and retry.")
 
 
-def save(root: Path, state: dict[str, Any]) -> None:
+def save(root: Path, state: State) -> None:
     """Write `state` atomically under the lock; stamps `updated` (the session's lease heartbeat)."""
     with locked(root):
         state["updated"] = now_iso()
@@ -545,7 +553,7 @@ def save(root: Path, state: dict[str, Any]) -> None:
         _write(root, state)
 
 
-def _write(root: Path, state: dict[str, Any]) -> None:
+def _write(root: Path, state: State) -> None:
     """Record first, then the view: a crash in between leaves a record that load() trusts
     and a stale STATE.md that load() regenerates."""
     record, view = record_file(root), state_file(root)
@@ -556,7 +564,7 @@ def _write(root: Path, state: dict[str, Any]) -> None:
             stale.unlink(missing_ok=True)
 
 
-def update(root: Path, change: Callable[[dict[str, Any]], Any]) -> Any:
+def update(root: Path, change: Callable[[State], Any]) -> Any:
     """Load, apply `change`, save, all under one lock; returns what `change` returned.
 
     Raises StateError when there is no session (the callers' messages say what to run).
@@ -571,20 +579,20 @@ def update(root: Path, change: Callable[[dict[str, Any]], Any]) -> Any:
         return result
 
 
-def require_active(state: dict[str, Any] | None) -> dict[str, Any]:
+def require_active(state: State | None) -> State:
     if state is None:
         raise StateError("there is no session; start one with "
                          "'python3 .orchestrator/runtime session start <housekeeping|feature|deep>'")
     if state.get("status") == "paused":
-        raise StateError(f"session {state.get('session-id')} is paused; resume it with "
+        raise StateError(f"session {state.get('session_id')} is paused; resume it with "
                          f"'python3 .orchestrator/runtime session start {state.get('type')} --resume'")
     if state.get("status") != "active":
-        raise StateError(f"session {state.get('session-id')} is {state.get('status')}; start a new one with "
+        raise StateError(f"session {state.get('session_id')} is {state.get('status')}; start a new one with "
                          "'python3 .orchestrator/runtime session start <housekeeping|feature|deep>'")
     return state
 
 
-def is_live(state: dict[str, Any]) -> bool:
+def is_live(state: State) -> bool:
     """Active and touched recently: probably another agent is working in it right now."""
     lease = float(os.environ.get("SO_LEASE_SECONDS", LEASE_SECONDS))
     return state.get("status") == "active" and time.time() - parse_iso(str(state.get("updated"))) < lease

@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 
-class _Lazy:
+class Lazy:
     """A pattern compiled on first use.
 
     A gate runs one runner, and the parsers stop at the first that matches, so
@@ -39,33 +39,33 @@ class _Lazy:
             self._compiled = re.compile(*self._args)
         return getattr(self._compiled, name)
 
-_ANSI = _Lazy(r"\x1b\[[0-9;?]*[A-Za-z]")
+ANSI_ESCAPE = Lazy(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 # pytest
 # pytest 9 adds "N subtests passed" to the summary; those are counted under their test, not as tests
-_PYTEST_SUMMARY = _Lazy(r"^=*\s*(?P<body>(?:\d+ (?:subtests? )?(?:passed|failed|skipped|errors?|xfailed|xpassed|"
+_PYTEST_SUMMARY = Lazy(r"^=*\s*(?P<body>(?:\d+ (?:subtests? )?(?:passed|failed|skipped|errors?|xfailed|xpassed|"
                         r"deselected|warnings?)(?:, )?)+)\s+in [\d.]+s", re.MULTILINE)
-_PYTEST_NO_TESTS = _Lazy(r"^=*\s*no tests ran in [\d.]+s", re.MULTILINE)
-_PYTEST_COUNT = _Lazy(r"(\d+) (passed|failed|skipped|errors?|xfailed|xpassed|deselected)")
-_PYTEST_FAILED = _Lazy(r"^(?:FAILED|ERROR) (\S+?)(?: - .*)?$", re.MULTILINE)
-_PYTEST_VERBOSE = _Lazy(r"^(\S+::\S+) (?:FAILED|ERROR)\b", re.MULTILINE)
+_PYTEST_NO_TESTS = Lazy(r"^=*\s*no tests ran in [\d.]+s", re.MULTILINE)
+_PYTEST_COUNT = Lazy(r"(\d+) (passed|failed|skipped|errors?|xfailed|xpassed|deselected)")
+_PYTEST_FAILED = Lazy(r"^(?:FAILED|ERROR) (\S+?)(?: - .*)?$", re.MULTILINE)
+_PYTEST_VERBOSE = Lazy(r"^(\S+::\S+) (?:FAILED|ERROR)\b", re.MULTILINE)
 
 # jest / vitest
-_JEST_TESTS = _Lazy(r"^Tests:\s+(?P<body>.*?\d+ total)", re.MULTILINE)
-_JEST_BULLET = _Lazy(r"^\s*● (.+?)\s*$", re.MULTILINE)
-_VITEST_TESTS = _Lazy(r"^\s*Tests\s+(?P<body>\d+ \w+(?: \| \d+ \w+)*)\s*\(\d+\)", re.MULTILINE)
-_VITEST_FAIL = _Lazy(r"^\s*(?:FAIL|×|✗)\s+(\S+\.\w+ > .+?)(?:\s+\d+ms)?\s*$", re.MULTILINE)
-_COUNT_WORD = _Lazy(r"(\d+) (passed|failed|skipped|todo|pending|total)")
+_JEST_TESTS = Lazy(r"^Tests:\s+(?P<body>.*?\d+ total)", re.MULTILINE)
+_JEST_BULLET = Lazy(r"^\s*● (.+?)\s*$", re.MULTILINE)
+_VITEST_TESTS = Lazy(r"^\s*Tests\s+(?P<body>\d+ \w+(?: \| \d+ \w+)*)\s*\(\d+\)", re.MULTILINE)
+_VITEST_FAIL = Lazy(r"^\s*(?:FAIL|×|✗)\s+(\S+\.\w+ > .+?)(?:\s+\d+ms)?\s*$", re.MULTILINE)
+_COUNT_WORD = Lazy(r"(\d+) (passed|failed|skipped|todo|pending|total)")
 
 # go test
-_GO_FAIL = _Lazy(r"^\s*--- FAIL: (\S+)", re.MULTILINE)
-_GO_PASS = _Lazy(r"^\s*--- PASS: (\S+)", re.MULTILINE)
-_GO_PKG_OK = _Lazy(r"^ok\s+\S+", re.MULTILINE)
-_GO_PKG_FAIL = _Lazy(r"^FAIL\s+(\S+)\s+[\d.]+s", re.MULTILINE)
+_GO_FAIL = Lazy(r"^\s*--- FAIL: (\S+)", re.MULTILINE)
+_GO_PASS = Lazy(r"^\s*--- PASS: (\S+)", re.MULTILINE)
+_GO_PKG_OK = Lazy(r"^ok\s+\S+", re.MULTILINE)
+_GO_PKG_FAIL = Lazy(r"^FAIL\s+(\S+)\s+[\d.]+s", re.MULTILINE)
 
 # cargo test
-_CARGO_RESULT = _Lazy(r"^test result: (?:ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored", re.MULTILINE)
-_CARGO_FAILED = _Lazy(r"^test (\S+) \.\.\. FAILED", re.MULTILINE)
+_CARGO_RESULT = Lazy(r"^test result: (?:ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored", re.MULTILINE)
+_CARGO_FAILED = Lazy(r"^test (\S+) \.\.\. FAILED", re.MULTILINE)
 
 
 def _result(runner: str, passed: int | None, failed: int | None, skipped: int | None = None,
@@ -145,7 +145,7 @@ PARSERS = (parse_pytest, parse_cargo, parse_go, parse_vitest, parse_jest)
 
 def parse(output: str) -> dict[str, Any] | None:
     """Counts and failing names from whichever runner produced `output`, or None if none matches."""
-    text = _ANSI.sub("", output).replace("\r\n", "\n")
+    text = ANSI_ESCAPE.sub("", output).replace("\r\n", "\n")
     for parser in PARSERS:
         result = parser(text)
         if result is not None:
@@ -153,14 +153,14 @@ def parse(output: str) -> dict[str, Any] | None:
     return None
 
 
-_PROBLEMS = _Lazy(r"\bFound (\d+) (?:errors?|problems?|issues?)\b|^(\d+) (?:errors?|problems?)\b",
+_PROBLEMS = Lazy(r"\bFound (\d+) (?:errors?|problems?|issues?)\b|^(\d+) (?:errors?|problems?)\b",
                        re.MULTILINE | re.IGNORECASE)
-_ESLINT = _Lazy(r"✖ (\d+) problems?")
+_ESLINT = Lazy(r"✖ (\d+) problems?")
 
 
 def problem_count(output: str) -> int | None:
     """How many problems a linter or type checker reports (ruff, mypy, tsc, eslint), if it says."""
-    text = _ANSI.sub("", output)
+    text = ANSI_ESCAPE.sub("", output)
     match = _ESLINT.search(text)
     if match:
         return int(match.group(1))

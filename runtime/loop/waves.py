@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .records import Scope, State, Wave
+
 # Most agents one role may use, by session type, before the agents-per-wave cap.
 ROLE_CAPS: dict[str, dict[str, int]] = {
     "housekeeping": {"Discovery": 1, "Impl-Core": 2, "Impl-Polish": 1, "Quality": 1, "Finalization": 1},
@@ -62,18 +64,18 @@ def cap_for(roles: list[str], session_type: str, agents_per_wave: int) -> int:
     return max(1, min(max(caps[r] for r in roles), agents_per_wave))
 
 
-def wave_entries(total: int, session_type: str, agents_per_wave: int) -> list[dict[str, Any]]:
+def wave_entries(total: int, session_type: str, agents_per_wave: int) -> list[Wave]:
     """The per-wave records a new session starts with."""
-    entries = []
+    entries: list[Wave] = []
     for number, roles in enumerate(layout(total), start=1):
         entries.append({
             "wave": number,
             "role": role_name(roles),
             "roles": roles,
-            "max-agents": cap_for(roles, session_type, agents_per_wave),
-            "read-only": roles == ["Discovery"],
+            "max_agents": cap_for(roles, session_type, agents_per_wave),
+            "read_only": roles == ["Discovery"],
             "gate": gate_for(roles),
-            "gate-status": None,
+            "gate_status": None,
             "status": "pending",
             "tasks": [],
             "results": {},
@@ -90,7 +92,7 @@ def scope_path(root: Path) -> Path:
     return state_dir(root) / "scope.json"
 
 
-def build_scope(state: dict[str, Any], wave: dict[str, Any], enforcement: str, root: Path) -> dict[str, Any]:
+def build_scope(state: State, wave: Wave, enforcement: str, root: Path) -> Scope:
     """The scope contract the guard reads: which paths this wave's agents may write."""
     from .state import changed_files
 
@@ -100,32 +102,33 @@ def build_scope(state: dict[str, Any], wave: dict[str, Any], enforcement: str, r
         for path in task.get("files") or []:
             if path not in allowed:
                 allowed.append(path)
-            by_agent.setdefault(task.get("agent", "implementer"), [])
-            if path not in by_agent[task.get("agent", "implementer")]:
-                by_agent[task.get("agent", "implementer")].append(path)
+            agent = str(task.get("agent") or "")  # plan set refuses a task without a known agent
+            by_agent.setdefault(agent, [])
+            if path not in by_agent[agent]:
+                by_agent[agent].append(path)
     roles = wave.get("roles", [])
     extra: list[str] = []
     if "Quality" in roles:
-        extra = [*changed_files(root, state.get("start-ref", "")), *TEST_PATTERNS]
+        extra = [*changed_files(root, state.get("start_ref", "")), *TEST_PATTERNS]
     if "Finalization" in roles:
         extra += list(DOC_PATTERNS)
     for path in extra:
         if path not in allowed:
             allowed.append(path)
-    scope: dict[str, Any] = {
-        "session_id": state.get("session-id"),
+    scope: Scope = {
+        "session_id": state.get("session_id"),
         "wave": wave.get("wave"),
         "role": wave.get("role"),
         "enforcement": enforcement,
-        "allowed": [] if wave.get("read-only") else allowed,
-        "read_only": bool(wave.get("read-only")),
+        "allowed": [] if wave.get("read_only") else allowed,
+        "read_only": bool(wave.get("read_only")),
     }
-    if len(by_agent) > 1 and not wave.get("read-only"):
+    if len(by_agent) > 1 and not wave.get("read_only"):
         scope["agents"] = {name: [*paths, *extra] for name, paths in by_agent.items()}
     return scope
 
 
-def write_scope(root: Path, scope: dict[str, Any]) -> None:
+def write_scope(root: Path, scope: Scope) -> None:
     import json
 
     from ..fsutil import write_atomic
@@ -165,7 +168,7 @@ def run(args: Any) -> int:
         return 1
 
 
-def _wave(state: dict[str, Any], number: int) -> dict[str, Any]:
+def _wave(state: State, number: int) -> Wave:
     from .state import StateError
 
     waves = state.get("waves") or []
@@ -174,10 +177,10 @@ def _wave(state: dict[str, Any], number: int) -> dict[str, Any]:
     return waves[number - 1]
 
 
-def start_refusal(state: dict[str, Any], number: int) -> str | None:
+def start_refusal(state: State, number: int) -> str | None:
     """Why wave `number` may not start now, or None when it may."""
     wave = _wave(state, number)
-    if not state.get("plan-set"):
+    if not state.get("plan_set"):
         return "no plan is recorded; record one with 'python3 .orchestrator/runtime plan set -' first"
     baseline_refusal = baseline_refusal_for(state)
     if baseline_refusal:
@@ -191,9 +194,9 @@ def start_refusal(state: dict[str, Any], number: int) -> str | None:
         if previous.get("status") != "done":
             return (f"wave {number - 1} is not done; finish it with "
                     f"'python3 .orchestrator/runtime wave done {number - 1} --task <ID>=<status> ...'")
-        if previous.get("gate") and previous.get("gate-status") != "passed":
+        if previous.get("gate") and previous.get("gate_status") != "passed":
             kind = previous["gate"]
-            if previous.get("gate-status") == "blocked":
+            if previous.get("gate_status") == "blocked":
                 last = next((g for g in reversed(state.get("gates") or [])
                              if g.get("wave") == number - 1 and not g.get("during")), None)
                 last = last or {}
@@ -210,7 +213,7 @@ def start_refusal(state: dict[str, Any], number: int) -> str | None:
     return None
 
 
-def baseline_refusal_for(state: dict[str, Any]) -> str | None:
+def baseline_refusal_for(state: State) -> str | None:
     """Why no wave may start yet because of the baseline, or None.
 
     Without a baseline the first gate would call every old failure a regression; with a
@@ -221,7 +224,7 @@ def baseline_refusal_for(state: dict[str, Any]) -> str | None:
     if not baseline:
         return ("no baseline is recorded; run 'python3 .orchestrator/runtime gate baseline' first, so later gates "
                 "can tell new failures from old ones")
-    overrides = state.get("gate-overrides") or {}
+    overrides = state.get("gate_overrides") or {}
     for entry in baseline.get("broken") or []:
         if not overrides.get(entry["kind"]):
             return (f"the {entry['kind']} check could not run at baseline: {entry['cause']}. Fix: {entry['fix']}; "
@@ -250,14 +253,14 @@ def start_wave(root: Path, number: int) -> int:
             from .state import now_iso
 
             wave["started"] = now_iso()
-        state["current-wave"] = number
+        state["current_wave"] = number
         write_scope(root, build_scope(state, wave, enforcement, root))
         save(root, state)
-    telemetry.emit(root, "wave.started", {"session_id": state["session-id"], "wave": number, "role": wave["role"],
+    telemetry.emit(root, "wave.started", {"session_id": state["session_id"], "wave": number, "role": wave["role"],
                                           "tasks": len(wave.get("tasks", [])), "restarted": restarted})
     again = " (already active: scope rewritten, briefs repeated)" if restarted else ""
-    print(f"wave {number} of {state['total-waves']} started: {wave['role']}{again}. "
-          f"Edit scope: {'read-only' if wave.get('read-only') else 'the files listed in each brief'} "
+    print(f"wave {number} of {state['total_waves']} started: {wave['role']}{again}. "
+          f"Edit scope: {'read-only' if wave.get('read_only') else 'the files listed in each brief'} "
           f"(enforcement: {enforcement}).")
     print()
     print(briefs(state, number))
@@ -311,8 +314,8 @@ def finish_wave(root: Path, number: int, task_args: list[str], deviations: list[
         for ident, status, note in results:
             wave["results"][ident] = {"status": status, "note": note}
             if status == "failed" and note:
-                state["not-retry"].append({"wave": number, "text": f"{ident}: {note}", "ts": stamp})
-                state["not-retry"] = state["not-retry"][-10:]
+                state["not_retry"].append({"wave": number, "text": f"{ident}: {note}", "ts": stamp})
+                state["not_retry"] = state["not_retry"][-10:]
         for text in deviations:
             state["deviations"].append({"ts": stamp, "wave": number, "text": text})
         if amending:  # a correction: the wave's status and its gate result stay as they are
@@ -320,7 +323,7 @@ def finish_wave(root: Path, number: int, task_args: list[str], deviations: list[
         else:
             wave["status"] = "done"
             wave["ended"] = stamp
-            wave["gate-status"] = "pending" if wave.get("gate") else None
+            wave["gate_status"] = "pending" if wave.get("gate") else None
         missing = sorted(known - set(wave["results"]))
         save(root, state)
     counts = {s: sum(1 for r in wave["results"].values() if r["status"] == s) for s in _TASK_STATUSES}
@@ -330,7 +333,7 @@ def finish_wave(root: Path, number: int, task_args: list[str], deviations: list[
         print(f"wave {number} ({wave['role']}) results amended: {counts['done']} done, {counts['partial']} partial, "
               f"{counts['failed']} failed{later}")
         return 0
-    telemetry.emit(root, "wave.completed", {"session_id": state["session-id"], "wave": number, "role": wave["role"],
+    telemetry.emit(root, "wave.completed", {"session_id": state["session_id"], "wave": number, "role": wave["role"],
                                             **counts})
     print(f"wave {number} ({wave['role']}) done: {counts['done']} done, {counts['partial']} partial, "
           f"{counts['failed']} failed{later}")

@@ -23,7 +23,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, ClassVar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any, ClassVar
 
 # The instruction files an agent reads at session start, in the order the Session Config is
 # looked up. Each platform module names its own in INSTRUCTION_FILES; this is their union,

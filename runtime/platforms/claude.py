@@ -13,10 +13,12 @@ subagent, `agent_type`; `$CLAUDE_PROJECT_DIR` names the project. Answers add a
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..hookpath.context import READ, SHELL, WRITE
 from .jsonhooks import NestedJsonHooks
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any, ClassVar
 
 
 class Claude(NestedJsonHooks):

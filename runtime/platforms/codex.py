@@ -31,7 +31,10 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any, ClassVar
 
 from ..hookpath.context import SHELL, WRITE, ToolCall
 from .jsonhooks import NestedJsonHooks, patch_paths

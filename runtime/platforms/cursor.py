@@ -35,7 +35,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any, ClassVar
 
 from ..hookpath.context import OTHER, READ, SHELL, WRITE, ToolCall
 from ..hookpath.decision import DENY, WARN

@@ -20,11 +20,14 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
 
 from ..hookpath.context import OTHER, SHELL, WRITE, ToolCall
 from ..hookpath.decision import ALLOW, DENY, WARN
 from . import MARKER, Platform
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any, ClassVar
 
 _PATCH_FILE = r"^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$"  # compiled only for patches
 

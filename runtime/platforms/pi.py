@@ -29,7 +29,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any, ClassVar
 
 from ..hookpath.context import OTHER, READ, SHELL, WRITE, ToolCall
 from ..hookpath.decision import DENY, WARN

@@ -21,6 +21,9 @@ import pytest
 from runtime import __version__ as runtime_version
 from tests.helpers import GIT_ENV, ROOT, copy_example, git
 
+# pip builds the wheel inside the checkout (build/, *.egg-info): one worker builds it, once.
+pytestmark = pytest.mark.xdist_group("wheel-build")
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:

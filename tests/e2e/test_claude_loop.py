@@ -56,7 +56,7 @@ def _state_data(repo: Path) -> tuple[dict[str, str], dict[str, Any]]:
     """(STATE.md frontmatter, the session record), read the way a person would: by their documented layout."""
     text = (repo / ".orchestrator" / "STATE.md").read_text(encoding="utf-8")
     head = text.split("\n---", 1)[0]
-    front = {k: json.loads(v) for k, v in re.findall(r"^([a-z-]+): (.*)$", head, re.MULTILINE)}
+    front = {k: json.loads(v) for k, v in re.findall(r"^([a-z_]+): (.*)$", head, re.MULTILINE)}
     record = repo / ".orchestrator" / "state" / "session.json"
     assert record.is_file(), "the session record is missing"
     return front, json.loads(record.read_text(encoding="utf-8"))
@@ -123,7 +123,7 @@ def test_session_go_close_walk(loop_repo: Path, run_claude) -> None:
     _assert_steps_ok(run, session_steps)
     front, data = _state_data(repo)
     assert front["status"] == "active" and front["type"] == "feature"
-    assert data["plan-set"] is True
+    assert data["plan_set"] is True
     baseline_passed = data["baseline"]["checks"]["test"]["counts"]["passed"]
     assert baseline_passed > 0
 
@@ -166,7 +166,7 @@ def test_session_go_close_walk(loop_repo: Path, run_claude) -> None:
     assert test_ops.read_text(encoding="utf-8") == new_tests
     assert readme.read_bytes() == readme_before  # the out-of-scope write was stopped
     system_text = all_text([{"messages": [m for m in run.requests[0]["messages"] if m.get("role") == "system"]}])
-    assert f"unfinished session: {front['session-id']}" in system_text  # the banner saw the open session
+    assert f"unfinished session: {front['session_id']}" in system_text  # the banner saw the open session
 
     # /close: verify the item, full gate, commit file by file, close the record, commit it.
     close_steps = [
@@ -190,7 +190,7 @@ def test_session_go_close_walk(loop_repo: Path, run_claude) -> None:
 
     front, data = _state_data(repo)
     assert front["status"] == "completed"
-    assert front["current-wave"] == front["total-waves"] == 5
+    assert front["current_wave"] == front["total_waves"] == 5
     assert [w["status"] for w in data["waves"]] == ["done"] * 5
     assert data["waves"][1]["results"]["T2"] == {"status": "done", "note": "power added with a test"}
     assert [i["status"] for i in data["items"]] == ["done"]
@@ -206,7 +206,7 @@ def test_session_go_close_walk(loop_repo: Path, run_claude) -> None:
                (repo / ".orchestrator" / "metrics" / "sessions.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(records) == 1
     record = records[0]
-    assert record["id"] == front["session-id"] and record["type"] == "feature"
+    assert record["id"] == front["session_id"] and record["type"] == "feature"
     assert record["outcome"] == "completed"
     assert record["items_planned"] == record["items_done"] == 1
     assert record["carryover"] == 0

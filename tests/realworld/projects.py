@@ -20,6 +20,7 @@ runs its suite in about a second:
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -88,6 +89,12 @@ def sdist(project: Project) -> Path:
     if found:
         return found[0]
     cache.mkdir(parents=True, exist_ok=True)
+    with (cache / ".download.lock").open("w") as lock:  # parallel workers download each sdist once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _cached(cache, project)[0] if _cached(cache, project) else _download(cache, project)
+
+
+def _download(cache: Path, project: Project) -> Path:
     subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
                     f"{project.name}=={project.version}", "-d", str(cache)], check=True, capture_output=True,
                    timeout=300)

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from runtime.loop.records import OLD_KEYS, OLD_WAVE_KEYS
 from runtime.loop.state import FRONT_KEYS
 from tests.helpers import ROOT, copy_example, git, runtime
 
@@ -70,10 +71,23 @@ def begin(repo: Path, number: int) -> subprocess.CompletedProcess[str]:
     return rt(repo, "wave", "start", str(number))
 
 
+OLD_SPELLING = {new: old for old, new in OLD_KEYS.items()}
+
+
+def old_spelling(state: dict[str, Any]) -> dict[str, Any]:
+    """`state` with the kebab-case keys that releases before the snake_case record wrote."""
+    wave_keys = {new: old for old, new in OLD_WAVE_KEYS.items()}
+    out = {OLD_SPELLING.get(k, k): v for k, v in state.items()}
+    out["waves"] = [{wave_keys.get(k, k): v for k, v in wave.items()} for wave in state.get("waves") or []]
+    return out
+
+
 def version_1_state_md(state: dict[str, Any]) -> str:
-    """STATE.md as the first release wrote it: the record as a JSON block under '## Data'."""
-    front = "\n".join(f"{key}: {json.dumps(state.get(key))}" for key in FRONT_KEYS)
+    """STATE.md as the first release wrote it: kebab-case keys, the record as a JSON block under '## Data'."""
+    old = old_spelling(state)
+    front_keys = [OLD_SPELLING.get(k, k) for k in FRONT_KEYS]
+    front = "\n".join(f"{key}: {json.dumps(old.get(key))}" for key in front_keys)
     body = ",\n".join(f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)}"
-                      for k, v in sorted(state.items()) if k not in FRONT_KEYS)
-    return (f"---\n{front}\n---\n# Session {state['session-id']}\n\n## Plan items\n\n- x\n\n"
+                      for k, v in sorted(old.items()) if k not in front_keys)
+    return (f"---\n{front}\n---\n# Session {state['session_id']}\n\n## Plan items\n\n- x\n\n"
             f"## Data\n\nThe structured record.\n\n```json\n{{\n{body}\n}}\n```\n")

@@ -173,7 +173,7 @@ def test_not_to_retry_recurring_fix_and_carryover_come_from_state_git_and_sessio
     archive = repo / ".orchestrator" / "state" / "archive"
     archive.mkdir(parents=True)
     state = new_state("S07", "feature", 5, "", "main")
-    state["not-retry"] = [{"wave": 2, "text": "T2: patching the vendored parser", "ts": "2026-03-07T10:20:00Z"}]
+    state["not_retry"] = [{"wave": 2, "text": "T2: patching the vendored parser", "ts": "2026-03-07T10:20:00Z"}]
     (archive / "S07.json").write_text(render_record(state), encoding="utf-8")
     for index in (1, 3):
         (repo / "src.py").write_text(f"x = {index}\n", encoding="utf-8")
@@ -187,7 +187,7 @@ def test_not_to_retry_recurring_fix_and_carryover_come_from_state_git_and_sessio
     later["not_retry"] = ["T2: patching the vendored parser"]  # recorded again, in the session record
     jsonl.append(telemetry.sessions_path(repo), later)
     carried = new_state("S08", "feature", 5, "", "main")
-    carried["not-retry"] = state["not-retry"]  # the next STATE carries the entry over: not a new occurrence
+    carried["not_retry"] = state["not_retry"]  # the next STATE carries the entry over: not a new occurrence
     (archive / "STATE-S08.md").write_text(version_1_state_md(carried), encoding="utf-8")  # from before session.json
     kinds = _by_kind(evolve.find(repo, 10)[0])
     assert kinds["not-to-retry"]["statement"] == "T2: patching the vendored parser"

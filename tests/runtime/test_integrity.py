@@ -181,6 +181,23 @@ class TestRuntimeThatCannotImport:
             reason = out.get("permissionDecisionReason") or out.get("additionalContext")
             assert ".orchestrator/runtime/hookpath/hooks.py line 1: a merge-conflict marker" in reason
 
+    @pytest.mark.parametrize(("level", "listing"), [("strict", "deny"), ("warn", None)])
+    def test_broken_decision_module_still_answers(self, rendered_repo: Path, level: str, listing: str | None) -> None:
+        """decision.py holds the one "cannot judge" wording; with it broken the fallback answers on
+        its own: any shell command is denied, anything else follows the enforcement level."""
+        set_enforcement(rendered_repo, level)
+        path = vendored(rendered_repo, "hookpath/decision.py")
+        path.write_text(CONFLICT + path.read_text(encoding="utf-8"), encoding="utf-8")
+        for payload, expected in (({"tool_name": "Bash", "tool_input": {"command": "rm -rf src"}}, "deny"),
+                                  ({"tool_name": "Read", "tool_input": {"file_path": "README.md"}}, listing)):
+            call = hook(rendered_repo, "pre-tool-use", payload)
+            assert call.returncode == 0 and "Traceback" not in call.stderr
+            out = json.loads(call.stdout)["hookSpecificOutput"]
+            assert out.get("permissionDecision") == expected, out
+            reason = out.get("permissionDecisionReason") or out.get("additionalContext")
+            assert ".orchestrator/runtime/hookpath/decision.py line 1: a merge-conflict marker" in reason
+            assert "copier recopy" in reason
+
     def test_missing_module(self, rendered_repo: Path) -> None:
         vendored(rendered_repo, "hookpath/context.py").unlink()
         start = hook(rendered_repo, "session-start")

@@ -57,12 +57,12 @@ def test_the_checker_catches_a_third_party_import(tmp_path: Path) -> None:
 
 
 def imported_modules(
-    repo: Path, event: str, payload: dict
+    repo: Path, event: str, payload: dict, platform: str = "claude"
 ) -> tuple[set[str], subprocess.CompletedProcess[str]]:
     env = {**os.environ, "SO_PROJECT_DIR": str(repo)}
     env.pop("CLAUDE_PROJECT_DIR", None)
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", str(RUNTIME), "hook", "claude", event],
+        [sys.executable, "-S", "-X", "importtime", str(RUNTIME), "hook", platform, event],  # -S: as hooks run it
         input=json.dumps(payload), capture_output=True, text=True, env=env, cwd=repo,
     )
     names = set()
@@ -90,3 +90,18 @@ def test_hook_path_skips_argparse(tmp_path: Path, payload: dict) -> None:
     assert "argparse" not in names
     assert "runtime.cli" not in names
     assert "dataclasses" not in names
+    # typing costs a hook call about a millisecond: hook-path modules import it under TYPE_CHECKING only
+    assert "typing" not in names
+    assert "runtime.loop.records" not in names
+
+
+@pytest.mark.parametrize("platform", sorted(p.stem for p in (RUNTIME.parent / "platforms").glob("*.yml")))
+def test_every_platform_s_hook_path_skips_typing_and_argparse(tmp_path: Path, platform: str) -> None:
+    """Each agent's module is on its own hook path: the same import budget holds for all of them."""
+    from runtime import platforms
+
+    repo = init_repo(tmp_path / "repo")
+    names, result = imported_modules(repo, "pre-tool-use", platforms.get(platform).probe("git status"), platform)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "runtime.hookpath.hooks" in names and "runtime.guards.guard" in names  # the whole judging path ran
+    assert not {"typing", "argparse", "dataclasses", "runtime.cli", "runtime.loop.records"} & names

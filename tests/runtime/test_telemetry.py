@@ -92,9 +92,9 @@ def test_session_record_names_what_blocked_gates_failed_on(tmp_path: Path) -> No
                                                      {"file": "src/b.py", "confidence": 40}]}]
     not_retry = [{"wave": 1, "text": "carried over", "ts": "2026-02-01T10:30:00Z"},
                  {"wave": 2, "text": "T2: vendoring the parser", "ts": "2026-03-01T10:30:00Z"}]
-    state = {"session-id": "S1", "type": "feature", "started": "2026-03-01T10:00:00Z", "waves": [],
+    state = {"session_id": "S1", "type": "feature", "started": "2026-03-01T10:00:00Z", "waves": [],
              "baseline": {"variant": "baseline", "blocked": False}, "gates": gates, "items": [],
-             "reviews": reviews, "not-retry": not_retry}
+             "reviews": reviews, "not_retry": not_retry}
     record = telemetry.session_record(tmp_path, state, "completed", 0, "2026-03-01T11:00:00Z")
     assert record["gate_failures"] == ["lint", "tests/test_a.py::test_x"]
     assert record["review_files"] == ["src/a.py"]  # the finding below the floor is not evidence

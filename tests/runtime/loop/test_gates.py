@@ -47,7 +47,7 @@ def test_regression_between_waves_blocks_and_names_the_test(tmp_path: Path) -> N
     assert refused.returncode == 2
     assert "tests/test_ops.py::test_add" in refused.stderr and "gate incremental" in refused.stderr
     recorded = st.load(repo)
-    assert recorded["waves"][1]["gate-status"] == "blocked"
+    assert recorded["waves"][1]["gate_status"] == "blocked"
     assert "tests/test_ops.py::test_add" in recorded["gates"][-1]["regressions"]
     # fixing it unblocks the next wave
     ops = repo / "src" / "calc" / "ops.py"
@@ -138,7 +138,7 @@ def test_status_json_shows_gate_state(tmp_path: Path) -> None:
     _to_gate_after_wave_2(repo)
     status = json.loads(rt(repo, "session", "status", "--json").stdout)
     assert status["baseline"]["variant"] == "baseline"
-    assert status["session"]["current-wave"] == 2
+    assert status["session"]["current_wave"] == 2
 
 
 # --- checks that cannot run ------------------------------------------------
@@ -342,7 +342,7 @@ def test_a_block_names_the_first_new_findings_then_counts_the_rest() -> None:
     new = [[f"src/b{i}.py", 1, "F401", "`sys` imported but unused"] for i in range(8)]
     record = {"variant": "incremental", "wave": 2, "duration": 1.0, "checks": {"lint": lint(old + new)}}
     record.update(compare({"checks": {"lint": lint(old)}}, record["checks"]))  # type: ignore[arg-type]
-    text = summarize(record, {"total-waves": 5})
+    text = summarize(record, {"total_waves": 5})
     assert "NEW: lint: 8 new findings" in text
     assert "src/b0.py:1: F401 `sys` imported but unused" in text and "src/b4.py" in text
     assert "src/b5.py" not in text and "and 3 more" in text

@@ -51,7 +51,7 @@ def test_killed_during_wave_3_resumes_at_wave_3(tmp_path: Path) -> None:
     resumed = rt(repo, "session", "start", "feature", "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert "continues at wave 3 (Impl-Polish)" in resumed.stdout
-    assert st.load(repo)["current-wave"] == 3
+    assert st.load(repo)["current_wave"] == 3
     again = begin(repo, 3)
     assert again.returncode == 0, again.stderr
     assert "brief T3" in again.stdout
@@ -66,7 +66,7 @@ def test_paused_session_resumes_and_fresh_archives(tmp_path: Path) -> None:
     assert rt(repo, "session", "pause").returncode == 0
     assert not (state_dir(repo) / "scope.json").exists()
     assert begin(repo, 3).returncode == 1  # paused: nothing runs until resumed
-    old_id = st.load(repo)["session-id"]
+    old_id = st.load(repo)["session_id"]
     fresh = rt(repo, "session", "start", "deep", "--fresh")
     assert fresh.returncode == 0, fresh.stderr
     archived = state_dir(repo) / "archive" / f"STATE-{old_id}.md"

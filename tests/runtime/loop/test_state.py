@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from runtime.loop import state as st
+from runtime.loop.records import SCHEMA_VERSION
 from runtime.paths import state_file
 from tests.helpers import ROOT
 from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan, version_1_state_md
@@ -33,7 +34,7 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
     loaded = st.load(tmp_path)
     assert loaded == original
     text = state_file(tmp_path).read_text()
-    assert text.startswith("---\nschema-version: 2\n")
+    assert text.startswith(f"---\nschema_version: {SCHEMA_VERSION}\n")
     assert "## Plan items" in text and "## Deviations" in text and "## What not to retry" in text
     assert "## Data" not in text.split("\n- [t] wave 2:")[0]  # the record lives in state/, not here
     # rendering is deterministic: saving what we loaded gives the same bytes
@@ -53,17 +54,17 @@ def test_banner_fields_are_in_the_frontmatter(tmp_path: Path) -> None:
     st.save(tmp_path, _sample())
     fields = unfinished_session(tmp_path)
     assert fields is not None
-    assert fields["session-id"] == "20250101-000000-feature-abcd"
-    assert fields["status"] == "active" and fields["total-waves"] == "5"
+    assert fields["session_id"] == "20250101-000000-feature-abcd"
+    assert fields["status"] == "active" and fields["total_waves"] == "5"
 
 
 @pytest.mark.parametrize(
     ("mangle", "expected"),
     [
         (lambda t: t.replace('"status": "active"', '"status": "running"'), "status must be one of"),
-        (lambda t: t.replace('"plan-set": false', '"plan-set": fals'), "JSON record is invalid"),
-        (lambda t: t.replace('"items": [', '"items": {"x": [').replace("\n ],\n \"not-retry\"",
-                                                                     "\n ]},\n \"not-retry\""), "must be a list"),
+        (lambda t: t.replace('"plan_set": false', '"plan_set": fals'), "JSON record is invalid"),
+        (lambda t: t.replace('"items": [', '"items": {"x": [').replace("\n ],\n \"not_retry\"",
+                                                                     "\n ]},\n \"not_retry\""), "must be a list"),
         (lambda t: "[" + t + "]", "not a JSON object"),
     ],
 )
@@ -89,7 +90,7 @@ def test_json_error_names_the_line(tmp_path: Path) -> None:
     st.save(tmp_path, _sample())
     path = st.record_file(tmp_path)
     lines = path.read_text().split("\n")
-    target = next(i for i, line in enumerate(lines) if '"plan-set"' in line)
+    target = next(i for i, line in enumerate(lines) if '"plan_set"' in line)
     lines[target] = lines[target].replace("false", "nope")
     path.write_text("\n".join(lines))
     with pytest.raises(st.StateCorruptError, match=rf"session.json:{target + 1}: the JSON record is invalid"):
@@ -107,21 +108,21 @@ def test_state_md_is_regenerated_from_the_record(tmp_path: Path, damage: str) ->
     elif damage == "edit":
         state_file(tmp_path).write_text(expected.replace("## Deviations", "## Deviations (mine)"))
     else:
-        state["current-wave"] = 2
+        state["current_wave"] = 2
         st.save(tmp_path, state)
         expected = state_file(tmp_path).read_text()
-        state_file(tmp_path).write_text(st.render({**state, "current-wave": 1}))
+        state_file(tmp_path).write_text(st.render({**state, "current_wave": 1}))
     assert st.load(tmp_path) == state
     assert state_file(tmp_path).read_text() == expected
 
 
 def test_version_1_file_is_migrated_on_first_read(tmp_path: Path) -> None:
     old = _sample()
-    old["schema-version"] = 1
+    old["schema_version"] = 1
     state_file(tmp_path).parent.mkdir(parents=True)
     state_file(tmp_path).write_text(version_1_state_md(old))
     loaded = st.load(tmp_path)
-    assert loaded == {**old, "schema-version": 2}
+    assert loaded == {**old, "schema_version": SCHEMA_VERSION}
     assert st.record_file(tmp_path).exists()
     text = state_file(tmp_path).read_text()
     assert "## Data" not in text.split("\n- [t] wave 2:")[0] and text == st.render(loaded)
@@ -137,7 +138,7 @@ def test_version_1_session_resumes_across_the_upgrade(tmp_path: Path) -> None:
     assert rt(repo, "session", "pause").returncode == 0
     before = st.load(repo)
     st.record_file(repo).unlink()
-    state_file(repo).write_text(version_1_state_md({**before, "schema-version": 1}))
+    state_file(repo).write_text(version_1_state_md({**before, "schema_version": 1}))
 
     resumed = rt(repo, "session", "start", "feature", "--resume")
     assert resumed.returncode == 0, resumed.stderr
@@ -210,10 +211,10 @@ _WRITER = textwrap.dedent("""
     from runtime.loop import state
     root = Path({repo!r})
     s = state.load(root)
-    start = s["current-wave"] + 1
+    start = s["current_wave"] + 1
     print("ready", flush=True)
     for n in range(start, 201):
-        s["current-wave"] = n
+        s["current_wave"] = n
         s["deviations"].append({{"ts": "t", "wave": n, "text": "write " + str(n) + " " + "x" * 400}})
         state.save(root, s)
         print(n, flush=True)
@@ -238,7 +239,7 @@ def test_sigkill_during_writes_never_tears_the_file(tmp_path: Path) -> None:
             kills += 1
         loaded = st.load(tmp_path)  # parses: never torn
         assert loaded is not None
-        now = loaded["current-wave"]
+        now = loaded["current_wave"]
         last_acknowledged = printed[-1] if printed else version
         assert now in (last_acknowledged, last_acknowledged + 1), (now, last_acknowledged)
         # the whole record is that version's, not a mix
@@ -269,7 +270,7 @@ def test_five_waves_thirty_tasks_stay_small_and_readable(tmp_path: Path) -> None
     assert rt(repo, "session", "start", "deep").returncode == 0
     assert rt(repo, "gate", "baseline").returncode == 0
     layout = json.loads(rt(repo, "session", "status", "--json").stdout)["waves"]
-    counts = [w["max-agents"] for w in layout]  # a deep session's five waves hold 25 agents at most
+    counts = [w["max_agents"] for w in layout]  # a deep session's five waves hold 25 agents at most
     assert len(layout) == 5 and sum(counts) == 25, counts
     items = [{"id": f"I{n}", "title": f"operation number {n}: parse, compute and print it with a clear error",
               "issue": f"#{100 + n}", "acceptance": f"calc op{n} 2 3 prints the documented result " * 3}
@@ -312,7 +313,7 @@ def test_five_waves_thirty_tasks_stay_small_and_readable(tmp_path: Path) -> None
     longest = max(len(line) for line in text.splitlines())
     print(f"\nSTATE.md after 5 waves and 30 tasks: {len(text.encode())} bytes, {len(text.splitlines())} lines, "
           f"longest line {longest} characters; record {st.record_file(repo).stat().st_size} bytes")
-    assert st.load(repo)["current-wave"] == 5
+    assert st.load(repo)["current_wave"] == 5
     assert sum(len(w["tasks"]) for w in st.load(repo)["waves"]) == 30
     assert len(text.encode()) < 8 * 1024
     assert longest < 200

@@ -51,8 +51,8 @@ def test_caps_scale_with_session_type_and_agents_per_wave() -> None:
     assert cap_for(core, "deep", 3) == 3  # agents-per-wave caps everything
     assert cap_for(["Finalization"], "housekeeping", 6) == 1
     entries = wave_entries(3, "feature", 6)
-    assert entries[0]["max-agents"] == cap_for(["Discovery", "Impl-Core"], "feature", 6)
-    assert entries[0]["read-only"] is False and wave_entries(5, "feature", 6)[0]["read-only"] is True
+    assert entries[0]["max_agents"] == cap_for(["Discovery", "Impl-Core"], "feature", 6)
+    assert entries[0]["read_only"] is False and wave_entries(5, "feature", 6)[0]["read_only"] is True
 
 
 def test_session_uses_configured_waves_and_agents(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_session_uses_configured_waves_and_agents(tmp_path: Path) -> None:
     rt(repo, "session", "start", "deep")
     status = json.loads(rt(repo, "session", "status", "--json").stdout)
     assert [w["role"] for w in status["waves"]] == ["Discovery", "Impl-Core+Impl-Polish", "Quality", "Finalization"]
-    assert all(w["max-agents"] <= 2 for w in status["waves"])
+    assert all(w["max_agents"] <= 2 for w in status["waves"])
 
 
 def test_task_result_syntax() -> None:

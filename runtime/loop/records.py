@@ -1,0 +1,180 @@
+# Vendored into a repository as .orchestrator/runtime/, this file is not that repository's own code:
+# the pragmas below keep it out of the repository's formatters, linters and type checkers.
+# fmt: off
+# flake8: noqa
+# mypy: ignore-errors
+# type: ignore
+"""The shapes of the records the loop engine writes and reads, and the one key style they share.
+
+Every record that crosses a file boundary (the session record in
+`state/session.json` and the frontmatter of STATE.md, the edit scope in
+`state/scope.json`, the lines of `metrics/*.jsonl`) spells its keys in
+snake_case, so a reader never has to guess which spelling a file uses. The
+`TypedDict`s below are for readers of the code and for type checkers: at run
+time the records stay plain dicts, and nothing here validates.
+
+Records written before the keys were unified spelled some of them in
+kebab-case (`session-id`, `current-wave`, `gate-status`, ...). `upgrade_state`
+renames those in place when a record is read, so a session that was in flight
+during an upgrade carries on. The hook path never imports this module: typing
+costs it a millisecond on every tool call (the scope check reads scope.json,
+which has always been snake_case, on its own).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+SCHEMA_VERSION = 3  # 1: the record was a JSON block inside STATE.md; 2: kebab-case keys; 3: snake_case keys
+
+
+class HistoryEntry(TypedDict):
+    ts: str
+    event: str
+
+
+class Item(TypedDict, total=False):
+    """One plan item (`plan set`): what the session is meant to deliver."""
+
+    id: str
+    title: str
+    issue: str
+    acceptance: str
+    status: str  # not-started | in-progress | done | ...
+    note: str
+
+
+class Task(TypedDict, total=False):
+    """One agent's assignment inside a wave; `files` is exactly what it may change."""
+
+    id: str
+    agent: str
+    items: list[str]
+    task: str
+    files: list[str]
+
+
+class TaskResult(TypedDict, total=False):
+    status: str  # done | partial | failed
+    note: str
+
+
+class Wave(TypedDict, total=False):
+    wave: int
+    role: str
+    roles: list[str]
+    max_agents: int
+    read_only: bool
+    gate: str | None  # full | incremental | None
+    gate_status: str | None  # passed | blocked | None
+    status: str  # pending | active | done
+    started: str
+    ended: str
+    tasks: list[Task]
+    results: dict[str, TaskResult]
+
+
+class Check(TypedDict, total=False):
+    """One check (test, typecheck, lint) of a gate run."""
+
+    kind: str
+    command: str
+    source: str
+    skipped: bool
+    exit: int
+    duration: float
+    timed_out: bool
+    ok: bool
+    status: str
+    counts: dict[str, int] | None
+    failed_tests: list[str]
+    problems: list[str] | None
+    tail: list[str]
+    cause: str
+    fix: str
+
+
+class Gate(TypedDict, total=False):
+    """One gate run: the checks and how they compare with the baseline."""
+
+    variant: str  # baseline | incremental | full
+    wave: int
+    during: int
+    ts: str
+    duration: float
+    checks: dict[str, Check]
+    regressions: list[str]
+    new_problems: list[str]
+    preexisting: list[str]
+    new_findings: list[str]
+    broken: list[dict[str, str]]
+    overridden: list[dict[str, str]]
+    blocked: bool
+    no_baseline: bool
+
+
+class State(TypedDict, total=False):
+    """The session record (`state/session.json`); STATE.md shows a summary of it."""
+
+    schema_version: int
+    session_id: str
+    type: str
+    status: str  # active | paused | completed
+    current_wave: int
+    total_waves: int
+    started: str
+    updated: str
+    start_ref: str
+    branch: str
+    pid: int
+    plan_set: bool
+    items: list[Item]
+    waves: list[Wave]
+    baseline: Gate | None
+    gates: list[Gate]
+    gate_streak: dict[str, int]
+    gate_overrides: dict[str, dict[str, str]]
+    deviations: list[dict[str, Any]]
+    not_retry: list[dict[str, Any]]
+    reviews: list[dict[str, Any]]
+    history: list[HistoryEntry]
+
+
+class Scope(TypedDict, total=False):
+    """`state/scope.json`: what the running wave's agents may write (read by the scope check)."""
+
+    session_id: str | None
+    wave: int
+    role: str
+    enforcement: str
+    allowed: list[str]
+    read_only: bool
+    agents: dict[str, list[str]]
+
+
+# Old spelling -> current one, for every key that was ever written in kebab-case.
+OLD_KEYS = {
+    "schema-version": "schema_version", "session-id": "session_id", "current-wave": "current_wave",
+    "total-waves": "total_waves", "start-ref": "start_ref", "plan-set": "plan_set",
+    "gate-streak": "gate_streak", "gate-overrides": "gate_overrides", "not-retry": "not_retry",
+}
+OLD_WAVE_KEYS = {"max-agents": "max_agents", "read-only": "read_only", "gate-status": "gate_status"}
+
+
+def _rename(record: dict[str, Any], names: dict[str, str]) -> None:
+    for old, new in names.items():
+        if old in record:
+            value = record.pop(old)
+            record.setdefault(new, value)  # a record with both spellings keeps the current one
+
+
+def upgrade_state(state: dict[str, Any]) -> State:
+    """`state` with every old key spelling renamed, in place (and returned for convenience)."""
+    if any(old in state for old in OLD_KEYS):
+        _rename(state, OLD_KEYS)
+        if isinstance(state.get("schema_version"), int) and state["schema_version"] < SCHEMA_VERSION:
+            state["schema_version"] = SCHEMA_VERSION
+    for wave in state.get("waves") or []:
+        if isinstance(wave, dict):
+            _rename(wave, OLD_WAVE_KEYS)
+    return state  # type: ignore[return-value]
