@@ -32,12 +32,12 @@ import re
 import sys
 from pathlib import Path
 
+from ..hookpath.context import SHELL, WRITE, ToolCall
+from .jsonhooks import NestedJsonHooks, patch_paths
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
     from typing import Any, ClassVar
-
-from ..hookpath.context import SHELL, WRITE, ToolCall
-from .jsonhooks import NestedJsonHooks, patch_paths
 
 # A shell call that runs apply_patch (Codex applies such a patch itself, not the shell).
 _RUNS_PATCH = re.compile(r"(?:^|[\s;&|(])(?:apply_patch|applypatch)\b")

@@ -36,13 +36,13 @@ import os
 import sys
 from pathlib import Path
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
-    from typing import Any, ClassVar
-
 from ..hookpath.context import OTHER, READ, SHELL, WRITE, ToolCall
 from ..hookpath.decision import DENY, WARN
 from .flatjsonhooks import FlatJsonHooks
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any, ClassVar
 
 _SHELL_EVENT = "beforeShellExecution"
 

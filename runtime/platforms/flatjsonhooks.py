@@ -25,11 +25,11 @@ import json
 import os
 from pathlib import Path
 
+from . import MARKER, Platform, WireError
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
     from typing import Any
-
-from . import MARKER, Platform, WireError
 
 # Events whose entries may block the agent: `failClosed` belongs on these only (a banner that
 # cannot be printed must never stop a session from starting).
@@ -116,14 +116,14 @@ def splice_hooks(text: str, wanted: dict[str, list[dict[str, Any]]], version: in
     data = json.loads(text)
     if _ours_now(data) == wanted:
         return text
-    from .jsonsplice import _parse, _rebuild, _spans, _unit
+    from .jsonsplice import indent_unit, parse_node, rebuild, value_spans
 
-    unit = _unit(text)
-    root = _parse(text, 0)
+    unit = indent_unit(text)
+    root = parse_node(text, 0)
     hooks_node = next((value for key, _, value in root.members if key == "hooks"), None)
     if hooks_node is None:
-        parts: list[str | None] = [text[a:b] for a, b in _spans(root)]
-        return text[:root.start] + _rebuild(text, root, parts, [('"hooks": ', wanted)], unit) + text[root.end:]
+        parts: list[str | None] = [text[a:b] for a, b in value_spans(root)]
+        return text[:root.start] + rebuild(text, root, parts, [('"hooks": ', wanted)], unit) + text[root.end:]
     event_parts: list[str | None] = []
     for event, key_start, entries in hooks_node.members:
         untouched = [text[item.start:item.end] for item in entries.items]
@@ -134,10 +134,10 @@ def splice_hooks(text: str, wanted: dict[str, list[dict[str, Any]]], version: in
         elif not added and untouched and all(piece is None for piece in kept):
             event_parts.append(None)
         else:
-            event_parts.append(text[key_start:entries.start] + _rebuild(text, entries, kept, added, unit))
+            event_parts.append(text[key_start:entries.start] + rebuild(text, entries, kept, added, unit))
     existing = {key for key, _, _ in hooks_node.members}
     new_events = [(json.dumps(event) + ": ", entries) for event, entries in wanted.items() if event not in existing]
-    return text[:hooks_node.start] + _rebuild(text, hooks_node, event_parts, new_events, unit) + text[hooks_node.end:]
+    return text[:hooks_node.start] + rebuild(text, hooks_node, event_parts, new_events, unit) + text[hooks_node.end:]
 
 
 def _read(path: Path, name: str, version: int) -> str:

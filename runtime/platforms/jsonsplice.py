@@ -128,7 +128,7 @@ def _skip(text: str, i: int) -> int:
     return i
 
 
-def _parse(text: str, i: int) -> _Node:
+def parse_node(text: str, i: int) -> _Node:
     """Spans for text that json.loads has already accepted."""
     i = _skip(text, i)
     char = text[i]
@@ -140,7 +140,7 @@ def _parse(text: str, i: int) -> _Node:
             key_end = _string_end(text, i)
             key = json.loads(text[i:key_end])
             i = _skip(text, key_end)
-            value = _parse(text, i + 1)  # past the colon
+            value = parse_node(text, i + 1)  # past the colon
             node.members.append((key, key_start, value))
             i = _skip(text, value.end)
             if text[i] == ",":
@@ -149,7 +149,7 @@ def _parse(text: str, i: int) -> _Node:
     elif char == "[":
         i = _skip(text, i + 1)
         while text[i] != "]":
-            item = _parse(text, i)
+            item = parse_node(text, i)
             node.items.append(item)
             i = _skip(text, item.end)
             if text[i] == ",":
@@ -177,7 +177,7 @@ def _line_indent(text: str, pos: int) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def _unit(text: str) -> str:
+def indent_unit(text: str) -> str:
     """The file's indentation step (the first indented line's), two spaces if it has none."""
     for line in text.splitlines()[1:]:
         stripped = line.lstrip(" \t")
@@ -186,19 +186,19 @@ def _unit(text: str) -> str:
     return "  "
 
 
-def _spans(node: _Node) -> list[tuple[int, int]]:
+def value_spans(node: _Node) -> list[tuple[int, int]]:
     if node.kind == "object":
         return [(key_start, value.end) for _, key_start, value in node.members]
     return [(item.start, item.end) for item in node.items]
 
 
-def _rebuild(text: str, node: _Node, parts: list[str | None], new: list[tuple[str, Any]], unit: str) -> str:
+def rebuild(text: str, node: _Node, parts: list[str | None], new: list[tuple[str, Any]], unit: str) -> str:
     """The container `node` with element i replaced by parts[i] (None: dropped) and `new` appended.
 
     Kept elements keep their bytes and the separator that followed them; new
     elements copy the container's own layout (one per line, or all on one line).
     """
-    spans = _spans(node)
+    spans = value_spans(node)
     open_, close = text[node.start], text[node.end - 1]
     outer = _line_indent(text, node.start)
     if spans:
@@ -265,12 +265,12 @@ def splice_hooks(text: str, platform: dict[str, Any]) -> str:
     data = json.loads(text)
     if _ours_now(data) == wanted:
         return text
-    unit = _unit(text)
-    root = _parse(text, 0)
+    unit = indent_unit(text)
+    root = parse_node(text, 0)
     hooks_node = next((value for key, _, value in root.members if key == "hooks"), None)
     if hooks_node is None:
-        parts: list[str | None] = [text[a:b] for a, b in _spans(root)]
-        return text[:root.start] + _rebuild(text, root, parts, [('"hooks": ', wanted)], unit) + text[root.end:]
+        parts: list[str | None] = [text[a:b] for a, b in value_spans(root)]
+        return text[:root.start] + rebuild(text, root, parts, [('"hooks": ', wanted)], unit) + text[root.end:]
     event_parts: list[str | None] = []
     for event, key_start, groups in hooks_node.members:
         group_parts: list[str | None] = []
@@ -284,7 +284,7 @@ def splice_hooks(text: str, platform: dict[str, Any]) -> str:
             else:
                 kept = [None if i in mine else text[item.start:item.end] for i, item in enumerate(handlers_node.items)]
                 group_parts.append(text[group.start:handlers_node.start]
-                                   + _rebuild(text, handlers_node, kept, [], unit)
+                                   + rebuild(text, handlers_node, kept, [], unit)
                                    + text[handlers_node.end:group.end])
         new_groups = [("", group) for group in wanted.get(event, [])]
         untouched = [text[g.start:g.end] for g in groups.items]
@@ -293,10 +293,10 @@ def splice_hooks(text: str, platform: dict[str, Any]) -> str:
         elif not new_groups and all(part is None for part in group_parts):
             event_parts.append(None)
         else:
-            event_parts.append(text[key_start:groups.start] + _rebuild(text, groups, group_parts, new_groups, unit))
+            event_parts.append(text[key_start:groups.start] + rebuild(text, groups, group_parts, new_groups, unit))
     existing = {key for key, _, _ in hooks_node.members}
     new_events = [(json.dumps(event) + ": ", groups) for event, groups in wanted.items() if event not in existing]
-    rebuilt = _rebuild(text, hooks_node, event_parts, new_events, unit)
+    rebuilt = rebuild(text, hooks_node, event_parts, new_events, unit)
     return text[:hooks_node.start] + rebuilt + text[hooks_node.end:]
 
 

@@ -30,13 +30,13 @@ import json
 import sys
 from pathlib import Path
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
-    from typing import Any, ClassVar
-
 from ..hookpath.context import OTHER, READ, SHELL, WRITE, ToolCall
 from ..hookpath.decision import DENY, WARN
 from . import Platform, WireError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from typing import Any, ClassVar
 
 SOURCE = Path(__file__).with_name("pi_extension.ts")
 HEADER = "// session-orchestrator: the guard and the session banner for Pi."
