@@ -36,6 +36,22 @@ class ToolCall:
         self.command, self.paths = command, paths or []
 
 
+def classify(kinds: dict[str, str], name: str, tool_input: dict[str, Any], path_keys: tuple[str, ...],
+             command_keys: tuple[str, ...] = ("command",)) -> ToolCall:
+    """The ToolCall for a tool named `name`, from the agent's own table of tool kinds and the input
+    keys it uses for a command and a written path. Every platform reads its payload's envelope its
+    own way, then hands the tool's input here, so a shell or write call is judged the same on all."""
+    kind = kinds.get(name, OTHER)
+    if kind == SHELL:
+        command = next((tool_input[key] for key in command_keys if key in tool_input), None)
+        return ToolCall(SHELL, name, tool_input, command=command if isinstance(command, str) else None)
+    if kind == WRITE:
+        path = next((tool_input[key] for key in path_keys if tool_input.get(key)), None)
+        return ToolCall(WRITE, name, tool_input,
+                        paths=[path.strip()] if isinstance(path, str) and path.strip() else [])
+    return ToolCall(kind, name, tool_input)
+
+
 class HookContext:
     def __init__(self, root: Path, platform: str, event: str, payload: dict[str, Any],
                  call: ToolCall | None = None, adapter: Any = None) -> None:

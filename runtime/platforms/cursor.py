@@ -36,7 +36,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..hookpath.context import OTHER, READ, SHELL, WRITE, ToolCall
+from ..hookpath.context import READ, SHELL, WRITE, ToolCall, classify
 from ..hookpath.decision import DENY, WARN
 from .flatjsonhooks import FlatJsonHooks
 
@@ -81,15 +81,7 @@ class Cursor(FlatJsonHooks):
                 tool_input = {"raw": tool_input}
         if not isinstance(tool_input, dict):
             tool_input = {}
-        kind = self.tool_kinds.get(name, OTHER)
-        if kind == SHELL:
-            command = tool_input.get("command")
-            return ToolCall(SHELL, name, tool_input, command=command if isinstance(command, str) else None)
-        if kind == WRITE:
-            path = tool_input.get("file_path") or tool_input.get("path") or tool_input.get("target_file")
-            paths = [path.strip()] if isinstance(path, str) and path.strip() else []
-            return ToolCall(WRITE, name, tool_input, paths=paths)
-        return ToolCall(kind, name, tool_input)
+        return classify(self.tool_kinds, name, tool_input, ("file_path", "path", "target_file"))
 
     def session_id(self, payload: dict[str, Any]) -> str:
         return str(payload.get("conversation_id") or payload.get("session_id") or "")

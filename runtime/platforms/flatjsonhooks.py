@@ -116,14 +116,11 @@ def splice_hooks(text: str, wanted: dict[str, list[dict[str, Any]]], version: in
     data = json.loads(text)
     if _ours_now(data) == wanted:
         return text
-    from .jsonsplice import indent_unit, parse_node, rebuild, value_spans
+    from .jsonsplice import open_hooks, rebuild
 
-    unit = indent_unit(text)
-    root = parse_node(text, 0)
-    hooks_node = next((value for key, _, value in root.members if key == "hooks"), None)
-    if hooks_node is None:
-        parts: list[str | None] = [text[a:b] for a, b in value_spans(root)]
-        return text[:root.start] + rebuild(text, root, parts, [('"hooks": ', wanted)], unit) + text[root.end:]
+    unit, hooks_node, whole = open_hooks(text, wanted)
+    if whole is not None:
+        return whole
     event_parts: list[str | None] = []
     for event, key_start, entries in hooks_node.members:
         untouched = [text[item.start:item.end] for item in entries.items]

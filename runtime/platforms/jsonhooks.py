@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..hookpath.context import OTHER, SHELL, WRITE, ToolCall
+from ..hookpath.context import SHELL, WRITE, ToolCall, classify
 from ..hookpath.decision import ALLOW, DENY, WARN
 from . import MARKER, Platform
 
@@ -52,18 +52,10 @@ class NestedJsonHooks(Platform):
         tool_input = payload.get("tool_input")
         if not isinstance(tool_input, dict):
             tool_input = {}
-        kind = self.tool_kinds.get(name, OTHER)
-        if kind == SHELL:
-            command = tool_input.get("command", tool_input.get("cmd"))
-            return ToolCall(SHELL, name, tool_input, command=command if isinstance(command, str) else None)
-        if kind == WRITE:
-            if name == "apply_patch":
-                paths = patch_paths(str(tool_input.get("command") or tool_input.get("input") or ""))
-            else:
-                path = tool_input.get("file_path") or tool_input.get("notebook_path") or tool_input.get("path")
-                paths = [path] if isinstance(path, str) and path else []
+        if name == "apply_patch" and self.tool_kinds.get(name) == WRITE:
+            paths = patch_paths(str(tool_input.get("command") or tool_input.get("input") or ""))
             return ToolCall(WRITE, name, tool_input, paths=[p.strip() for p in paths])
-        return ToolCall(kind, name, tool_input)
+        return classify(self.tool_kinds, name, tool_input, ("file_path", "notebook_path", "path"), ("command", "cmd"))
 
     def answer(self, event: str, decision: Any, text: str = "") -> int:
         """A deny is a JSON `permissionDecision` on stdout with exit 0 (exit 2 would make the agent

@@ -227,6 +227,19 @@ def rebuild(text: str, node: _Node, parts: list[str | None], new: list[tuple[str
     return open_ + out + trail + close
 
 
+def open_hooks(text: str, wanted: Any) -> tuple[str, Any, str | None]:
+    """The file's indent unit and its `hooks` object node, for a splice that edits inside it; when
+    the file has no `hooks` key yet, the whole new text with `wanted` added as that key instead
+    (every other byte kept). Shared by the nested and the flat hooks formats."""
+    unit = indent_unit(text)
+    root = parse_node(text, 0)
+    hooks_node = next((value for key, _, value in root.members if key == "hooks"), None)
+    if hooks_node is not None:
+        return unit, hooks_node, None
+    parts: list[str | None] = [text[a:b] for a, b in value_spans(root)]
+    return unit, None, text[:root.start] + rebuild(text, root, parts, [('"hooks": ', wanted)], unit) + text[root.end:]
+
+
 def _wanted(platform: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     wanted: dict[str, list[dict[str, Any]]] = {}
     for event, entries in platform.get("hooks", {}).items():
@@ -265,12 +278,9 @@ def splice_hooks(text: str, platform: dict[str, Any]) -> str:
     data = json.loads(text)
     if _ours_now(data) == wanted:
         return text
-    unit = indent_unit(text)
-    root = parse_node(text, 0)
-    hooks_node = next((value for key, _, value in root.members if key == "hooks"), None)
-    if hooks_node is None:
-        parts: list[str | None] = [text[a:b] for a, b in value_spans(root)]
-        return text[:root.start] + rebuild(text, root, parts, [('"hooks": ', wanted)], unit) + text[root.end:]
+    unit, hooks_node, whole = open_hooks(text, wanted)
+    if whole is not None:
+        return whole
     event_parts: list[str | None] = []
     for event, key_start, groups in hooks_node.members:
         group_parts: list[str | None] = []

@@ -30,7 +30,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..hookpath.context import OTHER, READ, SHELL, WRITE, ToolCall
+from ..hookpath.context import READ, SHELL, WRITE, ToolCall, classify
 from ..hookpath.decision import DENY, WARN
 from . import Platform, WireError
 
@@ -60,14 +60,7 @@ class Pi(Platform):
         tool_input = payload.get("input")
         if not isinstance(tool_input, dict):
             tool_input = {}
-        kind = self.tool_kinds.get(name, OTHER)
-        if kind == SHELL:
-            command = tool_input.get("command")
-            return ToolCall(SHELL, name, tool_input, command=command if isinstance(command, str) else None)
-        if kind == WRITE:
-            path = tool_input.get("path")
-            return ToolCall(WRITE, name, tool_input, paths=[path.strip()] if isinstance(path, str) and path else [])
-        return ToolCall(kind, name, tool_input)
+        return classify(self.tool_kinds, name, tool_input, ("path",))
 
     def answer(self, event: str, decision: Any, text: str = "") -> int:
         out: dict[str, Any] = {}
