@@ -183,7 +183,9 @@ def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list
     selected = manifest.get("platforms", {})
     enforcement = effective_enforcement(root, manifest)
     for name, data in selected.items():
-        notes.append(get(name).wire(root, {**data, "enforcement": enforcement}, dry_run))
+        others = {other: value for other, value in selected.items() if other != name}
+        notes.append(get(name).wire(root, {**data, "enforcement": enforcement, "others": others,
+                                           "commands": manifest.get("commands", [])}, dry_run))
     notes.extend(unwire_deselected(root, selected, dry_run))
     files = instruction_files(manifest)
     if selected:  # an agent dropped from the answers: our hooks and our section in its instruction file go

@@ -227,17 +227,23 @@ def rebuild(text: str, node: _Node, parts: list[str | None], new: list[tuple[str
     return open_ + out + trail + close
 
 
-def open_hooks(text: str, wanted: Any) -> tuple[str, Any, str | None]:
-    """The file's indent unit and its `hooks` object node, for a splice that edits inside it; when
-    the file has no `hooks` key yet, the whole new text with `wanted` added as that key instead
-    (every other byte kept). Shared by the nested and the flat hooks formats."""
+def open_member(text: str, key: str, value: Any) -> tuple[str, Any, str | None]:
+    """The file's indent unit and the node of the top-level member `key`, for a splice that edits
+    inside it; when the file has no such member yet, the whole new text with `value` added under
+    `key` instead (every other byte kept). Shared by the hooks formats and Pi's settings."""
     unit = indent_unit(text)
     root = parse_node(text, 0)
-    hooks_node = next((value for key, _, value in root.members if key == "hooks"), None)
-    if hooks_node is not None:
-        return unit, hooks_node, None
+    node = next((member for name, _, member in root.members if name == key), None)
+    if node is not None:
+        return unit, node, None
     parts: list[str | None] = [text[a:b] for a, b in value_spans(root)]
-    return unit, None, text[:root.start] + rebuild(text, root, parts, [('"hooks": ', wanted)], unit) + text[root.end:]
+    added = rebuild(text, root, parts, [(json.dumps(key) + ": ", value)], unit)
+    return unit, None, text[:root.start] + added + text[root.end:]
+
+
+def open_hooks(text: str, wanted: Any) -> tuple[str, Any, str | None]:
+    """`open_member` for the `hooks` object both hooks formats keep their entries in."""
+    return open_member(text, "hooks", wanted)
 
 
 def _wanted(platform: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

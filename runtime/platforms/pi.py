@@ -17,7 +17,12 @@ arguments: `bash` has `command`, `edit` and `write` have `path`), plus the
 extension puts in front of the tool's result, `{"banner": ...}` at session start;
 nothing at all to allow.
 
-There is no shared file to splice: the extension file is the wiring. `wire`
+The extension file is the wiring. One shared file is touched: Pi lists
+`.agents/skills` as skills, so when another selected agent renders its commands
+there (Codex CLI), `.pi/settings.json` gets a force-exclude entry per command
+(`"-../.agents/skills/session"`) and Pi lists each command once, as its own
+prompt; only that `skills` list changes, and our entries leave it again with
+that agent. `wire`
 puts it in place when it is missing or edited (its first line says edits are
 replaced), `unwire` takes it out only while it is unmodified, and
 `missing_hooks` reports every event unwired when the file is absent or differs
@@ -26,6 +31,7 @@ from the vendored copy: an edited guard is not the guard this runtime vouches fo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -102,18 +108,81 @@ class Pi(Platform):
         except OSError as exc:
             raise WireError(f"{rel}: cannot be read ({exc.strerror}); "
                             "fix its permissions and run install again") from None
+        note = self._sync_settings(root, data, self._hidden(data), dry_run)
+        extra = f"; {note}" if note else ""
         if state == "ours":
-            return f"{rel}: extension in place (Pi loads it at start)"
+            return f"{rel}: extension in place (Pi loads it at start){extra}"
         if state == "changed" and first.strip() != HEADER:
             raise WireError(f"{rel}:1: not the session-orchestrator extension; rename your file (any other "
                             f"name in {Path(rel).parent.as_posix()}/ works) and run install again")
         if not dry_run:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(SOURCE.read_bytes())
-        return f"{rel}: extension {'restored' if state == 'changed' else 'written'} (Pi loads it at start)"
+        return f"{rel}: extension {'restored' if state == 'changed' else 'written'} (Pi loads it at start){extra}"
+
+    # --- .pi/settings.json: hide other agents' command skills ----------------------------------------
+    SETTINGS = ".pi/settings.json"
+
+    @staticmethod
+    def _hidden(data: dict[str, Any]) -> list[str]:
+        """Force-excludes for the command skills of other selected agents in folders Pi also reads
+        (data's `hides_skills_of`); paths in `.pi/settings.json` are relative to `.pi/`."""
+        others = data.get("others") or {}
+        folders = [str(others[name].get("commands_dir") or "") for name in data.get("hides_skills_of") or []
+                   if name in others]
+        return [f"-../{folder}/{command}" for folder in folders if folder for command in data.get("commands") or []]
+
+    @staticmethod
+    def _ours(entry: object, commands: list[str]) -> bool:
+        return (isinstance(entry, str) and entry.startswith("-../")
+                and any(entry.endswith("/" + command) for command in commands))
+
+    def _sync_settings(self, root: Path, data: dict[str, Any], wanted: list[str], dry_run: bool) -> str | None:
+        """Make our entries in the settings' `skills` list exactly `wanted`, keeping every other byte."""
+        rel, path = self.SETTINGS, root / self.SETTINGS
+        commands = list(data.get("commands") or [])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WireError(f"{rel}: cannot be read ({exc}); fix it and run install again") from None
+        if text is None or not text.strip():
+            if not wanted:
+                return None
+            new = json.dumps({"skills": wanted}, indent=2) + "\n"
+        else:
+            try:
+                settings = json.loads(text)
+            except ValueError as exc:
+                where = f":{exc.lineno}:{exc.colno}" if hasattr(exc, "lineno") else ""
+                raise WireError(f"{rel}{where}: not valid JSON ({getattr(exc, 'msg', exc)}); fix it and run "
+                                "install again") from None
+            skills = settings.get("skills", []) if isinstance(settings, dict) else None
+            if not isinstance(skills, list):
+                what = "skills: expected a list" if isinstance(settings, dict) else "expected a JSON object"
+                raise WireError(f"{rel}: {what}; fix it and run install again")
+            kept = [entry for entry in skills if not self._ours(entry, commands)]
+            if kept + wanted == skills:
+                return None
+            if not kept and not wanted and list(settings) == ["skills"]:
+                if not dry_run:
+                    path.unlink()
+                return f"{rel}: removed (it held only our entries)"
+            from .jsonsplice import open_member
+
+            _, node, whole = open_member(text, "skills", kept + wanted)
+            new = whole if whole is not None else text[:node.start] + json.dumps(kept + wanted) + text[node.end:]
+        if not dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(new, encoding="utf-8")
+        return (f"{rel}: {len(wanted)} command skills of other agents hidden from Pi's skill list" if wanted
+                else f"{rel}: our skill entries taken out")
 
     def unwire(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:
         rel = data["settings_file"]
+        with contextlib.suppress(WireError):  # a settings file we cannot read is the user's to fix
+            self._sync_settings(root, data, [], dry_run)
         path, state = self._state(root, data)
         if state == "absent":
             return f"{rel}: not present"

@@ -1,4 +1,4 @@
-"""Guards and edit scope, end to end, with the real Claude Code CLI (issue #3).
+"""Guards and edit scope, end to end, with the real Claude Code CLI.
 
 Real: the pinned Claude Code binary, the rendered template and its PreToolUse
 hook, the vendored runtime's guard and scope check, git, the files on disk.

@@ -1,4 +1,4 @@
-"""The whole session loop, end to end, with the real Claude Code CLI (issue #4).
+"""The whole session loop, end to end, with the real Claude Code CLI.
 
 Three separate `claude -p` runs on one repository, as a user would type them:
 `/session feature`, `/go`, `/close`. The model is scripted: at each turn it issues

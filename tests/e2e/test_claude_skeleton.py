@@ -1,4 +1,4 @@
-"""The walking skeleton, end to end, with the real Claude Code CLI (issue #2).
+"""The walking skeleton, end to end, with the real Claude Code CLI.
 
 Real: the pinned Claude Code binary, the template rendered into a copy of
 examples/python-calc, its `.claude/settings.json` hooks, the vendored runtime

@@ -263,3 +263,23 @@ def test_a_runtime_that_does_not_answer_in_time_blocks_the_shell_command(tmp_pat
     assert (repo / "src" / "calc" / "ops.py").is_file(), run.describe()
     reason = tool_result_text(run.requests, tool_use_id(0))
     assert "no answer within 30 s" in reason and "blocked" in reason, reason
+
+
+def test_beside_codex_pi_lists_each_command_once(tmp_path: Path, run_pi) -> None:
+    """Codex CLI's command skills live in `.agents/skills`, which Pi lists too: `.pi/settings.json`
+    hides exactly those, so Pi offers each command once (as its own prompt), while a skill of the
+    user's own in `.agents/skills` and our agent skills stay listed."""
+    from tests.helpers import commit_all, copy_example, render
+
+    repo = render(copy_example(tmp_path / "calc"), platforms=["codex", "pi"])
+    own = repo / ".agents" / "skills" / "zebra-notes"
+    own.mkdir(parents=True)
+    (own / "SKILL.md").write_text("---\nname: zebra-notes\ndescription: Notes about zebras.\n---\nZebras.\n")
+    commit_all(repo, "render for Codex CLI and Pi")
+    assert (repo / ".agents" / "skills" / "session" / "SKILL.md").is_file()
+    run = run_pi(repo, "/session deep", {"steps": [{"text": "done"}]})
+    assert "\n".join(first_user_texts(run.requests)).startswith("# Start a working session"), run.describe()
+    system = _system(run)
+    assert "<name>zebra-notes</name>" in system and "<name>explorer</name>" in system, system[-2000:]
+    for command in ("session", "go", "close", "plan", "evolve", "reconcile"):
+        assert f"<name>{command}</name>" not in system, f"{command} is listed as a skill too\n{system[-2000:]}"
