@@ -158,7 +158,8 @@ def effective_enforcement(root: Path, manifest: dict[str, Any]) -> str | None:
         return (manifest.get("session_config") or {}).get("enforcement")
 
 
-def unwire_deselected(root: Path, selected: dict[str, Any], dry_run: bool) -> list[str]:
+def unwire_deselected(root: Path, selected: dict[str, Any], dry_run: bool,
+                      commands: list[str] | tuple[str, ...] = ()) -> list[str]:
     """Take our hook entries out of the settings files of platforms that are not selected (any
     more): a file that holds none of ours is not touched, and is never created."""
     notes = []
@@ -173,6 +174,7 @@ def unwire_deselected(root: Path, selected: dict[str, Any], dry_run: bool) -> li
                 continue
             if MARKER in text and f" hook {name} " in text:
                 notes.append(platform.unwire(root, {"settings_file": file, "hooks": {}, "hook_command": ""}, dry_run))
+        notes.extend(platform.retire(root, list(commands), dry_run))
     return notes
 
 
@@ -186,7 +188,7 @@ def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list
         others = {other: value for other, value in selected.items() if other != name}
         notes.append(get(name).wire(root, {**data, "enforcement": enforcement, "others": others,
                                            "commands": manifest.get("commands", [])}, dry_run))
-    notes.extend(unwire_deselected(root, selected, dry_run))
+    notes.extend(unwire_deselected(root, selected, dry_run, manifest.get("commands", [])))
     files = instruction_files(manifest)
     if selected:  # an agent dropped from the answers: our hooks and our section in its instruction file go
         from ..platforms import INSTRUCTION_FILES

@@ -142,6 +142,11 @@ class Platform:
         `selected` is every platform of this installation with its data."""
         return []
 
+    def retire(self, root: Path, commands: list[str], dry_run: bool) -> list[str]:
+        """Take out what this agent added to shared files beyond its hooks, once it is no longer
+        selected (`commands`: the catalog's command names); return notes. Most agents add nothing."""
+        return []
+
     def trust_checks(self, root: Path, data: dict[str, Any]) -> list[tuple[str, str, str]]:
         """Gates outside the repository that decide whether the agent runs our hooks at all, as
         (level, text, fix) for `doctor`: level is ok, warn (cannot tell) or fail. Most agents have none."""

@@ -179,6 +179,12 @@ class Pi(Platform):
         return (f"{rel}: {len(wanted)} command skills of other agents hidden from Pi's skill list" if wanted
                 else f"{rel}: our skill entries taken out")
 
+    def retire(self, root: Path, commands: list[str], dry_run: bool) -> list[str]:
+        with contextlib.suppress(WireError):  # a settings file we cannot read is the user's to fix
+            note = self._sync_settings(root, {"commands": commands}, [], dry_run)
+            return [note] if note else []
+        return []
+
     def unwire(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:
         rel = data["settings_file"]
         with contextlib.suppress(WireError):  # a settings file we cannot read is the user's to fix

@@ -82,3 +82,15 @@ def test_a_settings_file_we_cannot_read_is_refused_by_name_and_left_alone(tmp_pa
     with pytest.raises(platforms.WireError, match=expected):
         wire(tmp_path, {"codex": CODEX})
     assert settings.read_text() == text
+
+
+def test_when_pi_itself_is_deselected_install_takes_our_entries_out(tmp_path: Path) -> None:
+    """Codex CLI stays, Pi goes: the entries only Pi needed leave with it (through install)."""
+    from runtime.commands.install import unwire_deselected
+
+    wire(tmp_path, {"codex": CODEX})
+    settings = tmp_path / ".pi" / "settings.json"
+    settings.write_text(settings.read_text().replace('"skills"', '"theme": "dark",\n  "skills"'))
+    notes = unwire_deselected(tmp_path, {"codex": CODEX}, dry_run=False, commands=COMMANDS)
+    assert json.loads(settings.read_text()) == {"theme": "dark", "skills": []}
+    assert any("settings.json" in note for note in notes)
