@@ -25,7 +25,7 @@ import json
 import os
 from pathlib import Path
 
-from . import MARKER, Platform, WireError
+from . import MARKER, Platform
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -116,48 +116,13 @@ def splice_hooks(text: str, wanted: dict[str, list[dict[str, Any]]], version: in
     data = json.loads(text)
     if _ours_now(data) == wanted:
         return text
-    from .jsonsplice import open_hooks, rebuild
+    from .jsonsplice import splice_events
 
-    unit, hooks_node, whole = open_hooks(text, wanted)
-    if whole is not None:
-        return whole
-    event_parts: list[str | None] = []
-    for event, key_start, entries in hooks_node.members:
-        untouched = [text[item.start:item.end] for item in entries.items]
-        kept = [None if is_ours(json.loads(piece)) else piece for piece in untouched]
-        added = [("", entry) for entry in wanted.get(event, [])]
-        if not added and kept == untouched:
-            event_parts.append(text[key_start:entries.end])
-        elif not added and untouched and all(piece is None for piece in kept):
-            event_parts.append(None)
-        else:
-            event_parts.append(text[key_start:entries.start] + rebuild(text, entries, kept, added, unit))
-    existing = {key for key, _, _ in hooks_node.members}
-    new_events = [(json.dumps(event) + ": ", entries) for event, entries in wanted.items() if event not in existing]
-    return text[:hooks_node.start] + rebuild(text, hooks_node, event_parts, new_events, unit) + text[hooks_node.end:]
+    def entry_part(item: Any, unit: str) -> str | None:
+        piece = text[item.start:item.end]
+        return None if is_ours(json.loads(piece)) else piece
 
-
-def _read(path: Path, name: str, version: int) -> str:
-    """The settings file's text ('' when absent); WireError for one we must not touch."""
-    fix = "Fix the file, then run 'python3 .orchestrator/runtime install'."
-    if not path.exists():
-        return ""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as exc:
-        raise WireError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); left untouched. "
-                        "Save it as UTF-8, then run 'python3 .orchestrator/runtime install'.") from exc
-    if text.strip():
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise WireError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); "
-                            f"left untouched. {fix}") from exc
-        problem = shape_problem(data, version)
-        if problem:
-            raise WireError(f"{name}: {problem}; left untouched. {fix}")
-    return text
+    return splice_events(text, wanted, entry_part)
 
 
 class FlatJsonHooks(Platform):
@@ -175,7 +140,9 @@ class FlatJsonHooks(Platform):
     def _write(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:
         name = self.settings_file(data)
         path = root / name
-        text = _read(path, name, self.version)
+        from .jsonsplice import read_settings
+
+        text = read_settings(path, name, lambda data: shape_problem(data, self.version))
         wanted = wanted_entries(data)
         merged = splice_hooks(text, wanted, self.version)
         if merged == text:

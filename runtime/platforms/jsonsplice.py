@@ -15,6 +15,7 @@ is not this shape is refused (WireError, naming the key) rather than guessed at.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +247,54 @@ def open_hooks(text: str, wanted: Any) -> tuple[str, Any, str | None]:
     return open_member(text, "hooks", wanted)
 
 
+def splice_events(text: str, wanted: dict[str, list[Any]], part_of: Callable[[Any, str], str | None]) -> str:
+    """The splice both hooks formats share: `text` with each event's list rebuilt from `part_of(item,
+    unit)` (the item's new text, None to cut it) plus the `wanted` entries of ours appended, and the
+    events we need but the file lacks added. A list left as it was keeps its bytes; one that held
+    only ours and gets nothing new goes, key and all; one the user left empty stays."""
+    unit, hooks_node, whole = open_hooks(text, wanted)
+    if whole is not None:
+        return whole
+    event_parts: list[str | None] = []
+    for event, key_start, items in hooks_node.members:
+        untouched = [text[item.start:item.end] for item in items.items]
+        parts = [part_of(item, unit) for item in items.items]
+        added = [("", entry) for entry in wanted.get(event, [])]
+        if not added and parts == untouched:
+            event_parts.append(text[key_start:items.end])
+        elif not added and all(part is None for part in parts):
+            event_parts.append(None)
+        else:
+            event_parts.append(text[key_start:items.start] + rebuild(text, items, parts, added, unit))
+    existing = {key for key, _, _ in hooks_node.members}
+    new_events = [(json.dumps(event) + ": ", entries) for event, entries in wanted.items() if event not in existing]
+    return text[:hooks_node.start] + rebuild(text, hooks_node, event_parts, new_events, unit) + text[hooks_node.end:]
+
+
+def read_settings(path: Path, name: str, problem_of: Callable[[Any], str | None]) -> str:
+    """A hooks file's text ('' when absent or blank), or WireError for one we must not touch: not
+    UTF-8, not JSON (with line and column), or not the shape `problem_of` expects."""
+    fix = "Fix the file, then run 'python3 .orchestrator/runtime install'."
+    if not path.exists():
+        return ""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as exc:
+        raise WireError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); left untouched. "
+                        "Save it as UTF-8, then run 'python3 .orchestrator/runtime install'.") from exc
+    if text.strip():
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise WireError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); "
+                            f"left untouched. {fix}") from exc
+        problem = problem_of(data)
+        if problem:
+            raise WireError(f"{name}: {problem}; left untouched. {fix}")
+    return text
+
+
 def _wanted(platform: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     wanted: dict[str, list[dict[str, Any]]] = {}
     for event, entries in platform.get("hooks", {}).items():
@@ -284,62 +333,27 @@ def splice_hooks(text: str, platform: dict[str, Any]) -> str:
     data = json.loads(text)
     if _ours_now(data) == wanted:
         return text
-    unit, hooks_node, whole = open_hooks(text, wanted)
-    if whole is not None:
-        return whole
-    event_parts: list[str | None] = []
-    for event, key_start, groups in hooks_node.members:
-        group_parts: list[str | None] = []
-        for group in groups.items:
-            handlers_node = next(value for key, _, value in group.members if key == "hooks")
-            mine = [i for i, item in enumerate(handlers_node.items) if _is_ours(json.loads(text[item.start:item.end]))]
-            if not mine:
-                group_parts.append(text[group.start:group.end])
-            elif len(mine) == len(handlers_node.items):
-                group_parts.append(None)
-            else:
-                kept = [None if i in mine else text[item.start:item.end] for i, item in enumerate(handlers_node.items)]
-                group_parts.append(text[group.start:handlers_node.start]
-                                   + rebuild(text, handlers_node, kept, [], unit)
-                                   + text[handlers_node.end:group.end])
-        new_groups = [("", group) for group in wanted.get(event, [])]
-        untouched = [text[g.start:g.end] for g in groups.items]
-        if not new_groups and group_parts == untouched:
-            event_parts.append(text[key_start:groups.end])
-        elif not new_groups and all(part is None for part in group_parts):
-            event_parts.append(None)
-        else:
-            event_parts.append(text[key_start:groups.start] + rebuild(text, groups, group_parts, new_groups, unit))
-    existing = {key for key, _, _ in hooks_node.members}
-    new_events = [(json.dumps(event) + ": ", groups) for event, groups in wanted.items() if event not in existing]
-    rebuilt = rebuild(text, hooks_node, event_parts, new_events, unit)
-    return text[:hooks_node.start] + rebuilt + text[hooks_node.end:]
+
+    def group_part(group: Any, unit: str) -> str | None:
+        """A group with none of ours as it is, one of only ours cut, a shared one without ours."""
+        handlers_node = next(value for key, _, value in group.members if key == "hooks")
+        mine = [i for i, item in enumerate(handlers_node.items) if _is_ours(json.loads(text[item.start:item.end]))]
+        if not mine:
+            return text[group.start:group.end]
+        if len(mine) == len(handlers_node.items):
+            return None
+        kept = [None if i in mine else text[item.start:item.end] for i, item in enumerate(handlers_node.items)]
+        return (text[group.start:handlers_node.start] + rebuild(text, handlers_node, kept, [], unit)
+                + text[handlers_node.end:group.end])
+
+    return splice_events(text, wanted, group_part)
 
 
 def write_settings(root: Path, platform: dict[str, Any], dry_run: bool) -> str:
     """Splice our hooks into `platform['settings_file']`; refuse (WireError) a file we cannot read safely."""
     name = platform["settings_file"]
     path = root / name
-    text = ""
-    if path.exists():
-        try:
-            with path.open(encoding="utf-8", newline="") as handle:
-                text = handle.read()
-        except UnicodeDecodeError as exc:
-            raise WireError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); left untouched. "
-                               "Save it as UTF-8, then run 'python3 .orchestrator/runtime install'.") from exc
-        if text.strip():
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise WireError(
-                    f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); "
-                    "left untouched. Fix the file, then run 'python3 .orchestrator/runtime install'."
-                ) from exc
-            problem = shape_problem(data)
-            if problem:
-                raise WireError(f"{name}: {problem}; left untouched. "
-                                   "Fix the file, then run 'python3 .orchestrator/runtime install'.")
+    text = read_settings(path, name, shape_problem)
     merged = splice_hooks(text, platform)
     if merged == text:
         return f"{name}: hooks already up to date"
