@@ -131,6 +131,24 @@ def new_findings(before: Iterable[Finding], now: Iterable[Finding]) -> list[Find
     return sorted(out)
 
 
+def digest(findings: Iterable[Finding]) -> dict[str, int]:
+    """How often each (file, code, message) occurs, keyed by a short hash: a record keeps only the
+    first findings in full (a linter run over a vendored tree can report tens of thousands), and
+    this is what lets every one of them still be compared with the baseline."""
+    import hashlib
+
+    counts: dict[str, int] = {}
+    for file, _, code, message in findings:
+        key = hashlib.blake2b(f"{file}\0{code}\0{message}".encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def added_count(before: dict[str, int], now: dict[str, int]) -> int:
+    """How many findings `now` has beyond `before`, key by key (a fixed finding never hides a new one)."""
+    return sum(max(0, count - before.get(key, 0)) for key, count in now.items())
+
+
 def describe(finding: Finding) -> str:
     file, line, code, message = finding
     return f"{file}:{line}: {code + ' ' if code else ''}{message}"[:200]

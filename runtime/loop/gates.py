@@ -206,6 +206,8 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
             counted = fnd.outside_runtime(found)
             check["findings"] = [list(f) for f in counted[:MAX_FINDINGS]]
             check["problems"] = len(counted)
+            if len(counted) > MAX_FINDINGS:  # the rest are compared by their digest, never dropped
+                check["finding_digest"] = fnd.digest(counted)
             if len(found) != len(counted):
                 check["runtime_findings_ignored"] = len(found) - len(counted)
             if not counted:
@@ -306,12 +308,22 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
             now = [tuple(f) for f in check["findings"]]
             before_f = [tuple(f) for f in (base.get("findings") or [])] if base_ran else []
             fresh = fnd.new_findings(before_f, now)  # type: ignore[arg-type]
-            if fresh:
+            added = len(fresh)
+            if check.get("finding_digest") or (base_ran and base.get("finding_digest")):
+                # Either side kept only its first findings in full: count the new ones over all of them.
+                added = fnd.added_count(
+                    (base.get("finding_digest") or fnd.digest(before_f)) if base_ran else {},  # type: ignore[arg-type]
+                    check.get("finding_digest") or fnd.digest(now))  # type: ignore[arg-type]
+            total = check.get("problems") or len(now)
+            if added:
                 new_found[kind] = [fnd.describe(f) for f in fresh]
-                new_problems.append(f"{kind}: {len(fresh)} new finding{'s' if len(fresh) != 1 else ''}"
-                                    + ("" if base_ran else " (no baseline to compare with)"))
+                new_problems.append(f"{kind}: {added} new finding{'s' if added != 1 else ''}"
+                                    + ("" if base_ran else " (no baseline to compare with)")
+                                    + (f" ({added - len(fresh)} beyond the first {MAX_FINDINGS} a record keeps, "
+                                       "counted but not named: run the command to see them)"
+                                       if added > len(fresh) else ""))
             else:
-                preexisting.append(f"{kind}: {len(now)} finding{'s' if len(now) != 1 else ''}, none new")
+                preexisting.append(f"{kind}: {total} finding{'s' if total != 1 else ''}, none new")
             continue
         if not base_ran:
             new_problems.append(f"{kind}: exit {check.get('exit')} (no baseline to compare with)")

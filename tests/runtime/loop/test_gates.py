@@ -347,3 +347,25 @@ def test_a_block_names_the_first_new_findings_then_counts_the_rest() -> None:
     assert "src/b0.py:1: F401 `sys` imported but unused" in text and "src/b4.py" in text
     assert "src/b5.py" not in text and "and 3 more" in text
     assert "src/a.py" not in text
+
+
+def test_findings_beyond_what_a_record_keeps_are_still_compared_one_by_one(tmp_path: Path) -> None:
+    """A linter run over a vendored tree can report tens of thousands of findings; a record keeps
+    the first ones in full, and a new finding past them must still block, and a pre-existing
+    total is reported as it is, not as the number kept."""
+    from runtime.loop.gates import MAX_FINDINGS, check_result
+
+    old = [f"vendor/m{i}.py:1:1: E501 line too long ({80 + i} > 79 characters)" for i in range(MAX_FINDINGS + 50)]
+
+    def lint(lines: list[str]) -> dict[str, object]:
+        return check_result("lint", "flake8", "Session Config", (1, "\n".join(lines) + "\n", 0.5, False), 900,
+                            tmp_path)
+
+    base = {"checks": {"lint": lint(old)}}
+    same = compare(base, {"lint": lint(old)})
+    assert not same["new_problems"] and same["preexisting"] == [f"lint: {MAX_FINDINGS + 50} findings, none new"]
+    late = compare(base, {"lint": lint([*old, "zeta/late.py:9:1: F401 'os' imported but unused"])})
+    assert late["new_problems"] == [f"lint: 1 new finding (1 beyond the first {MAX_FINDINGS} a record keeps, "
+                                    "counted but not named: run the command to see them)"]
+    swapped = compare(base, {"lint": lint([*old[:-1], "zeta/late.py:9:1: F401 'os' imported but unused"])})
+    assert swapped["new_problems"], "one fixed finding must not hide one new finding"
