@@ -309,12 +309,16 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
             before_f = [tuple(f) for f in (base.get("findings") or [])] if base_ran else []
             fresh = fnd.new_findings(before_f, now)  # type: ignore[arg-type]
             added = len(fresh)
-            if check.get("finding_digest") or (base_ran and base.get("finding_digest")):
+            # A baseline from a runtime that kept no digest compares by its listed findings only.
+            base_whole = not base_ran or base.get("finding_digest") or (base.get("problems") or 0) <= len(before_f)
+            if base_whole and (check.get("finding_digest") or (base_ran and base.get("finding_digest"))):
                 # Either side kept only its first findings in full: count the new ones over all of them.
                 added = fnd.added_count(
                     (base.get("finding_digest") or fnd.digest(before_f)) if base_ran else {},  # type: ignore[arg-type]
                     check.get("finding_digest") or fnd.digest(now))  # type: ignore[arg-type]
             total = check.get("problems") or len(now)
+            if not base_whole:  # no digest to compare with: a higher total is still new findings
+                added = max(added, total - (base.get("problems") or 0))
             if added:
                 new_found[kind] = [fnd.describe(f) for f in fresh]
                 new_problems.append(f"{kind}: {added} new finding{'s' if added != 1 else ''}"

@@ -369,3 +369,18 @@ def test_findings_beyond_what_a_record_keeps_are_still_compared_one_by_one(tmp_p
                                     "counted but not named: run the command to see them)"]
     swapped = compare(base, {"lint": lint([*old[:-1], "zeta/late.py:9:1: F401 'os' imported but unused"])})
     assert swapped["new_problems"], "one fixed finding must not hide one new finding"
+
+
+def test_a_baseline_recorded_without_a_digest_is_compared_by_what_it_lists(tmp_path: Path) -> None:
+    """A session started by the previous runtime kept only the first findings: comparing those with
+    a complete digest now would call every unlisted old finding new."""
+    from runtime.loop.gates import MAX_FINDINGS, check_result
+
+    old = [f"vendor/m{i}.py:1:1: E501 line too long" for i in range(MAX_FINDINGS + 50)]
+    base = check_result("lint", "flake8", "x", (1, "\n".join(old) + "\n", 0.5, False), 900, tmp_path)
+    del base["finding_digest"]
+    now = check_result("lint", "flake8", "x", (1, "\n".join(old) + "\n", 0.5, False), 900, tmp_path)
+    assert not compare({"checks": {"lint": base}}, {"lint": now})["new_problems"]
+    grown = check_result("lint", "flake8", "x", (1, "\n".join([*old, "zeta/late.py:9:1: F401 'os' imported"]) + "\n",
+                                                 0.5, False), 900, tmp_path)
+    assert compare({"checks": {"lint": base}}, {"lint": grown})["new_problems"][0].startswith("lint: 1 new finding")
