@@ -349,6 +349,16 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
 # --- the gate --------------------------------------------------------------
 
 
+def judged_code(root: Path) -> dict[str, str]:
+    """The code a gate ran on, so close can tell whether the last full gate still describes it."""
+    from .treestate import TreeUnreadableError, fingerprint, tree_id
+
+    try:
+        return {**fingerprint(root), "tree_id": tree_id(root)}
+    except TreeUnreadableError as exc:
+        return {"error": f"git could not list the working tree: {exc}"}
+
+
 def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[int, str]:
     """Run, record and summarise a gate; returns (exit code, summary text)."""
     from .. import telemetry
@@ -368,6 +378,7 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
     started = time.monotonic()
     checks = run_checks(commands, root, limit, meanwhile=may_run)
     total = round(time.monotonic() - started, 3)
+    judged = judged_code(root)
     with locked(root):
         state = require_active(load(root))  # re-read: the record may have changed while the checks ran
         done = [w["wave"] for w in state["waves"] if w["status"] == "done"]
@@ -375,7 +386,7 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
         active = next((w["wave"] for w in state["waves"] if w["status"] == "active"), None)
         overrides = state.get("gate_overrides") or {}
         record: Gate = {"variant": variant, "wave": active or after, "ts": now_iso(), "duration": total,
-                                  "checks": checks}
+                        "checks": checks, "judged": judged}
         if active:
             record["during"] = active
         if variant == "baseline":

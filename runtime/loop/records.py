@@ -94,6 +94,18 @@ class Check(TypedDict, total=False):
     fix: str
 
 
+class Judged(TypedDict, total=False):
+    """What code a gate judged: HEAD, a hash of the changes on top of it, and their git tree id.
+
+    `error` replaces the rest when git could not answer; a reader must then treat the
+    gate as describing unknown code, never as matching."""
+
+    head: str
+    tree: str
+    tree_id: str
+    error: str
+
+
 class Gate(TypedDict, total=False):
     """One gate run: the checks and how they compare with the baseline."""
 
@@ -111,6 +123,9 @@ class Gate(TypedDict, total=False):
     overridden: list[dict[str, str]]
     blocked: bool
     no_baseline: bool
+    judged: Judged  # the code this gate ran on (loop/treestate.py)
+
+
 
 
 class State(TypedDict, total=False):

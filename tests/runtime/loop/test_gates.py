@@ -384,3 +384,18 @@ def test_a_baseline_recorded_without_a_digest_is_compared_by_what_it_lists(tmp_p
     grown = check_result("lint", "flake8", "x", (1, "\n".join([*old, "zeta/late.py:9:1: F401 'os' imported"]) + "\n",
                                                  0.5, False), 900, tmp_path)
     assert compare({"checks": {"lint": base}}, {"lint": grown})["new_problems"][0].startswith("lint: 1 new finding")
+
+
+def test_a_gate_records_the_code_it_judged(tmp_path: Path) -> None:
+    """HEAD and the tree id in the record come from git, so close can tell whether the code moved since."""
+    from runtime.loop import treestate
+
+    repo = calc_repo(tmp_path)
+    assert rt(repo, "session", "start", "feature").returncode == 0
+    assert rt(repo, "gate", "baseline").returncode == 0
+    state = json.loads((repo / ".orchestrator" / "state" / "session.json").read_text())
+    judged = state["baseline"]["judged"]
+    assert judged["head"] == git(repo, "rev-parse", "HEAD").strip()
+    assert judged["tree_id"] == treestate.tree_id(repo)
+    (repo / "src" / "calc" / "ops.py").write_text("# edited after the gate\n", encoding="utf-8")
+    assert treestate.tree_id(repo) != judged["tree_id"]
