@@ -16,15 +16,17 @@ import subprocess
 from pathlib import Path
 
 
-def run(args: list[str], cwd: Path, timeout: float = 10, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+def run(args: list[str], cwd: Path, timeout: float = 10, env: dict[str, str] | None = None,
+        data: str | None = None) -> tuple[int, str, str]:
     """(exit code, stdout, stderr); 127 when the program is missing, 124 when it timed out.
 
     Output that is not valid in the locale's encoding (a branch or file named in Latin-1) is kept
     byte for byte as surrogate escapes: names still reach the file system intact, and a caller
-    that prints them escapes them (see hookpath.hooks), rather than the whole call failing."""
+    that prints them escapes them (see hookpath.hooks), rather than the whole call failing.
+    `data`, when given, is the program's standard input (git's `--stdin` path lists)."""
     try:
         out = subprocess.run(args, cwd=cwd, capture_output=True, text=True, errors="surrogateescape",
-                             timeout=timeout, env=env)
+                             timeout=timeout, env=env, input=data)
     except FileNotFoundError:
         return 127, "", f"{args[0]} is not installed"
     except subprocess.TimeoutExpired:

@@ -125,18 +125,15 @@ def tree_id(root: Path) -> str:
     changes gives a HEAD whose `tree_id` is this same id. Built in a throwaway index,
     so the user's staging area is never touched."""
     import os
-    import subprocess
     import tempfile
 
+    from ..proc import run
+
     def git_in(env: dict[str, str], *args: str, data: str | None = None) -> str:
-        try:
-            done = subprocess.run(["git", *args], cwd=root, env=env, input=data, capture_output=True, text=True,
-                                  errors="surrogateescape", timeout=60)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise TreeUnreadableError(f"git {args[0]}: {exc}") from exc
-        if done.returncode != 0:
-            raise TreeUnreadableError(done.stderr.strip() or f"git {args[0]} exit {done.returncode}")
-        return done.stdout
+        code, out, err = run(["git", *args], root, timeout=60, env=env, data=data)
+        if code != 0:
+            raise TreeUnreadableError(err.strip() or f"git {args[0]} exit {code}")
+        return out
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "GIT_INDEX_FILE": os.path.join(tmp, "index")}
