@@ -6,9 +6,10 @@ the versions are pinned in `PINNED` and nowhere else. Installs go through npm,
 the clients' ordinary distribution channel; a missing npm is a failure, not a
 skip, because a silently skipped e2e suite proves nothing.
 
-Each client has its own install root (`<clients dir>/<name>`), so a test that
-needs only Pi never pays for the 400 MB Codex binary, and upgrading one client
-cannot disturb another's dependency tree.
+Each client version has its own install root (`<clients dir>/<name>-<version>`),
+so a test that needs only Pi never pays for the 400 MB Codex binary, upgrading
+one client cannot disturb another's dependency tree, and two checkouts pinning
+different versions share one cache without reinstalling over each other.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def clients_dir() -> Path:
 
 
 def client_root(client: PinnedClient) -> Path:
-    return clients_dir() / client.name
+    """Keyed by version: a bump installs beside the old version instead of replacing it."""
+    return clients_dir() / f"{client.name}-{client.version}"
 
 
 def client_binary(client: PinnedClient) -> Path:

@@ -30,7 +30,7 @@ def _ensure(name: str, clients: Path, tmp_path: Path) -> subprocess.CompletedPro
 
 def _fake_client(clients: Path, client: PinnedClient, report: str, *, stream: str = "1") -> Path:
     """A stand-in binary in the client's own install root that reports `report` like the real one."""
-    binary = clients / client.name / "node_modules" / ".bin" / client.binary
+    binary = clients / f"{client.name}-{client.version}" / "node_modules" / ".bin" / client.binary
     binary.parent.mkdir(parents=True)
     binary.write_text(f"#!/bin/sh\necho '{report}' >&{stream}\n")
     binary.chmod(0o755)
@@ -71,7 +71,7 @@ def test_each_client_is_installed_in_its_own_root(tmp_path: Path) -> None:
     _fake_client(tmp_path / "clients", pi, pi.version, stream="2")
     out = _ensure("pi", tmp_path / "clients", tmp_path)
     assert out.returncode == 0, out.stderr
-    assert sorted(p.name for p in (tmp_path / "clients").iterdir()) == ["pi"]
+    assert sorted(p.name for p in (tmp_path / "clients").iterdir()) == [f"pi-{pi.version}"]
     # and a client whose root is empty is reported as needing an install, naming that client's package
     out = _ensure("codex", tmp_path / "clients", tmp_path)
     assert out.returncode != 0
