@@ -4,21 +4,35 @@
 # flake8: noqa
 # mypy: ignore-errors
 # type: ignore
-"""`report`: what the last sessions achieved, as a table and as an HTML page.
+"""`report`: what the sessions achieved, as a table, as JSON, and as an HTML page.
 
-The page is one self-contained file (inline CSS and SVG, no scripts, no
-external assets) so it can be opened offline, attached to an issue or archived
-next to the metrics it was made from.
+This module holds the numbers (per session, per week, in total) and the terminal
+and JSON views; `reportpage.py` draws the HTML page from the same numbers, so the
+three views can never disagree.
+
+What counts, decided once here:
+- The median duration leaves out abandoned sessions: a session given up after a
+  minute says nothing about how long work takes, and a few of them would pull the
+  median towards zero. They are counted apart ("abandoned").
+- A session that ran no gate has no pass rate (None, shown as "-" or "no gates"),
+  never 0%: nothing failed.
+- Guard denials are counted at close from the events log; records written before
+  that count existed have none (None, "not recorded"), not zero.
 """
 
 from __future__ import annotations
 
-import html
+import datetime
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from .words import count
+
+JSON_SCHEMA = 1
+OUTCOMES = ("completed", "partial", "abandoned")
+MAX_WEEKS = 26  # the trend covers at most the last half year of weeks
 
 
 def median(values: list[int]) -> float | None:
@@ -30,21 +44,124 @@ def median(values: list[int]) -> float | None:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _denials(session: dict[str, Any]) -> int | None:
+    value = session.get("guard_denials")
+    return None if value is None else _int(value)
+
+
+def _timed(sessions: list[dict[str, Any]]) -> list[int]:
+    """Durations that count towards the median (see the module docstring)."""
+    return [int(s["duration_s"]) for s in sessions
+            if isinstance(s.get("duration_s"), (int, float)) and s.get("outcome") != "abandoned"]
+
+
 def summarise(sessions: list[dict[str, Any]]) -> dict[str, Any]:
-    gates_run = sum(int((s.get("gates") or {}).get("run") or 0) for s in sessions)
-    gates_passed = sum(int((s.get("gates") or {}).get("passed") or 0) for s in sessions)
-    durations = [int(s["duration_s"]) for s in sessions if isinstance(s.get("duration_s"), (int, float))]
+    gates_run = sum(_int((s.get("gates") or {}).get("run")) for s in sessions)
+    gates_passed = sum(_int((s.get("gates") or {}).get("passed")) for s in sessions)
+    durations = _timed(sessions)
+    denials = [d for d in (_denials(s) for s in sessions) if d is not None]
+    started = sorted(d for d in (_date(s) for s in sessions) if d)
     return {
         "sessions": len(sessions),
         "gates_run": gates_run,
         "gates_passed": gates_passed,
         "gate_pass_rate": (gates_passed / gates_run) if gates_run else None,
-        "regressions_caught": sum(int(s.get("regressions_caught") or 0) for s in sessions),
-        "carryover": sum(int(s.get("carryover") or 0) for s in sessions),
+        "regressions_caught": sum(_int(s.get("regressions_caught")) for s in sessions),
+        "carryover": sum(_int(s.get("carryover")) for s in sessions),
         "median_duration_s": median(durations),
+        "median_of": len(durations),
+        "abandoned": sum(1 for s in sessions if s.get("outcome") == "abandoned"),
+        "guard_denials": sum(denials) if denials else None,
+        "first_day": started[0].isoformat() if started else None,
+        "last_day": started[-1].isoformat() if started else None,
         "outcomes": {o: sum(1 for s in sessions if s.get("outcome") == o)
                      for o in sorted({str(s.get("outcome")) for s in sessions})},
     }
+
+
+def _date(session: dict[str, Any]) -> datetime.date | None:
+    """The day a session started, or None when its record has no readable time."""
+    for key in ("started", "ended"):
+        try:
+            return datetime.date.fromisoformat(str(session.get(key) or "")[:10])
+        except ValueError:
+            continue
+    return None
+
+
+def weeks(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per ISO week from the first session's week to the last's (at most MAX_WEEKS).
+
+    A week without sessions is a real 0 sessions; its rates stay None. Sessions whose
+    record holds no date cannot be placed on the time line and are left out here.
+    """
+    by_week: dict[datetime.date, list[dict[str, Any]]] = {}
+    for session in sessions:
+        day = _date(session)
+        if day:
+            by_week.setdefault(day - datetime.timedelta(days=day.weekday()), []).append(session)
+    if not by_week:
+        return []
+    last = max(by_week)
+    monday = max(min(by_week), last - datetime.timedelta(weeks=MAX_WEEKS - 1))
+    out = []
+    while monday <= last:
+        group = by_week.get(monday, [])
+        totals = summarise(group)
+        year, number, _ = monday.isocalendar()
+        out.append({
+            "week": f"{year}-W{number:02d}",
+            "start": monday.isoformat(),
+            "sessions": len(group),
+            **{o: sum(1 for s in group if s.get("outcome") == o) for o in OUTCOMES},
+            "gates_run": totals["gates_run"],
+            "gates_passed": totals["gates_passed"],
+            "gate_pass_rate": totals["gate_pass_rate"],
+            "regressions_caught": totals["regressions_caught"],
+            "carryover": totals["carryover"],
+            "guard_denials": totals["guard_denials"],
+        })
+        monday += datetime.timedelta(weeks=1)
+    return out
+
+
+def session_row(session: dict[str, Any]) -> dict[str, Any]:
+    """One session in the `--json` shape: the record's numbers under fixed names, None when unknown."""
+    gates = session.get("gates") or {}
+    run, passed = _int(gates.get("run")), _int(gates.get("passed"))
+    duration = session.get("duration_s")
+    return {
+        "id": session.get("id"),
+        "type": session.get("type"),
+        "outcome": session.get("outcome"),
+        "started": session.get("started"),
+        "ended": session.get("ended"),
+        "duration_s": duration if isinstance(duration, (int, float)) else None,
+        "waves_done": sum(1 for w in session.get("waves") or [] if w.get("status") == "done"),
+        "waves_total": session.get("total_waves"),
+        "gates_run": run,
+        "gates_passed": passed,
+        "gate_pass_rate": passed / run if run else None,
+        "regressions_caught": _int(session.get("regressions_caught")),
+        "items_planned": _int(session.get("items_planned")),
+        "items_done": _int(session.get("items_done")),
+        "carryover": _int(session.get("carryover")),
+        "guard_denials": _denials(session),
+    }
+
+
+def as_json(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]], source: Path) -> dict[str, Any]:
+    """The `--json` object (shape in docs/loop.md); keys are only ever added, never renamed."""
+    return {"schema_version": JSON_SCHEMA, "source": str(source), "recorded": len(recorded),
+            "shown": len(sessions), "totals": summarise(sessions), "weeks": weeks(recorded),
+            "sessions": [session_row(s) for s in sessions]}
 
 
 def _minutes(seconds: Any) -> str:
@@ -58,21 +175,33 @@ def _rate(passed: int, run: int) -> str:
 def rows(sessions: list[dict[str, Any]]) -> list[list[str]]:
     out = []
     for s in sessions:
-        gates = s.get("gates") or {}
+        row = session_row(s)
+        denials = row["guard_denials"]
         out.append([
             str(s.get("id") or "?"), str(s.get("type") or "?"), str(s.get("outcome") or "?"),
             _minutes(s.get("duration_s")),
-            f"{sum(1 for w in s.get('waves') or [] if w.get('status') == 'done')}/{s.get('total_waves') or '?'}",
-            _rate(int(gates.get("passed") or 0), int(gates.get("run") or 0)),
-            str(s.get("regressions_caught") or 0),
+            f"{row['waves_done']}/{s.get('total_waves') or '?'}",
+            _rate(row["gates_passed"], row["gates_run"]),
+            str(row["regressions_caught"]),
             f"{s.get('items_done', 0)}/{s.get('items_planned', 0)}",
-            str(s.get("carryover") or 0),
+            str(row["carryover"]),
+            "-" if denials is None else str(denials),
         ])
     return out
 
 
 HEADERS = ["session", "type", "outcome", "minutes", "waves", "gates passed", "regressions", "items done",
-           "carryover"]
+           "carryover", "guard denials"]
+
+
+def median_text(totals: dict[str, Any]) -> str:
+    """The median with what it was taken over, so a reader knows abandoned sessions are not in it."""
+    if totals["median_of"] == 0:
+        return "no finished session to take a median of"
+    shown = f"median duration {_minutes(totals['median_duration_s'])} min"
+    if totals["abandoned"]:
+        shown += f" (of {count(totals['median_of'], 'session')}; {totals['abandoned']} abandoned left out)"
+    return shown
 
 
 def table(sessions: list[dict[str, Any]]) -> str:
@@ -85,85 +214,27 @@ def table(sessions: list[dict[str, Any]]) -> str:
     lines.extend(fmt.format(*r) for r in body)
     totals = summarise(sessions)
     rate = totals["gate_pass_rate"]
+    denials = totals["guard_denials"]
     lines.append("")
-    lines.append(f"{count(totals['sessions'], 'session')}; "
-                 f"median duration {_minutes(totals['median_duration_s'])} min; "
+    lines.append(f"{count(totals['sessions'], 'session')}; {median_text(totals)}; "
                  f"gate pass rate {'-' if rate is None else f'{rate:.0%}'} ({totals['gates_passed']}/"
                  f"{totals['gates_run']}); regressions caught {totals['regressions_caught']}; "
-                 f"carryover {totals['carryover']}")
+                 f"carryover {totals['carryover']}; guard denials {'-' if denials is None else denials}")
     return "\n".join(lines)
 
 
-def _bar_chart(title: str, labels: list[str], values: list[float], unit: str, color: str,
-               maximum: float | None = None) -> str:
-    """A horizontal SVG bar chart; values are printed next to the bars so the numbers are in the text."""
-    height = 28 + 22 * max(1, len(values))
-    top = maximum if maximum is not None else max([*values, 1e-9])
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="640" height="{height}" role="img" '
-             f'aria-label="{html.escape(title)}">',
-             f'<text x="0" y="16" font-size="14" font-weight="bold">{html.escape(title)}</text>']
-    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = 28 + 22 * index
-        width = 0 if top <= 0 else 360 * value / top
-        shown = f"{value:g}{unit}"
-        parts.append(f'<text x="0" y="{y + 14}" font-size="11">{html.escape(label[-26:])}</text>')
-        parts.append(f'<rect x="190" y="{y + 2}" width="{width:.1f}" height="16" fill="{color}"/>')
-        parts.append(f'<text x="{196 + width:.1f}" y="{y + 14}" font-size="11">{html.escape(shown)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+def render_html(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]] | None = None) -> str:
+    """The HTML page for `sessions` (the last N), with trends over `recorded` (all of them)."""
+    from .reportpage import render
 
-
-def render_html(sessions: list[dict[str, Any]]) -> str:
-    totals = summarise(sessions)
-    labels = [str(s.get("id") or "?") for s in sessions]
-    durations = [round((s.get("duration_s") or 0) / 60, 1) for s in sessions]
-    rates = []
-    for s in sessions:
-        gates = s.get("gates") or {}
-        run = int(gates.get("run") or 0)
-        rates.append(round(100 * int(gates.get("passed") or 0) / run) if run else 0)
-    regressions = [int(s.get("regressions_caught") or 0) for s in sessions]
-    carry = [int(s.get("carryover") or 0) for s in sessions]
-    rate = totals["gate_pass_rate"]
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADERS)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows(sessions))
-    cards = [
-        ("sessions", str(totals["sessions"])),
-        ("median duration", f"{_minutes(totals['median_duration_s'])} min"),
-        ("gate pass rate", "-" if rate is None else f"{rate:.0%}"),
-        ("regressions caught", str(totals["regressions_caught"])),
-        ("carryover", str(totals["carryover"])),
-    ]
-    card_html = "".join(f'<div class="card"><div class="n">{html.escape(v)}</div><div>{html.escape(k)}</div></div>'
-                        for k, v in cards)
-    charts = "" if not sessions else "".join([
-        _bar_chart("Duration per session (minutes)", labels, durations, " min", "#4878a8"),
-        _bar_chart("Gate pass rate per session", labels, rates, "%", "#4a9a5b", maximum=100),
-        _bar_chart("Regressions caught", labels, regressions, "", "#c0504d"),
-        _bar_chart("Carryover items", labels, carry, "", "#d49a2a"),
-    ])
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>session-orchestrator report</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #222; }}
-table {{ border-collapse: collapse; margin: 1rem 0; }}
-th, td {{ border: 1px solid #ccc; padding: 4px 8px; text-align: left; font-size: 13px; }}
-.cards {{ display: flex; gap: 1rem; flex-wrap: wrap; }}
-.card {{ border: 1px solid #ddd; border-radius: 6px; padding: .6rem 1rem; min-width: 8rem; }}
-.card .n {{ font-size: 1.6rem; font-weight: bold; }}
-svg {{ display: block; margin: 1.2rem 0; }}
-</style></head><body>
-<h1>Sessions: the last {totals['sessions']}</h1>
-<div class="cards">{card_html}</div>
-{charts}
-<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
-</body></html>
-"""
+    return render(sessions, sessions if recorded is None else recorded)
 
 
 def add_arguments(parser: Any) -> None:
     parser.add_argument("--last", type=int, default=10, metavar="N", help="how many recent sessions (default 10)")
     parser.add_argument("--html", default=None, metavar="PATH", help="also write a self-contained HTML page here")
+    parser.add_argument("--json", action="store_true",
+                        help="print the numbers as one JSON object instead of the table (shape in docs/loop.md)")
 
 
 def run(args: Any) -> int:
@@ -174,16 +245,21 @@ def run(args: Any) -> int:
     if args.last < 1:
         print("error: --last must be 1 or more", file=sys.stderr)
         return 1
-    sessions = read_sessions(root)[-args.last:]
-    print(table(sessions))
+    recorded = read_sessions(root)
+    sessions = recorded[-args.last:]
+    as_data = bool(getattr(args, "json", False))
+    if as_data:
+        print(json.dumps(as_json(sessions, recorded, sessions_path(root)), indent=2))
+    else:
+        print(table(sessions))
     if args.html:
         target = Path(args.html)
         try:
             from .fsutil import write_atomic
 
-            write_atomic(target, render_html(sessions))
+            write_atomic(target, render_html(sessions, recorded))
         except OSError as exc:
             print(f"error: cannot write {target}: {exc}", file=sys.stderr)
             return 1
-        print(f"HTML report: {target} (from {sessions_path(root)})")
+        print(f"HTML report: {target} (from {sessions_path(root)})", file=sys.stderr if as_data else sys.stdout)
     return 0
