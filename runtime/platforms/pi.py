@@ -124,6 +124,13 @@ class Pi(Platform):
     # --- .pi/settings.json: hide other agents' command skills ----------------------------------------
     SETTINGS = ".pi/settings.json"
 
+    def trust_checks(self, root: Path, data: dict[str, Any]) -> list[tuple[str, str, str]]:
+        import os
+
+        from .pitrust import trust_checks
+
+        return trust_checks(root, data, os.environ)
+
     AGENTS_BASE = ".agents/"
 
     @classmethod
