@@ -268,8 +268,8 @@ def render(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> st
         body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows(sessions))
         content = (f'<div class="cards">{_cards(totals)}</div>'
                    f'<h2>Trends by week</h2>{_trends(recorded)}'
-                   f'<h2>Session by session</h2><p class="sub">{_e(count(len(sessions), "session"))}, oldest first; '
-                   f'hover a label for the session id.</p><div class="panel">{_per_session(sessions)}</div>'
+                   f'<h2>Session by session</h2><p class="sub">{_e(count(len(sessions), "session"))}'
+                   f'{", oldest first" if len(sessions) > 1 else ""}; hover a label for the session id.</p><div class="panel">{_per_session(sessions)}</div>'
                    f'<h2>Sessions</h2><div class="wide"><table><thead><tr>{head}</tr></thead>'
                    f'<tbody>{body}</tbody></table></div>')
         subtitle = _heading(sessions, recorded)
