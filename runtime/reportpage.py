@@ -8,7 +8,7 @@
 
 One self-contained file (inline CSS and SVG, no scripts, no external assets) so
 it opens offline, can be attached to an issue and archived next to the metrics it
-was made from. Every number comes from report.py; this module only draws.
+was made from. Every number comes from reportdata.py; this module only draws.
 
 Honest empty states: a week or session without gates draws no bar and says "no
 gates" (never a 0% bar), a chart whose numbers were never recorded says so
@@ -23,7 +23,7 @@ import html
 import math
 from typing import Any
 
-from .report import HEADERS, OUTCOMES, _minutes, rows, session_row, summarise, weeks
+from .reportdata import HEADERS, OUTCOMES, minutes_text, rows, session_row, summarise, weeks
 from .words import count
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
@@ -98,7 +98,7 @@ def columns(title: str, subtitle: str, labels: list[str], stacks: list[list[floa
             if slot >= 18:
                 parts.append(f'<text x="{center:.1f}" y="{y - 4:.1f}" font-size="10" text-anchor="middle" '
                              f'fill="#3b4046">{_e(_num(total) + unit)}</text>')
-        if index % every == 0 or index == len(labels) - 1 and (index % every) * slot >= 44:
+        if index % every == 0 or (index == len(labels) - 1 and (index % every) * slot >= 44):
             parts.append(f'<text x="{center:.1f}" y="{base + 16}" font-size="10" text-anchor="middle" '
                          f'fill="#3b4046" class="label">{_e(label)}</text>')
     parts.append("</svg>")
@@ -149,7 +149,7 @@ def _cards(totals: dict[str, Any]) -> str:
     denials = totals["guard_denials"]
     outcomes = " \u00b7 ".join(f"{totals['outcomes'][o]} {o}" for o in OUTCOMES if totals["outcomes"].get(o))
     if totals["median_of"]:
-        median = (f"{_minutes(totals['median_duration_s'])} min",
+        median = (f"{minutes_text(totals['median_duration_s'])} min",
                   f"median of {count(totals['median_of'], 'session')}"
                   + (", abandoned left out" if totals["abandoned"] else ""))
     else:
@@ -236,7 +236,7 @@ def _heading(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> 
 
 
 CSS = """
-body { font-family: %s; margin: 0; color: #1f2328; background: #f6f7f9; }
+body { font-family: FONT; margin: 0; color: #1f2328; background: #f6f7f9; }
 main { max-width: 1000px; margin: 0 auto; padding: 2rem 1.5rem 3rem; }
 h1 { font-size: 1.7rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.15rem; margin: 2.2rem 0 .3rem; }
@@ -253,12 +253,12 @@ h2 { font-size: 1.15rem; margin: 2.2rem 0 .3rem; }
 .panel svg { display: block; margin: 0 0 1rem; }
 .key { margin-left: .8rem; white-space: nowrap; }
 .key i { display: inline-block; width: .7rem; height: .7rem; border-radius: 2px; margin-right: .3rem; }
-table { border-collapse: collapse; background: #fff; font-size: 12px; width: 100%%; }
+table { border-collapse: collapse; background: #fff; font-size: 12px; width: 100%; }
 th, td { border-bottom: 1px solid #e1e4e8; padding: 5px 6px; text-align: left; white-space: nowrap; }
 th { background: #eef0f3; font-weight: 600; white-space: normal; vertical-align: bottom; }
 .wide { overflow-x: auto; border: 1px solid #e1e4e8; border-radius: 8px; }
 p.empty { background: #fff; border: 1px dashed #c9ced4; border-radius: 8px; padding: 1rem; color: #5b6169; }
-""" % FONT
+""".replace("FONT", FONT)
 
 
 def render(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> str:
@@ -269,7 +269,8 @@ def render(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> st
         content = (f'<div class="cards">{_cards(totals)}</div>'
                    f'<h2>Trends by week</h2>{_trends(recorded)}'
                    f'<h2>Session by session</h2><p class="sub">{_e(count(len(sessions), "session"))}'
-                   f'{", oldest first" if len(sessions) > 1 else ""}; hover a label for the session id.</p><div class="panel">{_per_session(sessions)}</div>'
+                   f'{", oldest first" if len(sessions) > 1 else ""}; hover a label for the session id.</p>'
+                   f'<div class="panel">{_per_session(sessions)}</div>'
                    f'<h2>Sessions</h2><div class="wide"><table><thead><tr>{head}</tr></thead>'
                    f'<tbody>{body}</tbody></table></div>')
         subtitle = _heading(sessions, recorded)

@@ -38,7 +38,6 @@ from ..loop.detect import resolve
 from ..paths import orch_dir, project_root
 from ..platforms import UnknownPlatformError, get
 
-
 JSON_SCHEMA = 1
 
 
