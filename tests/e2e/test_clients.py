@@ -76,3 +76,23 @@ def test_each_client_is_installed_in_its_own_root(tmp_path: Path) -> None:
     out = _ensure("codex", tmp_path / "clients", tmp_path)
     assert out.returncode != 0
     assert PINNED["codex"].spec in out.stderr
+
+
+def test_a_clients_extra_packages_go_into_its_root_with_it(tmp_path: Path) -> None:
+    """A client that needs more than its own package (Pi: a newer Node) gets it in the same root, by
+    the same npm call. A stand-in npm records its arguments and installs a stand-in binary."""
+    client = PINNED["pi"]
+    bin_dir = tmp_path / "empty-bin"
+    bin_dir.mkdir()
+    npm = bin_dir / "npm"
+    npm.write_text('#!/bin/sh\nPATH=/usr/bin:/bin\necho "$@" > "$(dirname "$0")/npm-args"\nprefix=""\n'
+                   'while [ $# -gt 0 ]; do [ "$1" = "--prefix" ] && prefix="$2"; shift; done\n'
+                   f'mkdir -p "$prefix/node_modules/.bin"\nprintf \'#!/bin/sh\\necho {client.version} >&2\\n\' '
+                   f'> "$prefix/node_modules/.bin/{client.binary}"\n'
+                   f'chmod +x "$prefix/node_modules/.bin/{client.binary}"\n')
+    npm.chmod(0o755)
+    out = _ensure("pi", tmp_path / "clients", tmp_path)
+    assert out.returncode == 0, out.stderr
+    args = (bin_dir / "npm-args").read_text().split()
+    assert args[-len(client.specs):] == list(client.specs)
+    assert f"--prefix {tmp_path / 'clients' / f'pi-{client.version}'}" in " ".join(args)
