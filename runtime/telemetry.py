@@ -89,6 +89,18 @@ def _rotate(path: Path, keep: int) -> None:
         path.unlink(missing_ok=True)
 
 
+def count_events(root: Path, event: str, start: str, end: str) -> int:
+    """How many `event` lines the events log (rotated copies included) holds from `start` to `end`.
+
+    Timestamps are all written by `emit` in one fixed ISO form, so comparing them as
+    strings is comparing them as times.
+    """
+    base = events_path(root)
+    paths = [base, *(base.with_name(f"{EVENTS}.{n}") for n in range(1, BACKUPS + 1))]
+    return sum(1 for path in paths if path.exists() for line in jsonl.read(path)
+               if line.get("event") == event and start <= str(line.get("ts") or "") <= end)
+
+
 def session_record(root: Path, state: State, outcome: str, carryover: int | None,
                    ended: str) -> dict[str, Any]:
     """The sessions.jsonl line for a finished session (schema in docs/loop.md)."""
@@ -158,6 +170,8 @@ def session_record(root: Path, state: State, outcome: str, carryover: int | None
         "items_done": done_items,
         "carryover": carryover,
         "deviations": len(state.get("deviations") or []),
+        # Counted now, from the events log: the log is rotated and git-ignored, the record is kept.
+        "guard_denials": count_events(root, "guard.denied", started, ended) if started else None,
         "outcome": outcome,
     }
 

@@ -16,6 +16,10 @@ so ten runs must give ten identical answers and leave `.orchestrator/state/` and
 program against a throwaway project root that holds copies of the files the guard
 reads (the Session Config and the guard overlay): their loop-guard history,
 telemetry and error log land there and vanish with it.
+
+Every check is kept as a record (level, text, fix) as it is made; the terminal
+lines and `--json` are two renderings of the same records, so a script reads the
+checks as data instead of matching printed text (shape in docs/user-guide.md).
 """
 
 from __future__ import annotations
@@ -34,30 +38,48 @@ from ..loop.detect import resolve
 from ..paths import orch_dir, project_root
 from ..platforms import UnknownPlatformError, get
 
+JSON_SCHEMA = 1
+
 
 def add_arguments(parser: Any) -> None:
-    pass
+    parser.add_argument("--json", action="store_true",
+                        help="print the checks as one JSON object instead of lines (shape in docs/user-guide.md)")
 
 
 class Report:
-    def __init__(self) -> None:
+    """The checks made so far, as data; `echo` also prints each line as it is made (the terminal view)."""
+
+    def __init__(self, echo: bool = True) -> None:
         self.failures = 0
         self.warnings = 0
+        self.echo = echo
+        self.checks: list[dict[str, Any]] = []
+
+    def _add(self, level: str, text: str, fix: str = "") -> None:
+        self.checks.append({"level": level, "text": text, "fix": fix or None})
+        if self.echo:
+            print(f"  {'FAIL' if level == 'fail' else level:<5} {text}" + (f"\n        fix: {fix}" if fix else ""))
 
     def ok(self, text: str) -> None:
-        print(f"  ok    {text}")
+        self._add("ok", text)
 
     def warn(self, text: str, fix: str = "") -> None:
         self.warnings += 1
-        print(f"  warn  {text}" + (f"\n        fix: {fix}" if fix else ""))
+        self._add("warn", text, fix)
 
     def note(self, text: str) -> None:
         """What the user does next (how to start an agent, a trust step doctor cannot see): never counted."""
-        print(f"  note  {text}")
+        self._add("note", text)
 
     def fail(self, text: str, fix: str) -> None:
         self.failures += 1
-        print(f"  FAIL  {text}\n        fix: {fix}")
+        self._add("fail", text, fix)
+
+    def as_json(self, root: Path, version: str) -> dict[str, Any]:
+        """The `--json` object: its keys are a promise to scripts, so add keys, never rename them."""
+        return {"schema_version": JSON_SCHEMA, "root": str(root), "runtime_version": version,
+                "ok": not self.failures, "failures": self.failures, "warnings": self.warnings,
+                "summary": self.summary(), "checks": self.checks}
 
     def summary(self) -> str:
         """Warnings are counted apart: they never fail the run, so they must not read as failures."""
@@ -208,15 +230,17 @@ def run(args: Any) -> int:
     from .. import __version__
 
     root = project_root()
-    report = Report()
-    print(f"session-orchestrator doctor: {root}")
+    as_json = bool(getattr(args, "json", False))
+    report = Report(echo=not as_json)
+    if not as_json:
+        print(f"session-orchestrator doctor: {root}")
     report.ok(f"Python {sys.version.split()[0]}, runtime {__version__}")
     check_version(root, __version__, report)
     if not (root / ".git").exists():
         report.warn("not a git repository", "run 'git init': sessions commit their work and gates compare refs")
     check_integrity(report)
     check_hooks(root, report, guard_lifted=check_config(root, report))
-    print(report.summary())
+    print(json.dumps(report.as_json(root, __version__), indent=2) if as_json else report.summary())
     return 1 if report.failures else 0
 
 

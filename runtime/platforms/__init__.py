@@ -36,7 +36,7 @@ INSTRUCTION_FILES = ("CLAUDE.md", "AGENTS.md")
 # What marks a hook entry as ours in any settings file: its command runs the vendored runtime's hook.
 MARKER = ".orchestrator/runtime"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
-_SHARED = frozenset({"jsonhooks", "jsonsplice", "flatjsonhooks"})
+_SHARED = frozenset({"jsonhooks", "jsonsplice", "flatjsonhooks", "pitrust"})
 # Settings files of agents that have no module here yet: the scope check protects them all the same,
 # since an agent that rewrites another agent's hooks could unhook the guard there. A platform's module
 # takes its entry over when it lands.

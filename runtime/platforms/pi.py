@@ -19,8 +19,9 @@ nothing at all to allow.
 
 The extension file is the wiring. One shared file is touched: Pi lists
 `.agents/skills` as skills, so when another selected agent renders its commands
-there (Codex CLI), `.pi/settings.json` gets a force-exclude entry per command
-(`"-../.agents/skills/session"`) and Pi lists each command once, as its own
+there (Codex CLI), `.pi/settings.json` gets force-exclude entries per command
+(`"-../.agents/skills/session"` and `"-skills/session"`, one form for each way
+Pi has resolved them) and Pi lists each command once, as its own
 prompt; only that `skills` list changes, and our entries leave it again with
 that agent. `wire`
 puts it in place when it is missing or edited (its first line says edits are
@@ -123,19 +124,42 @@ class Pi(Platform):
     # --- .pi/settings.json: hide other agents' command skills ----------------------------------------
     SETTINGS = ".pi/settings.json"
 
-    @staticmethod
-    def _hidden(data: dict[str, Any]) -> list[str]:
+    def trust_checks(self, root: Path, data: dict[str, Any]) -> list[tuple[str, str, str]]:
+        import os
+
+        from .pitrust import trust_checks
+
+        return trust_checks(root, data, os.environ)
+
+    AGENTS_BASE = ".agents/"
+
+    @classmethod
+    def _hidden(cls, data: dict[str, Any]) -> list[str]:
         """Force-excludes for the command skills of other selected agents in folders Pi also reads
-        (data's `hides_skills_of`); paths in `.pi/settings.json` are relative to `.pi/`."""
+        (data's `hides_skills_of`).
+
+        Pi matches an entry against a skill's path relative to a base folder, and that base
+        moved: Pi 0.7x took every project skill relative to `.pi/` (`-../.agents/skills/go`),
+        later releases (measured on 1.6.0) take a skill of `.agents/skills` relative to
+        `.agents/` (`-skills/go`). Each release ignores the other's form, so both are written.
+        The short form would also hide a `.pi/skills/<command>` skill; we render none there.
+        """
         others = data.get("others") or {}
         folders = [str(others[name].get("commands_dir") or "") for name in data.get("hides_skills_of") or []
                    if name in others]
-        return [f"-../{folder}/{command}" for folder in folders if folder for command in data.get("commands") or []]
+        out = []
+        for folder in folders:
+            for command in data.get("commands") or [] if folder else []:
+                out.append(f"-../{folder}/{command}")
+                if folder.startswith(cls.AGENTS_BASE):
+                    out.append(f"-{folder[len(cls.AGENTS_BASE):]}/{command}")
+        return out
 
-    @staticmethod
-    def _ours(entry: object, commands: list[str]) -> bool:
-        return (isinstance(entry, str) and entry.startswith("-../")
-                and any(entry.endswith("/" + command) for command in commands))
+    @classmethod
+    def _ours(cls, entry: object, commands: list[str]) -> bool:
+        return (isinstance(entry, str) and entry.startswith("-")
+                and any(entry.endswith("/" + command) for command in commands)
+                and (entry.startswith("-../") or entry.count("/") == 1))
 
     def _sync_settings(self, root: Path, data: dict[str, Any], wanted: list[str], dry_run: bool) -> str | None:
         """Make our entries in the settings' `skills` list exactly `wanted`, keeping every other byte."""

@@ -6,15 +6,17 @@ the versions are pinned in `PINNED` and nowhere else. Installs go through npm,
 the clients' ordinary distribution channel; a missing npm is a failure, not a
 skip, because a silently skipped e2e suite proves nothing.
 
-Each client has its own install root (`<clients dir>/<name>`), so a test that
-needs only Pi never pays for the 400 MB Codex binary, and upgrading one client
-cannot disturb another's dependency tree.
+Each client version has its own install root (`<clients dir>/<name>-<version>`),
+so a test that needs only Pi never pays for the 400 MB Codex binary, upgrading
+one client cannot disturb another's dependency tree, and two checkouts pinning
+different versions share one cache without reinstalling over each other.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -31,10 +33,24 @@ class PinnedClient:
     version: str
     binary: str  # name under node_modules/.bin
     version_field: int  # which whitespace-separated word of `--version` output is the version
+    # Further npm packages installed into the same root, e.g. a newer Node than the machine's when the
+    # client's `engines` asks for one: its `node` lands in the root's .bin, which runners put first on PATH.
+    extras: tuple[str, ...] = ()
 
     @property
     def spec(self) -> str:
         return f"{self.package}@{self.version}"
+
+    @property
+    def specs(self) -> tuple[str, ...]:
+        return (self.spec, *self.extras)
+
+
+def node_runtime(version: str) -> str:
+    """The npm package holding a prebuilt Node `version` for this machine (its `bin/node` becomes .bin/node)."""
+    machine = platform.machine().lower()
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(machine, "x64")
+    return f"node-{sys.platform}-{arch}@{version}"
 
 
 # The one place the pinned versions live; docs/testing.md quotes them, so update both together.
@@ -68,7 +84,8 @@ def clients_dir() -> Path:
 
 
 def client_root(client: PinnedClient) -> Path:
-    return clients_dir() / client.name
+    """Keyed by version: a bump installs beside the old version instead of replacing it."""
+    return clients_dir() / f"{client.name}-{client.version}"
 
 
 def client_binary(client: PinnedClient) -> Path:
@@ -79,9 +96,11 @@ def installed_version(binary: Path, version_field: int = 0) -> str | None:
     """The version `binary --version` reports, or None when it is absent or broken."""
     if not binary.exists():
         return None
+    # The root's own .bin first, as the runners have it: a client that needs a newer Node finds it there.
+    env = {**os.environ, "PATH": os.pathsep.join([str(binary.parent), os.environ.get("PATH", "")])}
     try:
         out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60,
-                             stdin=subprocess.DEVNULL)
+                             stdin=subprocess.DEVNULL, env=env)
     except (OSError, subprocess.TimeoutExpired):
         return None
     words = (out.stdout.strip() or out.stderr).split()  # pi 0.73.1 prints its version on stderr
@@ -102,10 +121,10 @@ def _npm_install(root: Path, client: PinnedClient) -> None:
     if not manifest.exists():
         # Without a manifest npm walks up looking for one and may install somewhere else.
         manifest.write_text('{"name": "so-e2e-clients", "private": true}\n', encoding="utf-8")
-    print(f"[e2e] installing {client.spec} into {root} (first run only; this can take a minute)...",
+    print(f"[e2e] installing {' '.join(client.specs)} into {root} (first run only; this can take a minute)...",
           file=sys.stderr, flush=True)
     # Optional dependencies must stay: Claude's and Codex's native binaries ship in one of them.
-    cmd = [npm, "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", str(root), client.spec]
+    cmd = [npm, "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", str(root), *client.specs]
     out = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if out.returncode != 0:
         tail = "\n".join((out.stderr or out.stdout).strip().splitlines()[-15:])

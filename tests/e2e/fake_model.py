@@ -390,14 +390,21 @@ def tool_result_text(requests: list[dict[str, Any]], use_id: str) -> str:
 def tool_result_notes(requests: list[dict[str, Any]], use_id: str) -> list[str]:
     """Text blocks sent alongside the tool_result for `use_id`.
 
-    Claude Code 2.1.197 delivers a PreToolUse hook's `additionalContext` this way:
-    a `<system-reminder>` text block in the same user message as the result.
+    Claude Code 2.1.197 delivers a PreToolUse hook's `additionalContext` as a
+    `<system-reminder>` text block in the same user message as the result; 2.1.332 as
+    a `role: system` message right after that user message. Both are collected.
     """
     for body in requests:
-        for message in _messages(body):
+        messages = _messages(body)
+        for index, message in enumerate(messages):
             blocks = _blocks(message)
             if any(b.get("type") == "tool_result" and b.get("tool_use_id") == use_id for b in blocks):
-                return [_block_text(b) for b in blocks if b.get("type") == "text"]
+                notes = [_block_text(b) for b in blocks if b.get("type") == "text"]
+                for following in messages[index + 1:]:
+                    if following.get("role") != "system":
+                        break
+                    notes.extend(_block_text(b) for b in _blocks(following) if b.get("type") == "text")
+                return notes
     return []
 
 

@@ -30,3 +30,14 @@ def deny_reason(repo: Path, tool: str, tool_input: dict[str, Any]) -> str:
     answer = pre_tool_use(repo, tool, tool_input).get("hookSpecificOutput", {})
     assert answer.get("permissionDecision") == "deny", f"the hook does not deny {tool} {tool_input}: {answer}"
     return str(answer["permissionDecisionReason"])
+
+
+def received_reason(text: str, tool: str) -> str:
+    """Our reason as the model got it through Claude Code, with the client's own wrapper taken off.
+
+    Claude Code up to 2.1.197 hands the model a PreToolUse denial's reason verbatim; later
+    versions put `PreToolUse:<tool> hook error: ` before it. Only that exact wrapper, naming the
+    tool that was denied, is taken off: anything else the client adds still fails the comparison.
+    """
+    wrapper = f"PreToolUse:{tool} hook error: "
+    return text[len(wrapper):] if text.startswith(wrapper) else text

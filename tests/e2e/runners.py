@@ -213,14 +213,38 @@ def pi_models(base_url: str) -> dict[str, Any]:
     }}}
 
 
+def trust_pi_project(agent_dir: Path, repo: Path) -> None:
+    """Save "trust this project" the way Pi's own start-up question (or `/trust`) does.
+
+    Pi 0.79 and later load a project's `.pi/` (our extension included) only from a trusted
+    project, and print mode cannot ask: it needs a saved decision, `--approve`, or the
+    global `defaultProjectTrust: "always"`. The decision lives in `<agent dir>/trust.json`,
+    keyed by the project's canonical path. Older Pi ignore the file.
+    """
+    path = agent_dir / "trust.json"
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    saved[os.path.realpath(repo)] = True
+    path.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
+
+
 def run_pi(pi: Path, fake_model: FakeModel, state: Path, repo: Path, prompt: str, script: dict[str, Any],
-           *, extra_args: tuple[str, ...] = ()) -> ClientRun:
-    """`pi -p --mode json PROMPT` in `repo`, its model scripted by `script`; `state` must be a fresh directory."""
+           *, extra_args: tuple[str, ...] = (), trust: str | None = "saved") -> ClientRun:
+    """`pi -p --mode json PROMPT` in `repo`, its model scripted by `script`; `state` must be a fresh directory.
+
+    `trust` is how the project is trusted: "saved" as a user answers Pi's question (the usual
+    case), "approve" with the one-run `--approve` flag, None not at all.
+    """
     home = state / "home"
     agent_dir = state / "pi-agent"
     home.mkdir(parents=True)
     agent_dir.mkdir()
     (agent_dir / "models.json").write_text(json.dumps(pi_models(fake_model.base_url)), encoding="utf-8")
+    if trust == "saved":
+        trust_pi_project(agent_dir, repo)
+    elif trust == "approve":
+        extra_args = ("--approve", *extra_args)
+    elif trust is not None:
+        raise ValueError(f"trust must be 'saved', 'approve' or None, not {trust!r}")
     fake_model.set_script(script)
     fake_model.log_path.write_text("")
     env = {**_base_env(pi, home), "PI_CODING_AGENT_DIR": str(agent_dir), "PI_OFFLINE": "1"}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.fake_model import tool_result_notes, tool_results, tool_use_id
-from tests.e2e.hook_direct import deny_reason
+from tests.e2e.hook_direct import deny_reason, received_reason
 from tests.helpers import git
 
 
@@ -60,7 +60,8 @@ def test_shell_wrapped_rm_is_denied(committed_repo: Path, run_claude) -> None:
     result = _single_result(run, 0)
     assert result["is_error"], result
     assert "rm-recursive-force" in result["text"], result
-    assert result["text"] == deny_reason(committed_repo, "Bash", {"command": 'bash -c "rm -rf src"'})
+    assert received_reason(result["text"], "Bash") == deny_reason(committed_repo, "Bash",
+                                                                  {"command": 'bash -c "rm -rf src"'})
     assert sorted(p.name for p in (committed_repo / "src" / "calc").iterdir()) == files
 
 
@@ -79,7 +80,8 @@ def test_git_reset_hard_is_denied_and_work_survives(committed_repo: Path, run_cl
     result = _single_result(run, 0)
     assert result["is_error"], result
     assert "git-reset-hard" in result["text"], result
-    assert result["text"] == deny_reason(committed_repo, "Bash", {"command": "git reset --hard HEAD~1"})
+    assert received_reason(result["text"], "Bash") == deny_reason(committed_repo, "Bash",
+                                                                  {"command": "git reset --hard HEAD~1"})
     assert git(committed_repo, "rev-parse", "HEAD").strip() == head
     assert readme.read_text(encoding="utf-8") == edited
     assert "def negate" in ops.read_text(encoding="utf-8")
@@ -111,7 +113,8 @@ def test_strict_scope_denies_write_outside_the_wave(strict_wave_repo: Path, run_
     assert result["is_error"], result
     assert "session-orchestrator scope (strict): Blocked" in result["text"], result
     assert "README.md" in result["text"] and "may change only" in result["text"], result
-    assert result["text"] == deny_reason(strict_wave_repo, "Write", {"file_path": str(readme), "content": "x"})
+    assert received_reason(result["text"], "Write") == deny_reason(strict_wave_repo, "Write",
+                                                                   {"file_path": str(readme), "content": "x"})
     assert readme.read_bytes() == before
 
 

@@ -30,7 +30,7 @@ def _ensure(name: str, clients: Path, tmp_path: Path) -> subprocess.CompletedPro
 
 def _fake_client(clients: Path, client: PinnedClient, report: str, *, stream: str = "1") -> Path:
     """A stand-in binary in the client's own install root that reports `report` like the real one."""
-    binary = clients / client.name / "node_modules" / ".bin" / client.binary
+    binary = clients / f"{client.name}-{client.version}" / "node_modules" / ".bin" / client.binary
     binary.parent.mkdir(parents=True)
     binary.write_text(f"#!/bin/sh\necho '{report}' >&{stream}\n")
     binary.chmod(0o755)
@@ -71,8 +71,28 @@ def test_each_client_is_installed_in_its_own_root(tmp_path: Path) -> None:
     _fake_client(tmp_path / "clients", pi, pi.version, stream="2")
     out = _ensure("pi", tmp_path / "clients", tmp_path)
     assert out.returncode == 0, out.stderr
-    assert sorted(p.name for p in (tmp_path / "clients").iterdir()) == ["pi"]
+    assert sorted(p.name for p in (tmp_path / "clients").iterdir()) == [f"pi-{pi.version}"]
     # and a client whose root is empty is reported as needing an install, naming that client's package
     out = _ensure("codex", tmp_path / "clients", tmp_path)
     assert out.returncode != 0
     assert PINNED["codex"].spec in out.stderr
+
+
+def test_a_clients_extra_packages_go_into_its_root_with_it(tmp_path: Path) -> None:
+    """A client that needs more than its own package (Pi: a newer Node) gets it in the same root, by
+    the same npm call. A stand-in npm records its arguments and installs a stand-in binary."""
+    client = PINNED["pi"]
+    bin_dir = tmp_path / "empty-bin"
+    bin_dir.mkdir()
+    npm = bin_dir / "npm"
+    npm.write_text('#!/bin/sh\nPATH=/usr/bin:/bin\necho "$@" > "$(dirname "$0")/npm-args"\nprefix=""\n'
+                   'while [ $# -gt 0 ]; do [ "$1" = "--prefix" ] && prefix="$2"; shift; done\n'
+                   f'mkdir -p "$prefix/node_modules/.bin"\nprintf \'#!/bin/sh\\necho {client.version} >&2\\n\' '
+                   f'> "$prefix/node_modules/.bin/{client.binary}"\n'
+                   f'chmod +x "$prefix/node_modules/.bin/{client.binary}"\n')
+    npm.chmod(0o755)
+    out = _ensure("pi", tmp_path / "clients", tmp_path)
+    assert out.returncode == 0, out.stderr
+    args = (bin_dir / "npm-args").read_text().split()
+    assert args[-len(client.specs):] == list(client.specs)
+    assert f"--prefix {tmp_path / 'clients' / f'pi-{client.version}'}" in " ".join(args)

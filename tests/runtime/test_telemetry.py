@@ -100,3 +100,19 @@ def test_session_record_names_what_blocked_gates_failed_on(tmp_path: Path) -> No
     assert record["review_files"] == ["src/a.py"]  # the finding below the floor is not evidence
     assert record["not_retry"] == ["T2: vendoring the parser"]  # this session's own entries only
     assert record["gates"]["blocked"] == 2
+
+
+def test_session_record_counts_the_guard_denials_of_its_own_time_span(tmp_path: Path) -> None:
+    """Counted at close from the events log, rotated copies included; before the start, after the
+    close and mere warnings do not count."""
+    def event(ts: str, name: str = "guard.denied") -> str:
+        return json.dumps({"ts": ts, "event": name, "rule": "rm-recursive-force"}) + "\n"
+
+    log = telemetry.events_path(tmp_path)
+    log.parent.mkdir(parents=True)
+    log.with_name(log.name + ".1").write_text(event("2026-03-01T09:59:59Z") + event("2026-03-01T10:00:00Z"))
+    log.write_text(event("2026-03-01T10:30:00Z") + event("2026-03-01T10:31:00Z", "guard.warned")
+                   + event("2026-03-01T11:00:00Z") + event("2026-03-01T11:00:01Z"))
+    state = {"session_id": "S1", "type": "feature", "started": "2026-03-01T10:00:00Z", "waves": [], "items": []}
+    record = telemetry.session_record(tmp_path, state, "completed", 0, "2026-03-01T11:00:00Z")
+    assert record["guard_denials"] == 3

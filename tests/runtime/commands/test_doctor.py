@@ -91,3 +91,33 @@ def test_warnings_are_counted_as_warnings(rendered_repo: Path) -> None:
     (rendered_repo / ".claude" / "settings.json").write_text(json.dumps({"permissions": {}}))
     failed = runtime(rendered_repo, "doctor")
     assert failed.stdout.rstrip().splitlines()[-1] == f"1 check failed, {warned} warning{'s' * (warned != 1)}"
+
+
+def test_json_is_the_same_checks_as_data(rendered_repo: Path) -> None:
+    """`--json` prints one object and nothing else, and holds every check the terminal view shows."""
+    (rendered_repo / ".claude" / "settings.json").write_text(json.dumps({"permissions": {}}))
+    text = runtime(rendered_repo, "doctor")
+    result = runtime(rendered_repo, "doctor", "--json")
+    assert result.returncode == text.returncode == 1
+    report = json.loads(result.stdout)  # the whole of stdout is the object
+    assert set(report) == {"schema_version", "root", "runtime_version", "ok", "failures", "warnings", "summary",
+                           "checks"}
+    assert report["schema_version"] == 1 and report["ok"] is False and report["failures"] >= 1
+    assert report["root"] == str(rendered_repo.resolve()) and report["summary"] == text.stdout.splitlines()[-1]
+    assert all(set(c) == {"level", "text", "fix"} and c["level"] in {"ok", "warn", "fail", "note"}
+               for c in report["checks"])
+    failed = [c for c in report["checks"] if c["level"] == "fail"]
+    assert len(failed) == report["failures"]
+    assert any("hooks not wired for PreToolUse, SessionStart" in c["text"]
+               and c["fix"] == "run 'python3 .orchestrator/runtime install'" for c in failed)
+    for check in report["checks"]:  # the terminal view is a rendering of the same records
+        assert check["text"] in text.stdout
+    assert sum(c["level"] == "warn" for c in report["checks"]) == report["warnings"]
+
+
+def test_json_of_a_healthy_repo_says_ok(rendered_repo: Path) -> None:
+    result = runtime(rendered_repo, "doctor", "--json")
+    assert result.returncode == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert report["ok"] is True and report["failures"] == 0
+    assert any(c["level"] == "ok" and "guard answers" in c["text"] and c["fix"] is None for c in report["checks"])

@@ -1,8 +1,9 @@
 """Pi's `.pi/settings.json`: the force-excludes that hide other agents' command skills.
 
 Pi lists `.agents/skills` as skills, where Codex CLI keeps its commands; install
-adds one `-../.agents/skills/<command>` entry per command to the settings'
-`skills` list while Codex CLI is selected, and takes them out with it. The real
+adds two entries per command to the settings' `skills` list while Codex CLI is
+selected (`-../.agents/skills/<command>` for Pi 0.7x, `-skills/<command>` for
+later Pi, which resolves them from `.agents/`), and takes them out with it. The real
 Pi reading these entries is tests/e2e/test_pi_client.py.
 """
 
@@ -16,6 +17,7 @@ import pytest
 from runtime import platforms
 
 COMMANDS = ["session", "go", "close"]
+ENTRIES = [entry for c in COMMANDS for entry in (f"-../.agents/skills/{c}", f"-skills/{c}")]
 CODEX = {"commands_dir": ".agents/skills"}
 
 
@@ -29,7 +31,7 @@ def wire(root: Path, others: dict[str, object]) -> str:
 def test_codex_selected_writes_one_exclude_per_command_and_a_second_run_changes_nothing(tmp_path: Path) -> None:
     note = wire(tmp_path, {"codex": CODEX})
     settings = tmp_path / ".pi" / "settings.json"
-    assert json.loads(settings.read_text()) == {"skills": [f"-../.agents/skills/{c}" for c in COMMANDS]}
+    assert json.loads(settings.read_text()) == {"skills": ENTRIES}
     assert "hidden" in note
     before = settings.read_bytes()
     assert "settings.json" not in wire(tmp_path, {"codex": CODEX})
@@ -52,8 +54,7 @@ def test_the_user_s_settings_keep_every_other_byte(tmp_path: Path) -> None:
     wire(tmp_path, {"codex": CODEX})
     now = settings.read_text()
     assert now.startswith('{\n\t"theme" : "dark",\n\t"skills": ') and now.endswith(',\n\t"x": [1,2]\n}\n')
-    assert json.loads(now)["skills"] == ["../my-skills", "!../.agents/skills/old",
-                                          *(f"-../.agents/skills/{c}" for c in COMMANDS)]
+    assert json.loads(now)["skills"] == ["../my-skills", "!../.agents/skills/old", *ENTRIES]
     wire(tmp_path, {})
     assert json.loads(settings.read_text()) == json.loads(text), "the user's entries and keys stay"
     assert settings.read_text().replace(" ", "") == text.replace(" ", ""), "only the skills list was rewritten"
@@ -65,7 +66,7 @@ def test_a_settings_file_without_skills_gains_the_key_and_nothing_else(tmp_path:
     settings.write_text('{"theme": "dark"}\n')
     wire(tmp_path, {"codex": CODEX})
     data = json.loads(settings.read_text())
-    assert data["theme"] == "dark" and len(data["skills"]) == len(COMMANDS)
+    assert data["theme"] == "dark" and len(data["skills"]) == 2 * len(COMMANDS)
     assert settings.read_text().startswith('{"theme": "dark"')
 
 
