@@ -1087,13 +1087,11 @@ def _echo_value(script: str) -> str | None:
     if (argv[0] == "which" or argv[:2] in (["command", "-v"], ["type", "-P"], ["type", "-p"])) and \
             len(argv) == 1 + (argv[0] != "which") + 1:
         return "/usr/bin/" + argv[-1]  # `$(which rm)`: the program's path; its name is what counts
-    if argv[0] == "echo":
-        args = argv[1:]
-        while args and args[0] in ("-n", "-e", "-E", "-ne", "-en"):
-            args = args[1:]
-        return " ".join(args)
-    if argv[0] == "printf" and len(argv) >= 2 and "%" not in argv[1]:
-        return argv[1].replace("\\n", "\n").strip("\n")
+    if argv[0] in ("echo", "printf"):  # escapes decoded as the shell would: $(printf '\x72\x6d') is rm
+        from .decode import echo_output, printf_output
+
+        text = echo_output(argv[1:])[-1] if argv[0] == "echo" else printf_output(argv[1:])
+        return text.strip("\n")
     return None
 
 
@@ -1260,10 +1258,11 @@ def _unwrap(cmd: Command, result: Parse) -> None:
                 result.commands.append(twin)
                 _descend(twin, result)
         cmd.argv = rest
-        while cmd.argv and _is_assignment(cmd.argv[0]):
-            cmd.argv = cmd.argv[1:]
+        while cmd.argv and (_is_assignment(cmd.argv[0]) or cmd.argv[0] in _KEYWORD_PREFIXES):
+            cmd.argv = cmd.argv[1:]  # `time { ...; }`, `time ! cmd`: the keyword's command is what runs
 
 
+_KEYWORD_PREFIXES = frozenset({"{", "!"})
 _KNOWN_BOOLEAN: dict[str, frozenset[str]] = {
     "sudo": frozenset({"-A", "-b", "-E", "-H", "-i", "-k", "-n", "-P", "-S", "-s", "-B", "-N"}),
     "doas": frozenset({"-n", "-s"}),
@@ -1401,28 +1400,13 @@ def _descend(cmd: Command, result: Parse) -> None:
         _interpreter(cmd, _INTERPRETERS.get(verb, "python"), result)
 
 
-def _printf(args: list[str]) -> str:
-    """What `printf FORMAT ARGS...` prints, for the conversions that pass text through (%s, %b, %q...)."""
-    if not args:
-        return ""
-    fmt, rest = args[0], list(args[1:])
-    out: list[str] = []
-    for _round in range(len(rest) + 1):  # the format is reused while arguments remain
-        i, consumed = 0, False
-        while i < len(fmt):
-            c = fmt[i]
-            if c == "%" and i + 1 < len(fmt):
-                conv = fmt[i + 1]
-                if conv != "%" and rest:
-                    consumed = True
-                out.append("%" if conv == "%" else (rest.pop(0) if rest else ""))
-                i += 2
-            else:
-                out.append(c)
-                i += 1
-        if not rest or not consumed:
-            break
-    return "".join(out)
+def printed(cmd: Command) -> list[str]:
+    """The text an `echo` or `printf` with static arguments prints, escapes decoded (every reading)."""
+    from .decode import echo_output, printf_output
+
+    if cmd.verb == "printf":
+        return [printf_output(cmd.args)]
+    return echo_output(cmd.args)
 
 
 def _remember_script(cmd: Command, result: Parse) -> None:
@@ -1432,10 +1416,7 @@ def _remember_script(cmd: Command, result: Parse) -> None:
     if cmd.verb == "cat":
         text = "\n".join(r.target for r in cmd.redirects if r.mode in ("heredoc", "herestring"))
     else:
-        args = cmd.args
-        while args and args[0] in ("-n", "-e", "-E"):
-            args = args[1:]
-        text = (_printf(args) if cmd.verb == "printf" else " ".join(args)).replace("\\n", "\n")
+        text = "\n".join(printed(cmd))
     for r in cmd.redirects:
         if r.mode in ("truncate", "append") and r.target and not r.dyn & EXPANDS:
             key = os.path.normpath(os.path.join(cmd.cwd, r.target))
@@ -1479,11 +1460,7 @@ def _stdin_script(cmd: Command, verb: str, result: Parse) -> list[str]:
     if prev is not None:
         static = prev.verb in _STATIC_FEEDERS and not any(a in prev.dynamic for a in prev.args)
         if static and prev.verb in ("echo", "printf"):
-            args = prev.args
-            while args and args[0] in ("-n", "-e", "-E"):
-                args = args[1:]
-            text = _printf(args) if prev.verb == "printf" else " ".join(args)
-            texts.append(text.replace("\\n", "\n"))
+            texts.extend(printed(prev))
         elif static and prev.verb == "cat" and not prev.args:
             texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
         else:
