@@ -551,7 +551,7 @@ def _is_root_or_above(operand: str, cmd: Command, ev: _Eval) -> bool:
     path at or above the project root. An unknown directory counts as the root."""
     if operand.startswith((":/", ":(top")) and operand.rstrip("*") in (":/", ":(top)", ":(top)/", ":/."):
         return True
-    if any(c in operand for c in "$`"):  # a path only known when it runs counts as the root
+    if any(c in operand for c in "$`") or operand in cmd.dynamic:  # a path only known when it runs counts as the root
         return True
     if any(c in operand for c in "*?[") and operand.strip("*./") == "":
         operand = "."

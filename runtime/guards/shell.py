@@ -123,12 +123,6 @@ _WRAPPERS: dict[str, tuple[frozenset[str], frozenset[str], int]] = {
     "proxychains": (frozenset({"-f"}), frozenset(), 0),
     "proxychains4": (frozenset({"-f"}), frozenset(), 0),
 }
-_XARGS_VALUE = frozenset({"-a", "-d", "-E", "-e", "-I", "-i", "-L", "-l", "-n", "-P", "-s", "--arg-file",
-                          "--delimiter", "--eof", "--replace", "--max-lines", "--max-args", "--max-procs",
-                          "--max-chars", "--process-slot-var"})
-_XARGS_OPTIONAL = frozenset({"-e", "-i", "-l"})  # these take their value only when attached
-
-
 class Redirect:
     """One redirection. mode: truncate | append | read | dup | heredoc | herestring.
 
@@ -181,12 +175,13 @@ class Command:
     were unquoted, so their value may split into several words (flags included).
     """
 
-    __slots__ = ("argv", "cwd", "depth", "dynamic", "pipe_prev", "redirects", "splits", "via", "writes")
+    __slots__ = ("argv", "cwd", "depth", "dynamic", "feeder", "pipe_prev", "redirects", "splits", "via", "writes")
 
     def __init__(self, argv: list[str], redirects: list[Redirect], via: str = "", depth: int = 0,
                  cwd: str | None = "") -> None:
         self.argv, self.redirects, self.via, self.depth = argv, redirects, via, depth
         self.pipe_prev: Command | None = None
+        self.feeder: Command | None = None  # the find/xargs that supplies this command's operands
         self.writes: list[tuple[str, str]] = []
         self.cwd = cwd
         self.dynamic: set[str] = set()
@@ -1285,6 +1280,7 @@ _STATIC_FEEDERS = frozenset({"echo", "printf", "cat"})
 
 
 _DESCENDS = frozenset({*SHELLS, "busybox", "su", "runuser", "eval", "trap", "xargs", "find", "watch", "ssh", "flock",
+                       "parallel", "fd", "fdfind",
                        "source", ".", "alias", "at", "batch", "script", *_INTERPRETERS})
 
 
@@ -1356,9 +1352,36 @@ def _descend(cmd: Command, result: Parse) -> None:
         if words:
             _sub(" ".join(words), verb, cmd, result)
     elif verb == "xargs":
-        inner = _xargs_command(args)
+        from . import runners
+
+        inner, replace = runners.xargs_command(args)
         if inner:
-            _nested(inner, "xargs", cmd, result)
+            text = _known_input(cmd)
+            nul = any(a in ("-0", "--null") for a in args)
+            words = None if text is None else runners.input_words(text, nul)
+            for argv in runners.fill(inner, words, replace):
+                _nested(argv, "xargs", cmd, result, {runners.INPUT}, feeder=cmd)
+    elif verb == "parallel":
+        from . import runners
+
+        inner, inputs = runners.parallel_command(args)
+        if not inner:  # the lines it reads are the commands
+            _stdin_script(cmd, "sh", result)
+        else:
+            if inputs is None:
+                text = _known_input(cmd)
+                inputs = None if text is None else runners.input_words(text)
+            for argv in runners.fill(inner, inputs, None, runners.PARALLEL_TOKENS):
+                if len(argv) == 1 and " " in argv[0]:
+                    _sub(argv[0], "parallel", cmd, result)  # parallel 'rm -rf {}': a shell command line
+                else:
+                    _nested(argv, "parallel", cmd, result, {runners.INPUT}, feeder=cmd)
+    elif verb in ("fd", "fdfind"):
+        from . import runners
+
+        for inner in runners.fd_commands(args):
+            for argv in runners.fill(inner, [runners.FOUND], None, runners.PARALLEL_TOKENS):
+                _nested(argv, "fd -x", cmd, result, {runners.FOUND})
     elif verb == "find":
         k = 0
         while k < len(args):
@@ -1367,7 +1390,7 @@ def _descend(cmd: Command, result: Parse) -> None:
                 while end < len(args) and args[end] not in (";", "+"):
                     end += 1
                 if end > k + 1:
-                    _nested(args[k + 1:end], "find " + args[k], cmd, result)
+                    _nested(args[k + 1:end], "find " + args[k], cmd, result, {"{}"}, feeder=cmd)
                 k = end
             k += 1
     elif verb == "watch":
@@ -1512,21 +1535,41 @@ def _interpreter_code(cmd: Command, lang: str, codes: list[str], result: Parse) 
                 result.opaque.append((cmd, f"{cmd.verb} {value}"))
 
 
-def _nested(argv: list[str], via: str, parent: Command, result: Parse) -> None:
+def _nested(argv: list[str], via: str, parent: Command, result: Parse, supplied: set[str] | frozenset[str] = frozenset(),
+            feeder: Command | None = None) -> None:
+    """A command `parent` runs with these words; `supplied` are words its runner fills in at run time."""
     depth = parent.depth + 1
     result.parses += 1
     if depth > MAX_DEPTH or result.parses > MAX_PARSES:
         result.exhausted = True
         return
     cmd = Command(list(argv), [], via, depth, parent.cwd)
-    cmd.dynamic = {a for a in argv if a in parent.dynamic}
-    cmd.splits = {a for a in argv if a in parent.splits}
+    cmd.feeder = feeder
+    cmd.dynamic = {a for a in argv if a in parent.dynamic or any(s in a for s in supplied)}
+    cmd.splits = {a for a in argv if a in parent.splits}  # a supplied word is an operand, not a run of flags
     _unwrap(cmd, result)
     if cmd.argv:
         if not cmd.verb_dynamic:
             cmd.argv[0] = normalise_verb(cmd.argv[0])
         result.commands.append(cmd)
         _descend(cmd, result)
+
+
+def _known_input(cmd: Command) -> str | None:
+    """The text on `cmd`'s stdin when the line spells it out (`echo a b |`, `<<< x`, a heredoc), else None."""
+    for r in cmd.redirects:
+        if r.mode in ("heredoc", "herestring") and not r.dyn & EXPANDS:
+            return r.target
+        if r.mode == "read":
+            return None
+    prev = cmd.pipe_prev
+    if prev is None or prev.verb not in _STATIC_FEEDERS or any(a in prev.dynamic for a in prev.args):
+        return None
+    if prev.verb == "cat":
+        if prev.args:
+            return None
+        return "\n".join(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
+    return "\n".join(printed(prev))
 
 
 def _shell_payload(args: list[str]) -> int | None:
@@ -1548,26 +1591,6 @@ def _shell_payload(args: list[str]) -> int | None:
             continue
         return k if wants else None
     return None
-
-
-def _xargs_command(args: list[str]) -> list[str]:
-    k = 0
-    while k < len(args):
-        a = args[k]
-        if a == "--":
-            return args[k + 1:]
-        if not a.startswith("-") or a == "-":
-            return args[k:]
-        name = a.split("=", 1)[0]
-        if a.startswith("--"):
-            k += 1 if "=" in a or name not in _XARGS_VALUE else 2
-            continue
-        flag = a[:2]
-        if flag in _XARGS_VALUE and len(a) == 2 and flag not in _XARGS_OPTIONAL:
-            k += 2
-        else:
-            k += 1
-    return []
 
 
 # --------------------------------------------------------------------------- what a command writes
