@@ -1280,7 +1280,8 @@ _STATIC_FEEDERS = frozenset({"echo", "printf", "cat"})
 
 
 _DESCENDS = frozenset({*SHELLS, "busybox", "su", "runuser", "eval", "trap", "xargs", "find", "watch", "ssh", "flock",
-                       "parallel", "fd", "fdfind",
+                       "parallel", "fd", "fdfind", "npx", "pnpx", "bunx", "npm", "pnpm", "yarn", "bun", "rimraf",
+                       "del-cli", "del", "premove", "rm-cli", "trash-empty", "shx",
                        "source", ".", "alias", "at", "batch", "script", *_INTERPRETERS})
 
 
@@ -1382,6 +1383,8 @@ def _descend(cmd: Command, result: Parse) -> None:
         for inner in runners.fd_commands(args):
             for argv in runners.fill(inner, [runners.FOUND], None, runners.PARALLEL_TOKENS):
                 _nested(argv, "fd -x", cmd, result, {runners.FOUND})
+    elif verb in _NODE_VERBS:
+        _node_tool(cmd, verb, args, result)
     elif verb == "find":
         k = 0
         while k < len(args):
@@ -1553,6 +1556,37 @@ def _nested(argv: list[str], via: str, parent: Command, result: Parse, supplied:
             cmd.argv[0] = normalise_verb(cmd.argv[0])
         result.commands.append(cmd)
         _descend(cmd, result)
+
+
+_NODE_VERBS = frozenset({"npx", "pnpx", "bunx", "npm", "pnpm", "yarn", "bun", "rimraf", "del-cli", "del", "premove",
+                         "rm-cli", "trash-empty", "shx"})
+
+
+def _node_tool(cmd: Command, verb: str, args: list[str], result: Parse) -> None:
+    """`npx rimraf src` is `rm -rf src`: peel the package runner, read a deletion tool as rm."""
+    from . import nodetools
+
+    if verb in nodetools.VERBS:
+        got = nodetools.launched(verb, args)
+        if got is not None:
+            kind, value = got
+            if kind == "shell":
+                _sub(str(value), f"{verb} -c", cmd, result)
+            elif isinstance(value, list):
+                _nested(value, verb, cmd, result)
+    elif verb == nodetools.SHX and args:
+        _nested(args, "shx", cmd, result)
+    else:
+        argv = nodetools.deletion(verb, args)
+        if argv is not None:
+            deleted = Command(argv, [], _via_of(cmd, verb), cmd.depth + 1, cmd.cwd)
+            deleted.dynamic = {a for a in argv if a in cmd.dynamic}
+            deleted.splits = {a for a in argv if a in cmd.splits}
+            result.commands.append(deleted)
+
+
+def _via_of(cmd: Command, how: str) -> str:
+    return f"{cmd.via}, {how}" if cmd.via else how
 
 
 def _known_input(cmd: Command) -> str | None:
