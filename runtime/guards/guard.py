@@ -31,7 +31,8 @@ from pathlib import Path
 from ..hookpath.context import HookContext
 from ..hookpath.decision import DENY, WARN, Decision, cannot_judge, risky_words
 from .pathglob import glob_match, temp_roots
-from .shell import WRITING_VERBS, Command, OvertimeError, Parse, clock, parse, resolve_cwd, write_targets
+from .shell import (WRITING_VERBS, Command, OvertimeError, Parse, clock, known_input, parse, quote, resolve_cwd,
+                    write_targets)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -41,6 +42,7 @@ _MAX_EXPANSIONS = 32
 _DB_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "duckdb", "clickhouse-client",
                          "clickhouse", "cockroach", "mycli", "pgcli", "litecli", "usql", "snowsql", "mysqlsh"})
 _GLOB_CHARS = frozenset("*?[")
+_SCRIPT_RUNNERS = frozenset({"npm", "pnpm", "yarn", "bun", "make", "gmake", "bmake"})
 
 
 class Hit:
@@ -322,6 +324,8 @@ class _Eval:
         if any(c.verb == "git" for c in self.commands):
             self._expand_git(raw)
         self._client_shell_escapes()
+        if any(c.verb in _SCRIPT_RUNNERS for c in self.commands):
+            self._expand_scripts()
         # The escapes and git expansion added commands: the indexes built on the way are stale.
         self._by_rule, self._by_verb, self._by_word, self._position = {}, None, None, None
 
@@ -344,6 +348,54 @@ class _Eval:
                         sub.via = _via(cmd, f"{got[0]} shell escape")
                         sub.cwd = cmd.cwd
                         self.commands.append(sub)
+
+    def _expand_scripts(self) -> None:
+        """`npm run clean`, `make distclean`: judged by the text the script runs, read from package.json or
+        the Makefile (or from what the line itself writes there), nested scripts included."""
+        from . import scripts
+
+        queue = [c for c in self.commands if c.verb in _SCRIPT_RUNNERS]
+        written = {os.path.normpath(os.path.join(self.cwd, k)): v for k, v in self.parsed.scripts.items()}
+        sets = scripts.npm_sets([c.argv for c in self.commands if c.verb == "npm"])
+        budget = len(queue) + _MAX_EXPANSIONS
+        k = 0
+        while k < len(queue) and k < budget:
+            cmd = queue[k]
+            k += 1
+            where = self.where(cmd) or str(self.root)  # a directory only known at run time: judged at the root
+            bodies: list[tuple[str, str, str]] = []
+            if cmd.verb in scripts.MAKES:
+                directory, files, goals, dry = scripts.make_request(cmd.args)
+                if dry:
+                    continue
+                directory = os.path.normpath(os.path.join(where, directory))
+                texts = scripts.makefile_texts(directory, files, written, known_input(cmd))
+                if texts is None:
+                    self.parsed.opaque.append((cmd, "make reads a makefile produced at run time"))
+                    continue
+                overrides = dict(a.split("=", 1) for a in cmd.args if "=" in a and not a.startswith("-"))
+                name = f"make {' '.join(goals)}" if goals else "make (default goal)"
+                bodies = [(line, name, directory) for text in texts for line in scripts.make_bodies(text, goals,
+                                                                                                   overrides)]
+            else:
+                found, binary = scripts.package_bodies(cmd.verb, cmd.args, where, written, sets, str(self.root))
+                bodies = [(b.text, b.via, b.directory) for b in found]
+                if binary:
+                    bodies.append((" ".join(quote(w) for w in binary), f"{cmd.verb} runs the package binary", where))
+            for text, via, directory in bodies:
+                inner = parse(text)
+                if inner.exhausted:
+                    self.parsed.exhausted = True
+                self.parsed.opaque.extend(inner.opaque)
+                self.parsed.fork_bombs.extend(inner.fork_bombs)
+                for sub in inner.commands:
+                    sub.via = _via(cmd, via)
+                    sub.cwd = None if sub.cwd is None else os.path.normpath(os.path.join(directory, sub.cwd))
+                    self.commands.append(sub)
+                    if sub.verb in _SCRIPT_RUNNERS:
+                        queue.append(sub)
+        if k < len(queue):  # scripts that keep calling scripts: judged as unknowable
+            self.parsed.exhausted = True
 
     def _expand_git(self, raw: str) -> None:
         from . import gitargs

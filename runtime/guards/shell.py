@@ -1357,7 +1357,7 @@ def _descend(cmd: Command, result: Parse) -> None:
 
         inner, replace = runners.xargs_command(args)
         if inner:
-            text = _known_input(cmd)
+            text = known_input(cmd)
             nul = any(a in ("-0", "--null") for a in args)
             words = None if text is None else runners.input_words(text, nul)
             for argv in runners.fill(inner, words, replace):
@@ -1370,7 +1370,7 @@ def _descend(cmd: Command, result: Parse) -> None:
             _stdin_script(cmd, "sh", result)
         else:
             if inputs is None:
-                text = _known_input(cmd)
+                text = known_input(cmd)
                 inputs = None if text is None else runners.input_words(text)
             for argv in runners.fill(inner, inputs, None, runners.PARALLEL_TOKENS):
                 if len(argv) == 1 and " " in argv[0]:
@@ -1589,7 +1589,7 @@ def _via_of(cmd: Command, how: str) -> str:
     return f"{cmd.via}, {how}" if cmd.via else how
 
 
-def _known_input(cmd: Command) -> str | None:
+def known_input(cmd: Command) -> str | None:
     """The text on `cmd`'s stdin when the line spells it out (`echo a b |`, `<<< x`, a heredoc), else None."""
     for r in cmd.redirects:
         if r.mode in ("heredoc", "herestring") and not r.dyn & EXPANDS:
