@@ -75,7 +75,8 @@ class Clock:
 
 _CLOCK = Clock(3600.0)
 
-SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "yash", "busybox-sh"})
+SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "yash", "busybox-sh", "fish", "csh", "tcsh",
+                    "posh", "oksh", "loksh", "rbash"})
 _RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}",
                        "esac", "in"})
 _LOOP_HEADS = frozenset({"for", "select", "case", "function"})
@@ -782,6 +783,7 @@ def parse(text: str, deadline: float = DEADLINE_SECONDS) -> Parse:
 
     collecting = gc.isenabled()
     gc.disable()  # a long line makes many small objects and none of them cycles: collection only costs time
+    _STARTUP_RESULT.append(result)
     try:
         _parse(text, "", 0, result, _State())
     except OvertimeError:
@@ -789,6 +791,7 @@ def parse(text: str, deadline: float = DEADLINE_SECONDS) -> Parse:
     except RecursionError:
         result.unjudgeable = "it nests too deeply to read"
     finally:
+        _STARTUP_RESULT.pop()
         if collecting:
             gc.enable()
     for cmd in result.commands:
@@ -991,6 +994,8 @@ def _finish(words: list[tuple[str, bool, int]], redirects: list[Redirect], via: 
     cmd = Command(argv, redirects, via, depth, state.cwd)
     cmd.dynamic, cmd.splits = dynamic, splits
     cmd.pipe_prev = pipe_prev
+    if assigned > start:
+        _startup_env([w[0] for w in words[start:assigned]], cmd, result)
     _unwrap(cmd, result)
     if redirects and cmd.argv[:1] and cmd.argv[0] in ("echo", "printf", "cat"):
         _remember_script(cmd, result)
@@ -1008,6 +1013,8 @@ def _expand(word: str, quoted: bool, dyn: int, state: _State) -> tuple[str, bool
 
     Returns (value, True) when every expansion in it is known, else (word, False).
     """
+    if word.startswith(("<(", ">(")):  # process substitution: a path the shell makes up at run time
+        return word, False
     if not dyn & EXPANDS or ("$" not in word and "`" not in word):
         return word, True
     out: list[str] = []
@@ -1147,6 +1154,8 @@ def _track(cmd: Command, state: _State) -> None:
     elif verb == "popd":
         state.cwd = state.dirs.pop() if state.dirs else None
     elif verb in ("export", "declare", "typeset", "local", "readonly"):
+        if verb == "export" and _STARTUP_RESULT:
+            _startup_env([a for a in args if "=" in a], cmd, _STARTUP_RESULT[-1])
         for a in args:
             if _is_assignment(a):
                 name, _eq, value = a.partition("=")
@@ -1162,6 +1171,28 @@ def _track(cmd: Command, state: _State) -> None:
         for a in args:
             if not a.startswith("-"):
                 state.vars[a] = None
+
+
+_STARTUP_RESULT: list[Parse] = []  # the parse in progress, for `export BASH_ENV=...` seen by _track
+_STARTUP_FILES = frozenset({"BASH_ENV", "ENV"})
+
+
+def _startup_env(pairs: list[str], cmd: Command, result: Parse) -> None:
+    """Variables that make a shell started later run code: `BASH_ENV`/`ENV` name a startup script,
+    `BASH_FUNC_name%%=() { ...; }` defines an exported function. Their code is judged here."""
+    for pair in pairs:
+        name, _eq, value = pair.partition("=")
+        if name.startswith("BASH_FUNC_") and value.lstrip().startswith("()"):
+            _sub(value.lstrip()[2:], f"exported function {name[10:].rstrip('%')}", cmd, result)
+        elif name in _STARTUP_FILES and value not in ("", "/dev/null"):
+            text = _known_script(cmd, value, result)
+            if text is not None:
+                _sub(text, name, cmd, result)
+            elif value.startswith("<(") and value.endswith(")") and _echo_value(value[2:-1]) is not None:
+                _sub(_echo_value(value[2:-1]) or "", name, cmd, result)
+            else:
+                result.opaque.append((cmd, f"{name} makes every bash it starts run {value}, which the guard "
+                                           "cannot read"))
 
 
 def _is_assignment(word: str) -> bool:
@@ -1188,7 +1219,8 @@ def _unwrap(cmd: Command, result: Parse) -> None:
             if a == "--":
                 i += 1
                 break
-            if verb == "env" and _is_assignment(a):
+            if verb == "env" and "=" in a and not a.startswith("-"):  # env takes any NAME=value, even BASH_FUNC_f%%
+                _startup_env([a], cmd, result)
                 i += 1
                 continue
             if verb == "nice" and a[:1] == "-" and a[1:].lstrip("-").isdigit():
@@ -1273,7 +1305,10 @@ _KNOWN_BOOLEAN: dict[str, frozenset[str]] = {
 _INTERPRETERS = {"python": "python", "python2": "python", "python3": "python", "pypy": "python",
                  "pypy3": "python", "node": "node", "nodejs": "node", "bun": "node", "deno": "node",
                  "perl": "perl", "ruby": "ruby", "awk": "awk", "gawk": "awk", "mawk": "awk", "nawk": "awk",
-                 "php": "php"}
+                 "php": "php", "lua": "lua", "lua5.1": "lua", "lua5.2": "lua", "lua5.3": "lua", "lua5.4": "lua",
+                 "luajit": "lua", "tclsh": "tcl", "tclsh8.6": "tcl", "tclsh9.0": "tcl", "wish": "tcl", "expect": "tcl"}
+_EDITOR_VERBS = frozenset({"vim", "vi", "nvim", "ex", "view", "gvim", "vimdiff", "rvim", "evim", "vim.tiny", "vim.basic",
+                           "nvi", "elvis", "emacs", "emacs-nox", "emacsclient", "gdb", "lldb", "sed", "gsed"})
 _SSH_VALUE = frozenset("BbcDEeFIiJLlmOopQRSWw")
 _WATCH_VALUE = frozenset({"-n", "--interval", "-d", "-q", "--equexit", "--chgexit"})
 _STATIC_FEEDERS = frozenset({"echo", "printf", "cat"})
@@ -1281,7 +1316,7 @@ _STATIC_FEEDERS = frozenset({"echo", "printf", "cat"})
 
 _DESCENDS = frozenset({*SHELLS, "busybox", "su", "runuser", "eval", "trap", "xargs", "find", "watch", "ssh", "flock",
                        "parallel", "fd", "fdfind", "npx", "pnpx", "bunx", "npm", "pnpm", "yarn", "bun", "rimraf",
-                       "del-cli", "del", "premove", "rm-cli", "trash-empty", "shx",
+                       "del-cli", "del", "premove", "rm-cli", "trash-empty", "shx", *_EDITOR_VERBS,
                        "source", ".", "alias", "at", "batch", "script", *_INTERPRETERS})
 
 
@@ -1385,6 +1420,14 @@ def _descend(cmd: Command, result: Parse) -> None:
                 _nested(argv, "fd -x", cmd, result, {runners.FOUND})
     elif verb in _NODE_VERBS:
         _node_tool(cmd, verb, args, result)
+    elif verb in _EDITOR_VERBS:
+        from . import editors
+
+        for kind, value in editors.escapes(verb, args, known_input(cmd)):
+            if kind == "shell":
+                _sub(value, f"{verb} shell escape", cmd, result)
+            else:
+                result.opaque.append((cmd, f"{verb}: {value}"))
     elif verb == "find":
         k = 0
         while k < len(args):
@@ -1468,6 +1511,11 @@ def _script_file(cmd: Command, script: str, verb: str, result: Parse) -> None:
         else:
             _sub(text, f"{verb} {script}", cmd, result)
         return
+    if script.startswith("<(") and script.endswith(")"):
+        text = _echo_value(script[2:-1])  # `bash <(echo 'rm -rf src')`: the script is spelled out
+        if text is not None:
+            _sub(text, f"{verb} <( )", cmd, result)
+            return
     if script.startswith("<(") or script in cmd.dynamic or script.startswith("/dev/fd/") or script == "/dev/stdin":
         result.opaque.append((cmd, f"{verb} runs a script produced at run time"))
 
