@@ -42,6 +42,7 @@ _MAX_EXPANSIONS = 32
 _DB_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "duckdb", "clickhouse-client",
                          "clickhouse", "cockroach", "mycli", "pgcli", "litecli", "usql", "snowsql", "mysqlsh"})
 _GLOB_CHARS = frozenset("*?[")
+_CONTAINER_ENGINES = frozenset({"docker", "podman", "nerdctl", "finch", "lima-nerdctl"})
 _SCRIPT_RUNNERS = frozenset({"npm", "pnpm", "yarn", "bun", "make", "gmake", "bmake"})
 
 
@@ -324,6 +325,8 @@ class _Eval:
         if any(c.verb == "git" for c in self.commands):
             self._expand_git(raw)
         self._client_shell_escapes()
+        if any(c.verb in _CONTAINER_ENGINES for c in self.commands):
+            self._expand_containers()
         if any(c.verb in _SCRIPT_RUNNERS for c in self.commands):
             self._expand_scripts()
         # The escapes and git expansion added commands: the indexes built on the way are stale.
@@ -383,19 +386,37 @@ class _Eval:
                 if binary:
                     bodies.append((" ".join(quote(w) for w in binary), f"{cmd.verb} runs the package binary", where))
             for text, via, directory in bodies:
-                inner = parse(text)
-                if inner.exhausted:
-                    self.parsed.exhausted = True
-                self.parsed.opaque.extend(inner.opaque)
-                self.parsed.fork_bombs.extend(inner.fork_bombs)
-                for sub in inner.commands:
-                    sub.via = _via(cmd, via)
-                    sub.cwd = None if sub.cwd is None else os.path.normpath(os.path.join(directory, sub.cwd))
-                    self.commands.append(sub)
+                for sub in self._add_parsed(text, cmd, via, directory):
                     if sub.verb in _SCRIPT_RUNNERS:
                         queue.append(sub)
         if k < len(queue):  # scripts that keep calling scripts: judged as unknowable
             self.parsed.exhausted = True
+
+    def _add_parsed(self, text: str, cmd: Command, via: str, directory: str | None) -> list[Command]:
+        """Judge `text` as run by `cmd` in `directory` (None: unknown) along with the line's own commands."""
+        inner = parse(text)
+        if inner.exhausted:
+            self.parsed.exhausted = True
+        self.parsed.opaque.extend(inner.opaque)
+        self.parsed.fork_bombs.extend(inner.fork_bombs)
+        for sub in inner.commands:
+            sub.via = _via(cmd, via)
+            if directory is None:
+                sub.cwd = None if not str(sub.cwd or "").startswith("/") else sub.cwd
+            elif sub.cwd is not None:
+                sub.cwd = os.path.normpath(os.path.join(directory, sub.cwd))
+            self.commands.append(sub)
+        return inner.commands
+
+    def _expand_containers(self) -> None:
+        """`docker run -v "$PWD":/w alpine rm -rf /w/src` is `rm -rf src` here: judged on the host paths."""
+        from . import containers
+
+        for cmd in [c for c in self.commands if c.verb in containers.ENGINES]:
+            got = containers.commands(cmd.args, self.where(cmd) or str(self.root))
+            if got is not None:
+                text, directory, _hosts = got
+                self._add_parsed(text, cmd, f"{cmd.verb} run with the host mounted", directory)
 
     def _expand_git(self, raw: str) -> None:
         from . import gitargs
@@ -563,8 +584,10 @@ def _match_command(alt: dict[str, Any], cmd: Command, root: Path, cwd: str, ev: 
     if not operands or not (alt.get("allow_temp") or alt.get("allow_paths") or alt.get("allow_ignored")):
         return True
     where = ev.where(cmd)
-    if where is None:  # a dynamic `cd` came first: no location is known, so none is allow-listed
-        return True
+    if where is None:  # a dynamic `cd` came first: no relative path is placed, so none is allow-listed
+        if not all(op.startswith("/") for op in operands):
+            return True
+        where = "/"
     left = [op for op in operands
             if not ((alt.get("allow_temp") and is_temp_path(op, ev.root, where)) or
                     _in_allowlist(op, alt.get("allow_paths") or [], ev.root, where))]
