@@ -581,6 +581,8 @@ def _match_command(alt: dict[str, Any], cmd: Command, root: Path, cwd: str, ev: 
         return False
     if alt.get("path_operand") and not any(_is_worktree_path(op, cmd, ev) for op in operands):
         return False
+    if alt.get("unknown_operand") and not any(op in cmd.dynamic or any(c in op for c in "$`*?[") for op in operands):
+        return False
     if not operands or not (alt.get("allow_temp") or alt.get("allow_paths") or alt.get("allow_ignored")):
         return True
     where = ev.where(cmd)
