@@ -858,6 +858,7 @@ def _parse(text: str, via: str, depth: int, result: Parse, state: _State) -> Non
     previous: Command | None = None
     piped = False
     line = _Line()
+    last: Command | None = None
     for token in tokens:
         kind = token[0]
         if kind == "w":
@@ -873,9 +874,12 @@ def _parse(text: str, via: str, depth: int, result: Parse, state: _State) -> Non
                 continue
             if op == ")" and line.pending_fn and not words and not redirects:
                 continue  # the `)` of `name()`
+            closing = op in ("|", "|&") and words and all(not w[1] and w[0] in _CLOSERS for w in words)
             made = _finish(words, redirects, via, depth, result, previous if piped else None, state, line, op)
             if made is not None:
-                previous = made
+                previous = last = made
+            elif closing:  # `for ...; do echo ...; done | psql`: the loop's output feeds the pipe
+                previous = last
             words, redirects = [], []
             if op == "(":
                 line.level += 1
@@ -903,6 +907,7 @@ def _parse(text: str, via: str, depth: int, result: Parse, state: _State) -> Non
 
 
 _UNUSUAL_FIRST = frozenset({*_RESERVED, *_LOOP_HEADS, "coproc"})
+_CLOSERS = frozenset({"done", "fi", "esac", "}"})
 
 
 def _finish(words: list[tuple[str, bool, int]], redirects: list[Redirect], via: str, depth: int, result: Parse,
