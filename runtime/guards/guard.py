@@ -307,8 +307,8 @@ class _Eval:
     """One evaluation's view of the command line: the parsed commands plus what git
     would really run for each git command (aliases, `-c` settings, abbreviations)."""
 
-    __slots__ = ("_by_rule", "_by_verb", "_by_word", "_position", "commands", "cwd", "git", "parsed", "root",
-                 "unknown")
+    __slots__ = ("_by_rule", "_by_verb", "_by_word", "_links", "_position", "commands", "cwd", "git", "parsed",
+                 "root", "unknown")
 
     def __init__(self, parsed: Parse, root: Path, cwd: str, raw: str = "", skip: set[int] | None = None) -> None:
         self.parsed, self.root, self.cwd = parsed, root, cwd
@@ -322,6 +322,7 @@ class _Eval:
         self._by_verb: dict[str, list[Command]] | None = None
         self._by_word: dict[str, list[Command]] | None = None
         self._position: dict[int, int] | None = None
+        self._links: list[str] | None = None
         if any(c.verb == "git" for c in self.commands):
             self._expand_git(raw)
         self._client_shell_escapes()
@@ -526,6 +527,21 @@ class _Eval:
     def where(self, cmd: Command) -> str | None:
         return resolve_cwd(cmd, self.cwd)
 
+    def links(self) -> list[str]:
+        """Symlinks the line itself creates (absolute paths), found once per evaluation."""
+        if self._links is None:
+            from . import disposable
+
+            self._links = disposable.line_links(self.commands, self.where)
+        return self._links
+
+    def creates(self, cmd: Command) -> bool:
+        """Whether some other command on the line may create files a glob of `cmd` would then match."""
+        from . import disposable
+
+        return any(c is not cmd and (c.verb in disposable.CREATORS or c.redirects or c.writes)
+                   for c in self.commands)
+
 
 def _via(cmd: Command, how: str) -> str:
     return f"{cmd.via}, {how}" if cmd.via else how
@@ -585,17 +601,32 @@ def _match_command(alt: dict[str, Any], cmd: Command, root: Path, cwd: str, ev: 
         return False
     if not operands or not (alt.get("allow_temp") or alt.get("allow_paths") or alt.get("allow_ignored")):
         return True
+    return not _disposable(alt, cmd, operands, ev)
+
+
+def _disposable(alt: dict[str, Any], cmd: Command, operands: list[str], ev: _Eval) -> bool:
+    """Every operand is scratch space, a regenerable cache, or ignored build output the rule lets go
+    (see disposable.py); a find's deletion is judged by what its expression selects."""
+    from . import disposable
+
     where = ev.where(cmd)
+    finder = cmd if cmd.verb == "find" else cmd.feeder
+    if finder is not None and finder.verb == "find" and (finder is cmd or all(op == "{}" for op in operands)):
+        where = ev.where(finder)
+        return bool(alt.get("allow_ignored")) and where is not None and \
+            disposable.find_selects_only_ignored(finder.args, ev.root, where, ev.links())
     if where is None:  # a dynamic `cd` came first: no relative path is placed, so none is allow-listed
         if not all(op.startswith("/") for op in operands):
-            return True
+            return False
         where = "/"
+    links = ev.links()
     left = [op for op in operands
-            if not ((alt.get("allow_temp") and is_temp_path(op, ev.root, where)) or
-                    _in_allowlist(op, alt.get("allow_paths") or [], ev.root, where))]
+            if disposable.through_link(op, where, links) or
+            not ((alt.get("allow_temp") and disposable.is_temp_path(op, ev.root, where)) or
+                 _in_allowlist(op, alt.get("allow_paths") or [], ev.root, where))]
     if not left:
-        return False
-    return not (alt.get("allow_ignored") and ignored_build_output(left, ev.root, where))
+        return True
+    return bool(alt.get("allow_ignored")) and disposable.ignored_output(left, ev.root, where, links, ev.creates(cmd))
 
 
 def _stdin_lines(cmd: Command) -> list[str]:
@@ -651,33 +682,10 @@ def _is_worktree_path(operand: str, cmd: Command, ev: _Eval) -> bool:
 
 
 def ignored_build_output(operands: list[str], root: Path, where: str) -> bool:
-    """True when every operand is build output git ignores: inside the project both as written
-    and after resolving symlinks, not the root, not `.git`, matched by the ignore rules, and
-    holding no tracked file. Only called when the delete would otherwise be refused, because it
-    spawns git twice (check-ignore, ls-files)."""
-    rels: list[str] = []
-    for op in operands:
-        if not op or any(c in op for c in "$`*?[~{") or op.startswith("-"):
-            return False
-        lexical = repo_relative(op, root, where)
-        from .scope import resolve
+    """Kept for callers of the earlier name: see disposable.ignored_output."""
+    from . import disposable
 
-        real = resolve(op, root, where)
-        for rel in (lexical, real):
-            if not rel or rel in (".", "..") or rel.split("/")[0] in (".git", "..") or rel.startswith("/"):
-                return False
-            rels.append(rel)
-    if not rels:
-        return False
-    from ..proc import run
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    unique = sorted(set(rels))
-    code, ignored, _ = run(["git", "-C", str(root), "check-ignore", "--no-index", "--", *unique], root, 5, env)
-    if code != 0 or set(ignored.splitlines()) != set(unique):
-        return False
-    code, tracked, _ = run(["git", "-C", str(root), "ls-files", "-z", "--", *unique], root, 5, env)
-    return code == 0 and not tracked
+    return disposable.ignored_output(operands, root, where, [], True)
 
 
 def _in_allowlist(operand: str, patterns: list[str], root: Path, cwd: str) -> bool:
@@ -727,31 +735,10 @@ def _has_flag(flags: set[str], wanted: str) -> bool:
 
 
 def is_temp_path(operand: str, root: Path, cwd: str) -> bool:
-    """True when `operand` lies strictly inside the system temp dir, lexically and after
-    resolving symlinks, and not inside the project (a repo may itself live in /tmp)."""
-    for prefix in ("${TMPDIR}", "$TMPDIR"):
-        if operand.startswith(prefix):
-            value = os.environ.get("TMPDIR")
-            if not value:
-                return False
-            operand = value + operand[len(prefix):]
-    if any(c in operand for c in "$`~") or not operand.strip("/. "):
-        return False
-    for i, c in enumerate(operand):
-        if c in "*?[":
-            operand = os.path.dirname(operand[:i]) or "."
-            if operand in ("/", "."):
-                return False
-            break
-    path = os.path.normpath(os.path.join(cwd, operand))
-    real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
-    roots = temp_roots()
-    lexical_ok = any(path.startswith(r.rstrip("/") + "/") for r in roots)
-    real_ok = any(real.startswith(os.path.realpath(r).rstrip("/") + "/") for r in roots)
-    if not (lexical_ok and real_ok):
-        return False
-    project = os.path.realpath(root)
-    return not (real == project or real.startswith(project + "/") or project.startswith(real + "/"))
+    """See disposable.is_temp_path (kept here for existing callers)."""
+    from . import disposable
+
+    return disposable.is_temp_path(operand, root, cwd)
 
 
 # --------------------------------------------------------------------------- SQL and protected files

@@ -1388,7 +1388,7 @@ def _descend(cmd: Command, result: Parse) -> None:
         words = args
         if verb == "trap":
             words = [a for a in args if a not in ("--", "-p", "-l")][:1]
-        if any(w in cmd.dynamic for w in words):
+        if any(w in cmd.dynamic and not _setup_output(w) for w in words):
             result.opaque.append((cmd, f"{verb} runs text built at run time"))
         if words:
             _sub(" ".join(words), verb, cmd, result)
@@ -1640,6 +1640,23 @@ def _node_tool(cmd: Command, verb: str, args: list[str], result: Parse) -> None:
 
 def _via_of(cmd: Command, how: str) -> str:
     return f"{cmd.via}, {how}" if cmd.via else how
+
+
+def _setup_output(word: str) -> bool:
+    """`$(ssh-agent -s)`, `` `direnv export bash` ``: the whole word is the output of a program that prints
+    shell set-up for eval (envsetup), called with static words."""
+    if word.startswith("$(") and word.endswith(")"):
+        inner = word[2:-1]
+    elif word.startswith("`") and word.endswith("`") and len(word) > 1:
+        inner = word[1:-1]
+    else:
+        return False
+    tokens = _Lexer(inner, []).run()
+    if not tokens or any(t[0] != "w" or t[3] for t in tokens):
+        return False
+    from .envsetup import is_setup
+
+    return is_setup([t[1] for t in tokens])
 
 
 def known_input(cmd: Command) -> str | None:

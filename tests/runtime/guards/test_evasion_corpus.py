@@ -82,6 +82,7 @@ def build_repo(root: Path) -> Path:
     files = {
         "CLAUDE.md": "# P\n\n## Session Config\n\n- enforcement: strict\n",
         "README.md": "readme\n",
+        "setup.py": "from setuptools import setup\n",
         "src/app.py": "x = 1\n",
         "src/lib/util.py": "y = 2\n",
         "package.json": json.dumps({"name": "p", "version": "1.0.0", "scripts": SCRIPTS}, indent=2) + "\n",
@@ -101,7 +102,7 @@ def build_repo(root: Path) -> Path:
         (root / name).write_text(text)
     (root / "out").symlink_to("src")
     _git(root, "init", "-q")
-    _git(root, "add", "CLAUDE.md", "README.md", "src/app.py", "src/lib/util.py", "package.json", "Makefile",
+    _git(root, "add", "CLAUDE.md", "README.md", "setup.py", "src/app.py", "src/lib/util.py", "package.json", "Makefile",
          ".gitignore")
     _git(root, "add", "-f", "vendor/f")
     _git(root, "commit", "-qm", "init")
