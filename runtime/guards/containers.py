@@ -29,7 +29,7 @@ _VALUE = frozenset({"-v", "--volume", "--mount", "-w", "--workdir", "-e", "--env
                     "--mac-address", "--ip", "--ip6", "--link", "--sysctl", "--cgroupns", "--cgroup-parent",
                     "--detach-keys", "--memory-swap", "-c", "--cpu-shares", "--cpuset-cpus", "--blkio-weight",
                     "--oom-score-adj", "--annotation", "--secret", "--arch", "--os", "--pod", "--authfile",
-                    "--network-alias", "--stop-timeout", "--profile", "-f", "--file", "--project-name",
+                    "--network-alias", "--profile", "-f", "--file", "--project-name",
                     "--project-directory", "--context", "-H", "--host", "--log-level", "--config"})
 _GLOBAL_VALUE = frozenset({"--context", "-H", "--host", "--log-level", "--config", "-c", "--connection", "--url",
                            "--namespace", "-n", "--address", "--root", "--runroot"})

@@ -15,6 +15,10 @@ find those escapes; anything it cannot place is reported as unknowable.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 VIMS = frozenset({"vim", "vi", "nvim", "ex", "view", "gvim", "vimdiff", "rvim", "evim", "vim.tiny", "vim.basic",
                   "nvi", "elvis"})
 EMACSEN = frozenset({"emacs", "emacs-nox", "emacsclient"})
@@ -23,9 +27,9 @@ SEDS = frozenset({"sed", "gsed"})
 VERBS = VIMS | EMACSEN | DEBUGGERS | SEDS
 
 
-def escapes(verb: str, args: list[str], stdin: str | None) -> list[tuple[str, str]]:
-    """("shell", text) for each shell command the program would run; ("opaque", why) when it would run
-    text the guard cannot know."""
+def escapes(verb: str, args: list[str], stdin: str | None) -> list[tuple[str, Any]]:
+    """("shell", text) for each shell command the program would run, ("argv", words) for a program it
+    starts directly, ("opaque", why) when it would run text the guard cannot know."""
     if verb in VIMS:
         return _vim(args, stdin)
     if verb in EMACSEN:
@@ -37,7 +41,7 @@ def escapes(verb: str, args: list[str], stdin: str | None) -> list[tuple[str, st
     return []
 
 
-def _vim(args: list[str], stdin: str | None) -> list[tuple[str, str]]:
+def _vim(args: list[str], stdin: str | None) -> list[tuple[str, Any]]:
     commands: list[str] = []
     silent = False
     k = 0
@@ -83,10 +87,10 @@ def _ex(command: str) -> list[tuple[str, str]]:
     return out
 
 
-def _emacs(args: list[str]) -> list[tuple[str, str]]:
+def _emacs(args: list[str]) -> list[tuple[str, Any]]:
     from . import interp
 
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, Any]] = []
     for k, a in enumerate(args):
         code = None
         if a in ("--eval", "-eval", "--execute") and k + 1 < len(args):
@@ -99,13 +103,9 @@ def _emacs(args: list[str]) -> list[tuple[str, str]]:
             if kind == "shell" and isinstance(value, str):
                 out.append(("shell", value))
             elif kind == "argv" and isinstance(value, list):
-                from .shell import quote
-
-                out.append(("shell", " ".join(quote(str(v)) for v in value)))
+                out.append(("argv", [str(v) for v in value]))
             elif kind == "delete" and isinstance(value, str):
-                from .shell import quote
-
-                out.append(("shell", "rm -rf -- " + quote(value)))
+                out.append(("argv", ["rm", "-rf", "--", value]))
             elif kind == "opaque":
                 out.append(("opaque", str(value)))
     return out

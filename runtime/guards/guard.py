@@ -30,9 +30,20 @@ from pathlib import Path
 
 from ..hookpath.context import HookContext
 from ..hookpath.decision import DENY, WARN, Decision, cannot_judge, risky_words
-from .pathglob import glob_match, temp_roots
-from .shell import (WRITING_VERBS, Command, OvertimeError, Parse, clock, known_input, parse, printed, quote,
-                    resolve_cwd, write_targets)
+from .pathglob import glob_match
+from .shell import (
+    WRITING_VERBS,
+    Command,
+    OvertimeError,
+    Parse,
+    clock,
+    known_input,
+    parse,
+    printed,
+    quote,
+    resolve_cwd,
+    write_targets,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond

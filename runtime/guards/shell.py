@@ -1312,8 +1312,9 @@ _INTERPRETERS = {"python": "python", "python2": "python", "python3": "python", "
                  "perl": "perl", "ruby": "ruby", "awk": "awk", "gawk": "awk", "mawk": "awk", "nawk": "awk",
                  "php": "php", "lua": "lua", "lua5.1": "lua", "lua5.2": "lua", "lua5.3": "lua", "lua5.4": "lua",
                  "luajit": "lua", "tclsh": "tcl", "tclsh8.6": "tcl", "tclsh9.0": "tcl", "wish": "tcl", "expect": "tcl"}
-_EDITOR_VERBS = frozenset({"vim", "vi", "nvim", "ex", "view", "gvim", "vimdiff", "rvim", "evim", "vim.tiny", "vim.basic",
-                           "nvi", "elvis", "emacs", "emacs-nox", "emacsclient", "gdb", "lldb", "sed", "gsed"})
+_EDITOR_VERBS = frozenset({"vim", "vi", "nvim", "ex", "view", "gvim", "vimdiff", "rvim", "evim", "vim.tiny",
+                           "vim.basic", "nvi", "elvis", "emacs", "emacs-nox", "emacsclient", "gdb", "lldb", "sed",
+                           "gsed"})
 _SSH_VALUE = frozenset("BbcDEeFIiJLlmOopQRSWw")
 _WATCH_VALUE = frozenset({"-n", "--interval", "-d", "-q", "--equexit", "--chgexit"})
 _STATIC_FEEDERS = frozenset({"echo", "printf", "cat"})
@@ -1431,6 +1432,8 @@ def _descend(cmd: Command, result: Parse) -> None:
         for kind, value in editors.escapes(verb, args, known_input(cmd)):
             if kind == "shell":
                 _sub(value, f"{verb} shell escape", cmd, result)
+            elif kind == "argv":
+                _nested(value, f"{verb} shell escape", cmd, result)
             else:
                 result.opaque.append((cmd, f"{verb}: {value}"))
     elif verb == "find":
@@ -1591,8 +1594,8 @@ def _interpreter_code(cmd: Command, lang: str, codes: list[str], result: Parse) 
                 result.opaque.append((cmd, f"{cmd.verb} {value}"))
 
 
-def _nested(argv: list[str], via: str, parent: Command, result: Parse, supplied: set[str] | frozenset[str] = frozenset(),
-            feeder: Command | None = None) -> None:
+def _nested(argv: list[str], via: str, parent: Command, result: Parse,
+            supplied: set[str] | frozenset[str] = frozenset(), feeder: Command | None = None) -> None:
     """A command `parent` runs with these words; `supplied` are words its runner fills in at run time."""
     depth = parent.depth + 1
     result.parses += 1
