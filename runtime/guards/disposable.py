@@ -165,8 +165,10 @@ def _git(root: Path, *args: str) -> tuple[int, str]:
 def ignored_output(operands: list[str], root: Path, where: str, links: list[str], creates: bool) -> bool:
     """True when every operand is regenerable build output: inside the repository, git-ignored, holding
     no tracked file and not reached through a symlink. Globs are expanded; a glob that matches nothing
-    deletes nothing, unless the line itself may create what it would match (`creates`)."""
+    deletes nothing, and so does a path that does not exist, unless the line itself may create what it
+    would match (`creates`) or it points outside the repository."""
     paths: list[str] = []
+    absent: list[str] = []  # deleting these removes nothing now; they must still be ignored names
     for op in operands:
         if not op or op.startswith("-") or any(c in op for c in "$`~{"):
             return False
@@ -179,20 +181,27 @@ def ignored_output(operands: list[str], root: Path, where: str, links: list[str]
                                                         root)):
                 return False  # nothing matches now, but the line may create it, or it is outside the repository
             paths.extend(os.path.normpath(m) for m in matches)
+        elif not os.path.lexists(full):
+            if creates:
+                return False  # absent now, but the line may create it
+            absent.append(full)
         else:
             paths.append(full)
-    if any(through_link(p, where, links) for p in paths):
+    if any(through_link(p, where, links) for p in paths + absent):
         return False
-    rels = _rels(paths, root)
-    if rels is None:
+    rels, gone = _rels(paths, root), _rels(absent, root)
+    if rels is None or gone is None:
         return False
-    if not rels:
+    if not rels and not gone:
         return True
     unique = sorted(set(rels))
-    code, ignored = _git(root, "check-ignore", "--no-index", "--", *unique)
-    if code != 0 or set(ignored.splitlines()) != set(unique):
+    # an absent directory is ignored by a `dir/` pattern only when asked about as `dir/`
+    asked = unique + sorted({g for g in gone} | {g + "/" for g in gone})
+    code, ignored = _git(root, "check-ignore", "--no-index", "--", *asked)
+    said = set(ignored.splitlines())
+    if code != 0 or not set(unique) <= said or any(g not in said and g + "/" not in said for g in gone):
         return False
-    code, tracked = _git(root, "ls-files", "-z", "--", *unique)
+    code, tracked = _git(root, "ls-files", "-z", "--", *unique, *gone)
     return code == 0 and not tracked
 
 

@@ -127,3 +127,18 @@ def test_evasion_corpus(repo: Path, category: str, expected: str, rule: str, com
         assert decision.action == "allow", f"line {line}: {command!r} -> {decision!r}"
     if rule != "-":
         assert decision.rule.split(",")[0] == rule, f"line {line}: {command!r} -> {decision!r}"
+
+
+def test_a_build_script_that_clears_absent_ignored_output_passes(tmp_path: Path) -> None:
+    """`"build": "rm -rf dist && tsc"` before the first build: dist does not exist yet, so the delete
+    removes nothing; the same script over tracked sources, or after a link was made, stays blocked."""
+    root = build_repo(tmp_path / "repo")
+    (root / "dist" / "pkg.whl").unlink()
+    (root / "dist").rmdir()
+    scripts = dict(SCRIPTS, build="rm -rf dist coverage && tsc -p .", bad="rm -rf dist src && tsc")
+    (root / "package.json").write_text(json.dumps({"name": "p", "scripts": scripts}))
+    ctx = HookContext(root, "claude", "pre-tool-use", {"cwd": str(root)})
+    assert guard.check_command("npm run build", ctx).action == "allow"
+    assert guard.check_command("npm run bad", ctx).denied
+    assert guard.check_command("ln -s src dist && npm run build", ctx).denied
+    assert guard.check_command("rm -rf /srv/absent-here", ctx).denied  # absent, but outside the repository
