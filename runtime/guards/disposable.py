@@ -156,6 +156,9 @@ def _inside(path: str, root: Path) -> bool:
 
 def _git(root: Path, *args: str) -> tuple[int, str]:
     from ..proc import run
+    from .shell import clock
+
+    clock().check()  # past the deadline: the command is refused as unjudgeable rather than waited on
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     code, out, _ = run(["git", "-C", str(root), *args], root, 5, env)

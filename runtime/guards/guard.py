@@ -318,8 +318,8 @@ class _Eval:
     """One evaluation's view of the command line: the parsed commands plus what git
     would really run for each git command (aliases, `-c` settings, abbreviations)."""
 
-    __slots__ = ("_by_rule", "_by_verb", "_by_word", "_links", "_position", "commands", "cwd", "git", "parsed",
-                 "root", "unknown")
+    __slots__ = ("_by_rule", "_by_verb", "_by_word", "_creators", "_links", "_position", "commands", "cwd", "git",
+                 "parsed", "root", "unknown")
 
     def __init__(self, parsed: Parse, root: Path, cwd: str, raw: str = "", skip: set[int] | None = None) -> None:
         self.parsed, self.root, self.cwd = parsed, root, cwd
@@ -334,6 +334,7 @@ class _Eval:
         self._by_word: dict[str, list[Command]] | None = None
         self._position: dict[int, int] | None = None
         self._links: list[str] | None = None
+        self._creators: int | None = None
         if any(c.verb == "git" for c in self.commands):
             self._expand_git(raw)
         self._client_shell_escapes()
@@ -373,11 +374,18 @@ class _Eval:
         written = {os.path.normpath(os.path.join(self.cwd, k)): v for k, v in self.parsed.scripts.items()}
         sets = scripts.npm_sets([c.argv for c in self.commands if c.verb == "npm"])
         budget = len(queue) + _MAX_EXPANSIONS
+        seen: set[tuple[Any, ...]] = set()
+        ticker = clock()
         k = 0
         while k < len(queue) and k < budget:
             cmd = queue[k]
             k += 1
+            ticker.tick(64)
             where = self.where(cmd) or str(self.root)  # a directory only known at run time: judged at the root
+            key = (cmd.verb, tuple(cmd.args), where, known_input(cmd))
+            if key in seen:  # the same script in the same place: its body is already judged
+                continue
+            seen.add(key)
             bodies: list[tuple[str, str, str]] = []
             if cmd.verb in scripts.MAKES:
                 directory, files, goals, dry = scripts.make_request(cmd.args)
@@ -405,8 +413,16 @@ class _Eval:
             self.parsed.exhausted = True
 
     def _add_parsed(self, text: str, cmd: Command, via: str, directory: str | None) -> list[Command]:
-        """Judge `text` as run by `cmd` in `directory` (None: unknown) along with the line's own commands."""
-        inner = parse(text)
+        """Judge `text` as run by `cmd` in `directory` (None: unknown) along with the line's own commands,
+        within what is left of the line's deadline."""
+        import time
+
+        left = clock().deadline - time.monotonic()
+        if left <= 0:
+            raise OvertimeError
+        inner = parse(text, left)
+        if inner.unjudgeable:
+            self.parsed.unjudgeable = inner.unjudgeable
         if inner.exhausted:
             self.parsed.exhausted = True
         self.parsed.opaque.extend(inner.opaque)
@@ -547,11 +563,16 @@ class _Eval:
         return self._links
 
     def creates(self, cmd: Command) -> bool:
-        """Whether some other command on the line may create files a glob of `cmd` would then match."""
+        """Whether some other command on the line may create files a glob of `cmd` would then match
+        (counted once per evaluation, so a line of many deletes stays linear)."""
         from . import disposable
 
-        return any(c is not cmd and (c.verb in disposable.CREATORS or c.redirects or c.writes)
-                   for c in self.commands)
+        def makes(c: Command) -> bool:
+            return c.verb in disposable.CREATORS or bool(c.redirects) or bool(c.writes)
+
+        if self._creators is None:
+            self._creators = sum(1 for c in self.commands if makes(c))
+        return self._creators - (1 if makes(cmd) else 0) > 0
 
 
 def _via(cmd: Command, how: str) -> str:
