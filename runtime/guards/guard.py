@@ -30,8 +30,20 @@ from pathlib import Path
 
 from ..hookpath.context import HookContext
 from ..hookpath.decision import DENY, WARN, Decision, cannot_judge, risky_words
-from .pathglob import glob_match, temp_roots
-from .shell import WRITING_VERBS, Command, OvertimeError, Parse, clock, parse, resolve_cwd, write_targets
+from .pathglob import glob_match
+from .shell import (
+    WRITING_VERBS,
+    Command,
+    OvertimeError,
+    Parse,
+    clock,
+    known_input,
+    parse,
+    printed,
+    quote,
+    resolve_cwd,
+    write_targets,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -41,6 +53,8 @@ _MAX_EXPANSIONS = 32
 _DB_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "duckdb", "clickhouse-client",
                          "clickhouse", "cockroach", "mycli", "pgcli", "litecli", "usql", "snowsql", "mysqlsh"})
 _GLOB_CHARS = frozenset("*?[")
+_CONTAINER_ENGINES = frozenset({"docker", "podman", "nerdctl", "finch", "lima-nerdctl"})
+_SCRIPT_RUNNERS = frozenset({"npm", "pnpm", "yarn", "bun", "make", "gmake", "bmake"})
 
 
 class Hit:
@@ -304,8 +318,8 @@ class _Eval:
     """One evaluation's view of the command line: the parsed commands plus what git
     would really run for each git command (aliases, `-c` settings, abbreviations)."""
 
-    __slots__ = ("_by_rule", "_by_verb", "_by_word", "_position", "commands", "cwd", "git", "parsed", "root",
-                 "unknown")
+    __slots__ = ("_by_rule", "_by_verb", "_by_word", "_creators", "_links", "_position", "commands", "cwd", "git",
+                 "parsed", "root", "unknown")
 
     def __init__(self, parsed: Parse, root: Path, cwd: str, raw: str = "", skip: set[int] | None = None) -> None:
         self.parsed, self.root, self.cwd = parsed, root, cwd
@@ -319,9 +333,15 @@ class _Eval:
         self._by_verb: dict[str, list[Command]] | None = None
         self._by_word: dict[str, list[Command]] | None = None
         self._position: dict[int, int] | None = None
+        self._links: list[str] | None = None
+        self._creators: int | None = None
         if any(c.verb == "git" for c in self.commands):
             self._expand_git(raw)
         self._client_shell_escapes()
+        if any(c.verb in _CONTAINER_ENGINES for c in self.commands):
+            self._expand_containers()
+        if any(c.verb in _SCRIPT_RUNNERS for c in self.commands):
+            self._expand_scripts()
         # The escapes and git expansion added commands: the indexes built on the way are stale.
         self._by_rule, self._by_verb, self._by_word, self._position = {}, None, None, None
 
@@ -344,6 +364,87 @@ class _Eval:
                         sub.via = _via(cmd, f"{got[0]} shell escape")
                         sub.cwd = cmd.cwd
                         self.commands.append(sub)
+
+    def _expand_scripts(self) -> None:
+        """`npm run clean`, `make distclean`: judged by the text the script runs, read from package.json or
+        the Makefile (or from what the line itself writes there), nested scripts included."""
+        from . import scripts
+
+        queue = [c for c in self.commands if c.verb in _SCRIPT_RUNNERS]
+        written = {os.path.normpath(os.path.join(self.cwd, k)): v for k, v in self.parsed.scripts.items()}
+        sets = scripts.npm_sets([c.argv for c in self.commands if c.verb == "npm"])
+        budget = len(queue) + _MAX_EXPANSIONS
+        seen: set[tuple[Any, ...]] = set()
+        ticker = clock()
+        k = 0
+        while k < len(queue) and k < budget:
+            cmd = queue[k]
+            k += 1
+            ticker.tick(64)
+            where = self.where(cmd) or str(self.root)  # a directory only known at run time: judged at the root
+            key = (cmd.verb, tuple(cmd.args), where, known_input(cmd))
+            if key in seen:  # the same script in the same place: its body is already judged
+                continue
+            seen.add(key)
+            bodies: list[tuple[str, str, str]] = []
+            if cmd.verb in scripts.MAKES:
+                directory, files, goals, dry = scripts.make_request(cmd.args)
+                if dry:
+                    continue
+                directory = os.path.normpath(os.path.join(where, directory))
+                texts = scripts.makefile_texts(directory, files, written, known_input(cmd))
+                if texts is None:
+                    self.parsed.opaque.append((cmd, "make reads a makefile produced at run time"))
+                    continue
+                overrides = dict(a.split("=", 1) for a in cmd.args if "=" in a and not a.startswith("-"))
+                name = f"make {' '.join(goals)}" if goals else "make (default goal)"
+                bodies = [(line, name, directory) for text in texts for line in scripts.make_bodies(text, goals,
+                                                                                                   overrides)]
+            else:
+                found, binary = scripts.package_bodies(cmd.verb, cmd.args, where, written, sets, str(self.root))
+                bodies = [(b.text, b.via, b.directory) for b in found]
+                if binary:
+                    bodies.append((" ".join(quote(w) for w in binary), f"{cmd.verb} runs the package binary", where))
+            for text, via, directory in bodies:
+                for sub in self._add_parsed(text, cmd, via, directory):
+                    if sub.verb in _SCRIPT_RUNNERS:
+                        queue.append(sub)
+        if k < len(queue):  # scripts that keep calling scripts: judged as unknowable
+            self.parsed.exhausted = True
+
+    def _add_parsed(self, text: str, cmd: Command, via: str, directory: str | None) -> list[Command]:
+        """Judge `text` as run by `cmd` in `directory` (None: unknown) along with the line's own commands,
+        within what is left of the line's deadline."""
+        import time
+
+        left = clock().deadline - time.monotonic()
+        if left <= 0:
+            raise OvertimeError
+        inner = parse(text, left)
+        if inner.unjudgeable:
+            self.parsed.unjudgeable = inner.unjudgeable
+        if inner.exhausted:
+            self.parsed.exhausted = True
+        self.parsed.opaque.extend(inner.opaque)
+        self.parsed.fork_bombs.extend(inner.fork_bombs)
+        for sub in inner.commands:
+            sub.via = _via(cmd, via)
+            if directory is None:
+                sub.cwd = None if not str(sub.cwd or "").startswith("/") else sub.cwd
+            elif sub.cwd is not None:
+                sub.cwd = os.path.normpath(os.path.join(directory, sub.cwd))
+            self.commands.append(sub)
+        return inner.commands
+
+    def _expand_containers(self) -> None:
+        """`docker run -v "$PWD":/w alpine rm -rf /w/src` is `rm -rf src` here: judged on the host paths."""
+        from . import containers
+
+        for cmd in [c for c in self.commands if c.verb in containers.ENGINES]:
+            got = containers.commands(cmd.args, self.where(cmd) or str(self.root))
+            if got is not None:
+                text, directory, _hosts = got
+                self._add_parsed(text, cmd, f"{cmd.verb} run with the host mounted", directory)
 
     def _expand_git(self, raw: str) -> None:
         from . import gitargs
@@ -453,6 +554,26 @@ class _Eval:
     def where(self, cmd: Command) -> str | None:
         return resolve_cwd(cmd, self.cwd)
 
+    def links(self) -> list[str]:
+        """Symlinks the line itself creates (absolute paths), found once per evaluation."""
+        if self._links is None:
+            from . import disposable
+
+            self._links = disposable.line_links(self.commands, self.where)
+        return self._links
+
+    def creates(self, cmd: Command) -> bool:
+        """Whether some other command on the line may create files a glob of `cmd` would then match
+        (counted once per evaluation, so a line of many deletes stays linear)."""
+        from . import disposable
+
+        def makes(c: Command) -> bool:
+            return c.verb in disposable.CREATORS or bool(c.redirects) or bool(c.writes)
+
+        if self._creators is None:
+            self._creators = sum(1 for c in self.commands if makes(c))
+        return self._creators - (1 if makes(cmd) else 0) > 0
+
 
 def _via(cmd: Command, how: str) -> str:
     return f"{cmd.via}, {how}" if cmd.via else how
@@ -508,17 +629,36 @@ def _match_command(alt: dict[str, Any], cmd: Command, root: Path, cwd: str, ev: 
         return False
     if alt.get("path_operand") and not any(_is_worktree_path(op, cmd, ev) for op in operands):
         return False
+    if alt.get("unknown_operand") and not any(op in cmd.dynamic or any(c in op for c in "$`*?[") for op in operands):
+        return False
     if not operands or not (alt.get("allow_temp") or alt.get("allow_paths") or alt.get("allow_ignored")):
         return True
+    return not _disposable(alt, cmd, operands, ev)
+
+
+def _disposable(alt: dict[str, Any], cmd: Command, operands: list[str], ev: _Eval) -> bool:
+    """Every operand is scratch space, a regenerable cache, or ignored build output the rule lets go
+    (see disposable.py); a find's deletion is judged by what its expression selects."""
+    from . import disposable
+
     where = ev.where(cmd)
-    if where is None:  # a dynamic `cd` came first: no location is known, so none is allow-listed
-        return True
+    finder = cmd if cmd.verb == "find" else cmd.feeder
+    if finder is not None and finder.verb == "find" and (finder is cmd or all(op == "{}" for op in operands)):
+        where = ev.where(finder)
+        return bool(alt.get("allow_ignored")) and where is not None and \
+            disposable.find_selects_only_ignored(finder.args, ev.root, where, ev.links())
+    if where is None:  # a dynamic `cd` came first: no relative path is placed, so none is allow-listed
+        if not all(op.startswith("/") for op in operands):
+            return False
+        where = "/"
+    links = ev.links()
     left = [op for op in operands
-            if not ((alt.get("allow_temp") and is_temp_path(op, ev.root, where)) or
-                    _in_allowlist(op, alt.get("allow_paths") or [], ev.root, where))]
+            if disposable.through_link(op, where, links) or
+            not ((alt.get("allow_temp") and disposable.is_temp_path(op, ev.root, where)) or
+                 _in_allowlist(op, alt.get("allow_paths") or [], ev.root, where))]
     if not left:
-        return False
-    return not (alt.get("allow_ignored") and ignored_build_output(left, ev.root, where))
+        return True
+    return bool(alt.get("allow_ignored")) and disposable.ignored_output(left, ev.root, where, links, ev.creates(cmd))
 
 
 def _stdin_lines(cmd: Command) -> list[str]:
@@ -527,7 +667,7 @@ def _stdin_lines(cmd: Command) -> list[str]:
     texts = [r.target for r in cmd.redirects if r.mode in ("heredoc", "herestring")]
     prev = cmd.pipe_prev
     if prev is not None and prev.verb in ("echo", "printf"):
-        texts.extend(prev.args)
+        texts.extend(printed(prev))  # escapes decoded: printf 'FLUSHALL\r\n' | nc host 6379
     if prev is not None and prev.verb == "cat":
         texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
     return [line for text in texts for line in text.splitlines() if line.strip()]
@@ -551,7 +691,7 @@ def _is_root_or_above(operand: str, cmd: Command, ev: _Eval) -> bool:
     path at or above the project root. An unknown directory counts as the root."""
     if operand.startswith((":/", ":(top")) and operand.rstrip("*") in (":/", ":(top)", ":(top)/", ":/."):
         return True
-    if any(c in operand for c in "$`"):  # a path only known when it runs counts as the root
+    if any(c in operand for c in "$`") or operand in cmd.dynamic:  # a path only known when it runs counts as the root
         return True
     if any(c in operand for c in "*?[") and operand.strip("*./") == "":
         operand = "."
@@ -574,33 +714,10 @@ def _is_worktree_path(operand: str, cmd: Command, ev: _Eval) -> bool:
 
 
 def ignored_build_output(operands: list[str], root: Path, where: str) -> bool:
-    """True when every operand is build output git ignores: inside the project both as written
-    and after resolving symlinks, not the root, not `.git`, matched by the ignore rules, and
-    holding no tracked file. Only called when the delete would otherwise be refused, because it
-    spawns git twice (check-ignore, ls-files)."""
-    rels: list[str] = []
-    for op in operands:
-        if not op or any(c in op for c in "$`*?[~{") or op.startswith("-"):
-            return False
-        lexical = repo_relative(op, root, where)
-        from .scope import resolve
+    """Kept for callers of the earlier name: see disposable.ignored_output."""
+    from . import disposable
 
-        real = resolve(op, root, where)
-        for rel in (lexical, real):
-            if not rel or rel in (".", "..") or rel.split("/")[0] in (".git", "..") or rel.startswith("/"):
-                return False
-            rels.append(rel)
-    if not rels:
-        return False
-    from ..proc import run
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    unique = sorted(set(rels))
-    code, ignored, _ = run(["git", "-C", str(root), "check-ignore", "--no-index", "--", *unique], root, 5, env)
-    if code != 0 or set(ignored.splitlines()) != set(unique):
-        return False
-    code, tracked, _ = run(["git", "-C", str(root), "ls-files", "-z", "--", *unique], root, 5, env)
-    return code == 0 and not tracked
+    return disposable.ignored_output(operands, root, where, [], True)
 
 
 def _in_allowlist(operand: str, patterns: list[str], root: Path, cwd: str) -> bool:
@@ -650,31 +767,10 @@ def _has_flag(flags: set[str], wanted: str) -> bool:
 
 
 def is_temp_path(operand: str, root: Path, cwd: str) -> bool:
-    """True when `operand` lies strictly inside the system temp dir, lexically and after
-    resolving symlinks, and not inside the project (a repo may itself live in /tmp)."""
-    for prefix in ("${TMPDIR}", "$TMPDIR"):
-        if operand.startswith(prefix):
-            value = os.environ.get("TMPDIR")
-            if not value:
-                return False
-            operand = value + operand[len(prefix):]
-    if any(c in operand for c in "$`~") or not operand.strip("/. "):
-        return False
-    for i, c in enumerate(operand):
-        if c in "*?[":
-            operand = os.path.dirname(operand[:i]) or "."
-            if operand in ("/", "."):
-                return False
-            break
-    path = os.path.normpath(os.path.join(cwd, operand))
-    real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
-    roots = temp_roots()
-    lexical_ok = any(path.startswith(r.rstrip("/") + "/") for r in roots)
-    real_ok = any(real.startswith(os.path.realpath(r).rstrip("/") + "/") for r in roots)
-    if not (lexical_ok and real_ok):
-        return False
-    project = os.path.realpath(root)
-    return not (real == project or real.startswith(project + "/") or project.startswith(real + "/"))
+    """See disposable.is_temp_path (kept here for existing callers)."""
+    from . import disposable
+
+    return disposable.is_temp_path(operand, root, cwd)
 
 
 # --------------------------------------------------------------------------- SQL and protected files
@@ -721,10 +817,15 @@ def _sql_inputs(cmd: Command, clients: list[str] | frozenset[str]) -> tuple[str,
     while prev is not None and hops < 8:
         if prev.verb in ("echo", "printf"):
             texts.extend(prev.args)
+            texts.extend(printed(prev))
         if prev.verb == "cat":
             files.extend(a for a in prev.args if not a.startswith("-"))
         if prev.verb in _SQL_FEEDERS:
             texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
+        else:  # SQL generated by a program: the statements it prints are spelled in its string literals
+            from . import sql
+
+            texts.extend(sql.generated(prev.args))
         prev, hops = prev.pipe_prev, hops + 1
     return client, [t for t in texts if t], files
 

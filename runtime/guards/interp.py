@@ -59,12 +59,34 @@ _AWK = {"system(": "shell"}
 _PHP = {"system(": "shell", "exec(": "shell", "shell_exec(": "shell", "passthru(": "shell", "popen(": "shell",
         "proc_open(": "shell", "unlink(": "unlink", "rmdir(": "unlink", "file_put_contents(": "write",
         "eval(": "code"}
-_TABLES = {"python": _PYTHON, "node": _NODE, "perl": _PERL, "ruby": _RUBY, "awk": _AWK, "php": _PHP}
+_LUA = {"os.execute(": "shell", "os.execute ": "shell", "io.popen(": "shell", "os.remove(": "unlink",
+        "os.rename(": "move", "io.open(": "open", "load(": "code", "loadstring(": "code", "dofile(": "code"}
+# Tcl and expect: `exec CMD ARGS`, `spawn CMD ARGS` and `system CMD` take the rest of the command as words
+_TCL = {"exec ": "raw", "spawn ": "raw", "system ": "raw", "open |": "raw", "file delete ": "tcl-delete",
+        "eval ": "code", "uplevel ": "code"}
+_ELISP = {"shell-command ": "shell", "shell-command-to-string ": "shell", "async-shell-command ": "shell",
+          "call-process-shell-command ": "shell", "call-process ": "argv0", "process-lines ": "argv0",
+          "start-process-shell-command ": "shell2", "delete-directory ": "delete", "delete-file ": "unlink",
+          "eval ": "code"}
+_TABLES = {"python": _PYTHON, "node": _NODE, "perl": _PERL, "ruby": _RUBY, "awk": _AWK, "php": _PHP, "lua": _LUA,
+           "tcl": _TCL, "elisp": _ELISP}
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def inline_code(lang: str, args: list[str]) -> list[str] | None:
     """The program text given on the command line; [] when it is read from stdin; None for a script file."""
+    if lang == "tcl":  # tclsh FILE, expect -c CMD, expect -f FILE
+        for k, a in enumerate(args):
+            if a == "-c" and k + 1 < len(args):
+                return [args[k + 1]]
+        files = [a for a in args if not a.startswith("-")]
+        return None if files and args[:1] != ["-"] else []
+    if lang == "lua":
+        codes = [args[k + 1] for k, a in enumerate(args[:-1]) if a == "-e"]
+        if codes:
+            return codes
+        rest = [a for a in args if not a.startswith("-") or a == "-"]
+        return [] if not rest or rest[0] == "-" else None
     if lang == "node" and args[:1] == ["eval"]:  # deno eval CODE
         return args[1:2]
     codes: list[str] = []
@@ -155,8 +177,17 @@ def _effect(lang: str, what: str, region: str, code: str, start: int) -> list[tu
         return [("opaque", "runs code or a command it decodes or assembles at run time")]
     if what == "code":
         return [] if literals else [("opaque", "evaluates code built at run time")]
-    if what == "raw":  # qx(...), %x(...): the text itself is the command line
+    if what == "raw":  # qx(...), %x(...), Tcl's exec: the text itself is the command line
+        if lang == "tcl":
+            region = region.split("]", 1)[0]
         return [("shell", region)]
+    if what == "tcl-delete":
+        words = [w for w in region.split("]", 1)[0].split() if not w.startswith("-")]
+        return [("delete", w.strip("{}\"'")) for w in words]
+    if what == "argv0":
+        return [("argv", literals)] if literals else [("opaque", "runs a command built at run time")]
+    if what == "shell2":  # (start-process-shell-command NAME BUFFER COMMAND)
+        return [("shell", literals[-1])] if len(literals) >= 2 else [("opaque", "runs a command built at run time")]
     if what == "shell":
         if not literals:
             return [("opaque", "runs a command built at run time")]

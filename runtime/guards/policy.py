@@ -32,7 +32,7 @@ KINDS = ("command", "sql", "truncate", "device-write", "fork-bomb", "git-config"
 _MATCH_KEYS = {
     "command": {"kind", "verb", "sub", "flags", "not_flags", "args", "not_args", "operands", "not_operands",
                 "after_dashdash", "via", "allow_temp", "allow_paths", "allow_ignored", "seq", "min_operands",
-                "root_operand", "path_operand", "loose"},
+                "root_operand", "path_operand", "loose", "unknown_operand"},
     "sql": {"kind", "clients", "statements", "lacks", "contains"},
     "truncate": {"kind", "targets"},
     "device-write": {"kind", "not_targets"},

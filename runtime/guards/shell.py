@@ -75,7 +75,8 @@ class Clock:
 
 _CLOCK = Clock(3600.0)
 
-SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "yash", "busybox-sh"})
+SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "yash", "busybox-sh", "fish", "csh", "tcsh",
+                    "posh", "oksh", "loksh", "rbash"})
 _RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}",
                        "esac", "in"})
 _LOOP_HEADS = frozenset({"for", "select", "case", "function"})
@@ -123,12 +124,6 @@ _WRAPPERS: dict[str, tuple[frozenset[str], frozenset[str], int]] = {
     "proxychains": (frozenset({"-f"}), frozenset(), 0),
     "proxychains4": (frozenset({"-f"}), frozenset(), 0),
 }
-_XARGS_VALUE = frozenset({"-a", "-d", "-E", "-e", "-I", "-i", "-L", "-l", "-n", "-P", "-s", "--arg-file",
-                          "--delimiter", "--eof", "--replace", "--max-lines", "--max-args", "--max-procs",
-                          "--max-chars", "--process-slot-var"})
-_XARGS_OPTIONAL = frozenset({"-e", "-i", "-l"})  # these take their value only when attached
-
-
 class Redirect:
     """One redirection. mode: truncate | append | read | dup | heredoc | herestring.
 
@@ -181,12 +176,13 @@ class Command:
     were unquoted, so their value may split into several words (flags included).
     """
 
-    __slots__ = ("argv", "cwd", "depth", "dynamic", "pipe_prev", "redirects", "splits", "via", "writes")
+    __slots__ = ("argv", "cwd", "depth", "dynamic", "feeder", "pipe_prev", "redirects", "splits", "via", "writes")
 
     def __init__(self, argv: list[str], redirects: list[Redirect], via: str = "", depth: int = 0,
                  cwd: str | None = "") -> None:
         self.argv, self.redirects, self.via, self.depth = argv, redirects, via, depth
         self.pipe_prev: Command | None = None
+        self.feeder: Command | None = None  # the find/xargs that supplies this command's operands
         self.writes: list[tuple[str, str]] = []
         self.cwd = cwd
         self.dynamic: set[str] = set()
@@ -787,6 +783,7 @@ def parse(text: str, deadline: float = DEADLINE_SECONDS) -> Parse:
 
     collecting = gc.isenabled()
     gc.disable()  # a long line makes many small objects and none of them cycles: collection only costs time
+    _STARTUP_RESULT.append(result)
     try:
         _parse(text, "", 0, result, _State())
     except OvertimeError:
@@ -794,6 +791,7 @@ def parse(text: str, deadline: float = DEADLINE_SECONDS) -> Parse:
     except RecursionError:
         result.unjudgeable = "it nests too deeply to read"
     finally:
+        _STARTUP_RESULT.pop()
         if collecting:
             gc.enable()
     for cmd in result.commands:
@@ -860,6 +858,7 @@ def _parse(text: str, via: str, depth: int, result: Parse, state: _State) -> Non
     previous: Command | None = None
     piped = False
     line = _Line()
+    last: Command | None = None
     for token in tokens:
         kind = token[0]
         if kind == "w":
@@ -875,9 +874,12 @@ def _parse(text: str, via: str, depth: int, result: Parse, state: _State) -> Non
                 continue
             if op == ")" and line.pending_fn and not words and not redirects:
                 continue  # the `)` of `name()`
+            closing = op in ("|", "|&") and words and all(not w[1] and w[0] in _CLOSERS for w in words)
             made = _finish(words, redirects, via, depth, result, previous if piped else None, state, line, op)
             if made is not None:
-                previous = made
+                previous = last = made
+            elif closing:  # `for ...; do echo ...; done | psql`: the loop's output feeds the pipe
+                previous = last
             words, redirects = [], []
             if op == "(":
                 line.level += 1
@@ -905,6 +907,7 @@ def _parse(text: str, via: str, depth: int, result: Parse, state: _State) -> Non
 
 
 _UNUSUAL_FIRST = frozenset({*_RESERVED, *_LOOP_HEADS, "coproc"})
+_CLOSERS = frozenset({"done", "fi", "esac", "}"})
 
 
 def _finish(words: list[tuple[str, bool, int]], redirects: list[Redirect], via: str, depth: int, result: Parse,
@@ -996,6 +999,8 @@ def _finish(words: list[tuple[str, bool, int]], redirects: list[Redirect], via: 
     cmd = Command(argv, redirects, via, depth, state.cwd)
     cmd.dynamic, cmd.splits = dynamic, splits
     cmd.pipe_prev = pipe_prev
+    if assigned > start:
+        _startup_env([w[0] for w in words[start:assigned]], cmd, result)
     _unwrap(cmd, result)
     if redirects and cmd.argv[:1] and cmd.argv[0] in ("echo", "printf", "cat"):
         _remember_script(cmd, result)
@@ -1013,6 +1018,8 @@ def _expand(word: str, quoted: bool, dyn: int, state: _State) -> tuple[str, bool
 
     Returns (value, True) when every expansion in it is known, else (word, False).
     """
+    if word.startswith(("<(", ">(")):  # process substitution: a path the shell makes up at run time
+        return word, False
     if not dyn & EXPANDS or ("$" not in word and "`" not in word):
         return word, True
     out: list[str] = []
@@ -1087,13 +1094,11 @@ def _echo_value(script: str) -> str | None:
     if (argv[0] == "which" or argv[:2] in (["command", "-v"], ["type", "-P"], ["type", "-p"])) and \
             len(argv) == 1 + (argv[0] != "which") + 1:
         return "/usr/bin/" + argv[-1]  # `$(which rm)`: the program's path; its name is what counts
-    if argv[0] == "echo":
-        args = argv[1:]
-        while args and args[0] in ("-n", "-e", "-E", "-ne", "-en"):
-            args = args[1:]
-        return " ".join(args)
-    if argv[0] == "printf" and len(argv) >= 2 and "%" not in argv[1]:
-        return argv[1].replace("\\n", "\n").strip("\n")
+    if argv[0] in ("echo", "printf"):  # escapes decoded as the shell would: $(printf '\x72\x6d') is rm
+        from .decode import echo_output, printf_output
+
+        text = echo_output(argv[1:])[-1] if argv[0] == "echo" else printf_output(argv[1:])
+        return text.strip("\n")
     return None
 
 
@@ -1154,6 +1159,8 @@ def _track(cmd: Command, state: _State) -> None:
     elif verb == "popd":
         state.cwd = state.dirs.pop() if state.dirs else None
     elif verb in ("export", "declare", "typeset", "local", "readonly"):
+        if verb == "export" and _STARTUP_RESULT:
+            _startup_env([a for a in args if "=" in a], cmd, _STARTUP_RESULT[-1])
         for a in args:
             if _is_assignment(a):
                 name, _eq, value = a.partition("=")
@@ -1169,6 +1176,28 @@ def _track(cmd: Command, state: _State) -> None:
         for a in args:
             if not a.startswith("-"):
                 state.vars[a] = None
+
+
+_STARTUP_RESULT: list[Parse] = []  # the parse in progress, for `export BASH_ENV=...` seen by _track
+_STARTUP_FILES = frozenset({"BASH_ENV", "ENV"})
+
+
+def _startup_env(pairs: list[str], cmd: Command, result: Parse) -> None:
+    """Variables that make a shell started later run code: `BASH_ENV`/`ENV` name a startup script,
+    `BASH_FUNC_name%%=() { ...; }` defines an exported function. Their code is judged here."""
+    for pair in pairs:
+        name, _eq, value = pair.partition("=")
+        if name.startswith("BASH_FUNC_") and value.lstrip().startswith("()"):
+            _sub(value.lstrip()[2:], f"exported function {name[10:].rstrip('%')}", cmd, result)
+        elif name in _STARTUP_FILES and value not in ("", "/dev/null"):
+            text = _known_script(cmd, value, result)
+            if text is not None:
+                _sub(text, name, cmd, result)
+            elif value.startswith("<(") and value.endswith(")") and _echo_value(value[2:-1]) is not None:
+                _sub(_echo_value(value[2:-1]) or "", name, cmd, result)
+            else:
+                result.opaque.append((cmd, f"{name} makes every bash it starts run {value}, which the guard "
+                                           "cannot read"))
 
 
 def _is_assignment(word: str) -> bool:
@@ -1195,7 +1224,8 @@ def _unwrap(cmd: Command, result: Parse) -> None:
             if a == "--":
                 i += 1
                 break
-            if verb == "env" and _is_assignment(a):
+            if verb == "env" and "=" in a and not a.startswith("-"):  # env takes any NAME=value, even BASH_FUNC_f%%
+                _startup_env([a], cmd, result)
                 i += 1
                 continue
             if verb == "nice" and a[:1] == "-" and a[1:].lstrip("-").isdigit():
@@ -1260,10 +1290,11 @@ def _unwrap(cmd: Command, result: Parse) -> None:
                 result.commands.append(twin)
                 _descend(twin, result)
         cmd.argv = rest
-        while cmd.argv and _is_assignment(cmd.argv[0]):
-            cmd.argv = cmd.argv[1:]
+        while cmd.argv and (_is_assignment(cmd.argv[0]) or cmd.argv[0] in _KEYWORD_PREFIXES):
+            cmd.argv = cmd.argv[1:]  # `time { ...; }`, `time ! cmd`: the keyword's command is what runs
 
 
+_KEYWORD_PREFIXES = frozenset({"{", "!"})
 _KNOWN_BOOLEAN: dict[str, frozenset[str]] = {
     "sudo": frozenset({"-A", "-b", "-E", "-H", "-i", "-k", "-n", "-P", "-S", "-s", "-B", "-N"}),
     "doas": frozenset({"-n", "-s"}),
@@ -1279,13 +1310,19 @@ _KNOWN_BOOLEAN: dict[str, frozenset[str]] = {
 _INTERPRETERS = {"python": "python", "python2": "python", "python3": "python", "pypy": "python",
                  "pypy3": "python", "node": "node", "nodejs": "node", "bun": "node", "deno": "node",
                  "perl": "perl", "ruby": "ruby", "awk": "awk", "gawk": "awk", "mawk": "awk", "nawk": "awk",
-                 "php": "php"}
+                 "php": "php", "lua": "lua", "lua5.1": "lua", "lua5.2": "lua", "lua5.3": "lua", "lua5.4": "lua",
+                 "luajit": "lua", "tclsh": "tcl", "tclsh8.6": "tcl", "tclsh9.0": "tcl", "wish": "tcl", "expect": "tcl"}
+_EDITOR_VERBS = frozenset({"vim", "vi", "nvim", "ex", "view", "gvim", "vimdiff", "rvim", "evim", "vim.tiny",
+                           "vim.basic", "nvi", "elvis", "emacs", "emacs-nox", "emacsclient", "gdb", "lldb", "sed",
+                           "gsed"})
 _SSH_VALUE = frozenset("BbcDEeFIiJLlmOopQRSWw")
 _WATCH_VALUE = frozenset({"-n", "--interval", "-d", "-q", "--equexit", "--chgexit"})
 _STATIC_FEEDERS = frozenset({"echo", "printf", "cat"})
 
 
 _DESCENDS = frozenset({*SHELLS, "busybox", "su", "runuser", "eval", "trap", "xargs", "find", "watch", "ssh", "flock",
+                       "parallel", "fd", "fdfind", "npx", "pnpx", "bunx", "npm", "pnpm", "yarn", "bun", "rimraf",
+                       "del-cli", "del", "premove", "rm-cli", "trash-empty", "shx", *_EDITOR_VERBS,
                        "source", ".", "alias", "at", "batch", "script", *_INTERPRETERS})
 
 
@@ -1352,14 +1389,53 @@ def _descend(cmd: Command, result: Parse) -> None:
         words = args
         if verb == "trap":
             words = [a for a in args if a not in ("--", "-p", "-l")][:1]
-        if any(w in cmd.dynamic for w in words):
+        if any(w in cmd.dynamic and not _setup_output(w) for w in words):
             result.opaque.append((cmd, f"{verb} runs text built at run time"))
         if words:
             _sub(" ".join(words), verb, cmd, result)
     elif verb == "xargs":
-        inner = _xargs_command(args)
+        from . import runners
+
+        inner, replace = runners.xargs_command(args)
         if inner:
-            _nested(inner, "xargs", cmd, result)
+            text = known_input(cmd)
+            nul = any(a in ("-0", "--null") for a in args)
+            words = None if text is None else runners.input_words(text, nul)
+            for argv in runners.fill(inner, words, replace):
+                _nested(argv, "xargs", cmd, result, {runners.INPUT}, feeder=cmd)
+    elif verb == "parallel":
+        from . import runners
+
+        inner, inputs = runners.parallel_command(args)
+        if not inner:  # the lines it reads are the commands
+            _stdin_script(cmd, "sh", result)
+        else:
+            if inputs is None:
+                text = known_input(cmd)
+                inputs = None if text is None else runners.input_words(text)
+            for argv in runners.fill(inner, inputs, None, runners.PARALLEL_TOKENS):
+                if len(argv) == 1 and " " in argv[0]:
+                    _sub(argv[0], "parallel", cmd, result)  # parallel 'rm -rf {}': a shell command line
+                else:
+                    _nested(argv, "parallel", cmd, result, {runners.INPUT}, feeder=cmd)
+    elif verb in ("fd", "fdfind"):
+        from . import runners
+
+        for inner in runners.fd_commands(args):
+            for argv in runners.fill(inner, [runners.FOUND], None, runners.PARALLEL_TOKENS):
+                _nested(argv, "fd -x", cmd, result, {runners.FOUND})
+    elif verb in _NODE_VERBS:
+        _node_tool(cmd, verb, args, result)
+    elif verb in _EDITOR_VERBS:
+        from . import editors
+
+        for kind, value in editors.escapes(verb, args, known_input(cmd)):
+            if kind == "shell":
+                _sub(value, f"{verb} shell escape", cmd, result)
+            elif kind == "argv":
+                _nested(value, f"{verb} shell escape", cmd, result)
+            else:
+                result.opaque.append((cmd, f"{verb}: {value}"))
     elif verb == "find":
         k = 0
         while k < len(args):
@@ -1368,7 +1444,7 @@ def _descend(cmd: Command, result: Parse) -> None:
                 while end < len(args) and args[end] not in (";", "+"):
                     end += 1
                 if end > k + 1:
-                    _nested(args[k + 1:end], "find " + args[k], cmd, result)
+                    _nested(args[k + 1:end], "find " + args[k], cmd, result, {"{}"}, feeder=cmd)
                 k = end
             k += 1
     elif verb == "watch":
@@ -1401,28 +1477,13 @@ def _descend(cmd: Command, result: Parse) -> None:
         _interpreter(cmd, _INTERPRETERS.get(verb, "python"), result)
 
 
-def _printf(args: list[str]) -> str:
-    """What `printf FORMAT ARGS...` prints, for the conversions that pass text through (%s, %b, %q...)."""
-    if not args:
-        return ""
-    fmt, rest = args[0], list(args[1:])
-    out: list[str] = []
-    for _round in range(len(rest) + 1):  # the format is reused while arguments remain
-        i, consumed = 0, False
-        while i < len(fmt):
-            c = fmt[i]
-            if c == "%" and i + 1 < len(fmt):
-                conv = fmt[i + 1]
-                if conv != "%" and rest:
-                    consumed = True
-                out.append("%" if conv == "%" else (rest.pop(0) if rest else ""))
-                i += 2
-            else:
-                out.append(c)
-                i += 1
-        if not rest or not consumed:
-            break
-    return "".join(out)
+def printed(cmd: Command) -> list[str]:
+    """The text an `echo` or `printf` with static arguments prints, escapes decoded (every reading)."""
+    from .decode import echo_output, printf_output
+
+    if cmd.verb == "printf":
+        return [printf_output(cmd.args)]
+    return echo_output(cmd.args)
 
 
 def _remember_script(cmd: Command, result: Parse) -> None:
@@ -1432,10 +1493,7 @@ def _remember_script(cmd: Command, result: Parse) -> None:
     if cmd.verb == "cat":
         text = "\n".join(r.target for r in cmd.redirects if r.mode in ("heredoc", "herestring"))
     else:
-        args = cmd.args
-        while args and args[0] in ("-n", "-e", "-E"):
-            args = args[1:]
-        text = (_printf(args) if cmd.verb == "printf" else " ".join(args)).replace("\\n", "\n")
+        text = "\n".join(printed(cmd))
     for r in cmd.redirects:
         if r.mode in ("truncate", "append") and r.target and not r.dyn & EXPANDS:
             key = os.path.normpath(os.path.join(cmd.cwd, r.target))
@@ -1461,6 +1519,11 @@ def _script_file(cmd: Command, script: str, verb: str, result: Parse) -> None:
         else:
             _sub(text, f"{verb} {script}", cmd, result)
         return
+    if script.startswith("<(") and script.endswith(")"):
+        text = _echo_value(script[2:-1])  # `bash <(echo 'rm -rf src')`: the script is spelled out
+        if text is not None:
+            _sub(text, f"{verb} <( )", cmd, result)
+            return
     if script.startswith("<(") or script in cmd.dynamic or script.startswith("/dev/fd/") or script == "/dev/stdin":
         result.opaque.append((cmd, f"{verb} runs a script produced at run time"))
 
@@ -1479,11 +1542,7 @@ def _stdin_script(cmd: Command, verb: str, result: Parse) -> list[str]:
     if prev is not None:
         static = prev.verb in _STATIC_FEEDERS and not any(a in prev.dynamic for a in prev.args)
         if static and prev.verb in ("echo", "printf"):
-            args = prev.args
-            while args and args[0] in ("-n", "-e", "-E"):
-                args = args[1:]
-            text = _printf(args) if prev.verb == "printf" else " ".join(args)
-            texts.append(text.replace("\\n", "\n"))
+            texts.extend(printed(prev))
         elif static and prev.verb == "cat" and not prev.args:
             texts.extend(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
         else:
@@ -1535,21 +1594,89 @@ def _interpreter_code(cmd: Command, lang: str, codes: list[str], result: Parse) 
                 result.opaque.append((cmd, f"{cmd.verb} {value}"))
 
 
-def _nested(argv: list[str], via: str, parent: Command, result: Parse) -> None:
+def _nested(argv: list[str], via: str, parent: Command, result: Parse,
+            supplied: set[str] | frozenset[str] = frozenset(), feeder: Command | None = None) -> None:
+    """A command `parent` runs with these words; `supplied` are words its runner fills in at run time."""
     depth = parent.depth + 1
     result.parses += 1
     if depth > MAX_DEPTH or result.parses > MAX_PARSES:
         result.exhausted = True
         return
     cmd = Command(list(argv), [], via, depth, parent.cwd)
-    cmd.dynamic = {a for a in argv if a in parent.dynamic}
-    cmd.splits = {a for a in argv if a in parent.splits}
+    cmd.feeder = feeder
+    cmd.dynamic = {a for a in argv if a in parent.dynamic or any(s in a for s in supplied)}
+    cmd.splits = {a for a in argv if a in parent.splits}  # a supplied word is an operand, not a run of flags
     _unwrap(cmd, result)
     if cmd.argv:
         if not cmd.verb_dynamic:
             cmd.argv[0] = normalise_verb(cmd.argv[0])
         result.commands.append(cmd)
         _descend(cmd, result)
+
+
+_NODE_VERBS = frozenset({"npx", "pnpx", "bunx", "npm", "pnpm", "yarn", "bun", "rimraf", "del-cli", "del", "premove",
+                         "rm-cli", "trash-empty", "shx"})
+
+
+def _node_tool(cmd: Command, verb: str, args: list[str], result: Parse) -> None:
+    """`npx rimraf src` is `rm -rf src`: peel the package runner, read a deletion tool as rm."""
+    from . import nodetools
+
+    if verb in nodetools.VERBS:
+        got = nodetools.launched(verb, args)
+        if got is not None:
+            kind, value = got
+            if kind == "shell":
+                _sub(str(value), f"{verb} -c", cmd, result)
+            elif isinstance(value, list):
+                _nested(value, verb, cmd, result)
+    elif verb == nodetools.SHX and args:
+        _nested(args, "shx", cmd, result)
+    else:
+        argv = nodetools.deletion(verb, args)
+        if argv is not None:
+            deleted = Command(argv, [], _via_of(cmd, verb), cmd.depth + 1, cmd.cwd)
+            deleted.dynamic = {a for a in argv if a in cmd.dynamic}
+            deleted.splits = {a for a in argv if a in cmd.splits}
+            result.commands.append(deleted)
+
+
+def _via_of(cmd: Command, how: str) -> str:
+    return f"{cmd.via}, {how}" if cmd.via else how
+
+
+def _setup_output(word: str) -> bool:
+    """`$(ssh-agent -s)`, `` `direnv export bash` ``: the whole word is the output of a program that prints
+    shell set-up for eval (envsetup), called with static words."""
+    if word.startswith("$(") and word.endswith(")"):
+        inner = word[2:-1]
+    elif word.startswith("`") and word.endswith("`") and len(word) > 1:
+        inner = word[1:-1]
+    else:
+        return False
+    tokens = _Lexer(inner, []).run()
+    if not tokens or any(t[0] != "w" or t[3] for t in tokens):
+        return False
+    from .envsetup import is_setup
+
+    return is_setup([t[1] for t in tokens])
+
+
+def known_input(cmd: Command) -> str | None:
+    """The text on `cmd`'s stdin when the line spells it out (`echo a b |`, `<<< x`, a heredoc), else None."""
+    for r in cmd.redirects:
+        if r.mode in ("heredoc", "herestring") and not r.dyn & EXPANDS:
+            return r.target
+        if r.mode == "read":
+            return None
+    prev = cmd.pipe_prev
+    if prev is None or prev.verb not in _STATIC_FEEDERS or any(a in prev.dynamic for a in prev.args):
+        return None
+    if prev.verb == "cat":
+        if prev.args:
+            return None
+        return "\n".join(r.target for r in prev.redirects if r.mode in ("heredoc", "herestring"))
+    return "\n".join(printed(prev))
 
 
 def _shell_payload(args: list[str]) -> int | None:
@@ -1571,26 +1698,6 @@ def _shell_payload(args: list[str]) -> int | None:
             continue
         return k if wants else None
     return None
-
-
-def _xargs_command(args: list[str]) -> list[str]:
-    k = 0
-    while k < len(args):
-        a = args[k]
-        if a == "--":
-            return args[k + 1:]
-        if not a.startswith("-") or a == "-":
-            return args[k:]
-        name = a.split("=", 1)[0]
-        if a.startswith("--"):
-            k += 1 if "=" in a or name not in _XARGS_VALUE else 2
-            continue
-        flag = a[:2]
-        if flag in _XARGS_VALUE and len(a) == 2 and flag not in _XARGS_OPTIONAL:
-            k += 2
-        else:
-            k += 1
-    return []
 
 
 # --------------------------------------------------------------------------- what a command writes

@@ -271,3 +271,28 @@ def meta_commands(text: str) -> tuple[list[str], list[str]]:
             if low.startswith(prefix):
                 shells.append(stripped[len(prefix):].strip())
     return files, shells
+
+
+def generated(words: list[str]) -> list[str]:
+    """SQL a program piped into a client may print, read from its arguments: the string literals in
+    them (`python3 -c 'print("DROP TABLE t")'`, `psql -Atc "select 'drop table ' || ..."`, awk's
+    `print "TRUNCATE " $1`) and the replacement of a sed `s` command (`sed 's/^/DROP TABLE /'`)."""
+    out: list[str] = []
+    for word in words[:64]:
+        if len(word) > 3 and word[0] == "s" and not word[1].isalnum() and not word[1].isspace():
+            parts = word[2:].split(word[1])
+            if len(parts) >= 2:
+                out.append(parts[1])
+        k, n = 0, min(len(word), 1 << 16)
+        while k < n:
+            quote = word[k]
+            if quote in "'\"":
+                end = word.find(quote, k + 1)
+                if end < 0:
+                    break
+                if end > k + 1:
+                    out.append(word[k + 1:end])
+                k = end + 1
+                continue
+            k += 1
+    return out

@@ -168,7 +168,7 @@ def test_rm_of_ignored_build_output_is_allowed(repo: Path, command: str) -> None
     "rm -rf .",              # the root
     "rm -rf .git",           # the repository itself
     "rm -rf build/../src",   # lexically inside build only until normalised
-    "rm -rf build/*",        # globs are not judged
+    "rm -rf *",              # a glob is judged by what it matches: src is tracked
     "rm -rf $OUT",           # neither are variables
 ])
 def test_rm_of_tracked_or_unknown_paths_stays_blocked(repo: Path, command: str) -> None:

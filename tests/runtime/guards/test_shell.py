@@ -36,7 +36,7 @@ def test_words_and_segments(text: str, expected: list[list[str]]) -> None:
     ("echo $(git clean -f)", ["git", "clean", "-f"], "$( )"),
     ("echo \"`git clean -f`\"", ["git", "clean", "-f"], "$( )"),
     ("eval 'git clean -f'", ["git", "clean", "-f"], "eval"),
-    ("ls | xargs -0 rm -f", ["rm", "-f"], "xargs"),
+    ("ls | xargs -0 rm -f", ["rm", "-f", "${INPUT}"], "xargs"),  # the operands xargs supplies, unknown here
     ("find . -exec rm {} \\;", ["rm", "{}"], "find -exec"),
     ("bash <<'X'\ngit clean -f\nX", ["git", "clean", "-f"], "bash <<"),
     ("echo 'git clean -f' | sh", ["git", "clean", "-f"], "| sh"),
