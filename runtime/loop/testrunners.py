@@ -188,9 +188,13 @@ _TAP_SUMMARY = Lazy(r"^# (tests|pass|fail|skip|skipped|todo|cancelled) +(\d+)\s*
 _TAP_COMMENT = Lazy(r"^# (.+?)\s*$")
 
 
-def _tap_points(text: str) -> list[tuple[int, str, str, str]]:
-    """(indent, description, 'ok'|'not ok', directive) of every test point, YAML blocks left out."""
-    points = []
+def _tap_points(text: str) -> list[list[Any]]:
+    """[indent, description, 'ok'|'not ok', directive, is a suite] of every test point.
+
+    A point's YAML block is read only for node's `type: 'suite'`: a skipped suite is one
+    point with no children, and it is not a test.
+    """
+    points: list[list[Any]] = []
     in_yaml = -1
     for line in text.splitlines():
         stripped = line.strip()
@@ -198,13 +202,15 @@ def _tap_points(text: str) -> list[tuple[int, str, str, str]]:
         if in_yaml >= 0:
             if stripped == "..." and indent <= in_yaml + 2:
                 in_yaml = -1
+            elif stripped == "type: 'suite'" and points:
+                points[-1][4] = True
             continue
         if stripped == "---":
             in_yaml = indent
             continue
         match = _TAP_POINT.match(line)
         if match:
-            points.append((indent, match.group(4).strip(), match.group(2).lower(), (match.group(5) or "").upper()))
+            points.append([indent, match.group(4).strip(), match.group(2).lower(), (match.group(5) or "").upper(), False])
     return points
 
 
@@ -263,12 +269,12 @@ def parse_tap(text: str) -> dict[str, Any] | None:
 def _node_tap(text: str, summary: dict[str, int]) -> dict[str, Any]:
     """Nested TAP from `node --test`: children come before their parent's point, indented further."""
     resolved: list[tuple[int, str, str]] = []  # (indent, path, status), leaves only
-    for indent, name, result, directive in _tap_points(text):
+    for indent, name, result, directive, suite in _tap_points(text):
         children = [item for item in resolved if item[0] > indent]
         if children:
             resolved = [item for item in resolved if item[0] <= indent]
             resolved.extend((indent, f"{name} > {path}", status) for _, path, status in children)
-        else:
+        elif not suite:
             resolved.append((indent, name, _tap_status(result, directive)))
     tests = [(path, status) for _, path, status in resolved]
     if "pass" in summary:

@@ -138,7 +138,8 @@ def test_skipping_the_tests_that_catch_a_regression_blocks_and_names_them(tmp_pa
     _edit(repo / "src" / "calc" / "ops.py", "return a + b", "return a + b + 1")
     tests = repo / "tests" / "test_ops.py"
     _edit(tests, "def test_add():", "@pytest.mark.skip(reason='flaky')\ndef test_add():")
-    _edit(repo / "tests" / "test_cli.py", "def test_cli_adds(", "import pytest\n\n\n@pytest.mark.skip\ndef test_cli_adds(")
+    _edit(repo / "tests" / "test_cli.py", "def test_cli_adds(",
+          "import pytest\n\n\n@pytest.mark.skip\ndef test_cli_adds(")
     finish(repo, 2, "T2=done")
     gate = rt(repo, "gate", "incremental")
     assert gate.returncode == 2, gate.stdout
