@@ -399,7 +399,8 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
             raise StateError("the baseline is already recorded and waves have started; running it again now would "
                              "hide regressions. Run 'gate incremental' or 'gate full' instead.")
 
-    from .losttests import accepted, keep, load as with_test_names
+    from .losttests import accepted, keep
+    from .losttests import load as with_test_names
     from .testreport import capturing
 
     started = time.monotonic()

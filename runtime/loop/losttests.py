@@ -35,7 +35,6 @@ every gate, STATE.md and `session status`; it is never a silent pass.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -230,10 +229,12 @@ def accept(root: Path, names: list[str], reason: str | None, clear: bool) -> int
     so a typo cannot quietly accept nothing while the real loss still blocks.
     """
     from .. import telemetry
-    from .state import load as load_state, locked, now_iso, require_active, save
+    from .state import load as load_state
+    from .state import locked, now_iso, require_active, save
 
     if not names:
-        print("error: name the tests: 'gate accept-lost TEST_ID... --reason \"why they were removed\"'", file=sys.stderr)
+        print("error: name the tests: 'gate accept-lost TEST_ID... --reason \"why they were removed\"'",
+              file=sys.stderr)
         return 1
     if not clear and not (reason or "").strip():
         print("error: accepting a lost test needs --reason \"why it was removed\"", file=sys.stderr)

@@ -210,7 +210,8 @@ def _tap_points(text: str) -> list[list[Any]]:
             continue
         match = _TAP_POINT.match(line)
         if match:
-            points.append([indent, match.group(4).strip(), match.group(2).lower(), (match.group(5) or "").upper(), False])
+            directive = (match.group(5) or "").upper()
+            points.append([indent, match.group(4).strip(), match.group(2).lower(), directive, False])
     return points
 
 
