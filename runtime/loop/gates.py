@@ -292,7 +292,7 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
     `accepted` lists tests removed on purpose (`gate accept-lost`, losttests.py): they are not lost.
     """
     from . import findings as fnd
-    from .losttests import judge
+    from .losttests import judge, split_failures
 
     regressions: list[str] = []
     new_problems: list[str] = []
@@ -323,9 +323,9 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
                 new_problems.append(f"{kind}: timed out after the gate-timeout")
             continue
         if kind == "test" and check.get("failed_tests"):
-            before = set(base.get("failed_tests") or []) if base_ran else set()
-            for name in check["failed_tests"]:
-                (preexisting if name in before else regressions).append(name)
+            new, old = split_failures(base.get("failed_tests") or [] if base_ran else [], check["failed_tests"])
+            regressions.extend(new)
+            preexisting.extend(old)
             continue
         if kind != "test" and check.get("findings") is not None:
             now = [tuple(f) for f in check["findings"]]

@@ -46,8 +46,13 @@ MAX_INLINE = 2000  # ids a gate record keeps itself; past that they go to a file
 NAMED = 5
 STATE_KEY = "accepted_lost"
 _PARAMS = Lazy(r"\[.*\]$")
-_VOLATILE = Lazy(r"\d+\.\d{3,}|\d{4,}|\b[0-9a-fA-F]{8,}\b|\(line \d+\)")
+_VOLATILE = Lazy(r"\d{4,}(?:\.\d+)?|\d+\.\d{3,}|\b[0-9a-fA-F]{8,}\b|\(line \d+\)")
 _SEPARATORS = ("::", "[", " > ", " › ", "/", ".")
+
+
+def volatile_free(name: str) -> str:
+    """The name with only the parts that look generated (long numbers, hex, doctest lines) left out."""
+    return _VOLATILE.sub("#", name)
 
 
 def family(name: str) -> str:
@@ -81,6 +86,30 @@ def lost_by_name(base_passed: list[str], now_ran: list[str], base_all: list[str]
         else:
             lost.append(name)
     return lost
+
+
+def split_failures(before: list[str], now: list[str]) -> tuple[list[str], list[str]]:
+    """(regressions, pre-existing) among the failing names `now`, given those failing at baseline.
+
+    A name that failed at baseline is pre-existing. So is a name that is new now when a
+    failing name equal to it but for its volatile parts (long numbers, hex) vanished since
+    the baseline: the same failing test under this run's id. Parametrization as such is not
+    left out here, unlike for lost tests: `test_f[2]` failing where `test_f[1]` failed is a
+    regression.
+    """
+    old = set(before)
+    vanished = Counter(volatile_free(name) for name in set(before) - set(now))
+    regressions, preexisting = [], []
+    for name in now:
+        key = volatile_free(name)
+        if name in old:
+            preexisting.append(name)
+        elif key != name and vanished.get(key, 0) > 0:
+            vanished[key] -= 1
+            preexisting.append(name)
+        else:
+            regressions.append(name)
+    return regressions, preexisting
 
 
 def _is_accepted(name: str, accepted: list[str]) -> bool:
@@ -130,10 +159,10 @@ def judge(base: dict[str, Any] | None, now: dict[str, Any] | None, accepted: lis
         gone = lost_by_name(base_ids.get("passed") or [], (now_ids.get("passed") or []) + (now_ids.get("failed") or []),
                             [n for s in ("passed", "failed", "skipped") for n in base_ids.get(s) or []])
         out["accepted"] = [n for n in gone if _is_accepted(n, wanted)]
-        out["lost"] = [n for n in gone if not _is_accepted(n, wanted)]
-        out["lost_count"] = len(out["lost"])
-        if out["lost"]:
-            out["problems"].append(f"test: {_tests(len(out['lost']))} that passed at baseline did not run")
+        lost = [n for n in gone if not _is_accepted(n, wanted)]
+        out["lost"], out["lost_count"] = lost[:MAX_INLINE], len(lost)  # the count stays whole
+        if lost:
+            out["problems"].append(f"test: {_tests(len(lost))} that passed at baseline did not run")
         return out
     base_groups, now_groups = base.get("test_groups"), now.get("test_groups")
     if base_groups and now_groups is not None:

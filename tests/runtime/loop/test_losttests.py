@@ -210,3 +210,15 @@ def test_a_huge_suite_keeps_its_names_beside_the_record(tmp_path: Path) -> None:
     assert gate.returncode == 2
     assert f"LOST: 2 tests that passed at baseline did not run: tests/test_many.py::test_n[{count - 2}], " \
         f"tests/test_many.py::test_n[{count - 1}]" in gate.stdout
+
+
+def test_a_failing_test_under_a_new_volatile_id_is_not_a_regression() -> None:
+    from runtime.loop.losttests import split_failures
+
+    before = ["t.py::test_at[1733472000.123]", "t.py::test_f[1]"]
+    assert split_failures(before, ["t.py::test_at[1733471999.5]"]) == ([], ["t.py::test_at[1733471999.5]"])
+    # a different parameter of the same test failing is a regression
+    assert split_failures(before, ["t.py::test_f[2]"]) == (["t.py::test_f[2]"], [])
+    # one vanished failure excuses one new name, not two
+    assert split_failures(before, ["t.py::test_at[1733471999.5]", "t.py::test_at[1733471998.5]"])[0] == \
+        ["t.py::test_at[1733471998.5]"]
