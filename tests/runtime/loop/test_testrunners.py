@@ -233,3 +233,12 @@ def test_go_plain_verbose_and_json() -> None:
 def test_cargo() -> None:
     result = parse((RECORDED / "cargo.txt").read_text())
     assert ids(result) == {"passed": ["tests::adds"], "failed": ["tests::fails"], "skipped": ["tests::slow"]}
+
+
+def test_node_tap_a_skipped_suite_is_not_a_test(tmp_path: Path) -> None:
+    """A skipped describe() is one TAP point (type 'suite') with no children: its tests are simply absent."""
+    (tmp_path / "a.test.js").write_text("const test = require('node:test');\n"
+                                        "test.describe.skip('group', () => { test.it('inner', () => {}); });\n"
+                                        "test('alone', () => {});\n")
+    result = parse(run(tmp_path, "node", "--test", "--test-reporter=tap"))
+    assert ids(result) == {"passed": ["alone"], "failed": [], "skipped": []}
