@@ -30,6 +30,7 @@ def _private_xdg_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
     home = Path.home()
     os.environ.setdefault("SO_CLIENTS_DIR", str(home / ".cache" / "session-orchestrator" / "clients"))
     os.environ.setdefault("SO_SDIST_CACHE", str(home / ".cache" / "session-orchestrator" / "sdists"))
+    os.environ.setdefault("SO_RUNNERS_DIR", str(home / ".cache" / "session-orchestrator" / "runners"))
     base = tmp_path_factory.mktemp("xdg")
     for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         path = base / name.lower()

@@ -180,7 +180,9 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
                  timeout: float, root: Path | None = None) -> dict[str, Any]:
     """Turn a finished command into the recorded check: status, counts or findings, a tail unless it passed."""
     from . import findings as fnd
-    from .testparse import parse
+    from .losttests import identities
+    from .testreport import attach
+    from .testrunners import parse
 
     code, output, duration, timed_out = result
     check: dict[str, Any] = {
@@ -190,12 +192,18 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
     }
     parsed = None
     if kind == "test":
-        parsed = parse(output)
+        parsed = attach(parse(output), output, root)
         if parsed:
             check["runner"] = parsed["runner"]
             check["counts"] = {k: parsed[k] for k in ("passed", "failed", "skipped", "errors")}
             check["failed_tests"] = parsed["failed_tests"]
+            if identities(parsed):
+                check["test_ids"] = identities(parsed)
+            if parsed.get("groups"):
+                check["test_groups"] = parsed["groups"]
     broken = diagnose(kind, command, code, output, parsed, timed_out, timeout)
+    if kind == "test" and broken and parsed is None and broken[0].startswith(f"exit {code} with no test results"):
+        check["unreadable"] = True  # compared by exit status when the baseline ran (losttests.judge)
     if kind != "test" and broken is None and code != 0:
         found = fnd.parse(output, root)
         if found is None:
@@ -278,19 +286,34 @@ def broken_checks(checks: dict[str, dict[str, Any]], overrides: dict[str, Any] |
 
 
 def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
-            overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Regressions (by name), new findings, broken checks, other new problems, and pre-existing failures."""
+            overrides: dict[str, Any] | None = None, accepted: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Regressions (by name), lost tests, new findings, broken checks, other new problems, pre-existing failures.
+
+    `accepted` lists tests removed on purpose (`gate accept-lost`, losttests.py): they are not lost.
+    """
     from . import findings as fnd
+    from .losttests import judge, split_failures
 
     regressions: list[str] = []
     new_problems: list[str] = []
     preexisting: list[str] = []
     new_found: dict[str, list[str]] = {}
     base_checks = (baseline or {}).get("checks") or {}
+    lost = judge(base_checks.get("test"), checks.get("test"), accepted)
+    if lost["demote"]:  # it ran at baseline: unreadable output now is a failure to compare, not "cannot run"
+        test = checks["test"]
+        test["status"] = "failed"
+        for key in ("cause", "fix"):
+            test.pop(key, None)
     broken, overridden = broken_checks(checks, overrides)
+    new_problems.extend(lost["problems"])
+    if lost["same"]:
+        preexisting.append(lost["same"])
     for kind, check in checks.items():
         if check.get("skipped") or check.get("ok") or _is_broken(check):
             continue
+        if kind == "test" and check.get("counts") is None and (lost["problems"] or lost["same"]):
+            continue  # judged by exit status above
         base = base_checks.get(kind)
         base_ran = base is not None and not base.get("skipped") and not _is_broken(base)
         if check.get("timed_out"):  # records from before broken checks existed
@@ -300,9 +323,9 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
                 new_problems.append(f"{kind}: timed out after the gate-timeout")
             continue
         if kind == "test" and check.get("failed_tests"):
-            before = set(base.get("failed_tests") or []) if base_ran else set()
-            for name in check["failed_tests"]:
-                (preexisting if name in before else regressions).append(name)
+            new, old = split_failures(base.get("failed_tests") or [] if base_ran else [], check["failed_tests"])
+            regressions.extend(new)
+            preexisting.extend(old)
             continue
         if kind != "test" and check.get("findings") is not None:
             now = [tuple(f) for f in check["findings"]]
@@ -343,6 +366,7 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
             preexisting.append(f"{kind}: failing as at baseline (exit {check.get('exit')})")
     return {"regressions": regressions, "new_problems": new_problems, "preexisting": preexisting,
             "new_findings": new_found, "broken": broken, "overridden": overridden,
+            "lost": lost["lost"], "lost_count": lost["lost_count"], "accepted_lost": lost["accepted"],
             "blocked": bool(regressions or new_problems or broken)}
 
 
@@ -375,8 +399,13 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
             raise StateError("the baseline is already recorded and waves have started; running it again now would "
                              "hide regressions. Run 'gate incremental' or 'gate full' instead.")
 
+    from .losttests import accepted, keep
+    from .losttests import load as with_test_names
+    from .testreport import capturing
+
     started = time.monotonic()
-    checks = run_checks(commands, root, limit, meanwhile=may_run)
+    with capturing(root):
+        checks = run_checks(commands, root, limit, meanwhile=may_run)
     total = round(time.monotonic() - started, 3)
     judged = judged_code(root)
     with locked(root):
@@ -398,13 +427,14 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
                               if not c["ok"] and not c.get("failed_tests") and not _is_broken(c)]})
             state["baseline"] = record
         else:
-            record.update(compare(state.get("baseline"), checks, overrides))
+            record.update(compare(with_test_names(root, state.get("baseline")), checks, overrides, accepted(state)))
             record["no_baseline"] = state.get("baseline") is None
             state["gates"] = [*state.get("gates", []), record][-KEEP_GATES:]
             if after and not active:
                 wave = state["waves"][after - 1]
                 if wave.get("gate") and (wave["gate"] == variant or variant == "full"):
                     wave["gate_status"] = "blocked" if record["blocked"] else "passed"
+        keep(root, variant, checks)
         streaks = state.setdefault("gate_streak", {})
         streaks[variant] = streaks.get(variant, 0) + 1 if record["blocked"] else 0
         streak = streaks[variant]
@@ -429,6 +459,17 @@ def _where(record: Gate) -> str:
     if record.get("during"):
         return f"during wave {record['during']}"
     return "before wave 1" if record["wave"] == 0 else f"after wave {record['wave']}"
+
+
+def accepted_lost_lines(record: Gate, state: State) -> list[str]:
+    """The tests this gate did not count as lost because the session recorded their removal."""
+    names = record.get("accepted_lost") or []
+    if not names:
+        return []
+    reasons = {e.get("test"): e.get("reason") for e in state.get("accepted_lost") or []}
+    why = sorted({str(r) for r in reasons.values() if r})
+    return [f"ACCEPTED LOST: {len(names)} removed on purpose ({'; '.join(why)[:120]}): "
+            f"{', '.join(names[:5])}{' ...' if len(names) > 5 else ''}"]
 
 
 def summarize(record: Gate, state: State, streak: int = 0) -> str:
@@ -461,6 +502,12 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
     for entry in record.get("overridden") or []:
         lines.append(f"  OVERRIDDEN: {entry['kind']} could not run ({entry['cause']}); "
                      f"not checked, by override: {entry['reason']}")
+    if record.get("lost_count"):
+        from .losttests import describe
+
+        lines.append(f"  {describe(record.get('lost') or [], int(record['lost_count']))}")
+    for entry in accepted_lost_lines(record, state):
+        lines.append(f"  {entry}")
     names = record.get("regressions") or []
     for name in names[:5]:
         lines.append(f"  REGRESSION: {name}")
@@ -469,7 +516,7 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
 
         lines.append(f"  ... and {count(len(names) - 5, 'more regression')} (all of them: 'session status --json', "
                      "or .orchestrator/state/session.json)")
-    for problem in (record.get("new_problems") or [])[:3]:
+    for problem in [p for p in record.get("new_problems") or [] if "that passed at baseline did not run" not in p][:3]:
         lines.append(f"  NEW: {problem}")
     for found in (record.get("new_findings") or {}).values():
         for text in found[:NAMED_FINDINGS]:
@@ -548,12 +595,14 @@ def override(root: Path, kind: str, reason: str | None, clear: bool) -> int:
 
 
 def add_arguments(parser: Any) -> None:
-    parser.add_argument("variant", choices=(*VARIANTS, "override"), help="baseline at session start, incremental "
-                        "between waves, full after Quality and before close; 'override CHECK --reason TEXT' lets "
-                        "the session go on although that check cannot run")
-    parser.add_argument("check", nargs="?", choices=KINDS, help="with override: test, typecheck or lint")
-    parser.add_argument("--reason", default=None, help="with override: why the check may be left unchecked")
-    parser.add_argument("--clear", action="store_true", help="with override: remove the override")
+    parser.add_argument("variant", choices=(*VARIANTS, "override", "accept-lost"), help="baseline at session start, "
+                        "incremental between waves, full after Quality and before close; 'override CHECK --reason "
+                        "TEXT' lets the session go on although that check cannot run; 'accept-lost TEST_ID... "
+                        "--reason TEXT' records that tests which passed at baseline were removed on purpose")
+    parser.add_argument("check", nargs="*", metavar="CHECK|TEST_ID",
+                        help="with override: test, typecheck or lint; with accept-lost: the test ids a gate named")
+    parser.add_argument("--reason", default=None, help="with override or accept-lost: why")
+    parser.add_argument("--clear", action="store_true", help="with override or accept-lost: withdraw it")
     parser.add_argument("--timeout", type=float, default=None, metavar="S",
                         help="seconds each check may run (default: Session Config gate-timeout, 900)")
 
@@ -566,10 +615,14 @@ def run(args: Any) -> int:
     root = project_root()
     try:
         if args.variant == "override":
-            if not args.check:
+            if len(args.check) != 1 or args.check[0] not in KINDS:
                 print("error: name the check: 'gate override test|typecheck|lint --reason \"...\"'", file=sys.stderr)
                 return 1
-            return override(root, args.check, args.reason, args.clear)
+            return override(root, args.check[0], args.reason, args.clear)
+        if args.variant == "accept-lost":
+            from .losttests import accept
+
+            return accept(root, list(args.check), args.reason, args.clear)
         if args.check:
             print(f"error: 'gate {args.variant}' takes no check name", file=sys.stderr)
             return 1

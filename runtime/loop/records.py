@@ -124,6 +124,9 @@ class Gate(TypedDict, total=False):
     blocked: bool
     no_baseline: bool
     judged: Judged  # the code this gate ran on (loop/treestate.py)
+    lost: list[str]  # tests that passed at baseline and did not run (loop/losttests.py)
+    lost_count: int
+    accepted_lost: list[str]  # of those, the ones the session accepted as removed on purpose
 
 
 
@@ -149,6 +152,7 @@ class State(TypedDict, total=False):
     gates: list[Gate]
     gate_streak: dict[str, int]
     gate_overrides: dict[str, dict[str, str]]
+    accepted_lost: list[dict[str, Any]]  # {"test", "reason", "ts", "wave"}: tests removed on purpose
     deviations: list[dict[str, Any]]
     not_retry: list[dict[str, Any]]
     reviews: list[dict[str, Any]]

@@ -226,6 +226,7 @@ def status(root: Path, as_json: bool = False) -> int:
             out["last_gate"] = _gate_brief((state.get("gates") or [None])[-1])
             out["baseline"] = _gate_brief(state.get("baseline"))
             out["gate_overrides"] = state.get("gate_overrides") or {}
+            out["accepted_lost"] = state.get("accepted_lost") or []
         print(json.dumps(out, indent=2))
         return 0
     if state is None:
@@ -240,6 +241,8 @@ def status(root: Path, as_json: bool = False) -> int:
               f"plan: {'recorded' if state.get('plan_set') else 'not recorded'}")
         for kind, entry in (state.get("gate_overrides") or {}).items():
             print(f"  OVERRIDE: the {kind} check may be left unchecked when it cannot run ({entry.get('reason')})")
+        for entry in state.get("accepted_lost") or []:
+            print(f"  ACCEPTED LOST: {entry.get('test')} removed on purpose ({entry.get('reason')})")
         if state["status"] == "active":
             print(f"  next: {_next_step(state)}")
     if breakers:
@@ -252,7 +255,7 @@ def status(root: Path, as_json: bool = False) -> int:
 def _gate_brief(record: Gate | None) -> dict[str, Any] | None:
     if not record:
         return None
-    return {k: record.get(k) for k in ("variant", "wave", "ts", "blocked", "regressions", "new_problems")}
+    return {k: record.get(k) for k in ("variant", "wave", "ts", "blocked", "regressions", "new_problems", "lost")}
 
 
 def _next_step(state: State) -> str:

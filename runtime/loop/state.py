@@ -272,12 +272,19 @@ def _render_gates(state: State) -> list[str]:
         out.append(f"- {record.get('variant')} {when}, {record.get('ts')}: {verdict}; " + "; ".join(parts))
         out.extend(_names("regression", list(record.get("regressions") or [])))
         out.extend(_names("new", list(record.get("new_problems") or [])))
+        out.extend(_names("lost", list(record.get("lost") or [])))
         if record.get("preexisting"):
             out.append(f"  - pre-existing failures (not blocking): {len(record['preexisting'])}")
         overridden = record.get("overridden") or []
         if overridden:
             kinds = [str(o.get("kind")) if isinstance(o, dict) else str(o) for o in overridden]
             out.append(f"  - overridden by the user, not counted as a pass: {', '.join(kinds)}")
+    accepted = state.get("accepted_lost") or []
+    if accepted:
+        out.append(f"- tests removed on purpose (accepted lost, not counted as lost): {len(accepted)}")
+        out.extend(f"  - {_clip(e.get('test'), 100)}: {_clip(e.get('reason'), 80)}" for e in accepted[:SHOW_NAMES])
+        if len(accepted) > SHOW_NAMES:
+            out.append(f"  - and {len(accepted) - SHOW_NAMES} more (see the record)")
     return [*out, ""]
 
 

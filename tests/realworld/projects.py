@@ -15,7 +15,9 @@ runs its suite in about a second:
 - python-slugify: flat layout with tox.ini; its tests import an installed dependency
   (text-unidecode), so they only pass inside the project's `.venv`; mypy configured;
 - pluggy: src layout, ruff and mypy configured (pytest itself depends on it, so a
-  broken edit can break the runner, not just a test).
+  broken edit can break the runner, not just a test);
+- six (`SIX`, used by test_lost_tests.py only): one module and one test module at the
+  top level, about 200 tests, some parametrized.
 """
 
 from __future__ import annotations
@@ -71,6 +73,10 @@ PROJECTS = [
             doctor_failure="typecheck gate cannot run: .venv/bin/mypy . (auto: mypy is configured in "
                            "pyproject.toml [tool.mypy]", mypy_targets=("src", "testing")),
 ]
+
+
+SIX = Project("six", "1.17.0", ".", (), "six.py", "        return iter(d.items(**kw))",
+              "        return iter(d.values(**kw))", "test_six.py::test_dictionary_iterators")
 
 
 def cache_dir() -> Path:
