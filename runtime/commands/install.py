@@ -178,6 +178,22 @@ def unwire_deselected(root: Path, selected: dict[str, Any], dry_run: bool,
     return notes
 
 
+def backstop_note(root: Path, dry_run: bool) -> str:
+    """The git pre-commit backstop follows `git-backstop` (default on): installed beside the repository's own
+    hook, or taken out again, only ours (docs/guards.md, "Git backstop")."""
+    from ..guards import githooks
+
+    try:
+        from ..config import load
+
+        wanted = load(root).get("git-backstop")
+    except (ConfigError, OSError):
+        wanted = True  # no Session Config yet (first install): the default
+    if wanted is False:
+        return githooks.ensure(root, False, dry_run) or "git backstop: off (git-backstop: false)"
+    return githooks.install(root, dry_run)
+
+
 def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list[str]:
     notes = []
     if not dry_run:
@@ -189,6 +205,7 @@ def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list
         notes.append(get(name).wire(root, {**data, "enforcement": enforcement, "others": others,
                                            "commands": manifest.get("commands", [])}, dry_run))
     notes.extend(unwire_deselected(root, selected, dry_run, manifest.get("commands", [])))
+    notes.append(backstop_note(root, dry_run))
     files = instruction_files(manifest)
     if selected:  # an agent dropped from the answers: our hooks and our section in its instruction file go
         from ..platforms import INSTRUCTION_FILES

@@ -1,0 +1,325 @@
+"""The git backstop in real repositories, with real `git commit`, beside real hook managers.
+
+Every test builds a git repository with the runtime vendored at `.orchestrator/runtime`,
+installs the backstop with the runtime's own commands, and commits with git itself:
+the hook git runs is the one under test, never a call into Python. Sessions are
+started with the real `session start`; the wave's scope file is written in the
+format `wave start` writes (`waves.build_scope`), because a real wave needs a plan
+and a gate that have nothing to do with what is tested here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import GIT_ENV, ROOT, git, init_repo, runtime
+
+SOURCES = [f"src/m{i}.py" for i in range(6)]
+CONFIG = "# App\n\n## Session Config\n\n- enforcement: strict\n"
+MANIFEST = {"platforms": {}, "session_config": {"enforcement": "strict"}, "instruction_files": []}
+
+
+def make_repo(path: Path, config: str = CONFIG) -> Path:
+    """Six source files among nine tracked outside .orchestrator/ (so deleting the six is most of the tree),
+    the runtime, a Session Config."""
+    for name in SOURCES:
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(f"VALUE = {name!r}\n", encoding="utf-8")
+    (path / "docs").mkdir()
+    (path / "docs" / "guide.md").write_text("# Guide\n", encoding="utf-8")
+    (path / ".gitignore").write_text(".orchestrator/state/\nnode_modules/\n", encoding="utf-8")
+    (path / "CLAUDE.md").write_text(config, encoding="utf-8")
+    shutil.copytree(ROOT / "runtime", path / ".orchestrator" / "runtime",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (path / ".orchestrator" / "install.json").write_text(json.dumps(MANIFEST), encoding="utf-8")
+    return init_repo(path)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "app")
+
+
+def commit(repo: Path, message: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "commit", "-q", "-m", message, *args], cwd=repo, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV, **(env or {})})
+
+
+def head(repo: Path) -> str:
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def start_session(repo: Path, allowed: list[str] | None = None, enforcement: str = "strict") -> None:
+    out = runtime(repo, "session", "start", "feature")
+    assert out.returncode == 0, out.stderr + out.stdout
+    if allowed is not None:
+        scope = {"wave": 2, "role": "Impl-Core", "allowed": allowed, "enforcement": enforcement}
+        (repo / ".orchestrator" / "state" / "scope.json").write_text(json.dumps(scope), encoding="utf-8")
+
+
+def end_wave(repo: Path) -> None:
+    (repo / ".orchestrator" / "state" / "scope.json").unlink(missing_ok=True)
+
+
+def hook_files(repo: Path) -> dict[str, bytes]:
+    """Every file in the hooks directory git uses (and the framework's legacy file), by name."""
+    where = git(repo, "rev-parse", "--git-path", "hooks").strip()
+    hooks = (repo / where).resolve()
+    return {p.name: p.read_bytes() for p in sorted(hooks.iterdir()) if p.is_file() and not p.name.endswith(".sample")}
+
+
+def assert_refuses_three_cases(repo: Path, marker: Path | None = None) -> None:
+    """Out of scope under strict, a protected file, most of the tree deleted: each refused, nothing committed;
+    an in-scope commit goes through, and the repository's own hook ran for it."""
+    start_session(repo, allowed=["src/m0.py"])
+    before = head(repo)
+
+    (repo / "docs" / "guide.md").write_text("# Guide\nchanged\n", encoding="utf-8")
+    git(repo, "add", "docs/guide.md")
+    out = commit(repo, "out of scope")
+    assert out.returncode != 0, out.stdout
+    assert "outside wave 2 (Impl-Core)'s scope" in out.stderr and "docs/guide.md" in out.stderr
+    assert "git restore --staged" in out.stderr
+    assert head(repo) == before
+    git(repo, "reset", "-q", "HEAD", "--", "docs/guide.md")
+
+    (repo / "src" / "m0.py").write_text("VALUE = 1\n", encoding="utf-8")
+    git(repo, "add", "src/m0.py")
+    if marker is not None:
+        marker.unlink(missing_ok=True)
+    out = commit(repo, "in scope")
+    assert out.returncode == 0, out.stderr
+    assert head(repo) != before
+    if marker is not None:
+        assert marker.exists(), "the repository's own pre-commit hook did not run"
+    before = head(repo)
+    end_wave(repo)
+
+    (repo / ".claude").mkdir(exist_ok=True)
+    (repo / ".claude" / "settings.json").write_text('{"disableAllHooks": true}\n', encoding="utf-8")
+    git(repo, "add", ".claude/settings.json")
+    out = commit(repo, "protected")
+    assert out.returncode != 0
+    assert "guard's own files" in out.stderr and ".claude/settings.json" in out.stderr
+    assert head(repo) == before
+    git(repo, "rm", "-q", "--cached", ".claude/settings.json")
+
+    git(repo, "rm", "-q", *SOURCES)
+    out = commit(repo, "wipe")
+    assert out.returncode != 0
+    assert re.search(r"deletes 6 of the \d+ files tracked at HEAD outside \.orchestrator/", out.stderr), out.stderr
+    assert "src/m1.py" in out.stderr
+    assert head(repo) == before
+    git(repo, "reset", "-q", "--hard")
+    shutil.rmtree(repo / ".claude")
+    out = runtime(repo, "session", "pause")
+    assert out.returncode == 0, out.stderr
+
+
+def deselect(repo: Path) -> subprocess.CompletedProcess[str]:
+    """The user turns the backstop off the documented way: the Session Config key, then `install`."""
+    (repo / "CLAUDE.md").write_text(CONFIG + "- git-backstop: false\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "backstop off")
+    out = runtime(repo, "install")
+    assert out.returncode == 0, out.stderr
+    return out
+
+
+def assert_backstop_gone(repo: Path) -> None:
+    """With the backstop deselected, a session no longer stops a protected change."""
+    out = runtime(repo, "session", "start", "feature", "--resume")
+    assert out.returncode == 0, out.stderr
+    (repo / ".claude").mkdir(exist_ok=True)
+    (repo / ".claude" / "settings.json").write_text("{}\n", encoding="utf-8")
+    git(repo, "add", ".claude/settings.json")
+    out = commit(repo, "allowed now")
+    assert out.returncode == 0, out.stderr
+
+
+# --- where the hook goes -------------------------------------------------------------------------------------
+
+
+def test_no_hook_yet_ours_is_the_whole_file_and_goes_again(repo: Path) -> None:
+    out = runtime(repo, "backstop", "install")
+    assert out.returncode == 0 and "installed in .git/hooks/pre-commit" in out.stdout
+    assert_refuses_three_cases(repo)
+    deselect(repo)
+    assert hook_files(repo) == {}
+    assert_backstop_gone(repo)
+
+
+def test_install_is_idempotent(repo: Path) -> None:
+    runtime(repo, "backstop", "install")
+    first = hook_files(repo)
+    out = runtime(repo, "backstop", "install")
+    assert "installed in" in out.stdout and "updated" not in out.stdout
+    assert hook_files(repo) == first
+
+
+def test_plain_shell_hook_keeps_running_and_comes_back_byte_for_byte(repo: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "plain-ran"
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_bytes(f'#!/bin/bash\n# the team\'s hook\necho ran >> "{marker}"\n[ "$0" = .git/hooks/pre-commit ]\n'
+                     .encode())
+    hook.chmod(0o750)
+    before = hook_files(repo)
+    runtime(repo, "backstop", "install")
+    assert hook.read_bytes().startswith(b"#!/bin/bash\n# >>> session-orchestrator git backstop >>>\n")
+    assert_refuses_three_cases(repo, marker)
+    deselect(repo)
+    assert hook_files(repo) == before
+    assert oct(hook.stat().st_mode & 0o777) == oct(0o750)
+    marker.unlink()
+    assert_backstop_gone(repo)
+    assert marker.exists()
+
+
+def test_a_program_hook_is_chained_and_restored(repo: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "python-ran"
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/usr/bin/env python3\nopen({str(marker)!r}, 'a').write('ran')\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = hook_files(repo)
+    out = runtime(repo, "backstop", "install")
+    assert "pre-commit.before-session-orchestrator" in out.stdout
+    assert_refuses_three_cases(repo, marker)
+    deselect(repo)
+    assert hook_files(repo) == before
+
+
+def test_a_tracked_hooks_directory_is_not_touched(repo: Path, tmp_path: Path) -> None:
+    hooks = repo / ".githooks"
+    hooks.mkdir()
+    (hooks / "pre-commit").write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    (hooks / "pre-commit").chmod(0o755)
+    git(repo, "add", ".githooks")
+    git(repo, "commit", "-q", "-m", "hooks")
+    git(repo, "config", "core.hooksPath", ".githooks")
+    out = runtime(repo, "backstop", "install")
+    assert "not installed: .githooks/pre-commit is tracked by git" in out.stdout
+    assert "# >>> session-orchestrator git backstop >>>" in out.stdout  # the lines to add by hand
+    assert (hooks / "pre-commit").read_text(encoding="utf-8") == "#!/bin/sh\nexit 0\n"
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_an_untracked_custom_hooks_path_is_used(repo: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "custom-ran"
+    hooks = tmp_path / "shared-hooks"
+    hooks.mkdir()
+    (hooks / "pre-commit").write_text(f'#!/bin/sh\necho ran >> "{marker}"\n', encoding="utf-8")
+    (hooks / "pre-commit").chmod(0o755)
+    git(repo, "config", "core.hooksPath", str(hooks))
+    before = hook_files(repo)
+    runtime(repo, "backstop", "install")
+    assert "session-orchestrator" in (hooks / "pre-commit").read_text(encoding="utf-8")
+    assert not (repo / ".git" / "hooks" / "pre-commit").exists()
+    assert_refuses_three_cases(repo, marker)
+    deselect(repo)
+    assert hook_files(repo) == before
+
+
+# --- the pre-commit framework, husky, lefthook (the real tools) ---------------------------------------------
+
+
+def pre_commit_repo(repo: Path, marker: Path) -> dict[str, str]:
+    """A `repo: local` hook (no network) that leaves a mark outside the repository when it runs."""
+    config = ("repos:\n- repo: local\n  hooks:\n  - id: mark\n    name: mark\n    language: system\n"
+              f"    entry: sh -c 'echo ran >> {marker}'\n    pass_filenames: false\n    always_run: true\n")
+    (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    git(repo, "add", ".pre-commit-config.yaml")
+    git(repo, "commit", "-q", "-m", "pre-commit config")
+    return {"PRE_COMMIT_HOME": str(marker.parent / "pre-commit-home")}
+
+
+@pytest.mark.parametrize("order", ["framework first", "backstop first"])
+def test_pre_commit_framework(repo: Path, tmp_path: Path, order: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.runtime.guards.hook_managers import pre_commit
+
+    exe = pre_commit()
+    marker = tmp_path / "framework-ran"
+    for key, value in pre_commit_repo(repo, marker).items():
+        monkeypatch.setenv(key, value)
+    if order == "framework first":
+        subprocess.run([str(exe), "install"], cwd=repo, check=True, capture_output=True)
+        before = hook_files(repo)
+        out = runtime(repo, "backstop", "install")
+        assert "installed in .git/hooks/pre-commit.legacy (the pre-commit framework runs it" in out.stdout
+    else:
+        runtime(repo, "backstop", "install")
+        before = None
+        out = subprocess.run([str(exe), "install"], cwd=repo, check=True, capture_output=True, text=True)
+        assert "legacy" in out.stdout.lower()  # the framework itself keeps ours, as its legacy hook
+    status = runtime(repo, "backstop", "status")
+    assert status.returncode == 0 and "run by the pre-commit framework" in status.stdout
+    assert_refuses_three_cases(repo, marker)
+    deselect(repo)
+    files = hook_files(repo)
+    assert "pre-commit.legacy" not in files
+    if before is not None:
+        assert files == before
+    marker.unlink()
+    assert_backstop_gone(repo)
+    assert marker.exists(), "the framework's hook stopped running"
+
+
+def test_husky(repo: Path, tmp_path: Path) -> None:
+    from tests.runtime.guards.hook_managers import husky
+
+    exe = husky()
+    marker = tmp_path / "husky-ran"
+    subprocess.run([str(exe)], cwd=repo, check=True, capture_output=True)  # what `npm install` runs (prepare)
+    (repo / ".husky" / "pre-commit").write_text(f'echo ran >> "{marker}"\n', encoding="utf-8")
+    git(repo, "add", ".husky/pre-commit")
+    git(repo, "commit", "-q", "-m", "husky")
+    assert marker.exists()
+    before = hook_files(repo)
+    out = runtime(repo, "backstop", "install")
+    assert "installed in .husky/_/pre-commit beside the husky hook" in out.stdout
+    assert_refuses_three_cases(repo, marker)
+
+    # `npm install` runs husky again, which rewrites its stubs: the next session start puts ours back
+    subprocess.run([str(exe)], cwd=repo, check=True, capture_output=True)
+    assert runtime(repo, "backstop", "status").returncode == 1
+    assert "git backstop: installed" in runtime(repo, "session", "start", "feature", "--resume").stdout
+    assert runtime(repo, "backstop", "status").returncode == 0
+    runtime(repo, "session", "pause")
+
+    deselect(repo)
+    assert hook_files(repo) == before
+    assert git(repo, "config", "core.hooksPath").strip() == ".husky/_"
+    marker.unlink()
+    assert_backstop_gone(repo)
+    assert marker.exists(), "husky's hook stopped running"
+
+
+def test_lefthook(repo: Path, tmp_path: Path) -> None:
+    from tests.runtime.guards.hook_managers import lefthook
+
+    exe = lefthook()
+    marker = tmp_path / "lefthook-ran"
+    (repo / "lefthook.yml").write_text(f"pre-commit:\n  commands:\n    mark:\n      run: echo ran >> {marker}\n",
+                                       encoding="utf-8")
+    git(repo, "add", "lefthook.yml")
+    git(repo, "commit", "-q", "-m", "lefthook")
+    subprocess.run([str(exe), "install"], cwd=repo, check=True, capture_output=True)
+    before = hook_files(repo)
+    out = runtime(repo, "backstop", "install")
+    assert "beside the lefthook hook" in out.stdout
+    env_path = f"{exe.parent}{os.pathsep}{os.environ['PATH']}"
+    os.environ["PATH"] = env_path  # the lefthook runner looks for `lefthook` on PATH
+    try:
+        assert_refuses_three_cases(repo, marker)
+        deselect(repo)
+        assert hook_files(repo) == before
+        marker.unlink()
+        assert_backstop_gone(repo)
+        assert marker.exists(), "lefthook's hook stopped running"
+    finally:
+        os.environ["PATH"] = env_path.split(os.pathsep, 1)[1]
