@@ -51,7 +51,11 @@ def run(args: Any) -> int:
     if command == "check":
         from ..guards.backstop import check
 
-        if args.probe:
+        if args.probe:  # load everything a refusal needs, so a broken module shows here and not at commit time
+            from importlib import import_module
+
+            for name in ("pathglob", "scope", "githooks"):
+                import_module(f"..guards.{name}", __package__)
             print("git backstop: the check can run")
             return 0
         return check(hook_root())

@@ -323,3 +323,220 @@ def test_lefthook(repo: Path, tmp_path: Path) -> None:
         assert marker.exists(), "lefthook's hook stopped running"
     finally:
         os.environ["PATH"] = env_path.split(os.pathsep, 1)[1]
+
+
+# --- what counts, and when it acts ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def guarded(repo: Path) -> Path:
+    out = runtime(repo, "backstop", "install")
+    assert out.returncode == 0, out.stderr
+    return repo
+
+
+def test_no_session_no_check(guarded: Path) -> None:
+    """Between sessions a person commits whatever they like (after `copier update`, say)."""
+    (guarded / ".orchestrator" / "runtime" / "words.py").write_text("# updated\n", encoding="utf-8")
+    git(guarded, "rm", "-q", *SOURCES)
+    out = commit(guarded, "update and wipe", "-a")
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+
+
+def test_a_paused_session_does_not_check(guarded: Path) -> None:
+    start_session(guarded)
+    assert runtime(guarded, "session", "pause").returncode == 0
+    git(guarded, "rm", "-q", *SOURCES)
+    assert commit(guarded, "wipe").returncode == 0
+
+
+def test_commit_all_is_judged_by_what_it_will_record(guarded: Path) -> None:
+    """`git commit -a` stages into a temporary index; the hook must read that one, not the plain index."""
+    start_session(guarded, allowed=["src/"])
+    (guarded / "docs" / "guide.md").write_text("changed\n", encoding="utf-8")
+    out = commit(guarded, "all", "-a")
+    assert out.returncode != 0 and "docs/guide.md" in out.stderr
+
+
+def test_scope_patterns_and_runtime_records(guarded: Path) -> None:
+    start_session(guarded, allowed=["src/**", "docs/guide.md"])
+    (guarded / "src" / "m0.py").write_text("x = 1\n", encoding="utf-8")
+    (guarded / "src" / "new" / "deep.py").parent.mkdir()
+    (guarded / "src" / "new" / "deep.py").write_text("y = 2\n", encoding="utf-8")
+    git(guarded, "add", "src", ".orchestrator/STATE.md")  # STATE.md is the runtime's, committed at /close
+    assert commit(guarded, "in scope").returncode == 0
+
+
+def test_warn_lets_it_through_with_the_files_named(guarded: Path) -> None:
+    start_session(guarded, allowed=["src/"], enforcement="warn")
+    (guarded / "docs" / "guide.md").write_text("changed\n", encoding="utf-8")
+    out = commit(guarded, "warned", "-a")
+    assert out.returncode == 0
+    assert "allowed with a warning" in out.stderr and "docs/guide.md" in out.stderr
+
+
+def test_a_read_only_wave_refuses_any_change(guarded: Path) -> None:
+    start_session(guarded)
+    scope = {"wave": 1, "role": "Discovery", "allowed": [], "read_only": True, "enforcement": "strict"}
+    (guarded / ".orchestrator" / "state" / "scope.json").write_text(json.dumps(scope), encoding="utf-8")
+    (guarded / "src" / "m0.py").write_text("x = 1\n", encoding="utf-8")
+    out = commit(guarded, "ro", "-a")
+    assert out.returncode != 0 and "Wave 1 (Discovery) is read-only." in out.stderr
+
+
+def test_enforcement_off_lifts_scope_and_protection_but_not_the_deletion_check(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "app", CONFIG.replace("strict", "off"))
+    runtime(repo, "backstop", "install")
+    start_session(repo, allowed=["src/"], enforcement="off")
+    (repo / "docs" / "guide.md").write_text("changed\n", encoding="utf-8")
+    assert commit(repo, "scope off", "-a").returncode == 0
+    end_wave(repo)
+    (repo / ".orchestrator" / "runtime" / "words.py").write_text("# mine\n", encoding="utf-8")
+    assert commit(repo, "protection off", "-a").returncode == 0
+    git(repo, "rm", "-q", *SOURCES)
+    out = commit(repo, "wipe")
+    assert out.returncode != 0 and "most of the tree" in out.stderr
+
+
+def test_allow_destructive_ops_lifts_the_deletion_check(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "app", CONFIG + "- allow-destructive-ops: true\n")
+    runtime(repo, "backstop", "install")
+    start_session(repo)
+    git(repo, "rm", "-q", *SOURCES)
+    assert commit(repo, "wipe").returncode == 0
+
+
+def test_half_the_tree_is_not_most_and_a_rename_is_not_a_deletion(guarded: Path) -> None:
+    start_session(guarded)
+    git(guarded, "mv", "src", "lib")
+    git(guarded, "rm", "-q", "docs/guide.md")
+    out = commit(guarded, "moved")
+    assert out.returncode == 0, out.stderr
+    git(guarded, "rm", "-q", "lib/m0.py", "lib/m1.py", "lib/m2.py", "lib/m3.py")  # 4 of 8 left: half, not most
+    assert commit(guarded, "half").returncode == 0
+    git(guarded, "rm", "-q", "lib/m4.py", "lib/m5.py", "CLAUDE.md")  # 3 of 4
+    assert commit(guarded, "most").returncode != 0
+
+
+def test_a_merge_is_judged_by_what_it_changes_itself(guarded: Path) -> None:
+    """What the other branch brings in was judged where it was committed; the resolution is judged here."""
+    git(guarded, "checkout", "-q", "-b", "other")
+    (guarded / "docs" / "guide.md").write_text("from the other branch\n", encoding="utf-8")
+    (guarded / "src" / "m0.py").write_text("theirs = 1\n", encoding="utf-8")
+    git(guarded, "commit", "-q", "-am", "other work")
+    git(guarded, "checkout", "-q", "main")
+    (guarded / "src" / "m0.py").write_text("ours = 1\n", encoding="utf-8")
+    git(guarded, "commit", "-q", "-am", "main work")
+    start_session(guarded, allowed=["src/m0.py"])
+    merge = subprocess.run(["git", "merge", "other"], cwd=guarded, capture_output=True, text=True)
+    assert merge.returncode != 0  # a conflict in src/m0.py: the commit that concludes it runs pre-commit
+    (guarded / "src" / "m0.py").write_text("both = 1\n", encoding="utf-8")
+    git(guarded, "add", "src/m0.py")
+    out = commit(guarded, "merge")
+    assert out.returncode == 0, out.stderr
+    assert len(git(guarded, "log", "-1", "--format=%P").split()) == 2
+
+
+def test_an_unreadable_session_record_counts_as_active(guarded: Path) -> None:
+    start_session(guarded)
+    (guarded / ".orchestrator" / "state" / "session.json").write_text("{not json", encoding="utf-8")
+    git(guarded, "rm", "-q", *SOURCES)
+    out = commit(guarded, "wipe")
+    assert out.returncode != 0
+    assert ".orchestrator/state/session.json is not valid JSON" in out.stderr
+
+
+def test_a_deleted_session_record_still_counts_while_state_md_says_active(guarded: Path) -> None:
+    start_session(guarded)
+    (guarded / ".orchestrator" / "state" / "session.json").unlink()
+    git(guarded, "rm", "-q", *SOURCES)
+    out = commit(guarded, "wipe")
+    assert out.returncode != 0 and "its record" in out.stderr
+
+
+def test_a_fresh_clone_with_an_active_state_md_commits_freely(guarded: Path, tmp_path: Path) -> None:
+    """STATE.md can be committed mid-session; the record never is, so another clone has no session."""
+    start_session(guarded)
+    git(guarded, "add", "-f", ".orchestrator/STATE.md")
+    assert commit(guarded, "state").returncode == 0
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(guarded), str(clone))
+    runtime(clone, "backstop", "install")
+    git(clone, "rm", "-q", *SOURCES)
+    assert commit(clone, "wipe").returncode == 0
+
+
+def test_runtime_missing_or_broken(guarded: Path) -> None:
+    """Not the agent's doing between sessions: the commit goes ahead (with a notice when the runtime is
+    there but broken). During a session the backstop cannot tell, so the commit is refused."""
+    backstop = guarded / ".orchestrator" / "runtime" / "guards" / "backstop.py"
+    text = backstop.read_text(encoding="utf-8")
+    backstop.write_text(text + "\n<<<<<<< HEAD\n", encoding="utf-8")
+    (guarded / "docs" / "guide.md").write_text("x\n", encoding="utf-8")
+    out = commit(guarded, "broken, no session", "docs/guide.md")
+    assert out.returncode == 0
+    assert "could not run" in out.stderr and "no session is active" in out.stderr
+    backstop.write_text(text, encoding="utf-8")
+    start_session(guarded)
+    backstop.write_text(text + "\n<<<<<<< HEAD\n", encoding="utf-8")
+    (guarded / "docs" / "guide.md").write_text("y\n", encoding="utf-8")
+    out = commit(guarded, "broken, session", "docs/guide.md")
+    assert out.returncode != 0 and "while a session is active" in out.stderr
+    shutil.rmtree(guarded / ".orchestrator" / "runtime")
+    out = commit(guarded, "missing, session", "docs/guide.md")
+    assert out.returncode != 0 and "while a session is active" in out.stderr
+    assert runtime(guarded, "session", "pause", program=ROOT / "runtime").returncode == 0
+    out = commit(guarded, "missing, no session", "docs/guide.md")
+    assert out.returncode == 0 and out.stderr == ""
+
+
+def test_environment_cannot_point_the_check_elsewhere(guarded: Path, tmp_path: Path) -> None:
+    start_session(guarded)
+    git(guarded, "rm", "-q", *SOURCES)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = commit(guarded, "wipe", env={"SO_PROJECT_DIR": str(empty), "CLAUDE_PROJECT_DIR": str(empty)})
+    assert out.returncode != 0
+
+
+def test_uninstall_waits_for_the_session_to_end(guarded: Path) -> None:
+    start_session(guarded)
+    out = runtime(guarded, "backstop", "uninstall")
+    assert out.returncode == 1 and "stays while a session is active" in out.stderr
+    assert runtime(guarded, "backstop", "status").returncode == 0
+    runtime(guarded, "session", "pause")
+    assert runtime(guarded, "backstop", "uninstall").returncode == 0
+    assert runtime(guarded, "backstop", "status").returncode == 1
+
+
+def test_deselecting_during_a_session_waits_for_it_to_end(guarded: Path) -> None:
+    start_session(guarded)
+    (guarded / "CLAUDE.md").write_text(CONFIG + "- git-backstop: false\n", encoding="utf-8")
+    out = runtime(guarded, "install")
+    assert "stays installed until the session ends" in out.stdout
+    assert runtime(guarded, "backstop", "status").returncode == 0
+
+
+def test_lefthook_moving_ours_aside_is_repaired(repo: Path) -> None:
+    """lefthook moves a hook it did not write to `.old` and never runs it; session start notices and fixes it."""
+    from tests.runtime.guards.hook_managers import lefthook
+
+    runtime(repo, "backstop", "install")
+    (repo / "lefthook.yml").write_text("pre-commit:\n  commands:\n    ok:\n      run: 'true'\n", encoding="utf-8")
+    subprocess.run([str(lefthook()), "install"], cwd=repo, check=True, capture_output=True)
+    status = runtime(repo, "backstop", "status")
+    assert status.returncode == 1 and "moved aside to pre-commit.old" in status.stdout
+    out = runtime(repo, "session", "start", "feature")
+    assert "beside the lefthook hook" in out.stdout and "pre-commit.old" in out.stdout
+    assert not (repo / ".git" / "hooks" / "pre-commit.old").exists()
+    assert runtime(repo, "backstop", "status").returncode == 0
+
+
+def test_a_render_installs_it_and_doctor_reports_it(rendered_repo: Path) -> None:
+    out = runtime(rendered_repo, "doctor")
+    assert "ok    git backstop: installed in .git/hooks/pre-commit; it runs" in out.stdout
+    (rendered_repo / ".git" / "hooks" / "pre-commit").unlink()
+    out = runtime(rendered_repo, "doctor")
+    assert "warn  git backstop: not in .git/hooks/pre-commit" in out.stdout
+    assert "backstop install" in out.stdout
