@@ -53,23 +53,29 @@ BLOCK = BEGIN + f"""\
 # While a session runs, refuse a commit that leaves the wave's scope, changes the guard's own
 # files or deletes most of the tracked tree (docs/guards.md, "Git backstop"). Written by
 # 'python3 .orchestrator/runtime install'; the rest of this file is not ours and runs as before.
-if [ -f .orchestrator/runtime/__main__.py ]; then
-    python3 -S .orchestrator/runtime backstop check; __so_rc=$?
-else
-    __so_rc=absent
+# Between sessions (no record, or one that is paused or completed) nothing is started at all.
+__so_check=yes
+if [ -f .orchestrator/state/session.json ]; then
+    grep -Eq '^ "status": "(completed|paused)"' .orchestrator/state/session.json && __so_check=no
+elif [ ! -d .orchestrator/state ] || ! grep -Eq '^status:[ 	]*"?active' .orchestrator/STATE.md 2>/dev/null; then
+    __so_check=no
 fi
-if [ "$__so_rc" = {REFUSED} ]; then exit 1; fi
-if [ "$__so_rc" != 0 ] && [ -f .orchestrator/state/session.json ] && \\
-    ! grep -Eq '"status": *"(completed|paused)"' .orchestrator/state/session.json; then
-    echo "session-orchestrator: the git backstop could not run (exit $__so_rc) while a session is active," \\
-        "so this commit is refused. 'python3 .orchestrator/runtime doctor' shows what is broken." >&2
-    exit 1
+if [ "$__so_check" = yes ]; then
+    __so_rc=0
+    if [ -f .orchestrator/runtime/__main__.py ]; then
+        python3 -S .orchestrator/runtime backstop check || __so_rc=$?
+        if [ "$__so_rc" = {REFUSED} ]; then exit 1; fi
+        __so_why="exit $__so_rc"
+    else
+        __so_rc=1 __so_why=".orchestrator/runtime is missing"
+    fi
+    if [ "$__so_rc" != 0 ]; then
+        echo "session-orchestrator: the git backstop could not run ($__so_why) while a session is active," \\
+            "so this commit is refused. 'python3 .orchestrator/runtime doctor' shows what is broken." >&2
+        exit 1
+    fi
 fi
-if [ "$__so_rc" != 0 ] && [ "$__so_rc" != absent ]; then
-    echo "session-orchestrator: the git backstop could not run (exit $__so_rc); no session is active," \\
-        "so the commit goes ahead. 'python3 .orchestrator/runtime doctor' shows what is broken." >&2
-fi
-unset __so_rc
+unset __so_check __so_rc __so_why
 """ + END
 STANDALONE = "#!/bin/sh\n" + BLOCK
 CHAIN_TAIL = f'exec "$(dirname "$0")/{CHAINED}" "$@"\n'
