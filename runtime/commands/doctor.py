@@ -252,6 +252,9 @@ def check_backstop(root: Path, report: Report) -> None:
     if state == "unavailable":
         report.warn(text, "run 'git init'")
         return
+    if state == githooks.SHARED:
+        report.warn(text, "run 'python3 .orchestrator/runtime backstop install' to see the lines to add by hand")
+        return
     if state == "missing":
         report.warn(text, "run 'python3 .orchestrator/runtime backstop install' ('session start' also puts it back)")
         return

@@ -155,18 +155,25 @@ def _setting(root: Path, key: str, default: Any) -> Any:
         return default
 
 
+_LEVELS = ("off", "warn", "strict")
+
+
 def _enforcement(root: Path, scope: dict[str, Any] | None) -> str:
-    """The level in force: the wave's scope file (written at wave start), else the session record's, else
-    the Session Config's."""
+    """The level in force: the wave's scope file (written at wave start), else the Session Config's. A level
+    the session record fixed at its start is a floor: a Session Config weakened mid-session (by a write no
+    hook saw) does not lower it."""
     if scope is not None:
-        return str(scope.get("enforcement", "strict"))
+        level = str(scope.get("enforcement", "strict"))
+    else:
+        level = str(_setting(root, "enforcement", "strict"))
     try:
         record = json.loads((root / RECORD).read_text(encoding="utf-8"))
-        if isinstance(record, dict) and record.get("enforcement") in ("strict", "warn", "off"):
-            return str(record["enforcement"])
+        fixed = record.get("enforcement") if isinstance(record, dict) else None
     except (OSError, ValueError, UnicodeDecodeError):
-        pass
-    return str(_setting(root, "enforcement", "strict"))
+        fixed = None
+    if fixed in _LEVELS and level in _LEVELS and _LEVELS.index(fixed) > _LEVELS.index(level):
+        return str(fixed)
+    return level
 
 
 def _allowed(scope: dict[str, Any]) -> list[str]:
@@ -177,6 +184,19 @@ def _allowed(scope: dict[str, Any]) -> list[str]:
     return patterns
 
 
+def _wave_running(root: Path, scope: dict[str, Any]) -> bool:
+    """Is the scope file's wave still active in the session record? The commit at /close holds every wave's
+    work and comes after the last `wave done`, so the last wave's scope must not judge it. A record that
+    cannot say keeps the scope in force."""
+    try:
+        record = json.loads((root / RECORD).read_text(encoding="utf-8"))
+        waves = record.get("waves") if isinstance(record, dict) else None
+        entry = next(w for w in waves if isinstance(w, dict) and w.get("wave") == scope.get("wave"))
+    except (OSError, ValueError, UnicodeDecodeError, TypeError, StopIteration):
+        return True
+    return entry.get("status") not in ("done", "pending")
+
+
 def scope_finding(root: Path, paths: list[str]) -> tuple[Finding | None, str]:
     """Files outside the active wave's scope (refused under strict, a warning under warn); '' or the
     level in force when it had to be read."""
@@ -184,6 +204,8 @@ def scope_finding(root: Path, paths: list[str]) -> tuple[Finding | None, str]:
     from .scope import load
 
     scope, problem = load(root)
+    if scope is not None and not _wave_running(root, scope):
+        scope = None  # the last wave's scope stays on disk after `wave done` until the next wave or /close
     if problem:
         return Finding("backstop-scope", f"The wave's scope cannot be read ({problem}), so the commit cannot be "
                        "checked against it", [], "Ask the user to run 'python3 .orchestrator/runtime wave status'."), ""

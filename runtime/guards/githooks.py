@@ -96,13 +96,28 @@ class HookFile:
         return self.hooks_dir / LEGACY if kind(self.entry) == "pre-commit" else self.entry
 
 
+SHARED = "shared"  # HookFile.problem when core.hooksPath comes from the user's or the system's git config
+
+
 def locate(root: Path) -> HookFile:
-    """The hooks directory git uses for `root` (honouring `core.hooksPath`), or why there is none."""
+    """The hooks directory git uses for `root` (honouring `core.hooksPath`), or why there is none. A hooks
+    path set in the global or system git config serves every repository of the user, so it is not ours to
+    change: `problem` is then SHARED and `hooks_dir` None."""
     code, out, err = run(["git", "rev-parse", "--git-path", "hooks"], root, timeout=10)
     if code != 0:
         return HookFile(None, "not a git repository" if code == 128 else (err.strip() or f"git exited {code}"))
+    scope_code, scope, _ = run(["git", "config", "--show-scope", "--get", "core.hooksPath"], root, timeout=10)
+    if scope_code == 0 and scope.split("\t", 1)[0] in ("global", "system"):
+        return HookFile(None, SHARED)
     path = Path(out.strip())
     return HookFile(path if path.is_absolute() else (root / path).resolve())
+
+
+def _shared_note(what: str) -> str:
+    return (f"git backstop: {what}: core.hooksPath comes from your global or system git config, so that hooks "
+            "directory serves every repository and is not changed from here. Add these lines after the first "
+            "line of its pre-commit hook, or set core.hooksPath in this repository's own config "
+            f"('git config --local core.hooksPath .git/hooks'):\n{BLOCK}")
 
 
 def _read(path: Path) -> str | None:
@@ -192,6 +207,8 @@ def _rel(root: Path, path: Path) -> str:
 def install(root: Path, dry_run: bool = False) -> str:
     """Put our block where git will run it; idempotent. Returns one note for the user."""
     hooks = locate(root)
+    if hooks.problem == SHARED:
+        return _shared_note("not installed")
     if hooks.hooks_dir is None:
         return f"git backstop: not installed ({hooks.problem})"
     cleaned = _remove_displaced(hooks, dry_run)
@@ -284,9 +301,11 @@ def uninstall(root: Path, dry_run: bool = False) -> str:
 
 
 def status(root: Path) -> tuple[str, str]:
-    """("installed" | "missing" | "unavailable", what doctor prints). Installed means git will run our block
+    """("installed" | "missing" | "shared" | "unavailable", what doctor prints). Installed means git will run our block
     on the next commit: it is in the file git runs (or in the legacy file the framework runs), executable."""
     hooks = locate(root)
+    if hooks.problem == SHARED:
+        return SHARED, _shared_note("not checked").split("\n", 1)[0]
     if hooks.hooks_dir is None:
         return "unavailable", f"git backstop: {hooks.problem}"
     target = hooks.target()

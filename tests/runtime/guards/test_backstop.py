@@ -61,7 +61,18 @@ def start_session(repo: Path, allowed: list[str] | None = None, enforcement: str
     assert out.returncode == 0, out.stderr + out.stdout
     if allowed is not None:
         scope = {"wave": 2, "role": "Impl-Core", "allowed": allowed, "enforcement": enforcement}
-        (repo / ".orchestrator" / "state" / "scope.json").write_text(json.dumps(scope), encoding="utf-8")
+        start_wave(repo, scope)
+
+
+def start_wave(repo: Path, scope: dict[str, object], status: str = "active") -> None:
+    """What `wave start` leaves behind: the scope file, and the wave marked active in the session record."""
+    (repo / ".orchestrator" / "state" / "scope.json").write_text(json.dumps(scope), encoding="utf-8")
+    record = repo / ".orchestrator" / "state" / "session.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    for wave in data["waves"]:
+        if wave["wave"] == scope["wave"]:
+            wave["status"] = status
+    record.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def end_wave(repo: Path) -> None:
@@ -378,8 +389,7 @@ def test_warn_lets_it_through_with_the_files_named(guarded: Path) -> None:
 
 def test_a_read_only_wave_refuses_any_change(guarded: Path) -> None:
     start_session(guarded)
-    scope = {"wave": 1, "role": "Discovery", "allowed": [], "read_only": True, "enforcement": "strict"}
-    (guarded / ".orchestrator" / "state" / "scope.json").write_text(json.dumps(scope), encoding="utf-8")
+    start_wave(guarded, {"wave": 1, "role": "Discovery", "allowed": [], "read_only": True, "enforcement": "strict"})
     (guarded / "src" / "m0.py").write_text("x = 1\n", encoding="utf-8")
     out = commit(guarded, "ro", "-a")
     assert out.returncode != 0 and "Wave 1 (Discovery) is read-only." in out.stderr
@@ -539,3 +549,42 @@ def test_a_render_installs_it_and_doctor_reports_it(rendered_repo: Path) -> None
     out = runtime(rendered_repo, "doctor")
     assert "warn  git backstop: not in .git/hooks/pre-commit" in out.stdout
     assert "backstop install" in out.stdout
+
+
+def test_a_hooks_path_from_the_global_config_is_not_changed(repo: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A global core.hooksPath serves every repository of the user: ours is not added there."""
+    shared = tmp_path / "global-hooks"
+    shared.mkdir()
+    (shared / "pre-commit").write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    config = tmp_path / "gitconfig"
+    config.write_text(f"[core]\n\thooksPath = {shared}\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    out = runtime(repo, "backstop", "install")
+    assert "core.hooksPath comes from your global or system git config" in out.stdout
+    assert (shared / "pre-commit").read_text(encoding="utf-8") == "#!/bin/sh\nexit 0\n"
+    assert "warn  git backstop: not checked" in runtime(repo, "doctor").stdout
+    git(repo, "config", "--local", "core.hooksPath", ".git/hooks")
+    assert "installed in .git/hooks/pre-commit" in runtime(repo, "backstop", "install").stdout
+
+
+def test_a_level_fixed_at_session_start_is_a_floor(guarded: Path) -> None:
+    """A Session Config weakened mid-session (a write no hook saw) does not lower the level the session
+    record fixed when it started."""
+    start_session(guarded)
+    record = guarded / ".orchestrator" / "state" / "session.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    record.write_text(json.dumps({**data, "enforcement": "strict"}, indent=1), encoding="utf-8")
+    (guarded / "CLAUDE.md").write_text(CONFIG.replace("strict", "off"), encoding="utf-8")
+    (guarded / ".orchestrator" / "runtime" / "words.py").write_text("# mine\n", encoding="utf-8")
+    out = commit(guarded, "weakened", "-a")
+    assert out.returncode != 0 and ".orchestrator/runtime/words.py" in out.stderr
+
+
+def test_a_finished_wave_no_longer_limits_the_commit(guarded: Path) -> None:
+    """After the last `wave done` its scope file stays until /close, whose commit holds every wave's work."""
+    start_session(guarded)
+    start_wave(guarded, {"wave": 5, "role": "Finalization", "allowed": ["docs/"], "enforcement": "strict"}, "done")
+    (guarded / "src" / "m0.py").write_text("x = 1\n", encoding="utf-8")
+    out = commit(guarded, "the session's work", "-a")
+    assert out.returncode == 0, out.stderr
