@@ -338,3 +338,15 @@ def ensure(root: Path, wanted: object, dry_run: bool = False) -> str | None:
     if state != "missing":
         return None
     return install(root, dry_run)
+
+
+def repair(root: Path) -> str | None:
+    """`ensure` with the Session Config's value (on when the config cannot be read): for `wave start`, since an
+    agent's `npm install` mid-session makes husky or lefthook rewrite the hook file."""
+    try:
+        from ..config import load
+
+        wanted = load(root).get("git-backstop")
+    except Exception:  # a broken or missing config leaves the default: on
+        wanted = True
+    return ensure(root, wanted)

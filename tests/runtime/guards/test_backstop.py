@@ -588,3 +588,41 @@ def test_a_finished_wave_no_longer_limits_the_commit(guarded: Path) -> None:
     (guarded / "src" / "m0.py").write_text("x = 1\n", encoding="utf-8")
     out = commit(guarded, "the session's work", "-a")
     assert out.returncode == 0, out.stderr
+
+
+def test_the_real_loop_sets_the_scope_and_wave_start_repairs_the_hook(tmp_path: Path) -> None:
+    """`session start`, `plan set`, `wave start` and `wave done` as the command texts run them: the scope the
+    backstop judges is the one `wave start` wrote, and `wave start` puts back a hook another tool rewrote."""
+    from tests.runtime.loop_support import calc_repo, finish, plan_for
+
+    repo = calc_repo(tmp_path, "- enforcement: strict\n", commit_config=False)
+    shutil.copytree(ROOT / "runtime", repo / ".orchestrator" / "runtime", ignore=shutil.ignore_patterns("__pycache__"))
+    (repo / ".gitignore").write_text(".orchestrator/state/\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "vendor the runtime")
+    assert runtime(repo, "session", "start", "feature").returncode == 0
+    assert runtime(repo, "gate", "baseline").returncode == 0
+    status = json.loads(runtime(repo, "session", "status", "--json").stdout)
+    assert runtime(repo, "plan", "set", "-", stdin=json.dumps(plan_for(status["waves"]))).returncode == 0
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    assert hook.exists()  # session start installed it
+    hook.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")  # a hook manager rewrote the file
+    out = runtime(repo, "wave", "start", "1")
+    assert out.returncode == 0, out.stderr
+    assert "git backstop: installed in .git/hooks/pre-commit beside the existing hook" in out.stdout
+    (repo / "README.md").write_text("changed during discovery\n", encoding="utf-8")
+    refused = commit(repo, "discovery writes", "-a")
+    assert refused.returncode != 0 and "Wave 1 (Discovery) is read-only." in refused.stderr
+    git(repo, "checkout", "--", "README.md")
+    finish(repo, 1, "T1=done")
+    out = runtime(repo, "wave", "start", "2")
+    assert out.returncode == 0, out.stdout + out.stderr
+    (repo / "README.md").write_text("out of scope\n", encoding="utf-8")
+    refused = commit(repo, "readme", "-a")
+    assert refused.returncode != 0 and "README.md" in refused.stderr
+    assert "may change only: src/calc/ops.py, tests/test_ops.py" in refused.stderr
+    git(repo, "checkout", "--", "README.md")
+    with (repo / "src" / "calc" / "ops.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n\ndef power(a, b):\n    return a ** b\n")
+    out = commit(repo, "power", "-a")
+    assert out.returncode == 0, out.stderr
