@@ -256,7 +256,8 @@ def check_backstop(root: Path, report: Report) -> None:
         report.warn(text, "run 'python3 .orchestrator/runtime backstop install' to see the lines to add by hand")
         return
     if state == "missing":
-        report.warn(text, "run 'python3 .orchestrator/runtime backstop install' ('session start' also puts it back)")
+        report.warn(text, "run 'python3 .orchestrator/runtime backstop install' "
+                          "('session start' and 'wave start' also put it back)")
         return
     python = shutil.which("python3")
     probe = subprocess.run([python or "python3", "-S", str(orch_dir(root) / "runtime"), "backstop", "check",

@@ -24,8 +24,8 @@ each believe they own that file, so the backstop never replaces it:
   clone would see the change; the note says which line to add by hand.
 
 Tools that regenerate their file (husky on `npm install`, lefthook when its config
-changes, `pre-commit install --overwrite`) drop our block; `install`, `session start`
-and `doctor` notice it and, except doctor, put it back. Stdlib only; never on the hook path.
+changes, `pre-commit install --overwrite`) drop our block; `install`, `session start`,
+`wave start` and `doctor` notice it and, except doctor, put it back. Stdlib only; never on the hook path.
 """
 
 from __future__ import annotations
