@@ -95,7 +95,10 @@ def _npm_bin(name: str, version: str) -> Path:
             raise ManagerSetupError(f"npm is not on PATH, so {name}@{version} cannot be installed; install Node.js")
         (root / "package.json").write_text('{"name": "so-hook-managers", "private": true}\n', encoding="utf-8")
         print(f"[hooks] installing {name}@{version} into {root}...", file=sys.stderr, flush=True)
-        _run([npm, "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", str(root), f"{name}@{version}"])
+        # No install scripts, run from the cache: lefthook's postinstall would otherwise install hooks into
+        # whatever repository npm was started in (INIT_CWD), i.e. the checkout running the tests.
+        _run([npm, "install", "--no-audit", "--no-fund", "--ignore-scripts", "--save-exact", "--prefix", str(root),
+              f"{name}@{version}"], cwd=root)
 
     if not ready():
         _locked_install(root, ready, install)
