@@ -257,11 +257,7 @@ def judge(root: Path) -> tuple[list[Finding], str]:
     if not active:
         return [], ""
     changes = _merge_filter(root, staged(root))
-    paths: list[str] = []
-    for _, path, old in changes:
-        for name in (old, path):
-            if name and name not in paths:
-                paths.append(name)
+    paths = list(dict.fromkeys(name for _, path, old in changes for name in (old, path) if name))
     findings: list[Finding] = []
     scoped, level = scope_finding(root, paths)
     for finding in (scoped, protected_finding(root, paths, level),
@@ -290,7 +286,7 @@ def message(findings: list[Finding], why: str) -> str:
 
 
 def check(root: Path) -> int:
-    """Exit code for the hook: 0 to let the commit through, `githooks.REFUSED` to stop it."""
+    """Exit code for the hook: 0 to let the commit through, REFUSED to stop it."""
     try:
         findings, why = judge(root)
     except GitError as exc:
