@@ -310,7 +310,7 @@ def test_husky(repo: Path, tmp_path: Path) -> None:
     assert marker.exists(), "husky's hook stopped running"
 
 
-def test_lefthook(repo: Path, tmp_path: Path) -> None:
+def test_lefthook(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.runtime.guards.hook_managers import lefthook
 
     exe = lefthook()
@@ -323,17 +323,13 @@ def test_lefthook(repo: Path, tmp_path: Path) -> None:
     before = hook_files(repo)
     out = runtime(repo, "backstop", "install")
     assert "beside the lefthook hook" in out.stdout
-    env_path = f"{exe.parent}{os.pathsep}{os.environ['PATH']}"
-    os.environ["PATH"] = env_path  # the lefthook runner looks for `lefthook` on PATH
-    try:
-        assert_refuses_three_cases(repo, marker)
-        deselect(repo)
-        assert hook_files(repo) == before
-        marker.unlink()
-        assert_backstop_gone(repo)
-        assert marker.exists(), "lefthook's hook stopped running"
-    finally:
-        os.environ["PATH"] = env_path.split(os.pathsep, 1)[1]
+    monkeypatch.setenv("PATH", f"{exe.parent}{os.pathsep}{os.environ['PATH']}")  # the runner looks on PATH
+    assert_refuses_three_cases(repo, marker)
+    deselect(repo)
+    assert hook_files(repo) == before
+    marker.unlink()
+    assert_backstop_gone(repo)
+    assert marker.exists(), "lefthook's hook stopped running"
 
 
 # --- what counts, and when it acts ------------------------------------------------------------------------
