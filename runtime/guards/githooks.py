@@ -162,12 +162,15 @@ def shell_script(text: str) -> bool:
 
 
 def strip_block(text: str) -> str:
-    """`text` without our block (byte for byte what was there before we added it)."""
+    """`text` without our block (byte for byte what was there before we added it). A block whose end marker
+    was edited away is left alone: what follows its start may be someone's own lines."""
     start = text.find(BEGIN)
-    if start < 0:
-        return text
-    end = text.find(END, start)
-    return text[:start] + (text[end + len(END):] if end >= 0 else "")
+    end = text.find(END, start) if start >= 0 else -1
+    return text if end < 0 else text[:start] + text[end + len(END):]
+
+
+def damaged(text: str | None) -> bool:
+    return text is not None and BEGIN in text and END not in text[text.find(BEGIN):]
 
 
 def insert_block(text: str) -> str:
@@ -216,6 +219,9 @@ def install(root: Path, dry_run: bool = False) -> str:
     shown = _rel(root, target)
     current = kind(target)
     text = _read(target)
+    if damaged(text):
+        return (f"git backstop: {shown} holds our start marker without its end marker (edited by hand?); left as "
+                f"is. Remove the lines from '{BEGIN.strip()}' on that are ours, then run install again.")
     if text is not None and BEGIN in text:
         wanted = insert_block(strip_block(text)) if current != "ours" else (
             STANDALONE if strip_block(text).strip() == "#!/bin/sh" else STANDALONE + CHAIN_TAIL)
@@ -261,7 +267,7 @@ def _remove_displaced(hooks: HookFile, dry_run: bool) -> str:
     for name in DISPLACED:
         path = hooks.hooks_dir / name
         text = _read(path)
-        if text is None or BEGIN not in text:
+        if text is None or BEGIN not in text or damaged(text):
             continue
         if not dry_run:
             if kind(path) == "ours":
@@ -283,6 +289,9 @@ def uninstall(root: Path, dry_run: bool = False) -> str:
         if text is None or BEGIN not in text:
             continue
         shown = _rel(root, path)
+        if damaged(text):
+            notes.append(f"git backstop: {shown} holds our start marker without its end marker; left as is")
+            continue
         rest = strip_block(text)
         if not dry_run:
             if kind(path) == "ours":

@@ -622,3 +622,15 @@ def test_the_real_loop_sets_the_scope_and_wave_start_repairs_the_hook(tmp_path: 
         handle.write("\n\ndef power(a, b):\n    return a ** b\n")
     out = commit(repo, "power", "-a")
     assert out.returncode == 0, out.stderr
+
+
+def test_a_block_whose_end_was_edited_away_is_left_alone(repo: Path) -> None:
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho team\n", encoding="utf-8")
+    hook.chmod(0o755)
+    runtime(repo, "backstop", "install")
+    edited = hook.read_text(encoding="utf-8").replace("# <<< session-orchestrator git backstop <<<\n", "")
+    hook.write_text(edited, encoding="utf-8")
+    assert "without its end marker" in runtime(repo, "backstop", "install").stdout
+    assert "without its end marker" in runtime(repo, "backstop", "uninstall").stdout
+    assert hook.read_text(encoding="utf-8") == edited
