@@ -634,3 +634,15 @@ def test_a_block_whose_end_was_edited_away_is_left_alone(repo: Path) -> None:
     assert "without its end marker" in runtime(repo, "backstop", "install").stdout
     assert "without its end marker" in runtime(repo, "backstop", "uninstall").stdout
     assert hook.read_text(encoding="utf-8") == edited
+
+
+def test_a_hook_running_under_sh_e_and_u_keeps_working(repo: Path, tmp_path: Path) -> None:
+    """Our block runs inside the team's shell, with its flags: nothing in it may trip `-e` or `-u`."""
+    marker = tmp_path / "strict-ran"
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f'#!/bin/sh -eu\necho ran >> "{marker}"\n', encoding="utf-8")
+    hook.chmod(0o755)
+    runtime(repo, "backstop", "install")
+    (repo / "docs" / "guide.md").write_text("no session\n", encoding="utf-8")
+    assert commit(repo, "no session", "-a").returncode == 0 and marker.exists()
+    assert_refuses_three_cases(repo, marker)
