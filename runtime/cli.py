@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "install": ("commands.install", "Merge our hooks into the agents' settings and seed the Session Config."),
     "research": ("loop.research", "Collect git state, recent history, open issues and prior sessions for /session."),
     "guard": ("commands.guard_cli", "Show what the destructive-command guard decides for a command, and why."),
+    "backstop": ("commands.backstop_cli", "The git pre-commit backstop: check a commit, install, uninstall, status."),
     "session": ("loop.session", "Start, inspect, resume or close a session (STATE.md)."),
     "plan": ("loop.plan", "Record the agreed plan: items, waves and the files each wave may touch."),
     "wave": ("loop.waves", "Start or finish a wave; starting one sets the edit scope the hooks enforce."),

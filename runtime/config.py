@@ -226,6 +226,8 @@ SCHEMA: dict[str, Key] = {
         Key("enforcement", _choice("strict", "warn", "off"), "warn", "What happens to an edit outside the wave scope."),
         Key("vcs", _choice("auto", "github", "gitlab", "none"), "auto", "Where carryover issues are filed."),
         Key("allow-destructive-ops", _bool, False, "Lift the destructive-command guard for this repository."),
+        Key("git-backstop", _bool, True,
+            "Install the git pre-commit backstop beside the repository's own hooks (applied by 'install')."),
         Key(
             "loop-guard",
             None,

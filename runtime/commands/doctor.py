@@ -240,6 +240,7 @@ def run(args: Any) -> int:
         report.warn("not a git repository", "run 'git init': sessions commit their work and gates compare refs")
     check_integrity(report)
     check_hooks(root, report, guard_lifted=check_config(root, report))
+    check_backstop(root, report)
     print(json.dumps(report.as_json(root, __version__), indent=2) if as_json else report.summary())
     return 1 if report.failures else 0
 
@@ -253,3 +254,41 @@ def check_integrity(report: Report) -> None:
         report.fail(f"runtime file {problem}", problem.fix)
     if not problems:
         report.ok(f"runtime files match {integrity.MANIFEST}")
+
+
+def check_backstop(root: Path, report: Report) -> None:
+    """Is the git backstop where git will run it, and can it run there? It is what still stands when an
+    agent's hooks do not fire, and hook managers rewrite the file it lives in (docs/guards.md, "Git backstop")."""
+    from ..guards import githooks
+
+    try:
+        wanted = load(root).get("git-backstop")
+    except ConfigError:
+        wanted = True
+    state, text = githooks.status(root)
+    if wanted is False:
+        if state == "installed":
+            report.warn(f"{text}, but the Session Config says git-backstop: false",
+                        "run 'python3 .orchestrator/runtime install' when no session is active")
+        else:
+            report.ok("git backstop: off (git-backstop: false)")
+        return
+    if state == "unavailable":
+        report.warn(text, "run 'git init'")
+        return
+    if state == githooks.SHARED:
+        report.warn(text, "run 'python3 .orchestrator/runtime backstop install' to see the lines to add by hand")
+        return
+    if state == "missing":
+        report.warn(text, "run 'python3 .orchestrator/runtime backstop install' "
+                          "('session start' and 'wave start' also put it back)")
+        return
+    python = shutil.which("python3")
+    probe = subprocess.run([python or "python3", "-S", str(orch_dir(root) / "runtime"), "backstop", "check",
+                            "--probe"], cwd=root, capture_output=True, text=True, timeout=30) if python else None
+    if probe is None or probe.returncode != 0:
+        detail = "python3 is not on PATH" if probe is None else (probe.stderr or probe.stdout).strip()[:160]
+        report.fail(f"{text}, but it cannot run: {detail}",
+                    "make python3 available to git, or fix the runtime as reported above")
+        return
+    report.ok(f"{text}; it runs")

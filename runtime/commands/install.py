@@ -178,6 +178,26 @@ def unwire_deselected(root: Path, selected: dict[str, Any], dry_run: bool,
     return notes
 
 
+def backstop_note(root: Path, dry_run: bool) -> str | None:
+    """The git pre-commit backstop follows `git-backstop` (default on): installed beside the repository's own
+    hook, or taken out again, only ours (docs/guards.md, "Git backstop"). Outside a git repository there is
+    nothing to say: `session start` installs it once the repository exists."""
+    from ..guards import githooks
+
+    if githooks.locate(root).hooks_dir is None:
+        return None
+
+    try:
+        from ..config import load
+
+        wanted = load(root).get("git-backstop")
+    except (ConfigError, OSError):
+        wanted = True  # no Session Config yet (first install): the default
+    if wanted is False:
+        return githooks.ensure(root, False, dry_run) or "git backstop: off (git-backstop: false)"
+    return githooks.install(root, dry_run)
+
+
 def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list[str]:
     notes = []
     if not dry_run:
@@ -189,6 +209,9 @@ def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list
         notes.append(get(name).wire(root, {**data, "enforcement": enforcement, "others": others,
                                            "commands": manifest.get("commands", [])}, dry_run))
     notes.extend(unwire_deselected(root, selected, dry_run, manifest.get("commands", [])))
+    backstop = backstop_note(root, dry_run)
+    if backstop:
+        notes.append(backstop)
     files = instruction_files(manifest)
     if selected:  # an agent dropped from the answers: our hooks and our section in its instruction file go
         from ..platforms import INSTRUCTION_FILES

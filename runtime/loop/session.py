@@ -125,6 +125,11 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
     from .waves import wave_entries
 
     config = session_config(root)
+    from ..guards.githooks import ensure
+
+    backstop = ensure(root, config.get("git-backstop"))  # husky and lefthook rewrite the hook file they share
+    if backstop:
+        print(backstop)
     with locked(root):
         try:
             old = load(root)

@@ -258,6 +258,11 @@ def start_wave(root: Path, number: int) -> int:
         save(root, state)
     telemetry.emit(root, "wave.started", {"session_id": state["session_id"], "wave": number, "role": wave["role"],
                                           "tasks": len(wave.get("tasks", [])), "restarted": restarted})
+    from ..guards.githooks import repair
+
+    backstop = repair(root)
+    if backstop:
+        print(backstop)
     again = " (already active: scope rewritten, briefs repeated)" if restarted else ""
     print(f"wave {number} of {state['total_waves']} started: {wave['role']}{again}. "
           f"Edit scope: {'read-only' if wave.get('read_only') else 'the files listed in each brief'} "
