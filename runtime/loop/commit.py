@@ -39,7 +39,7 @@ def plan(root: Path, state: State, ledger: dict[str, Any]) -> dict[str, Any]:
     CommitRefusedError when the last full gate does not vouch for the code."""
     from ..guards.pathglob import glob_match
     from ..proc import run
-    from .treestate import TreeUnreadableError, snapshot
+    from .treestate import TreeUnreadableError, is_runtime_record, snapshot
 
     gate = ledger["gate"]
     if not gate["ran"]:
@@ -56,6 +56,8 @@ def plan(root: Path, state: State, ledger: dict[str, Any]) -> dict[str, Any]:
     for path in sorted(differing):
         if path in SESSION_RECORDS or any(glob_match(pattern, path) for pattern in patterns):
             stage.append(path)
+        elif is_runtime_record(path):
+            continue  # machine-local records (state/, the events log): never committed, not someone's work
         else:
             left_out.append(path)
     code, out, _ = run(["git", "-c", "core.quotepath=off", "diff", "--cached", "--name-only", "-z"], root, 30)

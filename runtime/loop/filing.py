@@ -104,7 +104,7 @@ def run_carryover(root: Path, state: State | None, ledger: dict[str, Any] | None
                   ) -> dict[str, Any]:
     """File or list every pending entry. Returns {'tracker', 'filed', 'already', 'closed', 'listed', 'why', ...}."""
     from ..config import load_or_defaults
-    from .tracker import Tracker, TrackerError, detect, issue_number
+    from .tracker import Tracker, TrackerError, detect
 
     config, _ = load_or_defaults(root)
     listed = cfile.read(root)  # raises CarryoverFileError: a damaged list is never overwritten
@@ -135,35 +135,10 @@ def run_carryover(root: Path, state: State | None, ledger: dict[str, Any] | None
                                    for e in todo):
                 report["label_created"] = tracker.ensure_label()
             for entry in todo:
-                key = (str(entry["session"]), str(entry["item"]))
-                if entry["state"] == "open":
-                    if key in by_marker:
-                        issue = by_marker[key]
-                        entry.update(state="filed", ref=f"#{issue['number']}")
-                        report["already"].append({"title": entry["title"], "number": issue["number"],
-                                                  "url": issue["url"]})
-                        continue
-                    if dry_run:
-                        report["filed"].append({"title": entry["title"], "number": None, "url": None})
-                        continue
-                    created = tracker.create_issue(str(entry["title"]), str(entry["body"]))
-                    entry.update(state="filed", ref=f"#{created['number']}")
-                    entry["body"] = _with_filed_line(str(entry["body"]), created["url"])
-                    report["filed"].append({"title": entry["title"], **created})
-                else:  # to-close
-                    number = issue_number(str(entry["ref"]))
-                    if number is None:
-                        continue
-                    if tracker.issue_state(number) == "closed":
-                        entry["state"] = "closed"
-                        report["already"].append({"title": entry["title"], "number": number, "url": None})
-                        continue
-                    if dry_run:
-                        report["closed"].append({"title": entry["title"], "number": number})
-                        continue
-                    tracker.close_issue(number, _comment(str(entry["body"])))
-                    entry["state"] = "closed"
-                    report["closed"].append({"title": entry["title"], "number": number})
+                try:
+                    _file_one(tracker, entry, by_marker, report, dry_run)
+                except TrackerError as exc:  # this entry stays pending; the next may still go through
+                    report["why"] = str(exc)
         except TrackerError as exc:
             report["why"] = str(exc)
     elif tracker is None and not report["why"]:
@@ -177,6 +152,40 @@ def run_carryover(root: Path, state: State | None, ledger: dict[str, Any] | None
             cfile.write(root, entries)
     report["file"] = cfile.REL_PATH if (still or exists) else None
     return report
+
+
+def _file_one(tracker: Any, entry: dict[str, Any], by_marker: dict[tuple[str, str], Any], report: dict[str, Any],
+              dry_run: bool) -> None:
+    from .tracker import issue_number
+
+    key = (str(entry["session"]), str(entry["item"]))
+    if entry["state"] == "open":
+        if key in by_marker:
+            issue = by_marker[key]
+            entry.update(state="filed", ref=f"#{issue['number']}")
+            report["already"].append({"title": entry["title"], "number": issue["number"], "url": issue["url"]})
+            return
+        if dry_run:
+            report["filed"].append({"title": entry["title"], "number": None, "url": None})
+            return
+        created = tracker.create_issue(str(entry["title"]), str(entry["body"]))
+        entry.update(state="filed", ref=f"#{created['number']}")
+        entry["body"] = _with_filed_line(str(entry["body"]), created["url"])
+        report["filed"].append({"title": entry["title"], **created})
+        return
+    number = issue_number(str(entry["ref"]))  # to-close
+    if number is None:
+        return
+    if tracker.issue_state(number) == "closed":
+        entry["state"] = "closed"
+        report["already"].append({"title": entry["title"], "number": number, "url": None})
+        return
+    if dry_run:
+        report["closed"].append({"title": entry["title"], "number": number})
+        return
+    tracker.close_issue(number, _comment(str(entry["body"])))
+    entry["state"] = "closed"
+    report["closed"].append({"title": entry["title"], "number": number})
 
 
 def _with_filed_line(body: str, url: str) -> str:
