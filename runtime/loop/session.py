@@ -339,8 +339,13 @@ def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> 
     from ..guards import breaker
     from ..paths import state_file
     from .state import load, locked, now_iso, record_file, require_active, save
+    from .plan import placeholder
     from .waves import remove_scope
 
+    why_not = placeholder(reason) if reason.strip() else None
+    if why_not:
+        print(f"error: --reason: {why_not}; say in your own words why the session stops here", file=sys.stderr)
+        return 1
     with locked(root):
         state = load(root)
         if state is None or state.get("status") != "paused":
