@@ -338,8 +338,8 @@ def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> 
     from .. import telemetry
     from ..guards import breaker
     from ..paths import state_file
-    from .state import load, locked, now_iso, record_file, require_active, save
     from .plan import placeholder
+    from .state import load, locked, now_iso, record_file, require_active, save
     from .waves import remove_scope
 
     why_not = placeholder(reason) if reason.strip() else None
