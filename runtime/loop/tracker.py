@@ -173,7 +173,9 @@ class Tracker:
             return True, ""
         if code == 127:
             return False, f"{self.cli} is not installed"
-        lines = [line.strip() for line in (err or out).splitlines() if line.strip()]
+        # both CLIs print the host alone on the first line, then what is wrong with it
+        lines = [line.strip().lstrip("Xx!- \u2717").strip() for line in (err or out).splitlines()
+                 if line.strip() and line.strip() != self.host]
         return False, f"{self.cli} auth status: {lines[0] if lines else f'exit {code}'}"
 
     # --- labels ---

@@ -353,3 +353,50 @@ def test_a_damaged_list_is_named_and_never_overwritten(finished_repo: Path) -> N
     result = rt(finished_repo, "close", "carryover")
     assert result.returncode == 1 and ".orchestrator/carryover.md:3:" in result.stderr
     assert cfile.path(finished_repo).read_text() == before
+
+
+# --- the real gh against a stand-in API ---------------------------------------------------
+
+
+def _real_gh() -> str:
+    import shutil
+
+    found = shutil.which("gh")
+    if not found:
+        pytest.fail("the real GitHub CLI is needed: install Debian's package ('apt-get install gh')", pytrace=False)
+    return found
+
+
+def test_the_real_gh_files_once_through_a_local_api(finished_repo: Path, tmp_path: Path) -> None:
+    """The real `gh`, its requests answered by `fake_github_api.py` on 127.0.0.1 (see its docstring)."""
+    from tests.runtime.loop.fake_github_api import GitHubStandIn
+
+    _real_gh()
+    git(finished_repo, "remote", "add", "origin", "https://github.localhost/acme/calc.git")
+    config = tmp_path / "CLAUDE.md"  # outside the repository, so the gated code stays as it was
+    config.write_text((finished_repo / "CLAUDE.md").read_text() + "- vcs: github\n")
+    server = fake_tracker.new_server(tmp_path / "server.json", "github.localhost", "acme/calc", next=2, issues=[
+        {"number": 1, "title": "Power", "body": "please", "labels": [], "state": "open", "comments": []}])
+    (tmp_path / "home").mkdir()
+    env = {"SO_CONFIG_FILE": str(config), "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+           "GH_TOKEN": "", "GH_ENTERPRISE_TOKEN": "", "GITHUB_TOKEN": "", "GH_CONFIG_DIR": str(tmp_path / "gh")}
+    with GitHubStandIn(server) as api:
+        env["HTTP_PROXY"] = api.proxy
+        signed_out = ok(rt(finished_repo, "close", "carryover", "--json", env=env))
+        report = json.loads(signed_out.stdout)
+        assert report["filed"] == [] and "authentication failed" in report["why"], report
+        assert [e["state"] for e in cfile.read(finished_repo)] == ["to-close", "open"]
+        env["GH_TOKEN"] = "stand-in-token"
+        report = json.loads(ok(rt(finished_repo, "close", "carryover", "--json", env=env)).stdout)
+        assert report["label_created"] is True, report
+        assert report["filed"][0]["url"] == "http://github.localhost/acme/calc/issues/2", report
+        assert report["closed"] == [{"title": "I1: Power operation", "number": 1}]
+        again = json.loads(ok(rt(finished_repo, "close", "carryover", "--json", env=env)).stdout)
+        assert again["filed"] == [] and again["closed"] == []
+        assert api.unknown == []
+    data = json.loads(server.read_text())
+    assert [lab["name"] for lab in data["labels"]] == ["carryover"]
+    assert [(i["number"], i["state"], i["labels"]) for i in data["issues"]] == [(1, "closed", []),
+                                                                                (2, "open", ["carryover"])]
+    assert "item=I2 -->" in data["issues"][1]["body"] and "Delivered by session" in data["issues"][0]["comments"][0]
+    assert [(e["state"], e["ref"]) for e in cfile.read(finished_repo)] == [("closed", "#1"), ("filed", "#2")]
