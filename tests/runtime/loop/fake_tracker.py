@@ -1,9 +1,9 @@
 """Stand-in `gh` and `glab` executables for the carryover tests.
 
-What is mocked and why: a GitHub or GitLab server cannot run here, and the real
-`gh` reaches a GitHub Enterprise host only over HTTPS with GraphQL queries for
-issue creation and listing, which would need a stand-in GraphQL server written for
-every query `gh` makes. So the two CLIs themselves are stood in for. Each stand-in
+What is mocked and why: a GitHub or GitLab server cannot run here. The real `gh`
+(Debian's package) is exercised too, against `fake_github_api.py`; these stand-ins
+cover what that cannot: `glab` (Debian ships no package of it), and failures that
+are awkward to provoke from a real client in every combination. Each stand-in
 accepts exactly the flags the real CLI documents for the subcommands close uses
 (`gh` 2.x manual; glab's generated docs in `docs/source/`), in long and short form,
 rejects anything else the way the real one does (`unknown flag: --x`, exit 1), and
