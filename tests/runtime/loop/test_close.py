@@ -400,3 +400,14 @@ def test_the_real_gh_files_once_through_a_local_api(finished_repo: Path, tmp_pat
                                                                                 (2, "open", ["carryover"])]
     assert "item=I2 -->" in data["issues"][1]["body"] and "Delivered by session" in data["issues"][0]["comments"][0]
     assert [(e["state"], e["ref"]) for e in cfile.read(finished_repo)] == [("closed", "#1"), ("filed", "#2")]
+
+
+def test_commit_stages_a_deletion_in_scope_by_name(finished_repo: Path) -> None:
+    (finished_repo / "tests" / "test_cli.py").unlink()  # in T3's scope
+    ok(rt(finished_repo, "gate", "full"))
+    planned = json.loads(ok(rt(finished_repo, "close", "commit", "--dry-run", "--json")).stdout)
+    assert "tests/test_cli.py" in planned["stage"]
+    ok(rt(finished_repo, "close", "commit"))
+    assert "tests/test_cli.py" in head_files(finished_repo)
+    assert git(finished_repo, "ls-files", "tests/test_cli.py") == ""
+    assert git(finished_repo, "status", "--porcelain", "--", "tests") == ""
