@@ -107,7 +107,11 @@ def detect(root: Path, configured: str = "auto", gitlab_hosts: list[str] | tuple
     kind = kind_of(host, gitlab_hosts)
     if configured in ("github", "gitlab"):
         kind = configured  # the user said so: a GitHub Enterprise or GitLab host we could not know
-    info.update(host=host.split(":")[0] if kind != "none" else host, repo=repo)
+    name = host.split(":")[0]
+    # the SSH-over-443 hosts serve the same repositories as the web host the CLIs know
+    name = {"ssh.github.com": "github.com", "www.github.com": "github.com", "altssh.gitlab.com": "gitlab.com",
+            "www.gitlab.com": "gitlab.com"}.get(name, name)
+    info.update(host=name if kind != "none" else host, repo=repo)
     if kind == "none":
         info["why"] = (f"the remote's host {host} is neither GitHub nor GitLab; a self-hosted GitLab goes "
                        "under gitlab-hosts in the Session Config")

@@ -61,6 +61,7 @@ def _no_cli_env(tmp_path: Path) -> dict[str, str]:
     ("https://github.com/acme/calc", "github", "github.com", "acme/calc"),
     ("git@github.com:acme/calc.git", "github", "github.com", "acme/calc"),
     ("ssh://git@github.com/acme/calc.git", "github", "github.com", "acme/calc"),
+    ("ssh://git@ssh.github.com:443/acme/calc.git", "github", "github.com", "acme/calc"),
     ("https://oauth2:tok@gitlab.com/group/sub/calc.git", "gitlab", "gitlab.com", "group/sub/calc"),
     ("git@gitlab.com:group/calc.git", "gitlab", "gitlab.com", "group/calc"),
     ("ssh://git@git.example.org:2222/team/calc.git", "gitlab", "git.example.org", "team/calc"),
