@@ -412,3 +412,17 @@ def test_commit_stages_a_deletion_in_scope_by_name(finished_repo: Path) -> None:
     assert "tests/test_cli.py" in head_files(finished_repo)
     assert git(finished_repo, "ls-files", "tests/test_cli.py") == ""
     assert git(finished_repo, "status", "--porcelain", "--", "tests") == ""
+
+
+def test_open_review_findings_above_the_floor_are_carried_over(finished_repo: Path) -> None:
+    review = {"verdict": "proceed", "findings": [
+        {"confidence": 90, "severity": "medium", "file": "src/calc/ops.py", "line": 20,
+         "summary": "power of a negative base with a fractional exponent returns a complex number"},
+        {"confidence": 30, "severity": "low", "file": "src/calc/ops.py", "summary": "naming"}]}
+    ok(rt(finished_repo, "review", "record", "--wave", "4", "-", stdin=json.dumps(review)))
+    report = json.loads(ok(rt(finished_repo, "close", "carryover", "--json")).stdout)
+    assert [e["title"] for e in report["listed"]] == [
+        "[Carryover] I2: Pow command in the CLI",
+        "[Carryover] review: power of a negative base with a fractional exponent returns a complex\u2026"]
+    entry = cfile.read(finished_repo)[-1]
+    assert entry["item"] == "review-w4-1" and "src/calc/ops.py:20" in str(entry["body"])
