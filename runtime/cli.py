@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "wave": ("loop.waves", "Start or finish a wave; starting one sets the edit scope the hooks enforce."),
     "gate": ("loop.gates", "Run the test, typecheck and lint gate and compare it with the baseline."),
     "review": ("loop.review", "Record the session reviewer's findings with their confidence."),
+    "close": ("commands.close_cli", "Verify each plan item from evidence, commit the session's files, file carryover."),
     "report": ("report", "Summarise recent sessions as a terminal table or an HTML page."),
     "evolve": ("evolve", "Find patterns across sessions and keep them as learnings you review."),
     "reconcile": ("reconcile", "Propose accepted learnings as agent rule files (a diff); write them on approval."),

@@ -197,6 +197,25 @@ def _agents_per_wave(raw: str) -> dict[str, int]:
     return result
 
 
+_HOST_RE = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?$")
+
+
+def _hosts(raw: str) -> tuple[str, ...]:
+    """`git.example.com, gitlab.internal:8443` or `none`: the self-hosted GitLab hosts, lower-case."""
+    text = raw.strip()
+    if text.lower() in ("none", ""):
+        return ()
+    hosts = []
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        if "://" in part or "/" in part or not _HOST_RE.match(part):
+            raise BadValueError(f"{part!r} is not a host name",
+                                "write host names only, comma-separated, e.g. 'git.example.com, gitlab.internal'")
+        hosts.append(part)
+    return tuple(hosts)
+
+
 class Key:
     """One documented Session Config key."""
 
@@ -225,6 +244,7 @@ SCHEMA: dict[str, Key] = {
         Key("persistence", _bool, True, "Keep STATE.md and metrics so sessions can resume."),
         Key("enforcement", _choice("strict", "warn", "off"), "warn", "What happens to an edit outside the wave scope."),
         Key("vcs", _choice("auto", "github", "gitlab", "none"), "auto", "Where carryover issues are filed."),
+        Key("gitlab-hosts", _hosts, (), "Self-hosted GitLab hosts whose remotes file carryover through glab."),
         Key("allow-destructive-ops", _bool, False, "Lift the destructive-command guard for this repository."),
         Key("git-backstop", _bool, True,
             "Install the git pre-commit backstop beside the repository's own hooks (applied by 'install')."),
@@ -518,6 +538,8 @@ def format_value(value: Any) -> str:
     """A value as the Session Config writes it, so `config show` prints what a user would type."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, tuple):  # gitlab-hosts
+        return ", ".join(value) or "none"
     if isinstance(value, dict):  # agents-per-wave
         extra = ", ".join(f"{k}: {v}" for k, v in value.items() if k != "default")
         return f"{value['default']} ({extra})" if extra else str(value["default"])

@@ -69,6 +69,7 @@ def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/") -> s
             )
     else:
         lines.append(f"no unfinished session; start one with {prefix}session [housekeeping|feature|deep]")
+    lines.extend(_carryover_lines(root))
     lines.append(f"enforcement: {config.get('enforcement')}")
     if config.get("enforcement") == "off":
         lines.append("WARNING: enforcement is off - self-protection of the guard's files is lifted")
@@ -83,6 +84,17 @@ def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/") -> s
 
     lines.extend(banner_lines(root, config, changes))
     return "\n".join(lines)
+
+
+def _carryover_lines(root: Path) -> list[str]:
+    """Unfinished work no tracker holds yet: the list is read only when the file exists (one stat otherwise)."""
+    from ..paths import orch_dir
+
+    if not (orch_dir(root) / "carryover.md").is_file():
+        return []
+    from ..loop.carryover import summary_lines
+
+    return summary_lines(root)
 
 
 def _integrity_lines() -> list[str]:

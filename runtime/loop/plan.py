@@ -141,9 +141,21 @@ def validate(plan: Any, state: State, root: Path) -> dict[str, Any]:
                 problems.append(f"{where} ({ident or '?'}): '{field}': {why}; "
                                 + ("give the issue reference or leave it out" if field == "issue"
                                    else "describe the item in your own words"))
+        tests = item.get("tests") or []
+        if not isinstance(tests, list) or not all(isinstance(t, str) and t.strip() for t in tests):
+            problems.append(f"{where} ({ident or '?'}): 'tests' must be a list of test ids, e.g. "
+                            "[\"tests/test_ops.py::test_power\"]")
+            tests = []
+        for test in tests:
+            why = placeholder(test)
+            if why:
+                problems.append(f"{where} ({ident or '?'}): 'tests': {why}; name a real test as path::name")
         item_ids.append(ident)
-        clean_items.append({"id": ident, "title": str(item.get("title") or ""), "issue": item.get("issue") or "",
-                            "acceptance": str(item.get("acceptance") or ""), "status": "not-started", "note": ""})
+        clean = {"id": ident, "title": str(item.get("title") or ""), "issue": item.get("issue") or "",
+                 "acceptance": str(item.get("acceptance") or ""), "status": "not-started", "note": ""}
+        if tests:  # acceptance tests `close verify` looks up in the last full gate
+            clean["tests"] = [t.strip() for t in tests]
+        clean_items.append(clean)
     waves = plan.get("waves")
     layout = state["waves"]
     if not isinstance(waves, list):
@@ -260,6 +272,8 @@ def briefs(state: State, number: int) -> str:
             item = items.get(ref, {})
             out.append(f"ITEM {ref}: {item.get('title', '')}" + (f" ({item['issue']})" if item.get("issue") else ""))
             out.append(f"  ACCEPTANCE: {item.get('acceptance', '')}")
+            if item.get("tests"):
+                out.append(f"  ACCEPTANCE TESTS (must pass in the full gate): {', '.join(item['tests'])}")
         if task.get("files"):
             out.append("FILE SCOPE (change only these; anything else is denied or flagged):")
             out.extend(f"  - {path}" for path in task["files"])
@@ -279,6 +293,8 @@ def show(state: State, wave: int | None = None) -> str:
         issue = f" {item['issue']}" if item.get("issue") else ""
         out.append(f"  {item['id']} [{item['status']}] {item['title']}{issue}")
         out.append(f"      acceptance: {item['acceptance']}")
+        if item.get("tests"):
+            out.append(f"      acceptance tests: {', '.join(item['tests'])}")
     for entry in state["waves"]:
         gate = f", then gate {entry['gate']}" if entry.get("gate") else ""
         out.append("")

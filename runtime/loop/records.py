@@ -40,8 +40,9 @@ class Item(TypedDict, total=False):
     title: str
     issue: str
     acceptance: str
-    status: str  # not-started | in-progress | done | ...
+    status: str  # not-started | in-progress | done | ...  (the agent's claim; `close verify` checks it)
     note: str
+    tests: list[str]  # acceptance test ids (optional), looked up in the last full gate by `close verify`
 
 
 class Task(TypedDict, total=False):
@@ -67,7 +68,8 @@ class Wave(TypedDict, total=False):
     read_only: bool
     gate: str | None  # full | incremental | None
     gate_status: str | None  # passed | blocked | None
-    status: str  # pending | active | done
+    status: str  # pending | active | done | skipped (a partial close before the wave ran)
+    skip_reason: str
     started: str
     ended: str
     tasks: list[Task]
@@ -157,6 +159,7 @@ class State(TypedDict, total=False):
     not_retry: list[dict[str, Any]]
     reviews: list[dict[str, Any]]
     history: list[HistoryEntry]
+    verdicts: dict[str, str]  # item id -> done | unproven, from the evidence ledger at close
 
 
 class Scope(TypedDict, total=False):

@@ -31,25 +31,25 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--issues", type=int, default=20, help="how many open issues to list (default 20)")
 
 
-def detect_vcs(root: Path, configured: str = "auto") -> dict[str, Any]:
-    """Which issue tracker this repository uses, and whether its CLI is usable."""
-    code, url, _ = run_tool(["git", "remote", "get-url", "origin"], root, 5)
-    url = url.strip() if code == 0 else ""
-    host = configured
-    if configured == "auto":
-        if "github" in url:
-            host = "github"
-        elif "gitlab" in url:
-            host = "gitlab"
-        else:
-            host = "none"
-    cli = {"github": "gh", "gitlab": "glab"}.get(host)
-    info: dict[str, Any] = {"host": host, "origin": url or None, "cli": cli,
-                            "cli_available": bool(cli and shutil.which(cli))}
+def detect_vcs(root: Path, configured: str = "auto", gitlab_hosts: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Which issue tracker this repository uses, whether its CLI is installed, and whether that CLI
+    says it is signed in (its own `auth status`; being installed says nothing about a login)."""
+    from .tracker import Tracker, detect
+
+    found = detect(root, configured, gitlab_hosts)
+    host = found["kind"]
+    cli = found["cli"]
+    info: dict[str, Any] = {"host": host, "origin": found["remote"], "repo": found["repo"], "server": found["host"],
+                            "cli": cli, "cli_available": bool(cli and shutil.which(cli)), "signed_in": False}
     if host == "none":
-        info["note"] = "no GitHub or GitLab origin remote: carryover goes into the close report"
+        info["note"] = (f"no GitHub or GitLab origin remote ({found['why']}): carryover goes to "
+                        ".orchestrator/carryover.md")
     elif not info["cli_available"]:
         info["note"] = f"{cli} is not installed: issues cannot be listed or filed from here"
+    else:
+        info["signed_in"], why = Tracker(found, root).signed_in()
+        if not info["signed_in"]:
+            info["note"] = f"not signed in ({why}): carryover goes to .orchestrator/carryover.md"
     return info
 
 
@@ -89,7 +89,15 @@ def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, An
     config, problems = load_or_defaults(root)
     branch, changes = git_status(root)
     code, log, _ = run_tool(["git", "log", f"-{commits}", "--format=%h %ad %s", "--date=short"], root, 5)
-    vcs = detect_vcs(root, str(config.get("vcs", "auto")))
+    vcs = detect_vcs(root, str(config.get("vcs", "auto")), tuple(config.get("gitlab-hosts") or ()))
+    from .carryover import CarryoverFileError, pending, read
+
+    try:
+        carried = [{"title": e["title"], "state": e["state"], "ref": e["ref"], "body": e["body"]}
+                   for e in pending(read(root))]
+        carried_error = ""
+    except CarryoverFileError as exc:
+        carried, carried_error = [], str(exc)
     sessions = jsonl.read(metrics_dir(root) / "sessions.jsonl")[-3:]
     try:
         state_text = state_file(root).read_text(encoding="utf-8")
@@ -107,6 +115,8 @@ def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, An
             {k: s.get(k) for k in ("id", "type", "ended", "outcome", "carryover", "regressions_caught")}
             for s in sessions
         ],
+        "carryover": carried,
+        "carryover_error": carried_error,
         "do_not_retry": _section(state_text, "What not to retry"),
         "breakers": breaker.active(root),
         "learnings": _learnings(root, config, changes),
@@ -142,7 +152,12 @@ def format_text(data: dict[str, Any]) -> str:
     out.append("Recent commits:")
     out.extend(f"  {line}" for line in data["recent_commits"] or ["(none)"])
     vcs = data["vcs"]
-    cli = f"{vcs['cli']} {'available' if vcs['cli_available'] else 'not installed'}" if vcs["cli"] else "no CLI"
+    if not vcs["cli"]:
+        cli = "no CLI"
+    elif not vcs["cli_available"]:
+        cli = f"{vcs['cli']} not installed"
+    else:
+        cli = f"{vcs['cli']} available, " + ("signed in" if vcs.get("signed_in") else "not signed in")
     out.append(f"VCS: {vcs['host']} ({cli}){' - ' + vcs['note'] if vcs.get('note') else ''}")
     issues = data["open_issues"]
     if issues["ok"]:
@@ -158,6 +173,15 @@ def format_text(data: dict[str, Any]) -> str:
             out.append(f"  {s['id']} {s['type']} ended {s['ended']}: {s['outcome']}, carryover {s['carryover']}")
     else:
         out.append("  (none recorded)")
+    if data.get("carryover"):
+        out.append("Carryover not in a tracker yet (.orchestrator/carryover.md; offer these as candidates):")
+        for entry in data["carryover"]:
+            what = "close the issue " + entry["ref"] if entry["state"] == "to-close" else "open"
+            out.append(f"  [{what}] {entry['title']}")
+            out.extend(f"      {line}" for line in entry["body"].splitlines()
+                       if line.startswith(("**Left:**", "**Done:**", "**Origin:**")))
+    if data.get("carryover_error"):
+        out.append(f"Carryover list unreadable: {data['carryover_error']}")
     if data["do_not_retry"]:
         out.append("What not to retry:")
         out.extend(f"  {line}" for line in data["do_not_retry"])

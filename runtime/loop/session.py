@@ -44,7 +44,9 @@ def add_arguments(parser: Any) -> None:
     close = sub.add_parser("close", help="Close the session and append its metrics record.")
     close.add_argument("--outcome", choices=OUTCOMES, default="completed")
     close.add_argument("--carryover", type=int, default=None, metavar="N",
-                       help="number of carryover issues filed (default: plan items not done)")
+                       help="number of carryover entries (default: plan items the evidence does not show done)")
+    close.add_argument("--reason", default="",
+                       help="with --outcome partial: why the waves not run are skipped (recorded with each)")
 
 
 def run(args: Any) -> int:
@@ -59,7 +61,7 @@ def run(args: Any) -> int:
             return status(root, as_json=args.json)
         if args.session_command == "pause":
             return pause(root)
-        return close(root, args.outcome, args.carryover)
+        return close(root, args.outcome, args.carryover, args.reason)
     except StateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -298,43 +300,89 @@ def pause(root: Path) -> int:
 
 
 def close_refusal(state: State, outcome: str) -> str | None:
-    if outcome == "abandoned":
+    """Why the waves and gates do not allow this outcome, or None. `partial` is allowed at any wave: the
+    waves not run are recorded as skipped and the unfinished items carried over."""
+    if outcome in ("abandoned", "partial"):
         return None
     total = len(state.get("waves", []))
     full = [g for g in state.get("gates") or [] if g["variant"] == "full" and g.get("wave") == total]
     if last_completed_wave(state) < total:
         return (f"only {last_completed_wave(state)} of {total} waves are done; finish them with /go, or close "
-                "with --outcome abandoned")
+                "with --outcome partial (the waves not run are recorded as skipped and the unfinished items "
+                "carried over)")
     if not full:
         return "the full gate has not run after the last wave; run 'python3 .orchestrator/runtime gate full' first"
-    if full[-1].get("blocked") and outcome == "completed":
+    if full[-1].get("blocked"):
         named = ", ".join((full[-1].get("regressions") or []) + (full[-1].get("new_problems") or []))
         return (f"the last full gate is blocked ({named}); fix it and rerun 'gate full', or close with "
                 "--outcome partial and carry the work over")
     return None
 
 
-def close(root: Path, outcome: str, carryover: int | None) -> int:
+def evidence_refusal(ledger: dict[str, Any]) -> str | None:
+    """Why `completed` is refused by the evidence ledger (`close verify`), naming each unproven item."""
+    if ledger["passed"]:
+        return None
+    if not ledger["items"]:
+        return "no plan items are recorded, so nothing is verified; close with --outcome partial or abandoned"
+    named = "; ".join(f"{i['id']} ({i['missing'][0]})" for i in ledger["items"] if i["verdict"] != "done")
+    return (f"'close verify' does not pass: {named}. See 'python3 .orchestrator/runtime close verify'; fix what "
+            "is missing, or close with --outcome partial and carry the rest over")
+
+
+def skip_waves(state: State, reason: str, when: str) -> list[int]:
+    """Mark every wave not done as skipped, with why; returns their numbers."""
+    skipped = []
+    for wave in state.get("waves", []):
+        if wave.get("status") != "done":
+            wave["status"] = "skipped"
+            wave["skip_reason"] = reason
+            wave["ended"] = when
+            skipped.append(int(wave["wave"]))
+    return skipped
+
+
+def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> int:
     from .. import telemetry
     from ..guards import breaker
     from ..paths import state_file
+    from .plan import placeholder
     from .state import load, locked, now_iso, record_file, require_active, save
     from .waves import remove_scope
 
+    why_not = placeholder(reason) if reason.strip() else None
+    if why_not:
+        print(f"error: --reason: {why_not}; say in your own words why the session stops here", file=sys.stderr)
+        return 1
     with locked(root):
         state = load(root)
         if state is None or state.get("status") != "paused":
             state = require_active(state)  # a paused session may be closed too
         refusal = close_refusal(state, outcome)
+        ledger = None
+        if refusal is None and outcome != "abandoned":
+            from .ledger import build
+
+            ledger = build(root, state)
+            refusal = evidence_refusal(ledger) if outcome == "completed" else None
         if refusal:
             print(f"session not closed: {refusal}", file=sys.stderr)
             return 2
         ended = now_iso()
+        skipped: list[int] = []
+        if outcome != "completed":
+            why = reason.strip() or f"the session was closed early ({outcome})"
+            skipped = skip_waves(state, why, ended)
+        if ledger is not None:
+            state["verdicts"] = {str(i["id"]): i["verdict"] for i in ledger["items"]}
+            if carryover is None:
+                carryover = sum(1 for i in ledger["items"] if i["verdict"] != "done")
         record = telemetry.session_record(root, state, outcome, carryover, ended)
         state["status"] = "completed"
         state["outcome"] = outcome
         state["ended"] = ended
-        state["history"].append({"ts": ended, "event": f"closed ({outcome})"})
+        state["history"].append({"ts": ended, "event": f"closed ({outcome})"
+                                 + (f"; waves {', '.join(map(str, skipped))} skipped" if skipped else "")})
         save(root, state)
         telemetry.record_session(root, record)
     remove_scope(root)
@@ -352,8 +400,11 @@ def close(root: Path, outcome: str, carryover: int | None) -> int:
           f"{record['items_planned']}, carryover {record['carryover']}, gates {record['gates']['passed']}/"
           f"{record['gates']['run']} passed, regressions caught {record['regressions_caught']}, files changed "
           f"{record['files_changed']}.")
+    if skipped:
+        print(f"waves {', '.join(map(str, skipped))} were not run: recorded as skipped; the unfinished items go to "
+              "carryover ('close carryover').")
     if kept:
-        print("recorded in .orchestrator/metrics/sessions.jsonl; commit it together with .orchestrator/STATE.md.")
+        print("recorded in .orchestrator/metrics/sessions.jsonl; 'close commit' commits it with the session's files.")
     else:
         print("recorded in .orchestrator/metrics/sessions.jsonl; STATE.md removed (persistence: false).")
     return 0

@@ -232,6 +232,8 @@ def _render_waves(state: State) -> list[str]:
             out.append(f"- {task.get('id')} ({task.get('agent')}): {status}{note}; files: {_files(task)}")
         if not tasks:
             out.append("- no tasks")
+        if wave.get("skip_reason"):
+            out.append(f"- skipped: {_clip(wave['skip_reason'], 150)}")
         out.append("")
     return out
 

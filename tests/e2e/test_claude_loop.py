@@ -168,20 +168,17 @@ def test_session_go_close_walk(loop_repo: Path, run_claude) -> None:
     system_text = all_text([{"messages": [m for m in run.requests[0]["messages"] if m.get("role") == "system"]}])
     assert f"unfinished session: {front['session_id']}" in system_text  # the banner saw the open session
 
-    # /close: verify the item, full gate, commit file by file, close the record, commit it.
+    # /close: check the item, full gate, the evidence ledger, carryover, close the record, one commit.
     close_steps = [
         _bash(f"{RT} session status"),
         _bash("python3 -c 'import sys; sys.path.insert(0, \"src\"); from calc import ops; "
               "assert ops.power(2, 3) == 8'"),
         _bash(f"{RT} plan item I1 --status done --note 'ops.power(2, 3) == 8; test_power passes'"),
         _bash(f"{RT} gate full"),
-        _bash("git add src/calc/ops.py"),
-        _bash("git add tests/test_ops.py"),
-        _bash("git commit -q -m 'Add power' -m '- ops.power with a test'"),
-        _bash(f"{RT} session close --outcome completed --carryover 0"),
-        _bash("git add .orchestrator/STATE.md"),
-        _bash("git add .orchestrator/metrics/sessions.jsonl"),
-        _bash("git commit -q -m 'Record session'"),
+        _bash(f"{RT} close verify"),
+        _bash(f"{RT} close carryover"),
+        _bash(f"{RT} session close --outcome completed"),
+        _bash(f"{RT} close commit"),
         {"text": "Closed."},
     ]
     run = run_claude(repo, "/close", {"steps": close_steps}, path_prepend=tools)
@@ -216,6 +213,7 @@ def test_session_go_close_walk(loop_repo: Path, run_claude) -> None:
     assert record["files_changed"] == 2
 
     log = git(repo, "log", "--format=%s", f"{start_head}..HEAD").splitlines()
-    assert log == ["Record session", "Add power"]
-    assert git(repo, "show", "--name-only", "--format=", "HEAD~1").split() == ["src/calc/ops.py", "tests/test_ops.py"]
+    assert log == ["Power operation"]
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == [
+        ".orchestrator/STATE.md", ".orchestrator/metrics/sessions.jsonl", "src/calc/ops.py", "tests/test_ops.py"]
     assert git(repo, "status", "--porcelain").strip() == ""
