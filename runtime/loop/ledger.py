@@ -97,13 +97,27 @@ def _tree_diff(root: Path, old: str, new: str) -> list[str]:
 # --- test results --------------------------------------------------------------
 
 
-def recorded_tests(check: dict[str, Any]) -> dict[str, str] | None:
+def recorded_tests(check: dict[str, Any], root: Path | None = None) -> dict[str, str] | None:
     """{test id: passed|failed|skipped} when the gate recorded each test by name, else None.
 
-    Reads the shapes a gate may record: `tests` as {status: [ids]} or [{id|name, status|outcome}],
-    or `passed_tests` beside `failed_tests`."""
-    tests = check.get("tests")
+    The gate keeps the names by outcome in `test_ids` (moved to `tests_file` beside the gate
+    logs for a large suite, see loop/losttests.py). Also read: `tests` as {status: [ids]} or
+    [{id|name, status|outcome}], or `passed_tests` beside `failed_tests`."""
+    ids = check.get("test_ids")
+    if ids is None and check.get("tests_file") and root is not None:
+        import json
+
+        try:
+            ids = json.loads((root / str(check["tests_file"])).read_text(encoding="utf-8")).get("test_ids")
+        except (OSError, ValueError, AttributeError):
+            ids = None
     out: dict[str, str] = {}
+    if isinstance(ids, dict):
+        for status in ("passed", "skipped", "failed"):  # a name seen failing anywhere counts as failed
+            for name in ids.get(status) or []:
+                out[str(name)] = status
+        return out
+    tests = check.get("tests")
     if isinstance(tests, dict):
         for status, names in tests.items():
             if isinstance(names, list):
@@ -149,7 +163,7 @@ def test_result(root: Path, named: str, gate: Gate | None) -> dict[str, str]:
     failed = [t for t in check.get("failed_tests") or [] if _matches(named, t)]
     if failed:
         return {"name": named, "result": "failed", "evidence": f"failed in the last full gate: {failed[0]}"}
-    recorded = recorded_tests(check)
+    recorded = recorded_tests(check, root)
     if recorded is not None:
         hits = {t: s for t, s in recorded.items() if _matches(named, t)}
         if not hits:
