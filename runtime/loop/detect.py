@@ -206,7 +206,7 @@ def detect(kind: str, root: Path) -> tuple[str, str]:
         ruff = _ruff_config(root)
         if ruff:
             prefix, note = env.tool(root, "ruff")
-            return f"{prefix} check .", f"ruff is configured in {ruff}; {note}"
+            return f"{prefix} check --no-fix .", f"ruff is configured in {ruff}; {note}"
         flake8 = _flake8_config(root)
         if flake8:
             prefix, note = env.tool(root, "flake8", "flake8")
@@ -221,9 +221,13 @@ def detect(kind: str, root: Path) -> tuple[str, str]:
 
 def resolve(kind: str, configured: str, root: Path) -> tuple[str, str]:
     """The command a gate should run for `kind`, and where it came from."""
+    from .readonly import check_mode
+
     if configured.strip().lower() == "auto":
         command, why = detect(kind, root)
-        return command, f"auto: {why}"
+        command, note = check_mode(kind, command)
+        return command, f"auto: {why}" + (f"; {note}" if note else "")
     if configured.strip().lower() == "skip":
         return "skip", "disabled in Session Config"
-    return configured, "Session Config"
+    command, note = check_mode(kind, configured)
+    return command, "Session Config" + (f"; {note}" if note else "")

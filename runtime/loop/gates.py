@@ -35,68 +35,8 @@ NAMED_FINDINGS = 5
 # --- running ---------------------------------------------------------------
 
 
-class Running:
-    """One check in flight. Output goes to a log file, not a pipe, so checks can run
-    side by side without one stalling on a full pipe while another is waited on; the
-    full log stays in `.orchestrator/state/gates/` for anyone who wants more than the tail.
-
-    A thread blocks in `wait()` for each check and stamps the moment it exits. That
-    gives every check its own duration, and the gate learns of the exit at once:
-    `Popen.wait(timeout=...)` sleeps in growing steps between polls, which made a
-    1 s suite cost several percent more through the gate than by hand.
-    """
-
-    def __init__(self, kind: str, command: str, root: Path) -> None:
-        import subprocess
-        import threading
-
-        self.kind, self.command = kind, command
-        self.log = root / ".orchestrator" / "state" / "gates" / f"{kind}.log"
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        self.start = time.monotonic()
-        self.end: float | None = None
-        self.error = ""
-        self.waiter: Any = None
-        with self.log.open("wb") as out:
-            try:
-                self.proc: Any = subprocess.Popen(command, shell=True, cwd=root, stdout=out,
-                                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                                  start_new_session=True)
-            except OSError as exc:
-                self.proc, self.error = None, f"could not start: {exc}"
-                return
-        self.waiter = threading.Thread(target=self._wait, daemon=True)
-        self.waiter.start()
-
-    def _wait(self) -> None:
-        self.proc.wait()
-        self.end = time.monotonic()
-
-    def finish(self, timeout: float) -> tuple[int | None, str, float, bool]:
-        """(exit code or None on timeout, output, seconds, timed_out); kills the whole group on timeout."""
-        if self.proc is None:
-            return 127, self.error, 0.0, False
-        self.waiter.join(max(0.0, self.start + timeout - time.monotonic()))
-        timed_out = self.waiter.is_alive()
-        if timed_out:
-            self.stop()
-            self.waiter.join()
-        duration = (self.end or time.monotonic()) - self.start
-        text = self.log.read_bytes().decode("utf-8", errors="replace")
-        return (None if timed_out else self.proc.returncode), text, duration, timed_out
-
-    def stop(self) -> None:
-        import os
-        import signal
-
-        if self.proc is None or self.proc.returncode is not None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except OSError:
-            self.proc.kill()
-        if self.waiter is not None:
-            self.waiter.join()
+# `Running` lives in checkrun.py (process groups, signals, colour off, progress); kept importable from here.
+from .checkrun import Running  # noqa: E402,F401
 
 
 def _tail(text: str, lines: int = TAIL_LINES) -> list[str]:
@@ -109,7 +49,18 @@ def skipped_check(kind: str, source: str) -> Check:
 
 
 _MISSING_MODULE = r"No module named '?([\w.]+)'?"
-_NOT_FOUND = r"(?m)(?:^|: )(?:command )?not found|No such file or directory"
+# Only the shell's own words mean "a command was not found": "No such file or directory" inside a
+# tool's output (mypy: "can't read file 'src': No such file or directory") is that tool's error, not this.
+_SHELL_MISSING = (r"(?m)^(?:/usr)?(?:/bin/)?(?:ba|da|z)?sh: (?:line )?(?:\d+: )?(?:exec: )?([^:\s]+): "
+                  r"(?:command )?not found"
+                  r"|^(?:/usr)?(?:/bin/)?(?:ba|z)?sh: (?:line \d+: )?([^:\s]+): No such file or directory"
+                  r"|^env: '?([^':\s]+)'?: No such file or directory")
+
+
+def missing_program(output: str) -> str:
+    """The program the shell (or env) could not find, as it named it in `output`, or ''."""
+    found = re.search(_SHELL_MISSING, output)
+    return next((g for g in found.groups() if g), "") if found else ""
 
 
 def _override_hint(kind: str) -> str:
@@ -131,6 +82,7 @@ def diagnose(kind: str, command: str, code: int | None, output: str, parsed: dic
                 "make the command faster or raise gate-timeout in the Session Config")
     if code in (126, 127):
         what = "is not executable" if code == 126 else "was not found"
+        program = missing_program(output) or program  # `npm test` exits 127 when vitest is missing, not npm
         return (f"the command {what} (exit {code}): {program}",
                 f"install {program} or set {kind}-command in the Session Config to the command the project uses")
     missing = re.search(_MISSING_MODULE, output)
@@ -139,9 +91,10 @@ def diagnose(kind: str, command: str, code: int | None, output: str, parsed: dic
         return (f"the interpreter has no module {module!r} (exit {code})",
                 f"run it in the project's environment (e.g. set {kind}-command to '.venv/bin/python -m ...') or "
                 f"install {module} into the interpreter that runs it")
-    if code != 0 and re.search(_NOT_FOUND, output) and parsed is None and len(output) < 2000:
-        return (f"a command was not found (exit {code})",
-                f"install what is missing or set {kind}-command in the Session Config")
+    missing_cmd = missing_program(output) if code != 0 and parsed is None else ""
+    if missing_cmd:
+        return (f"a command was not found (exit {code}): {missing_cmd}",
+                f"install {missing_cmd} or set {kind}-command in the Session Config")
     if kind != "test":
         return None
     runner = (parsed or {}).get("runner") or ("pytest" if "pytest" in command else "")
@@ -199,8 +152,10 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
     if kind != "test" and broken is None and code != 0:
         found = fnd.parse(output, root)
         if found is None:
-            last = (output.strip().splitlines() or [""])[-1].strip()[:120]
-            broken = (f"exit {code} with no findings the gate can read" + (f" ({last})" if last else ""),
+            from .failtext import first_error_line
+
+            said = first_error_line(output)[:160]
+            broken = (f"exit {code} with no findings the gate can read" + (f": {said}" if said else ""),
                       "run the command by hand: a config or usage error stops a linter before it reports findings")
         else:
             counted = fnd.outside_runtime(found)
@@ -228,27 +183,51 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
 
 
 def run_checks(commands: dict[str, tuple[str, str]], root: Path, timeout: float,
-               meanwhile: Any = None) -> dict[str, dict[str, Any]]:
-    """Start every check at once, run `meanwhile()` while they run, then collect them.
+               meanwhile: Any = None, progress: float = 0.0, label: str = "gate") -> dict[str, dict[str, Any]]:
+    """The checks only (see `run_watched`, which also proves they changed no file)."""
+    return run_watched(commands, root, timeout, meanwhile, progress, label)[0]
+
+
+def run_watched(commands: dict[str, tuple[str, str]], root: Path, timeout: float, meanwhile: Any = None,
+                progress: float = 0.0, label: str = "gate") -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Start every check at once, run `meanwhile()` while they run, collect them; (checks, what they wrote).
 
     Starting the commands before the session bookkeeping keeps the runtime's own
-    work off the critical path. If `meanwhile` raises (no active session, say), the
-    checks are stopped and the error propagates.
+    work off the critical path. If `meanwhile` raises (no active session, say), or the
+    gate gets SIGTERM, SIGINT or SIGHUP, every check's process group is ended and the
+    error propagates (`checkrun.Stopped` for a signal). The working tree is read before
+    the first check starts and after the last one ends (`readonly.py`).
     """
-    running = {kind: Running(kind, command, root) for kind, (command, _) in commands.items() if command != "skip"}
-    try:
+    import threading
+
+    from .checkrun import Owned, wait_all
+    from .failtext import first_failure
+    from .readonly import compare_tree, take
+
+    before = take(root)
+    done = threading.Event()
+    jobs: dict[str, Running] = {}
+    with Owned(list(jobs.values())) as owned:
+        for kind, (command, _) in commands.items():
+            if command != "skip":
+                jobs[kind] = Running(kind, command, root, done)
+                owned.jobs.append(jobs[kind])
         if meanwhile is not None:
             meanwhile()
-    except BaseException:
-        for job in running.values():
-            job.stop()
-        raise
+        wait_all(list(jobs.values()), timeout, done, progress, label)
     checks = {}
     for kind, (command, source) in commands.items():
-        job = running.get(kind)
-        checks[kind] = (check_result(kind, command, source, job.finish(timeout), timeout, root) if job
-                        else skipped_check(kind, source))
-    return checks
+        job = jobs.get(kind)
+        if job is None:
+            checks[kind] = skipped_check(kind, source)
+            continue
+        result = job.finish(timeout)
+        checks[kind] = check_result(kind, command, source, result, timeout, root)
+        checks[kind]["log"] = job.log.relative_to(root).as_posix()
+        if not checks[kind]["ok"] and checks[kind].get("status") != "broken":
+            checks[kind]["first_failure"] = first_failure(result[1])
+    wrote = compare_tree(root, before, take(root), list(jobs.values()))
+    return checks, wrote
 
 
 # --- comparing -------------------------------------------------------------
@@ -359,8 +338,17 @@ def judged_code(root: Path) -> dict[str, str]:
         return {"error": f"git could not list the working tree: {exc}"}
 
 
-def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[int, str]:
-    """Run, record and summarise a gate; returns (exit code, summary text)."""
+def run_gate(root: Path, variant: str, timeout: float | None = None, progress: float = 0.0) -> tuple[int, str]:
+    """Run, record and summarise a gate; returns (exit code, summary text). See `run_gate_record`."""
+    code, summary, _ = run_gate_record(root, variant, timeout, progress)
+    return code, summary
+
+
+def run_gate_record(root: Path, variant: str, timeout: float | None = None, progress: float = 0.0
+                    ) -> tuple[int, str, Gate]:
+    """Run, record and summarise a gate: (exit code, summary text, the record as stored).
+
+    `progress` > 0 prints a line to standard error every that many seconds while checks run."""
     from .. import telemetry
     from .detect import resolve
     from .state import StateError, load, locked, now_iso, require_active, save, session_config
@@ -376,7 +364,8 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
                              "hide regressions. Run 'gate incremental' or 'gate full' instead.")
 
     started = time.monotonic()
-    checks = run_checks(commands, root, limit, meanwhile=may_run)
+    checks, wrote = run_watched(commands, root, limit, meanwhile=may_run, progress=progress,
+                                label=f"gate {variant}")
     total = round(time.monotonic() - started, 3)
     judged = judged_code(root)
     with locked(root):
@@ -396,10 +385,15 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
                            "preexisting": [n for c in checks.values() for n in c.get("failed_tests") or []]
                            + [f"{k}: failing at baseline" for k, c in checks.items()
                               if not c["ok"] and not c.get("failed_tests") and not _is_broken(c)]})
-            state["baseline"] = record
         else:
             record.update(compare(state.get("baseline"), checks, overrides))
             record["no_baseline"] = state.get("baseline") is None
+        record["wrote"] = wrote
+        if wrote.get("files") or not wrote.get("checked"):  # a gate that changed the project judged nothing
+            record["blocked"] = True
+        if variant == "baseline":
+            state["baseline"] = record
+        else:
             state["gates"] = [*state.get("gates", []), record][-KEEP_GATES:]
             if after and not active:
                 wave = state["waves"][after - 1]
@@ -414,6 +408,7 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
         "regressions": len(record["regressions"]), "new_problems": len(record["new_problems"]),
         "broken": [b["kind"] for b in record["broken"]], "overridden": [b["kind"] for b in record["overridden"]],
         "durations": {k: c.get("duration") for k, c in checks.items() if not c.get("skipped")},
+        "wrote": len(wrote.get("files") or []),
     })
     if record["blocked"] and streak == BREAKER_AFTER:
         from ..guards import breaker
@@ -422,13 +417,41 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
         breaker.trip(root, "gate-failure", f"the {variant} gate was blocked {streak} times in a row",
                      check=",".join(failing), variant=variant)
     summary = summarize(record, state, streak)
-    return (2 if record["blocked"] else 0), summary
+    return (2 if record["blocked"] else 0), summary, record
 
 
 def _where(record: Gate) -> str:
     if record.get("during"):
         return f"during wave {record['during']}"
     return "before wave 1" if record["wave"] == 0 else f"after wave {record['wave']}"
+
+
+def _failure_excerpts(record: Gate, budget: int) -> list[str]:
+    """Per failing check: the first failure (assertion and location), then the runner's summary, then the log.
+
+    Lint and typecheck findings are named one by one above; their raw output would only repeat them.
+    """
+    out: list[str] = []
+    failing = [c for c in record["checks"].values()
+               if not c["ok"] and (c.get("tail") or c.get("first_failure")) and not c.get("findings")]
+    for check in failing:
+        if budget - len(out) <= 2:
+            break
+        first = check.get("first_failure") or []
+        room = budget - len(out) - 2
+        if first and room > 2:
+            keep = min(5, room - 2)
+            shown = first if len(first) <= keep else [*first[:keep - 1], first[-1]]  # the location stays
+            out.append(f"  first failure ({check['kind']}):")
+            out.extend(f"    {line.strip()}" for line in shown)
+        tail = [line for line in check.get("tail") or [] if line.strip()]
+        take = max(1, min(2 if first else 5, budget - len(out) - 2))
+        if tail:
+            out.append(f"  {'summary' if first else 'output tail'} ({check['kind']}):")
+            out.extend(f"    {line}" for line in tail[-take:])
+        if check.get("log"):
+            out.append(f"  full output: {check['log']}")
+    return out
 
 
 def summarize(record: Gate, state: State, streak: int = 0) -> str:
@@ -461,6 +484,9 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
     for entry in record.get("overridden") or []:
         lines.append(f"  OVERRIDDEN: {entry['kind']} could not run ({entry['cause']}); "
                      f"not checked, by override: {entry['reason']}")
+    from .readonly import describe
+
+    lines.extend(describe(record.get("wrote") or {}))
     names = record.get("regressions") or []
     for name in names[:5]:
         lines.append(f"  REGRESSION: {name}")
@@ -469,12 +495,14 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
 
         lines.append(f"  ... and {count(len(names) - 5, 'more regression')} (all of them: 'session status --json', "
                      "or .orchestrator/state/session.json)")
-    for problem in (record.get("new_problems") or [])[:3]:
+    found_by_kind = record.get("new_findings") or {}
+    for problem in (record.get("new_problems") or [])[:4]:
         lines.append(f"  NEW: {problem}")
-    for found in (record.get("new_findings") or {}).values():
-        for text in found[:NAMED_FINDINGS]:
+        kind = problem.split(":", 1)[0]
+        found = found_by_kind.get(kind) if " new finding" in problem else None
+        for text in (found or [])[:NAMED_FINDINGS]:  # each check's new findings right under its own line
             lines.append(f"    {text}")
-        if len(found) > NAMED_FINDINGS:
+        if found and len(found) > NAMED_FINDINGS:
             lines.append(f"    and {len(found) - NAMED_FINDINGS} more")
     pre = record.get("preexisting") or []
     if pre:
@@ -482,16 +510,7 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
             "pre-existing failures (not blocking)"
         lines.append(f"  {label}: {len(pre)}: {', '.join(pre[:3])}{' ...' if len(pre) > 3 else ''}")
     if record.get("blocked") or variant == "baseline":
-        # lint and typecheck findings are named one by one above; their raw tail would only repeat them
-        failing = [c for c in record["checks"].values() if not c["ok"] and c.get("tail") and not c.get("findings")]
-        budget = 16 - len(lines)
-        for check in failing:
-            if budget <= 2:
-                break
-            take = min(5, budget - 1)
-            lines.append(f"  output tail ({check['kind']}):")
-            lines.extend(f"    {line}" for line in check["tail"][-take:])
-            budget -= take + 1
+        lines.extend(_failure_excerpts(record, 15 - len(lines)))
     if record.get("no_baseline"):
         lines.append("note: no baseline was recorded, so every failure counts as new; run 'gate baseline' at "
                      "session start next time.")

@@ -92,6 +92,8 @@ class Check(TypedDict, total=False):
     tail: list[str]
     cause: str
     fix: str
+    log: str  # the full output, relative to the project root (overwritten by the next gate)
+    first_failure: list[str]  # the first failure's name, assertion and location (loop/failtext.py)
 
 
 class Judged(TypedDict, total=False):
@@ -124,6 +126,7 @@ class Gate(TypedDict, total=False):
     blocked: bool
     no_baseline: bool
     judged: Judged  # the code this gate ran on (loop/treestate.py)
+    wrote: dict[str, Any]  # files the checks changed, by check (loop/readonly.py); any blocks the gate
 
 
 
