@@ -184,8 +184,8 @@ def check_gate_commands(root: Path, report: Report, config: Any) -> None:
         if status == "ok":
             report.ok(f"{kind} gate: {command} ({why}); probe {detail}")
         else:
-            report.fail(f"{kind} gate cannot run: {command} ({why}): {detail}",
-                        f"{fix}; or set {kind}-command in the Session Config")
+            also = "" if f"{kind}-command" in fix else f"; or set {kind}-command in the Session Config"
+            report.fail(f"{kind} gate cannot run: {command} ({why}): {detail}", f"{fix}{also}")
 
 
 def check_version(root: Path, version: str, report: Report) -> None:

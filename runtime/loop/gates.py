@@ -567,22 +567,55 @@ def override(root: Path, kind: str, reason: str | None, clear: bool) -> int:
 
 
 def add_arguments(parser: Any) -> None:
-    parser.add_argument("variant", choices=(*VARIANTS, "override"), help="baseline at session start, incremental "
-                        "between waves, full after Quality and before close; 'override CHECK --reason TEXT' lets "
-                        "the session go on although that check cannot run")
+    from argparse import SUPPRESS
+
+    parser.add_argument("variant", choices=(*VARIANTS, "override", "wait"), help="baseline at session start, "
+                        "incremental between waves, full after Quality and before close; 'override CHECK --reason "
+                        "TEXT' lets the session go on although that check cannot run; 'wait' follows a gate started "
+                        "with --detach and prints its recorded result")
     parser.add_argument("check", nargs="?", choices=KINDS, help="with override: test, typecheck or lint")
     parser.add_argument("--reason", default=None, help="with override: why the check may be left unchecked")
     parser.add_argument("--clear", action="store_true", help="with override: remove the override")
     parser.add_argument("--timeout", type=float, default=None, metavar="S",
                         help="seconds each check may run (default: Session Config gate-timeout, 900)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document (shape: docs/loop.md)")
+    parser.add_argument("--detach", action="store_true", help="run the gate in the background and return at once; "
+                        "'gate wait' then prints its recorded result (for gates longer than a tool call may run)")
+    parser.add_argument("--max", type=float, default=None, metavar="S", help="with wait: return after S seconds "
+                        "(exit 3) if the gate is still running (default 100)")
+    parser.add_argument("--progress", type=float, default=None, metavar="S",
+                        help="print a progress line every S seconds while checks run (default 30; 0: never)")
+    parser.add_argument("--detached-run", default=None, help=SUPPRESS)  # set by --detach for the gate it starts
+
+
+def _emit(args: Any, code: int, summary: str, record: Gate | None, message: str = "") -> int:
+    import json
+
+    from .gatejson import error, shape
+
+    if getattr(args, "json", False):
+        print(json.dumps(shape(record, code, summary) if record is not None else error(message, code), indent=1))
+    elif message:
+        print(message, file=sys.stderr)
+    else:
+        print(summary)
+    if getattr(args, "detached_run", None):
+        from ..paths import project_root
+        from .detached import finished
+
+        finished(project_root(), args.detached_run, code, summary or message,
+                 shape(record, code, summary) if record is not None else None)
+    return code
 
 
 def run(args: Any) -> int:
     from ..config import ConfigError
     from ..paths import project_root
+    from .checkrun import PROGRESS_EVERY, Stopped
     from .state import StateError
 
     root = project_root()
+    progress = PROGRESS_EVERY if args.progress is None else args.progress
     try:
         if args.variant == "override":
             if not args.check:
@@ -592,101 +625,26 @@ def run(args: Any) -> int:
         if args.check:
             print(f"error: 'gate {args.variant}' takes no check name", file=sys.stderr)
             return 1
-        code, summary = run_gate(root, args.variant, args.timeout)
+        if args.variant == "wait":
+            from .detached import WAIT_DEFAULT, wait
+
+            return wait(root, WAIT_DEFAULT if args.max is None else args.max, args.json)
+        if args.detach:
+            from .detached import start
+
+            return start(root, args.variant, args.timeout, progress)
+        code, summary, record = run_gate_record(root, args.variant, args.timeout, progress)
     except StateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _emit(args, 1, "", None, f"error: {exc}")
     except ConfigError as exc:
-        print(f"error: the Session Config is invalid, so the gate cannot know what to run:\n{exc}",
-              file=sys.stderr)
-        return 1
-    print(summary)
-    return code
+        return _emit(args, 1, "", None, "error: the Session Config is invalid, so the gate cannot know what to run:"
+                     f"\n{exc}")
+    except Stopped as exc:
+        return _emit(args, 128 + exc.signum, "", None, f"gate {args.variant} stopped by {exc.name}: every check it "
+                     "started was ended; nothing was recorded.")
+    return _emit(args, code, summary, record)
 
 
-# --- probing (doctor) ------------------------------------------------------
+# --- probing (doctor): per-runner probes live in probes.py; importable from here as before --------------
 
-_VERSION_ONLY = ("mypy", "pyright", "flake8", "eslint", "tsc", "tox", "nox", "pylint", "black")
-
-
-def probe_command(kind: str, command: str) -> tuple[str, str]:
-    """(cheap command that proves `command` can run, what it proves).
-
-    The probe asks the real tool, in the real environment, for something quick: the
-    test runner collects without running, a compiled language builds without testing,
-    a slow type checker reports its version (which already fails when the tool or its
-    interpreter is missing), and ruff, which is fast, runs for real.
-    """
-    words = command.split()
-    if kind == "test" and "pytest" in command and "tox" not in words:
-        return f"{command} --collect-only -q -p no:cacheprovider", "collects tests"
-    if words[:2] == ["go", "test"]:
-        return "go vet " + " ".join(words[2:] or ["./..."]), "builds and vets"
-    if words[:2] == ["cargo", "test"]:
-        return f"{command} --no-run", "builds the tests"
-    if kind == "test" and words and words[0] in ("npm", "pnpm", "yarn"):
-        return f"{command} -- --listTests", "lists tests (jest)"
-    for index, word in enumerate(words):
-        name = word.rsplit("/", 1)[-1]
-        if name == "ruff":
-            return command, "runs"
-        if name in _VERSION_ONLY:
-            return " ".join(words[:index + 1]) + " --version", "starts (version only: a full run is slow)"
-    return command, "runs"
-
-
-def _run_probe(command: str, root: Path, timeout: float) -> tuple[int | None, str, float, bool]:
-    import subprocess
-
-    started = time.monotonic()
-    try:
-        done = subprocess.run(command, shell=True, cwd=root, capture_output=True, text=True, errors="replace",
-                              stdin=subprocess.DEVNULL, timeout=timeout, start_new_session=True)
-    except subprocess.TimeoutExpired as exc:
-        partial = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        return None, partial, time.monotonic() - started, True
-    return done.returncode, done.stdout + done.stderr, time.monotonic() - started, False
-
-
-def probe(kind: str, command: str, root: Path, timeout: float = 120, full_run: float = 30) -> tuple[str, str, str]:
-    """('ok' | 'broken', detail, fix) for one configured check, without touching session state.
-
-    It runs outside `Running` on purpose: no gate log, no telemetry, nothing under
-    `.orchestrator/state/`, so `doctor` can be run any number of times with the same answer.
-    A linter or type checker that starts may still be unable to check the project (a
-    config error, a module found twice), so after its version it also runs for real,
-    for at most `full_run` seconds; a longer run is reported as not proved, not as broken.
-    """
-    cheap, proves = probe_command(kind, command)
-    code, output, took, timed_out = _run_probe(cheap, root, timeout)
-    if "--collect-only" in cheap and code == 0:
-        # -q prints "N tests collected", -qq one "file.py: N" line per file, plain output "collected N items"
-        found = re.search(r"(\d+) tests? collected|collected (\d+) items?", output)
-        per_file = [int(n) for n in re.findall(r"(?m)^\S+\.py: (\d+)$", output)]
-        count = int(next(g for g in found.groups() if g)) if found else sum(per_file) or len(
-            [line for line in output.splitlines() if "::" in line])
-        if count == 0:
-            return "broken", "pytest collected no tests", "check testpaths and the test command"
-        return "ok", f"{proves}: {count} tests", ""
-    if cheap == command and kind != "test":
-        result = check_result(kind, command, "", (code, output, took, timed_out), timeout, root)
-        if result["status"] == "broken":
-            return "broken", str(result["cause"]), str(result["fix"])
-        found_n = result.get("problems")
-        return "ok", f"{proves}" + (f": {found_n} findings" if found_n else ""), ""
-    cause = diagnose(kind, command, code, output, None if code else {"runner": "", "passed": 1}, timed_out, timeout)
-    if cause is None and code != 0:
-        last = (output.strip().splitlines() or [""])[-1][:120]
-        cause = (f"the probe '{cheap}' exited {code}: {last}", f"run '{cheap}' by hand and fix what it reports")
-    if cause:
-        return "broken", cause[0], cause[1]
-    if kind != "test":
-        code, output, took, timed_out = _run_probe(command, root, full_run)
-        if timed_out:
-            return "ok", f"{proves}; a full run takes over {full_run:g}s, so the doctor did not wait for it", ""
-        result = check_result(kind, command, "", (code, output, took, False), timeout, root)
-        if result["status"] == "broken":
-            return "broken", str(result["cause"]), str(result["fix"])
-        found_n = result.get("problems")
-        return "ok", "runs" + (f": {found_n} findings" if found_n else ""), ""
-    return "ok", proves, ""
+from .probes import probe, probe_command  # noqa: E402,F401
