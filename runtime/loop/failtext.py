@@ -40,6 +40,7 @@ _LOCATION = re.compile(r"([\w./@\\-]+\.(?:py|js|mjs|cjs|ts|tsx|jsx|mts|go|rs|rb|
 _ELSEWHERE = ("node_modules", "site-packages", "node:internal", "/lib/python", "<frozen", "/rustc/")
 _ERROR_LINE = re.compile(r"(?i)\berror\b|ERR!|\bfatal\b|\bcannot\b|can't|not found|no such file|"
                          r"\bunknown (option|argument)|\binvalid\b|\bexception\b|\btraceback\b")
+_SAYS_WHAT = re.compile(r"(?i)\berror\b(\[[\w-]+\])?:|\bERR!|\bfatal:|^error\b|Error: ")
 WIDTH = 200
 
 
@@ -73,5 +74,8 @@ def first_failure(output: str, limit: int = 5) -> list[str]:
 def first_error_line(output: str) -> str:
     """The tool's own first error line (where it says what stopped it), else its last line."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    found = next((line for line in lines if _ERROR_LINE.search(line)), lines[-1] if lines else "")
+    # "path: error: what" (mypy, gcc style), "npm ERR!", "fatal:" say what stopped the tool; a count such
+    # as "Found 1 error in 1 file" only says that something did, so it ranks second.
+    found = next((line for line in lines if _SAYS_WHAT.search(line)), None) or next(
+        (line for line in lines if _ERROR_LINE.search(line)), lines[-1] if lines else "")
     return found[:WIDTH]
