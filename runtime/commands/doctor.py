@@ -173,7 +173,7 @@ def check_gate_commands(root: Path, report: Report, config: Any) -> None:
     "The command exists" is not enough: a python3 without pytest exists, and a gate
     built on it records nothing but errors. The probes write no session state.
     """
-    from ..loop.gates import probe
+    from ..loop.probes import probe
 
     for kind in ("test", "typecheck", "lint"):
         command, why = resolve(kind, config[f"{kind}-command"], root)

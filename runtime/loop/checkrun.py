@@ -46,7 +46,7 @@ _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\
 
 
 def plain(text: str) -> str:
-    """Text without terminal escapes (colour, cursor movement, hyperlinks)."""
+    """Text without terminal escapes (colour, moves of the caret, hyperlinks)."""
     return _ESCAPES.sub("", text) if "\x1b" in text or "\x9b" in text else text
 
 

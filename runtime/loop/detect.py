@@ -52,7 +52,7 @@ def _package_json(root: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def _package_scripts(root: Path) -> dict[str, str]:
+def package_scripts(root: Path) -> dict[str, str]:
     scripts = _package_json(root).get("scripts")
     return scripts if isinstance(scripts, dict) else {}
 
@@ -167,7 +167,7 @@ ESLINT_CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", 
 
 def detect(kind: str, root: Path) -> tuple[str, str]:
     """(command, why) for kind in test | typecheck | lint; command 'skip' when nothing fits."""
-    scripts = _package_scripts(root)
+    scripts = package_scripts(root)
     env = python_env(root)
     node = _node_runner(root)
     if kind == "test":

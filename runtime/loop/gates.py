@@ -645,6 +645,4 @@ def run(args: Any) -> int:
     return _emit(args, code, summary, record)
 
 
-# --- probing (doctor): per-runner probes live in probes.py; importable from here as before --------------
-
-from .probes import probe, probe_command  # noqa: E402,F401
+# doctor's probes are in probes.py (they use check_result and diagnose from here).

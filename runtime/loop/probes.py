@@ -41,9 +41,9 @@ def _script_words(command: str, root: Path | None) -> tuple[list[str], str]:
     if rest[:1] == ["run"]:
         rest = rest[1:]
     name = {"t": "test"}.get(rest[0], rest[0]) if rest else ""
-    from .detect import _package_scripts
+    from .detect import package_scripts
 
-    script = str(_package_scripts(root).get(name) or "")
+    script = str(package_scripts(root).get(name) or "")
     tokens = [w for w in script.split() if not re.match(r"^[A-Z_][A-Z0-9_]*=", w)]  # FOO=bar before the tool
     if tokens[:1] == ["cross-env"]:
         tokens = [w for w in tokens[1:] if "=" not in w]

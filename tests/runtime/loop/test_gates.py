@@ -299,7 +299,7 @@ def test_lint_that_cannot_read_its_config_is_broken(tmp_path: Path) -> None:
     ("lint", ".venv/bin/flake8", ".venv/bin/flake8 --version"),
 ])
 def test_doctor_probes_are_cheap_but_real(kind: str, command: str, expected: str) -> None:
-    from runtime.loop.gates import probe_command
+    from runtime.loop.probes import probe_command
 
     assert probe_command(kind, command)[0] == expected
 
