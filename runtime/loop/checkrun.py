@@ -30,8 +30,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # Every convention in use for "no colour": NO_COLOR (most tools), FORCE_COLOR=0 (Node, chalk),
 # CLICOLOR=0 (BSD tools), PY_COLORS=0 (pytest), MYPY_FORCE_COLOR=0, CARGO_TERM_COLOR, NODE_DISABLE_COLORS.
@@ -124,10 +126,8 @@ class Running:
         return (None if timed_out else self.proc.returncode), text, duration, timed_out
 
     def _end_group(self, sig: int) -> None:
-        try:
+        with suppress(OSError, AttributeError):
             os.killpg(self.proc.pid, sig)
-        except (OSError, AttributeError):
-            pass
 
     def expire(self) -> None:
         """Stop the check because it ran past the gate's timeout; `finish` reports it as timed out."""
@@ -143,10 +143,8 @@ class Running:
             self.waiter.join(GRACE)
             self._end_group(signal.SIGKILL)
         if self.proc.returncode is None:
-            try:
+            with suppress(OSError):
                 self.proc.kill()
-            except OSError:
-                pass
         if self.waiter is not None:
             self.waiter.join()
 
@@ -178,7 +176,7 @@ class Owned:
             job.stop(signal.SIGTERM)
         raise Stopped(signum)
 
-    def __enter__(self) -> "Owned":
+    def __enter__(self) -> Owned:
         if threading.current_thread() is threading.main_thread():
             for sig in STOP_SIGNALS:
                 self.previous[sig] = signal.signal(sig, self._handle)

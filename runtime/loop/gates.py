@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .checkrun import Running  # noqa: F401  (lives in checkrun.py; importable from here as before)
 from .records import Check, Gate, State
 
 KINDS = ("test", "typecheck", "lint")
@@ -33,10 +34,6 @@ NAMED_FINDINGS = 5
 
 
 # --- running ---------------------------------------------------------------
-
-
-# `Running` lives in checkrun.py (process groups, signals, colour off, progress); kept importable from here.
-from .checkrun import Running  # noqa: E402,F401
 
 
 def _tail(text: str, lines: int = TAIL_LINES) -> list[str]:

@@ -120,7 +120,7 @@ def _judged(kind: str, command: str, proves: str, result: tuple[int | None, str,
     """A real run (cut at `limit` seconds), judged as the gate judges it."""
     from .gates import check_result
 
-    code, output, took, timed_out = result
+    output, timed_out = result[1], result[3]
     if timed_out:
         return "ok", f"{proves}; a full run takes over {limit:g}s, so the doctor did not wait for it", ""
     checked = check_result(kind, command, "", result, limit, root)
@@ -146,7 +146,7 @@ def probe(kind: str, command: str, root: Path, timeout: float = 120, full_run: f
     cheap, proves = probe_command(kind, command, root)
     if cheap == command:  # the command itself, judged as the gate would; a long run is not a failure
         return _judged(kind, command, proves, _run_probe(command, root, full_run), full_run, root)
-    code, output, took, timed_out = _run_probe(cheap, root, timeout)
+    code, output, _, timed_out = _run_probe(cheap, root, timeout)
     if "--collect-only" in cheap and code == 0:
         # -q prints "N tests collected", -qq one "file.py: N" line per file, plain output "collected N items"
         found = re.search(r"(\d+) tests? collected|collected (\d+) items?", output)

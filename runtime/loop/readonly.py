@@ -183,7 +183,7 @@ def describe(wrote: dict[str, Any], limit: int = 5) -> list[str]:
             who = f"the {entry['checks'][0]} check ({entry['commands'][0]})"
         else:
             who = "one of the checks that were running then: " + ", ".join(
-                f"{kind} ({command})" for kind, command in zip(entry["checks"], entry["commands"]))
+                f"{kind} ({command})" for kind, command in zip(entry["checks"], entry["commands"], strict=True))
         lines.append(f"  WROTE: {who} changed {len(files)} file{'s' if len(files) != 1 else ''}: {named}")
     if lines:
         lines.append("    fix: a gate must never change the project: make the command check only (--check, "

@@ -64,7 +64,7 @@ def test_a_stopped_gate_leaves_no_process_of_its_checks(tmp_path: Path, sig: sig
         assert time.monotonic() < deadline, "the check never started"
         time.sleep(0.1)
     gate.send_signal(sig)
-    out, err = gate.communicate(timeout=10)
+    _out, err = gate.communicate(timeout=10)
     time.sleep(2)
     assert _processes_with(seconds) == []
     assert gate.returncode == 128 + sig
