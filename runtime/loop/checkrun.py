@@ -229,3 +229,40 @@ def wait_all(jobs: list[Running], timeout: float, done: threading.Event, progres
         if not any(job.alive for job in jobs):
             return
         done.wait(max(0.0, deadline - time.monotonic()))
+
+
+class OneGate:
+    """One gate at a time per working tree: two would share the check logs and judge a tree the other changes.
+
+    A non-blocking lock on `.orchestrator/state/gates/running.lock`, held from the first
+    check's start until the record is saved; the holder's PID is written into it for the message.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / ".orchestrator" / "state" / "gates" / "running.lock"
+        self.handle: Any = None
+
+    def __enter__(self) -> OneGate:
+        import fcntl
+
+        from .state import StateError
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "?"
+            self.handle.close()
+            raise StateError(f"another gate is running here (pid {holder}); wait for it to end ('gate wait' "
+                             "follows one started with --detach), then run this one") from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(str(os.getpid()))
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()  # closing the file releases the lock
+

@@ -346,9 +346,9 @@ def run_gate_record(root: Path, variant: str, timeout: float | None = None, prog
     """Run, record and summarise a gate: (exit code, summary text, the record as stored).
 
     `progress` > 0 prints a line to standard error every that many seconds while checks run."""
-    from .. import telemetry
+    from .checkrun import OneGate
     from .detect import resolve
-    from .state import StateError, load, locked, now_iso, require_active, save, session_config
+    from .state import StateError, load, require_active, session_config
 
     config = session_config(root)
     limit = float(timeout if timeout is not None else config.get("gate-timeout", 900))
@@ -359,6 +359,15 @@ def run_gate_record(root: Path, variant: str, timeout: float | None = None, prog
         if variant == "baseline" and state.get("baseline") and any(w["status"] != "pending" for w in state["waves"]):
             raise StateError("the baseline is already recorded and waves have started; running it again now would "
                              "hide regressions. Run 'gate incremental' or 'gate full' instead.")
+
+    with OneGate(root):
+        return _run_and_record(root, variant, commands, limit, may_run, progress)
+
+
+def _run_and_record(root: Path, variant: str, commands: dict[str, tuple[str, str]], limit: float, may_run: Any,
+                    progress: float) -> tuple[int, str, Gate]:
+    from .. import telemetry
+    from .state import load, locked, now_iso, require_active, save
 
     started = time.monotonic()
     checks, wrote = run_watched(commands, root, limit, meanwhile=may_run, progress=progress,

@@ -114,3 +114,20 @@ def test_wait_says_so_when_the_detached_gate_died_without_a_record(tmp_path: Pat
     assert "ended without recording a result" in told.stderr and "nothing was gated" in told.stderr
     for line in _processes_with(seconds):  # SIGKILL cannot be passed on: end what the gate had started
         os.kill(int(line.split(":")[0]), signal.SIGKILL)
+
+
+def test_a_second_gate_while_one_runs_is_refused(tmp_path: Path) -> None:
+    """Two gates at once would share the check logs and each judge a tree the other is changing."""
+    repo = _repo_with_test_command(tmp_path, "sleep 3")
+    first = _start_gate(repo)
+    deadline = time.monotonic() + 20
+    while not (repo / ".orchestrator" / "state" / "gates" / "running.lock").exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    time.sleep(0.3)
+    second = rt(repo, "gate", "incremental")
+    assert second.returncode == 1
+    assert f"another gate is running here (pid {first.pid})" in second.stderr
+    first.communicate(timeout=30)
+    assert first.returncode == 0
+    assert rt(repo, "gate", "incremental").returncode == 0
