@@ -223,7 +223,9 @@ def run_watched(commands: dict[str, tuple[str, str]], root: Path, timeout: float
         checks[kind]["log"] = job.log.relative_to(root).as_posix()
         if not checks[kind]["ok"] and checks[kind].get("status") != "broken":
             checks[kind]["first_failure"] = first_failure(result[1])
-    wrote = compare_tree(root, before, take(root), list(jobs.values()))
+    after = take(root)
+    wrote = compare_tree(root, before, after, list(jobs.values()))
+    wrote["_after"] = after.get("snap")  # for judged_code: the same reading of the tree (popped before recording)
     return checks, wrote
 
 
@@ -325,12 +327,14 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
 # --- the gate --------------------------------------------------------------
 
 
-def judged_code(root: Path) -> dict[str, str]:
-    """The code a gate ran on, so close can tell whether the last full gate still describes it."""
+def judged_code(root: Path, snap: dict[str, str] | None = None) -> dict[str, str]:
+    """The code a gate ran on, so close can tell whether the last full gate still describes it.
+
+    `snap` is the snapshot the tree check took after the checks ended, read once for both."""
     from .treestate import TreeUnreadableError, fingerprint, tree_id
 
     try:
-        return {**fingerprint(root), "tree_id": tree_id(root)}
+        return {**fingerprint(root, snap), "tree_id": tree_id(root, snap)}
     except TreeUnreadableError as exc:
         return {"error": f"git could not list the working tree: {exc}"}
 
@@ -373,7 +377,7 @@ def _run_and_record(root: Path, variant: str, commands: dict[str, tuple[str, str
     checks, wrote = run_watched(commands, root, limit, meanwhile=may_run, progress=progress,
                                 label=f"gate {variant}")
     total = round(time.monotonic() - started, 3)
-    judged = judged_code(root)
+    judged = judged_code(root, wrote.pop("_after", None))
     with locked(root):
         state = require_active(load(root))  # re-read: the record may have changed while the checks ran
         done = [w["wave"] for w in state["waves"] if w["status"] == "done"]
