@@ -355,7 +355,7 @@ def run_gate_record(root: Path, variant: str, timeout: float | None = None, prog
     from .state import StateError, load, require_active, session_config
 
     config = session_config(root)
-    limit = float(timeout if timeout is not None else config.get("gate-timeout", 900))
+    limit = float(timeout if timeout is not None else config.get("gate-timeout", 1800))
     commands = {kind: resolve(kind, str(config.get(f"{kind}-command", "auto")), root) for kind in KINDS}
 
     def may_run() -> None:
@@ -587,7 +587,7 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--reason", default=None, help="with override: why the check may be left unchecked")
     parser.add_argument("--clear", action="store_true", help="with override: remove the override")
     parser.add_argument("--timeout", type=float, default=None, metavar="S",
-                        help="seconds each check may run (default: Session Config gate-timeout, 900)")
+                        help="seconds each check may run (default: Session Config gate-timeout, 1800)")
     parser.add_argument("--json", action="store_true", help="print one JSON document (shape: docs/loop.md)")
     parser.add_argument("--detach", action="store_true", help="run the gate in the background and return at once; "
                         "'gate wait' then prints its recorded result (for gates longer than a tool call may run)")
