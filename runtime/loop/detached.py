@@ -143,6 +143,9 @@ def wait(root: Path, most: float, as_json: bool = False, poll: float = 0.5) -> i
                                  indent=1))
             else:
                 print(data.get("summary") or "")
+                now = time.time()  # an old result must not pass for a fresh one
+                print(f"(detached gate {data.get('variant')}: started {now - float(data.get('started') or now):.0f}s "
+                      f"ago, ended {now - float(data.get('ended') or now):.0f}s ago)")
             return int(data["exit"])
         if not _alive(int(data.get("pid") or 0)):
             data = read(root) or data
