@@ -1,6 +1,6 @@
 """How much time does `gate` add over running the test command by hand?
 
-    python3 benchmarks/gate_overhead.py [--runs N]
+    python3 benchmarks/gate_overhead.py [--runs N] [--against OTHER_RUNTIME_DIR]
 
 Copies examples/python-calc into a temporary git repository, starts a session,
 takes the baseline, then runs the raw test command and
@@ -74,6 +74,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--suite-seconds", type=float, default=0.6,
                         help="sleep added to the example suite so the bare command takes about 1 s")
+    parser.add_argument("--against", type=Path, default=None, metavar="RUNTIME_DIR",
+                        help="another runtime directory (e.g. from 'git archive <ref> runtime'): its 1 s suite "
+                             "ratio is measured in the same interleaved runs, for a before/after comparison")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         repo = _setup(Path(tmp))
@@ -90,10 +93,18 @@ def main() -> int:
             for step in (["session", "start", "feature"], ["gate", "baseline"]):
                 subprocess.run([*runtime, *step], cwd=where, env=e, check=True, stdout=subprocess.DEVNULL)
         _timed(TEST_COMMAND, repo, env)  # warm the file cache for both
-        raw, gate, bare, fixed, raw_1s, gate_1s = [], [], [], [], [], []
+        other = [sys.executable, "-S", str(args.against)] if args.against else None
+        if other:
+            third = _setup(Path(tmp), TEST_COMMAND, "third", sleep=args.suite_seconds)
+            third_env = {**base_env, "SO_PROJECT_DIR": str(third)}
+            for step in (["session", "start", "feature"], ["gate", "baseline"]):
+                subprocess.run([*other, *step], cwd=third, env=third_env, check=True, stdout=subprocess.DEVNULL)
+        raw, gate, bare, fixed, raw_1s, gate_1s, other_1s = [], [], [], [], [], [], []
         for _ in range(args.runs):
             raw_1s.append(_timed(TEST_COMMAND, second, second_env))
             gate_1s.append(_timed([*runtime, "gate", "incremental"], second, second_env))
+            if other:
+                other_1s.append(_timed([*other, "gate", "incremental"], third, third_env))
             raw.append(_timed(TEST_COMMAND, repo, env))
             gate.append(_timed([*runtime, "gate", "incremental"], repo, env))
             bare.append(_timed("true", noop, noop_env))
@@ -112,6 +123,10 @@ def main() -> int:
     verdict = "met" if ratio <= GOAL_RATIO else "MISSED"
     print(f"1 s suite: bare {suite * 1000:7.1f} ms, gate {gated * 1000:7.1f} ms, ratio {ratio:.3f}x "
           f"(goal {GOAL_RATIO:.2f}x: {verdict})")
+    if other_1s:
+        theirs = statistics.median(other_1s)
+        print(f"1 s suite through {args.against}: gate {theirs * 1000:7.1f} ms, ratio {theirs / suite:.3f}x "
+              f"(this runtime: {ratio:.3f}x)")
     return 0
 
 

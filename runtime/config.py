@@ -258,7 +258,7 @@ SCHEMA: dict[str, Key] = {
                 "window": Key("window", _int_at_least(2), 5, "How many recent calls are compared."),
             },
         ),
-        Key("gate-timeout", _int_at_least(1), 900, "Seconds one gate command may run before it is stopped."),
+        Key("gate-timeout", _int_at_least(1), 1800, "Seconds one gate command may run before it is stopped."),
         Key("review-confidence-floor", _int_between(0, 100), 80,
             "Reviewer findings below this confidence stay out of reports."),
         Key("evolve-min-sessions", _int_at_least(1), 5,

@@ -195,7 +195,7 @@ def check_gate_commands(root: Path, report: Report, config: Any) -> None:
     "The command exists" is not enough: a python3 without pytest exists, and a gate
     built on it records nothing but errors. The probes write no session state.
     """
-    from ..loop.gates import probe
+    from ..loop.probes import probe
 
     for kind in ("test", "typecheck", "lint"):
         command, why = resolve(kind, config[f"{kind}-command"], root)
@@ -206,8 +206,8 @@ def check_gate_commands(root: Path, report: Report, config: Any) -> None:
         if status == "ok":
             report.ok(f"{kind} gate: {command} ({why}); probe {detail}")
         else:
-            report.fail(f"{kind} gate cannot run: {command} ({why}): {detail}",
-                        f"{fix}; or set {kind}-command in the Session Config")
+            also = "" if f"{kind}-command" in fix else f"; or set {kind}-command in the Session Config"
+            report.fail(f"{kind} gate cannot run: {command} ({why}): {detail}", f"{fix}{also}")
 
 
 def check_version(root: Path, version: str, report: Report) -> None:

@@ -52,7 +52,7 @@ def _package_json(root: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def _package_scripts(root: Path) -> dict[str, str]:
+def package_scripts(root: Path) -> dict[str, str]:
     scripts = _package_json(root).get("scripts")
     return scripts if isinstance(scripts, dict) else {}
 
@@ -167,7 +167,7 @@ ESLINT_CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", 
 
 def detect(kind: str, root: Path) -> tuple[str, str]:
     """(command, why) for kind in test | typecheck | lint; command 'skip' when nothing fits."""
-    scripts = _package_scripts(root)
+    scripts = package_scripts(root)
     env = python_env(root)
     node = _node_runner(root)
     if kind == "test":
@@ -206,7 +206,7 @@ def detect(kind: str, root: Path) -> tuple[str, str]:
         ruff = _ruff_config(root)
         if ruff:
             prefix, note = env.tool(root, "ruff")
-            return f"{prefix} check .", f"ruff is configured in {ruff}; {note}"
+            return f"{prefix} check --no-fix .", f"ruff is configured in {ruff}; {note}"
         flake8 = _flake8_config(root)
         if flake8:
             prefix, note = env.tool(root, "flake8", "flake8")
@@ -221,9 +221,13 @@ def detect(kind: str, root: Path) -> tuple[str, str]:
 
 def resolve(kind: str, configured: str, root: Path) -> tuple[str, str]:
     """The command a gate should run for `kind`, and where it came from."""
+    from .readonly import check_mode
+
     if configured.strip().lower() == "auto":
         command, why = detect(kind, root)
-        return command, f"auto: {why}"
+        command, note = check_mode(kind, command)
+        return command, f"auto: {why}" + (f"; {note}" if note else "")
     if configured.strip().lower() == "skip":
         return "skip", "disabled in Session Config"
-    return configured, "Session Config"
+    command, note = check_mode(kind, configured)
+    return command, "Session Config" + (f"; {note}" if note else "")

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .checkrun import Running  # noqa: F401  (lives in checkrun.py; importable from here as before)
 from .records import Check, Gate, State
 
 KINDS = ("test", "typecheck", "lint")
@@ -35,70 +36,6 @@ NAMED_FINDINGS = 5
 # --- running ---------------------------------------------------------------
 
 
-class Running:
-    """One check in flight. Output goes to a log file, not a pipe, so checks can run
-    side by side without one stalling on a full pipe while another is waited on; the
-    full log stays in `.orchestrator/state/gates/` for anyone who wants more than the tail.
-
-    A thread blocks in `wait()` for each check and stamps the moment it exits. That
-    gives every check its own duration, and the gate learns of the exit at once:
-    `Popen.wait(timeout=...)` sleeps in growing steps between polls, which made a
-    1 s suite cost several percent more through the gate than by hand.
-    """
-
-    def __init__(self, kind: str, command: str, root: Path) -> None:
-        import subprocess
-        import threading
-
-        self.kind, self.command = kind, command
-        self.log = root / ".orchestrator" / "state" / "gates" / f"{kind}.log"
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        self.start = time.monotonic()
-        self.end: float | None = None
-        self.error = ""
-        self.waiter: Any = None
-        with self.log.open("wb") as out:
-            try:
-                self.proc: Any = subprocess.Popen(command, shell=True, cwd=root, stdout=out,
-                                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                                  start_new_session=True)
-            except OSError as exc:
-                self.proc, self.error = None, f"could not start: {exc}"
-                return
-        self.waiter = threading.Thread(target=self._wait, daemon=True)
-        self.waiter.start()
-
-    def _wait(self) -> None:
-        self.proc.wait()
-        self.end = time.monotonic()
-
-    def finish(self, timeout: float) -> tuple[int | None, str, float, bool]:
-        """(exit code or None on timeout, output, seconds, timed_out); kills the whole group on timeout."""
-        if self.proc is None:
-            return 127, self.error, 0.0, False
-        self.waiter.join(max(0.0, self.start + timeout - time.monotonic()))
-        timed_out = self.waiter.is_alive()
-        if timed_out:
-            self.stop()
-            self.waiter.join()
-        duration = (self.end or time.monotonic()) - self.start
-        text = self.log.read_bytes().decode("utf-8", errors="replace")
-        return (None if timed_out else self.proc.returncode), text, duration, timed_out
-
-    def stop(self) -> None:
-        import os
-        import signal
-
-        if self.proc is None or self.proc.returncode is not None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except OSError:
-            self.proc.kill()
-        if self.waiter is not None:
-            self.waiter.join()
-
-
 def _tail(text: str, lines: int = TAIL_LINES) -> list[str]:
     kept = [line.rstrip()[:200] for line in text.rstrip().splitlines()[-lines:]]
     return kept
@@ -109,7 +46,18 @@ def skipped_check(kind: str, source: str) -> Check:
 
 
 _MISSING_MODULE = r"No module named '?([\w.]+)'?"
-_NOT_FOUND = r"(?m)(?:^|: )(?:command )?not found|No such file or directory"
+# Only the shell's own words mean "a command was not found": "No such file or directory" inside a
+# tool's output (mypy: "can't read file 'src': No such file or directory") is that tool's error, not this.
+_SHELL_MISSING = (r"(?m)^(?:/usr)?(?:/bin/)?(?:ba|da|z)?sh: (?:line )?(?:\d+: )?(?:exec: )?([^:\s]+): "
+                  r"(?:command )?not found"
+                  r"|^(?:/usr)?(?:/bin/)?(?:ba|z)?sh: (?:line \d+: )?([^:\s]+): No such file or directory"
+                  r"|^env: '?([^':\s]+)'?: No such file or directory")
+
+
+def missing_program(output: str) -> str:
+    """The program the shell (or env) could not find, as it named it in `output`, or ''."""
+    found = re.search(_SHELL_MISSING, output)
+    return next((g for g in found.groups() if g), "") if found else ""
 
 
 def _override_hint(kind: str) -> str:
@@ -131,6 +79,7 @@ def diagnose(kind: str, command: str, code: int | None, output: str, parsed: dic
                 "make the command faster or raise gate-timeout in the Session Config")
     if code in (126, 127):
         what = "is not executable" if code == 126 else "was not found"
+        program = missing_program(output) or program  # `npm test` exits 127 when vitest is missing, not npm
         return (f"the command {what} (exit {code}): {program}",
                 f"install {program} or set {kind}-command in the Session Config to the command the project uses")
     missing = re.search(_MISSING_MODULE, output)
@@ -139,9 +88,10 @@ def diagnose(kind: str, command: str, code: int | None, output: str, parsed: dic
         return (f"the interpreter has no module {module!r} (exit {code})",
                 f"run it in the project's environment (e.g. set {kind}-command to '.venv/bin/python -m ...') or "
                 f"install {module} into the interpreter that runs it")
-    if code != 0 and re.search(_NOT_FOUND, output) and parsed is None and len(output) < 2000:
-        return (f"a command was not found (exit {code})",
-                f"install what is missing or set {kind}-command in the Session Config")
+    missing_cmd = missing_program(output) if code != 0 and parsed is None else ""
+    if missing_cmd:
+        return (f"a command was not found (exit {code}): {missing_cmd}",
+                f"install {missing_cmd} or set {kind}-command in the Session Config")
     if kind != "test":
         return None
     runner = (parsed or {}).get("runner") or ("pytest" if "pytest" in command else "")
@@ -207,8 +157,10 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
     if kind != "test" and broken is None and code != 0:
         found = fnd.parse(output, root)
         if found is None:
-            last = (output.strip().splitlines() or [""])[-1].strip()[:120]
-            broken = (f"exit {code} with no findings the gate can read" + (f" ({last})" if last else ""),
+            from .failtext import first_error_line
+
+            said = first_error_line(output)[:160]
+            broken = (f"exit {code} with no findings the gate can read" + (f": {said}" if said else ""),
                       "run the command by hand: a config or usage error stops a linter before it reports findings")
         else:
             counted = fnd.outside_runtime(found)
@@ -236,27 +188,53 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
 
 
 def run_checks(commands: dict[str, tuple[str, str]], root: Path, timeout: float,
-               meanwhile: Any = None) -> dict[str, dict[str, Any]]:
-    """Start every check at once, run `meanwhile()` while they run, then collect them.
+               meanwhile: Any = None, progress: float = 0.0, label: str = "gate") -> dict[str, dict[str, Any]]:
+    """The checks only (see `run_watched`, which also proves they changed no file)."""
+    return run_watched(commands, root, timeout, meanwhile, progress, label)[0]
+
+
+def run_watched(commands: dict[str, tuple[str, str]], root: Path, timeout: float, meanwhile: Any = None,
+                progress: float = 0.0, label: str = "gate") -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Start every check at once, run `meanwhile()` while they run, collect them; (checks, what they wrote).
 
     Starting the commands before the session bookkeeping keeps the runtime's own
-    work off the critical path. If `meanwhile` raises (no active session, say), the
-    checks are stopped and the error propagates.
+    work off the critical path. If `meanwhile` raises (no active session, say), or the
+    gate gets SIGTERM, SIGINT or SIGHUP, every check's process group is ended and the
+    error propagates (`checkrun.Stopped` for a signal). The working tree is read before
+    the first check starts and after the last one ends (`readonly.py`).
     """
-    running = {kind: Running(kind, command, root) for kind, (command, _) in commands.items() if command != "skip"}
-    try:
+    import threading
+
+    from .checkrun import Owned, wait_all
+    from .failtext import first_failure
+    from .readonly import compare_tree, take
+
+    before = take(root)
+    done = threading.Event()
+    jobs: dict[str, Running] = {}
+    with Owned(list(jobs.values())) as owned:
+        for kind, (command, _) in commands.items():
+            if command != "skip":
+                jobs[kind] = Running(kind, command, root, done)
+                owned.jobs.append(jobs[kind])
         if meanwhile is not None:
             meanwhile()
-    except BaseException:
-        for job in running.values():
-            job.stop()
-        raise
+        wait_all(list(jobs.values()), timeout, done, progress, label)
     checks = {}
     for kind, (command, source) in commands.items():
-        job = running.get(kind)
-        checks[kind] = (check_result(kind, command, source, job.finish(timeout), timeout, root) if job
-                        else skipped_check(kind, source))
-    return checks
+        job = jobs.get(kind)
+        if job is None:
+            checks[kind] = skipped_check(kind, source)
+            continue
+        result = job.finish(timeout)
+        checks[kind] = check_result(kind, command, source, result, timeout, root)
+        checks[kind]["log"] = job.log.relative_to(root).as_posix()
+        if not checks[kind]["ok"] and checks[kind].get("status") != "broken":
+            checks[kind]["first_failure"] = first_failure(result[1])
+    after = take(root)
+    wrote = compare_tree(root, before, after, list(jobs.values()))
+    wrote["_after"] = after.get("snap")  # for judged_code: the same reading of the tree (popped before recording)
+    return checks, wrote
 
 
 # --- comparing -------------------------------------------------------------
@@ -373,24 +351,35 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
 # --- the gate --------------------------------------------------------------
 
 
-def judged_code(root: Path) -> dict[str, str]:
-    """The code a gate ran on, so close can tell whether the last full gate still describes it."""
+def judged_code(root: Path, snap: dict[str, str] | None = None) -> dict[str, str]:
+    """The code a gate ran on, so close can tell whether the last full gate still describes it.
+
+    `snap` is the snapshot the tree check took after the checks ended, read once for both."""
     from .treestate import TreeUnreadableError, fingerprint, tree_id
 
     try:
-        return {**fingerprint(root), "tree_id": tree_id(root)}
+        return {**fingerprint(root, snap), "tree_id": tree_id(root, snap)}
     except TreeUnreadableError as exc:
         return {"error": f"git could not list the working tree: {exc}"}
 
 
-def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[int, str]:
-    """Run, record and summarise a gate; returns (exit code, summary text)."""
-    from .. import telemetry
+def run_gate(root: Path, variant: str, timeout: float | None = None, progress: float = 0.0) -> tuple[int, str]:
+    """Run, record and summarise a gate; returns (exit code, summary text). See `run_gate_record`."""
+    code, summary, _ = run_gate_record(root, variant, timeout, progress)
+    return code, summary
+
+
+def run_gate_record(root: Path, variant: str, timeout: float | None = None, progress: float = 0.0
+                    ) -> tuple[int, str, Gate]:
+    """Run, record and summarise a gate: (exit code, summary text, the record as stored).
+
+    `progress` > 0 prints a line to standard error every that many seconds while checks run."""
+    from .checkrun import OneGate
     from .detect import resolve
-    from .state import StateError, load, locked, now_iso, require_active, save, session_config
+    from .state import StateError, load, require_active, session_config
 
     config = session_config(root)
-    limit = float(timeout if timeout is not None else config.get("gate-timeout", 900))
+    limit = float(timeout if timeout is not None else config.get("gate-timeout", 1800))
     commands = {kind: resolve(kind, str(config.get(f"{kind}-command", "auto")), root) for kind in KINDS}
 
     def may_run() -> None:
@@ -399,15 +388,25 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
             raise StateError("the baseline is already recorded and waves have started; running it again now would "
                              "hide regressions. Run 'gate incremental' or 'gate full' instead.")
 
+    with OneGate(root):
+        return _run_and_record(root, variant, commands, limit, may_run, progress)
+
+
+def _run_and_record(root: Path, variant: str, commands: dict[str, tuple[str, str]], limit: float, may_run: Any,
+                    progress: float) -> tuple[int, str, Gate]:
+    from .. import telemetry
+    from .state import load, locked, now_iso, require_active, save
+
     from .losttests import accepted, keep
     from .losttests import load as with_test_names
     from .testreport import capturing
 
     started = time.monotonic()
     with capturing(root):
-        checks = run_checks(commands, root, limit, meanwhile=may_run)
+        checks, wrote = run_watched(commands, root, limit, meanwhile=may_run, progress=progress,
+                                    label=f"gate {variant}")
     total = round(time.monotonic() - started, 3)
-    judged = judged_code(root)
+    judged = judged_code(root, wrote.pop("_after", None))
     with locked(root):
         state = require_active(load(root))  # re-read: the record may have changed while the checks ran
         done = [w["wave"] for w in state["waves"] if w["status"] == "done"]
@@ -425,10 +424,15 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
                            "preexisting": [n for c in checks.values() for n in c.get("failed_tests") or []]
                            + [f"{k}: failing at baseline" for k, c in checks.items()
                               if not c["ok"] and not c.get("failed_tests") and not _is_broken(c)]})
-            state["baseline"] = record
         else:
             record.update(compare(with_test_names(root, state.get("baseline")), checks, overrides, accepted(state)))
             record["no_baseline"] = state.get("baseline") is None
+        record["wrote"] = wrote
+        if wrote.get("files") or not wrote.get("checked"):  # a gate that changed the project judged nothing
+            record["blocked"] = True
+        if variant == "baseline":
+            state["baseline"] = record
+        else:
             state["gates"] = [*state.get("gates", []), record][-KEEP_GATES:]
             if after and not active:
                 wave = state["waves"][after - 1]
@@ -444,6 +448,7 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
         "regressions": len(record["regressions"]), "new_problems": len(record["new_problems"]),
         "broken": [b["kind"] for b in record["broken"]], "overridden": [b["kind"] for b in record["overridden"]],
         "durations": {k: c.get("duration") for k, c in checks.items() if not c.get("skipped")},
+        "wrote": len(wrote.get("files") or []),
     })
     if record["blocked"] and streak == BREAKER_AFTER:
         from ..guards import breaker
@@ -452,7 +457,7 @@ def run_gate(root: Path, variant: str, timeout: float | None = None) -> tuple[in
         breaker.trip(root, "gate-failure", f"the {variant} gate was blocked {streak} times in a row",
                      check=",".join(failing), variant=variant)
     summary = summarize(record, state, streak)
-    return (2 if record["blocked"] else 0), summary
+    return (2 if record["blocked"] else 0), summary, record
 
 
 def _where(record: Gate) -> str:
@@ -470,6 +475,34 @@ def accepted_lost_lines(record: Gate, state: State) -> list[str]:
     why = sorted({str(r) for r in reasons.values() if r})
     return [f"ACCEPTED LOST: {len(names)} removed on purpose ({'; '.join(why)[:120]}): "
             f"{', '.join(names[:5])}{' ...' if len(names) > 5 else ''}"]
+
+
+def _failure_excerpts(record: Gate, budget: int) -> list[str]:
+    """Per failing check: the first failure (assertion and location), then the runner's summary, then the log.
+
+    Lint and typecheck findings are named one by one above; their raw output would only repeat them.
+    """
+    out: list[str] = []
+    failing = [c for c in record["checks"].values()
+               if not c["ok"] and (c.get("tail") or c.get("first_failure")) and not c.get("findings")]
+    for check in failing:
+        if budget - len(out) <= 2:
+            break
+        first = check.get("first_failure") or []
+        room = budget - len(out) - 2
+        if first and room > 2:
+            keep = min(5, room - 2)
+            shown = first if len(first) <= keep else [*first[:keep - 1], first[-1]]  # the location stays
+            out.append(f"  first failure ({check['kind']}):")
+            out.extend(f"    {line.strip()}" for line in shown)
+        tail = [line for line in check.get("tail") or [] if line.strip()]
+        take = max(1, min(2 if first else 5, budget - len(out) - 2))
+        if tail:
+            out.append(f"  {'summary' if first else 'output tail'} ({check['kind']}):")
+            out.extend(f"    {line}" for line in tail[-take:])
+        if check.get("log"):
+            out.append(f"  full output: {check['log']}")
+    return out
 
 
 def summarize(record: Gate, state: State, streak: int = 0) -> str:
@@ -508,6 +541,9 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
         lines.append(f"  {describe(record.get('lost') or [], int(record['lost_count']))}")
     for entry in accepted_lost_lines(record, state):
         lines.append(f"  {entry}")
+    from .readonly import describe
+
+    lines.extend(describe(record.get("wrote") or {}))
     names = record.get("regressions") or []
     for name in names[:5]:
         lines.append(f"  REGRESSION: {name}")
@@ -516,12 +552,14 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
 
         lines.append(f"  ... and {count(len(names) - 5, 'more regression')} (all of them: 'session status --json', "
                      "or .orchestrator/state/session.json)")
-    for problem in [p for p in record.get("new_problems") or [] if "that passed at baseline did not run" not in p][:3]:
+    found_by_kind = record.get("new_findings") or {}
+    for problem in [p for p in record.get("new_problems") or [] if "that passed at baseline did not run" not in p][:4]:
         lines.append(f"  NEW: {problem}")
-    for found in (record.get("new_findings") or {}).values():
-        for text in found[:NAMED_FINDINGS]:
+        kind = problem.split(":", 1)[0]
+        found = found_by_kind.get(kind) if " new finding" in problem else None
+        for text in (found or [])[:NAMED_FINDINGS]:  # each check's new findings right under its own line
             lines.append(f"    {text}")
-        if len(found) > NAMED_FINDINGS:
+        if found and len(found) > NAMED_FINDINGS:
             lines.append(f"    and {len(found) - NAMED_FINDINGS} more")
     pre = record.get("preexisting") or []
     if pre:
@@ -529,16 +567,7 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
             "pre-existing failures (not blocking)"
         lines.append(f"  {label}: {len(pre)}: {', '.join(pre[:3])}{' ...' if len(pre) > 3 else ''}")
     if record.get("blocked") or variant == "baseline":
-        # lint and typecheck findings are named one by one above; their raw tail would only repeat them
-        failing = [c for c in record["checks"].values() if not c["ok"] and c.get("tail") and not c.get("findings")]
-        budget = 16 - len(lines)
-        for check in failing:
-            if budget <= 2:
-                break
-            take = min(5, budget - 1)
-            lines.append(f"  output tail ({check['kind']}):")
-            lines.extend(f"    {line}" for line in check["tail"][-take:])
-            budget -= take + 1
+        lines.extend(_failure_excerpts(record, 15 - len(lines)))
     if record.get("no_baseline"):
         lines.append("note: no baseline was recorded, so every failure counts as new; run 'gate baseline' at "
                      "session start next time.")
@@ -595,24 +624,57 @@ def override(root: Path, kind: str, reason: str | None, clear: bool) -> int:
 
 
 def add_arguments(parser: Any) -> None:
-    parser.add_argument("variant", choices=(*VARIANTS, "override", "accept-lost"), help="baseline at session start, "
-                        "incremental between waves, full after Quality and before close; 'override CHECK --reason "
-                        "TEXT' lets the session go on although that check cannot run; 'accept-lost TEST_ID... "
-                        "--reason TEXT' records that tests which passed at baseline were removed on purpose")
+    from argparse import SUPPRESS
+
+    parser.add_argument("variant", choices=(*VARIANTS, "override", "accept-lost", "wait"), help="baseline at session "
+                        "start, incremental between waves, full after Quality and before close; 'override CHECK "
+                        "--reason TEXT' lets the session go on although that check cannot run; 'accept-lost "
+                        "TEST_ID... --reason TEXT' records that tests which passed at baseline were removed on "
+                        "purpose; 'wait' follows a gate started with --detach and prints its recorded result")
     parser.add_argument("check", nargs="*", metavar="CHECK|TEST_ID",
                         help="with override: test, typecheck or lint; with accept-lost: the test ids a gate named")
     parser.add_argument("--reason", default=None, help="with override or accept-lost: why")
     parser.add_argument("--clear", action="store_true", help="with override or accept-lost: withdraw it")
     parser.add_argument("--timeout", type=float, default=None, metavar="S",
-                        help="seconds each check may run (default: Session Config gate-timeout, 900)")
+                        help="seconds each check may run (default: Session Config gate-timeout, 1800)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document (shape: docs/loop.md)")
+    parser.add_argument("--detach", action="store_true", help="run the gate in the background and return at once; "
+                        "'gate wait' then prints its recorded result (for gates longer than a tool call may run)")
+    parser.add_argument("--max", type=float, default=None, metavar="S", help="with wait: return after S seconds "
+                        "(exit 3) if the gate is still running (default 100)")
+    parser.add_argument("--progress", type=float, default=None, metavar="S",
+                        help="print a progress line every S seconds while checks run (default 30; 0: never)")
+    parser.add_argument("--detached-run", default=None, help=SUPPRESS)  # set by --detach for the gate it starts
+
+
+def _emit(args: Any, code: int, summary: str, record: Gate | None, message: str = "") -> int:
+    import json
+
+    from .gatejson import error, shape
+
+    if getattr(args, "json", False):
+        print(json.dumps(shape(record, code, summary) if record is not None else error(message, code), indent=1))
+    elif message:
+        print(message, file=sys.stderr)
+    else:
+        print(summary)
+    if getattr(args, "detached_run", None):
+        from ..paths import project_root
+        from .detached import finished
+
+        finished(project_root(), args.detached_run, code, summary or message,
+                 shape(record, code, summary) if record is not None else None)
+    return code
 
 
 def run(args: Any) -> int:
     from ..config import ConfigError
     from ..paths import project_root
+    from .checkrun import PROGRESS_EVERY, Stopped
     from .state import StateError
 
     root = project_root()
+    progress = PROGRESS_EVERY if args.progress is None else args.progress
     try:
         if args.variant == "override":
             if len(args.check) != 1 or args.check[0] not in KINDS:
@@ -626,101 +688,24 @@ def run(args: Any) -> int:
         if args.check:
             print(f"error: 'gate {args.variant}' takes no check name", file=sys.stderr)
             return 1
-        code, summary = run_gate(root, args.variant, args.timeout)
+        if args.variant == "wait":
+            from .detached import WAIT_DEFAULT, wait
+
+            return wait(root, WAIT_DEFAULT if args.max is None else args.max, args.json)
+        if args.detach:
+            from .detached import start
+
+            return start(root, args.variant, args.timeout, progress)
+        code, summary, record = run_gate_record(root, args.variant, args.timeout, progress)
     except StateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _emit(args, 1, "", None, f"error: {exc}")
     except ConfigError as exc:
-        print(f"error: the Session Config is invalid, so the gate cannot know what to run:\n{exc}",
-              file=sys.stderr)
-        return 1
-    print(summary)
-    return code
+        return _emit(args, 1, "", None, "error: the Session Config is invalid, so the gate cannot know what to run:"
+                     f"\n{exc}")
+    except Stopped as exc:
+        return _emit(args, 128 + exc.signum, "", None, f"gate {args.variant} stopped by {exc.name}: every check it "
+                     "started was ended; nothing was recorded.")
+    return _emit(args, code, summary, record)
 
 
-# --- probing (doctor) ------------------------------------------------------
-
-_VERSION_ONLY = ("mypy", "pyright", "flake8", "eslint", "tsc", "tox", "nox", "pylint", "black")
-
-
-def probe_command(kind: str, command: str) -> tuple[str, str]:
-    """(cheap command that proves `command` can run, what it proves).
-
-    The probe asks the real tool, in the real environment, for something quick: the
-    test runner collects without running, a compiled language builds without testing,
-    a slow type checker reports its version (which already fails when the tool or its
-    interpreter is missing), and ruff, which is fast, runs for real.
-    """
-    words = command.split()
-    if kind == "test" and "pytest" in command and "tox" not in words:
-        return f"{command} --collect-only -q -p no:cacheprovider", "collects tests"
-    if words[:2] == ["go", "test"]:
-        return "go vet " + " ".join(words[2:] or ["./..."]), "builds and vets"
-    if words[:2] == ["cargo", "test"]:
-        return f"{command} --no-run", "builds the tests"
-    if kind == "test" and words and words[0] in ("npm", "pnpm", "yarn"):
-        return f"{command} -- --listTests", "lists tests (jest)"
-    for index, word in enumerate(words):
-        name = word.rsplit("/", 1)[-1]
-        if name == "ruff":
-            return command, "runs"
-        if name in _VERSION_ONLY:
-            return " ".join(words[:index + 1]) + " --version", "starts (version only: a full run is slow)"
-    return command, "runs"
-
-
-def _run_probe(command: str, root: Path, timeout: float) -> tuple[int | None, str, float, bool]:
-    import subprocess
-
-    started = time.monotonic()
-    try:
-        done = subprocess.run(command, shell=True, cwd=root, capture_output=True, text=True, errors="replace",
-                              stdin=subprocess.DEVNULL, timeout=timeout, start_new_session=True)
-    except subprocess.TimeoutExpired as exc:
-        partial = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        return None, partial, time.monotonic() - started, True
-    return done.returncode, done.stdout + done.stderr, time.monotonic() - started, False
-
-
-def probe(kind: str, command: str, root: Path, timeout: float = 120, full_run: float = 30) -> tuple[str, str, str]:
-    """('ok' | 'broken', detail, fix) for one configured check, without touching session state.
-
-    It runs outside `Running` on purpose: no gate log, no telemetry, nothing under
-    `.orchestrator/state/`, so `doctor` can be run any number of times with the same answer.
-    A linter or type checker that starts may still be unable to check the project (a
-    config error, a module found twice), so after its version it also runs for real,
-    for at most `full_run` seconds; a longer run is reported as not proved, not as broken.
-    """
-    cheap, proves = probe_command(kind, command)
-    code, output, took, timed_out = _run_probe(cheap, root, timeout)
-    if "--collect-only" in cheap and code == 0:
-        # -q prints "N tests collected", -qq one "file.py: N" line per file, plain output "collected N items"
-        found = re.search(r"(\d+) tests? collected|collected (\d+) items?", output)
-        per_file = [int(n) for n in re.findall(r"(?m)^\S+\.py: (\d+)$", output)]
-        count = int(next(g for g in found.groups() if g)) if found else sum(per_file) or len(
-            [line for line in output.splitlines() if "::" in line])
-        if count == 0:
-            return "broken", "pytest collected no tests", "check testpaths and the test command"
-        return "ok", f"{proves}: {count} tests", ""
-    if cheap == command and kind != "test":
-        result = check_result(kind, command, "", (code, output, took, timed_out), timeout, root)
-        if result["status"] == "broken":
-            return "broken", str(result["cause"]), str(result["fix"])
-        found_n = result.get("problems")
-        return "ok", f"{proves}" + (f": {found_n} findings" if found_n else ""), ""
-    cause = diagnose(kind, command, code, output, None if code else {"runner": "", "passed": 1}, timed_out, timeout)
-    if cause is None and code != 0:
-        last = (output.strip().splitlines() or [""])[-1][:120]
-        cause = (f"the probe '{cheap}' exited {code}: {last}", f"run '{cheap}' by hand and fix what it reports")
-    if cause:
-        return "broken", cause[0], cause[1]
-    if kind != "test":
-        code, output, took, timed_out = _run_probe(command, root, full_run)
-        if timed_out:
-            return "ok", f"{proves}; a full run takes over {full_run:g}s, so the doctor did not wait for it", ""
-        result = check_result(kind, command, "", (code, output, took, False), timeout, root)
-        if result["status"] == "broken":
-            return "broken", str(result["cause"]), str(result["fix"])
-        found_n = result.get("problems")
-        return "ok", "runs" + (f": {found_n} findings" if found_n else ""), ""
-    return "ok", proves, ""
+# doctor's probes are in probes.py (they use check_result and diagnose from here).

@@ -94,6 +94,8 @@ class Check(TypedDict, total=False):
     tail: list[str]
     cause: str
     fix: str
+    log: str  # the full output, relative to the project root (overwritten by the next gate)
+    first_failure: list[str]  # the first failure's name, assertion and location (loop/failtext.py)
 
 
 class Judged(TypedDict, total=False):
@@ -129,6 +131,7 @@ class Gate(TypedDict, total=False):
     lost: list[str]  # tests that passed at baseline and did not run (loop/losttests.py)
     lost_count: int
     accepted_lost: list[str]  # of those, the ones the session accepted as removed on purpose
+    wrote: dict[str, Any]  # files the checks changed, by check (loop/readonly.py); any blocks the gate
 
 
 

@@ -118,7 +118,7 @@ def fingerprint(root: Path, snap: dict[str, str] | None = None) -> dict[str, str
     return {"head": head(root), "tree": digest.hexdigest()}
 
 
-def tree_id(root: Path) -> str:
+def tree_id(root: Path, snap: dict[str, str] | None = None) -> str:
     """The git tree id of HEAD plus the working-tree changes, runtime records left out.
 
     Unlike `fingerprint`, this survives a commit: committing exactly the judged
@@ -139,7 +139,7 @@ def tree_id(root: Path) -> str:
         env = {**os.environ, "GIT_INDEX_FILE": os.path.join(tmp, "index")}
         if head(root):
             git_in(env, "read-tree", "HEAD")
-        paths = [p for p in _status_paths(root) if not is_runtime_record(p)]
+        paths = [p for p in (sorted(snap) if snap is not None else _status_paths(root)) if not is_runtime_record(p)]
         if paths:
             git_in(env, "update-index", "--add", "--remove", "-z", "--stdin", data="\0".join(paths) + "\0")
         records = [p for p in git_in(env, "ls-files", "-z").split("\0") if p and is_runtime_record(p)]

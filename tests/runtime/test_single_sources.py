@@ -11,8 +11,11 @@ RUNTIME = ROOT / "runtime"
 # Modules that start processes themselves, and why proc.run does not fit them.
 OWN_SUBPROCESS = {
     "proc.py": "the helper itself",
-    "loop/gates.py": "runs the user's gate commands through a shell, streaming output, in their own session",
+    "loop/checkrun.py": "runs the user's gate commands through a shell, output to a log, each in its own session",
+    "loop/probes.py": "runs doctor's probe of a gate command through a shell, in its own session, colour off",
+    "loop/detached.py": "starts a detached gate in a session of its own that outlives the caller",
     "commands/doctor.py": "feeds a probe payload to the hook on stdin",
+    "loop/treestate.py": "runs git with its own index file (GIT_INDEX_FILE) to build a tree id",
 }
 
 

@@ -31,7 +31,7 @@ PYPROJECT_FULL = '[project]\nname = "x"\n\n[tool.mypy]\nstrict = true\n\n[tool.r
     [
         ({"pyproject.toml": PYPROJECT_FULL}, "test", "python3 -m pytest -q"),
         ({"pyproject.toml": PYPROJECT_FULL}, "typecheck", "python3 -m mypy ."),
-        ({"pyproject.toml": PYPROJECT_FULL}, "lint", "ruff check ."),
+        ({"pyproject.toml": PYPROJECT_FULL}, "lint", "ruff check --no-fix ."),
         ({"tests/test_a.py": ""}, "test", "python3 -m pytest -q"),
         ({"pytest.ini": "[pytest]\n"}, "test", "python3 -m pytest -q"),
         ({"package.json": NODE}, "test", "npm test"),
@@ -41,7 +41,7 @@ PYPROJECT_FULL = '[project]\nname = "x"\n\n[tool.mypy]\nstrict = true\n\n[tool.r
         ({"go.mod": "module example.com/x\n"}, "test", "go test ./..."),
         ({"Cargo.toml": "[package]\nname = \"x\"\n"}, "test", "cargo test"),
         ({"mypy.ini": "[mypy]\n"}, "typecheck", "python3 -m mypy ."),
-        ({"ruff.toml": "line-length = 100\n"}, "lint", "ruff check ."),
+        ({"ruff.toml": "line-length = 100\n"}, "lint", "ruff check --no-fix ."),
     ],
 )
 def test_detect_picks_the_configured_tool(
@@ -155,7 +155,7 @@ def test_tox_is_used_when_configured_and_installed(tmp_path: Path, monkeypatch: 
         ({"setup.cfg": "[flake8]\nmax-line-length = 79\n"}, (), "lint", "python3 -m flake8", "setup.cfg [flake8]"),
         ({"tox.ini": "[tox]\n\n[flake8]\nmax-line-length = 79\n"}, (), "lint", "python3 -m flake8", "tox.ini [flake8]"),
         ({".flake8": "[flake8]\n"}, ("flake8",), "lint", ".venv/bin/flake8", ".flake8"),
-        ({"pyproject.toml": "[tool.ruff.lint]\nselect = ['F']\n"}, ("ruff",), "lint", ".venv/bin/ruff check .",
+        ({"pyproject.toml": "[tool.ruff.lint]\nselect = ['F']\n"}, ("ruff",), "lint", ".venv/bin/ruff check --no-fix .",
          "pyproject.toml [tool.ruff]"),
         ({"eslint.config.js": "export default []\n"}, (), "lint", "npx eslint .", "eslint.config.js"),
         ({"package.json": NODE, "pnpm-lock.yaml": ""}, (), "test", "pnpm test", "pnpm"),

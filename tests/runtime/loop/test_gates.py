@@ -290,14 +290,16 @@ def test_lint_that_cannot_read_its_config_is_broken(tmp_path: Path) -> None:
     ("test", ".venv/bin/python -m pytest -q", ".venv/bin/python -m pytest -q --collect-only -q -p no:cacheprovider"),
     ("test", "go test ./...", "go vet ./..."),
     ("test", "cargo test", "cargo test --no-run"),
-    ("test", "npm test", "npm test -- --listTests"),
+    ("test", "npx jest", "npx jest --listTests"),
+    ("test", "npx vitest run", "npx vitest list"),
+    ("test", "node --test", "node --test"),
     ("typecheck", ".venv/bin/python -m mypy .", ".venv/bin/python -m mypy --version"),
     ("typecheck", "npx tsc --noEmit", "npx tsc --version"),
     ("lint", "ruff check .", "ruff check ."),
     ("lint", ".venv/bin/flake8", ".venv/bin/flake8 --version"),
 ])
 def test_doctor_probes_are_cheap_but_real(kind: str, command: str, expected: str) -> None:
-    from runtime.loop.gates import probe_command
+    from runtime.loop.probes import probe_command
 
     assert probe_command(kind, command)[0] == expected
 
