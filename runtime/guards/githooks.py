@@ -343,6 +343,8 @@ def ensure(root: Path, wanted: object, dry_run: bool = False) -> str | None:
             return ("git backstop: stays installed until the session ends (git-backstop: false takes effect at "
                     "the next 'install' after 'session close' or 'session pause')")
         return uninstall(root, dry_run)
+    if not (root / ".orchestrator" / "runtime" / "__main__.py").is_file():
+        return None  # the hook calls the vendored runtime: a repository served by a runtime elsewhere gets none
     state, _ = status(root)
     if state != "missing":
         return None

@@ -395,10 +395,9 @@ def run_gate_record(root: Path, variant: str, timeout: float | None = None, prog
 def _run_and_record(root: Path, variant: str, commands: dict[str, tuple[str, str]], limit: float, may_run: Any,
                     progress: float) -> tuple[int, str, Gate]:
     from .. import telemetry
-    from .state import load, locked, now_iso, require_active, save
-
     from .losttests import accepted, keep
     from .losttests import load as with_test_names
+    from .state import load, locked, now_iso, require_active, save
     from .testreport import capturing
 
     started = time.monotonic()

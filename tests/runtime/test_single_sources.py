@@ -15,7 +15,6 @@ OWN_SUBPROCESS = {
     "loop/probes.py": "runs doctor's probe of a gate command through a shell, in its own session, colour off",
     "loop/detached.py": "starts a detached gate in a session of its own that outlives the caller",
     "commands/doctor.py": "feeds a probe payload to the hook on stdin",
-    "loop/treestate.py": "runs git with its own index file (GIT_INDEX_FILE) to build a tree id",
 }
 
 

@@ -405,6 +405,9 @@ def test_the_real_gh_files_once_through_a_local_api(finished_repo: Path, tmp_pat
 
 def test_commit_stages_a_deletion_in_scope_by_name(finished_repo: Path) -> None:
     (finished_repo / "tests" / "test_cli.py").unlink()  # in T3's scope
+    assert rt(finished_repo, "gate", "full").returncode == 2  # its tests passed at baseline: lost until accepted
+    ok(rt(finished_repo, "gate", "accept-lost", "tests/test_cli.py::test_cli_adds",
+          "tests/test_cli.py::test_cli_rejects_unknown_op", "--reason", "the CLI tests move into test_ops.py"))
     ok(rt(finished_repo, "gate", "full"))
     planned = json.loads(ok(rt(finished_repo, "close", "commit", "--dry-run", "--json")).stdout)
     assert "tests/test_cli.py" in planned["stage"]

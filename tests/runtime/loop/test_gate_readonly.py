@@ -120,7 +120,9 @@ def test_ruff_with_fix_true_in_its_config_reports_and_never_fixes(tmp_path: Path
 def test_a_fixing_command_the_gate_cannot_rewrite_is_caught_by_the_tree_check(tmp_path: Path) -> None:
     lint = "sh lint.sh"  # what the script runs is not visible to the gate, like an npm script
     repo = _ruff_repo(tmp_path, lint)
-    (repo / "lint.sh").write_text(f"{RUFF} check --fix .\n")
+    # It writes only after the test check (`true`) has surely ended, so one check was running at the write:
+    # under load, two checks that overlap are named together (never guessed), which another test covers.
+    (repo / "lint.sh").write_text(f"sleep 1\n{RUFF} check --fix .\n")
     (repo / "src" / "calc" / "extra.py").write_text("import os\n\n\ndef f():\n    return 1\n")
     commit_all(repo, "an unused import")
     gate = rt(repo, "gate", "baseline")
