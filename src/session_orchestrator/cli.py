@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -10,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +19,7 @@ import typer
 
 from session_orchestrator import answers as answers_mod
 from session_orchestrator import template as tpl
-from session_orchestrator import terminal
+from session_orchestrator import terminal, vendored
 from session_orchestrator.template import ANSWERS_FILE, RUNTIME_DIR, CliError, Source
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFLICTS = 0, 1, 3
@@ -175,21 +173,6 @@ def _template_dir(source: Source) -> Path | None:
     return None
 
 
-def _runtime_module(name: str) -> Any:
-    """A module of the bundled runtime, loaded under a private name (the runtime stays standalone)."""
-    root = tpl.bundle_root() / "template" / ".orchestrator" / "runtime"
-    package = "_so_bundled_runtime"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(package, root / "__init__.py",
-                                                      submodule_search_locations=[str(root)])
-        if spec is None or spec.loader is None:
-            raise ImportError(str(root))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
 AGENT_FILES = {"claude": (".claude", "CLAUDE.md"), "codex": ("AGENTS.md", ".codex"), "cursor": (".cursor",),
                "pi": (".pi",)}
 
@@ -205,7 +188,7 @@ def detect_answers(dest: Path, template_dir: Path | None) -> tuple[dict[str, Any
             notes.append(f"found {name} files; {name} is not wired in this version yet, so it is left out")
     defaults: dict[str, Any] = {"platforms": platforms}
     try:
-        detect = _runtime_module("loop.detect")
+        detect = vendored.runtime_module("loop.detect")
         for kind in ("test", "typecheck", "lint"):
             command, _why = detect.detect(kind, dest)
             if command and command != "skip":
@@ -270,19 +253,12 @@ def _copy(source: Source, dest: Path, data: dict[str, Any], defaults: dict[str, 
                  vcs_ref=source.ref, quiet=quiet)
 
 
-def _snapshot(runtime_dir: Path) -> dict[str, bytes]:
-    if not runtime_dir.is_dir():
-        return {}
-    return {str(p.relative_to(runtime_dir)): p.read_bytes() for p in sorted(runtime_dir.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")}
-
-
 def _update(dest: Path, repo: git.Repo, source: Source, data: dict[str, Any], quiet: bool) -> list[str]:
     """copier update, then the vendored runtime restored to the new version; returns notes to print."""
     from copier import run_update
 
     runtime_dir = dest / RUNTIME_DIR
-    before = _snapshot(runtime_dir)
+    before = vendored.snapshot(repo, runtime_dir)
     old = str(tpl.read_answers(dest)["_commit"])
     with tpl.fetch_from(source) as mirrors:
         with terminal.plain_stderr():
@@ -292,47 +268,7 @@ def _update(dest: Path, repo: git.Repo, source: Source, data: dict[str, Any], qu
         history = tpl.template_repo(source, mirrors)
         if history is None:
             return ["the template's history was not readable, so the runtime was merged, not restored"]
-        return restore_runtime(dest, repo, history, old, new, before)
-
-
-def restore_runtime(dest: Path, repo: git.Repo, history: git.Repo, old: str, new: str,
-                    before: dict[str, bytes]) -> list[str]:
-    """The runtime is the template's: put the new version in place instead of a 3-way merge.
-
-    A file that differed from the old template version (an edit, a reformat, a
-    file the user added) is saved first, under a backup path we print.
-    """
-    old_files, new_files = tpl.runtime_files(history, old), tpl.runtime_files(history, new)
-    if not new_files:
-        return []
-    runtime_dir = dest / RUNTIME_DIR
-    notes: list[str] = []
-    edited = {rel: data for rel, data in before.items() if old_files.get(rel) != data and new_files.get(rel) != data}
-    if edited:
-        backup = dest / ".orchestrator" / "backup" / f"runtime-{old}"
-        if backup.exists():
-            backup = backup.with_name(f"{backup.name}-{time.strftime('%Y%m%d%H%M%S')}")
-        for rel, data in edited.items():
-            target = backup / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        shown = backup.relative_to(dest)
-        notes.append(f"your edits to {len(edited)} runtime file(s) are saved in {shown}/ "
-                     f"({', '.join(sorted(edited))}); the runtime itself was restored to {new}")
-    restored = []
-    for rel, data in new_files.items():
-        path = runtime_dir / rel
-        if not path.is_file() or path.read_bytes() != data:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            restored.append(f"{RUNTIME_DIR}/{rel}")
-    for rel in sorted(set(_snapshot(runtime_dir)) - set(new_files)):
-        (runtime_dir / rel).unlink()
-        restored.append(f"{RUNTIME_DIR}/{rel}")
-    unmerged = [path for path in repo.index.unmerged_blobs() if str(path).startswith(RUNTIME_DIR + "/")]
-    if unmerged:
-        repo.git.reset("-q", "--", *[str(p) for p in unmerged])
-    return notes
+        return vendored.restore(dest, repo, history, old, new, before)
 
 
 def _report_conflicts(found: dict[str, str]) -> int:
