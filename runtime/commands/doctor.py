@@ -161,7 +161,9 @@ def check_config(root: Path, report: Report) -> bool:
             report.fail(str(problem).splitlines()[0], problem.fix or "'python3 .orchestrator/runtime config' shows every key")
         return False
     report.ok(f"Session Config in {config.source.name if config.source else '?'} is valid")
-    for warning in config.warnings:
+    from ..configcopies import disagreements
+
+    for warning in config.warnings + disagreements(root, config):
         report.warn(str(warning).splitlines()[0], warning.fix)
     check_gate_commands(root, report, config)
     return bool(config.get("allow-destructive-ops"))
