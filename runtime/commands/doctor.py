@@ -158,7 +158,8 @@ def check_config(root: Path, report: Report) -> bool:
         config = load(root)
     except ConfigError as exc:
         for problem in exc.problems:
-            report.fail(str(problem).splitlines()[0], problem.fix or "'python3 .orchestrator/runtime config' shows every key")
+            report.fail(str(problem).splitlines()[0],
+                        problem.fix or "'python3 .orchestrator/runtime config' shows every key")
         return False
     report.ok(f"Session Config in {config.source.name if config.source else '?'} is valid")
     from ..configcopies import disagreements
