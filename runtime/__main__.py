@@ -39,7 +39,8 @@ if __name__ == "__main__":
         except Exception:  # even the fallback is broken: one line, still no traceback
             hook = args[:1] == ["hook"]
             print(f"[session-orchestrator] the runtime in .orchestrator/runtime cannot run ({type(exc).__name__}: "
-                  f"{exc}); restore it with 'copier recopy' (see docs/architecture.md)",
+                  f"{exc}); restore it with 'copier recopy' of .orchestrator/runtime/, or "
+                  "'session-orchestrator update' on a clean working tree",
                   file=sys.stdout if hook else sys.stderr)
             code = 0 if hook and args[2:3] == ["session-start"] else 1
         else:

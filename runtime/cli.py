@@ -69,7 +69,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python3 .orchestrator/runtime",
         description="session-orchestrator runtime: state, gates, guards and telemetry for agent sessions.",
-        epilog="Hooks call 'hook <platform> <event>'; see docs/guards.md.",
+        epilog="The agents' hooks call 'hook <platform> <event>' ('install' wires them, 'doctor' checks them); "
+               "'guard <command>' shows what the destructive-command guard decides and why.",
     )
     parser.add_argument("-V", "--version", action="version", version=f"session-orchestrator runtime {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="<command>")

@@ -391,7 +391,7 @@ def parse_text(text: str, filename: str = CONFIG_FILES[0]) -> SessionConfig:
                     filename,
                     0,
                     "has no '## Session Config' section",
-                    "run 'python3 .orchestrator/runtime install' to add one, or copy it from docs/session-config.md",
+                    "run 'python3 .orchestrator/runtime install' to add one",
                 )
             ]
         )
@@ -444,7 +444,8 @@ def parse_text(text: str, filename: str = CONFIG_FILES[0]) -> SessionConfig:
             from difflib import get_close_matches  # only on the error path
 
             hint = get_close_matches(name, SCHEMA, n=1, cutoff=0.7)
-            fix = f"did you mean {hint[0]!r}?" if hint else "see docs/session-config.md for the known keys"
+            fix = (f"did you mean {hint[0]!r}?" if hint
+                   else "'python3 .orchestrator/runtime config' lists the known keys")
             warnings.append(Problem(filename, number, f"unknown key {name!r} was ignored", fix, "warning"))
             continue
         if name in seen:

@@ -59,11 +59,21 @@ def confidence(ages: list[tuple[int, int]], half_life: int, weight: float = 1.0)
 # --- reading the record -------------------------------------------------------------------------
 
 
-def _sessions(root: Path) -> list[dict[str, Any]]:
+def _ended(root: Path) -> list[dict[str, Any]]:
     from . import telemetry
 
-    closed = [s for s in telemetry.read_sessions(root) if s.get("id") and s.get("started") and s.get("ended")]
+    return [s for s in telemetry.read_sessions(root) if s.get("id") and s.get("started") and s.get("ended")]
+
+
+def _sessions(root: Path) -> list[dict[str, Any]]:
+    """The closed sessions patterns are read from: an abandoned session was given up, not closed, and
+    what happened in it (often nothing) is no evidence of how this repository's sessions go."""
+    closed = [s for s in _ended(root) if s.get("outcome") != "abandoned"]
     return sorted(closed, key=lambda s: (str(s["ended"]), str(s["id"])))
+
+
+def _abandoned(root: Path) -> int:
+    return sum(1 for s in _ended(root) if s.get("outcome") == "abandoned")
 
 
 def _events(root: Path) -> list[dict[str, Any]]:
@@ -196,8 +206,13 @@ def find(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
             continue
         rule = str(event.get("rule") or "")
         if rule.startswith("scope") and rule != "scope-unreadable":
+            # A warned write went through; a denied one never reached the file. Both say the plan's
+            # file list missed it, but only the first is a write.
+            outcome = "denied" if name == "guard.denied" else "written"
             for file in sorted({str(p) for p in event.get("paths") or []}):
-                pattern("out-of-scope", file).add(index, files=[file])
+                p = pattern("out-of-scope", file)
+                p.add(index, files=[file])
+                p.info[outcome] = p.info.get(outcome, 0) + 1
         elif name == "guard.denied" and not rule.startswith(("scope", "loop", "file-rewrite", "hook")):
             key = str(event.get("command_key") or "")
             p = pattern("denied-retry", f"{rule}\0{key}")
@@ -287,8 +302,12 @@ def _statement(kind: str, subject: str, p: _Pattern, total: int) -> str:
     if kind == "gate-failure":
         return f"the gate failed on {subject} in {k} session(s); run that check before finishing a wave that touches it"
     if kind == "out-of-scope":
-        return (f"{subject} was written outside the wave's scope {n} time(s); put it in the plan's file list "
-                "when the work touches it")
+        written, denied = int(p.info.get("written") or 0), int(p.info.get("denied") or 0)
+        advice = "put it in the plan's file list when the work touches it"
+        if not written:
+            return f"an edit to {subject} outside the wave's scope was denied {denied} time(s); {advice}"
+        more = f" (and denied {denied} more time(s))" if denied else ""
+        return f"{subject} was written outside the wave's scope {written} time(s){more}; {advice}"
     if kind == "denied-retry":
         return (f"the same command was denied by the guard's {p.info.get('rule')} rule {n} time(s) in "
                 f"{k} session(s); do not retry a denied command, ask the user or take another way")
@@ -387,8 +406,10 @@ def _analyze(root: Path, config: Any, force: bool, as_json: bool) -> int:
     minimum = int(config.get("evolve-min-sessions", 5))
     half_life = int(config.get("learning-half-life", 10))
     count = len(_sessions(root))
+    abandoned = _abandoned(root)
+    left_out = f" ({abandoned} abandoned session(s) left out)" if abandoned else ""
     if count < minimum and not force:
-        print(f"evolve analyze: {count} closed session(s) recorded in .orchestrator/metrics/sessions.jsonl; "
+        print(f"evolve analyze: {count} closed session(s){left_out} recorded in .orchestrator/metrics/sessions.jsonl; "
               f"patterns need at least {minimum} (evolve-min-sessions) to mean something. Run more sessions, "
               "or add --force to analyse anyway.", file=sys.stderr)
         return 2
@@ -396,7 +417,7 @@ def _analyze(root: Path, config: Any, force: bool, as_json: bool) -> int:
     if as_json:
         print(json.dumps(found, indent=2, sort_keys=True))
         return 0
-    print(f"evolve analyze: {count} closed session(s), evidence half-life {half_life} session(s)")
+    print(f"evolve analyze: {count} closed session(s){left_out}, evidence half-life {half_life} session(s)")
     if not found:
         print("no patterns found.")
         return 0

@@ -78,8 +78,10 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
 
 
-def _tracked(directory: Path) -> list[str]:
-    """Files the manifest covers: everything but itself, bytecode and dot-files."""
+def covered(directory: Path) -> list[str]:
+    """Files the manifest covers: everything but itself, bytecode and dot-files. A tool that keeps a cache
+    in the directory (`.ruff_cache/`, `.mypy_cache/`, `__pycache__/`) names it with a dot or as bytecode,
+    so its files are never the runtime's; `session-orchestrator update` uses this same rule."""
     found = []
     for dirpath, dirnames, filenames in os.walk(directory):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
@@ -99,7 +101,7 @@ def build(directory: Path = RUNTIME_DIR) -> dict[str, object]:
         "format": FORMAT,
         "runtime": __version__,
         "algorithm": "sha256, CRLF read as LF",
-        "files": {name: digest((directory / name).read_bytes()) for name in _tracked(directory)},
+        "files": {name: digest((directory / name).read_bytes()) for name in covered(directory)},
     }
 
 
@@ -144,7 +146,7 @@ def check_dir(directory: Path, shown_as: str) -> list[Problem]:
             problems.append(Problem(shown, "conflict", f"left with merge-conflict markers (line {where})"))
         else:
             problems.append(Problem(shown, "changed", "changed since it was rendered (edited or reformatted)"))
-    for name in _tracked(directory):
+    for name in covered(directory):
         if name not in files:
             problems.append(Problem(f"{shown_as}/{name}", "added", "not part of the runtime"))
     return problems

@@ -29,6 +29,9 @@ def run(args: Any) -> int:
         print("Session Config is invalid:", file=sys.stderr)
         print(format_problems(exc.problems), file=sys.stderr)
         return 1
+    from ..configcopies import disagreements
+
+    copies = disagreements(root, config)
     resolved = {
         kind: resolve(kind, config[f"{kind}-command"], root) for kind in ("test", "typecheck", "lint")
     }
@@ -36,6 +39,7 @@ def run(args: Any) -> int:
         data = dict(config.values)
         data["_resolved"] = {k: {"command": c, "source": s} for k, (c, s) in resolved.items()}
         data["_source"] = str(config.source)
+        data["_other_copies"] = [{"file": p.file, "line": p.line, "message": p.message, "fix": p.fix} for p in copies]
         print(json.dumps(data, indent=2))
         return 0
     source = config.source.name if config.source else "?"
@@ -52,6 +56,6 @@ def run(args: Any) -> int:
             command, why = resolved[kind]
             extra = f"  -> {command} ({why})" if command != value else ""
         print(f"  {name:<{width}}  {shown}{extra}   [{origin}]")
-    if config.warnings:
-        print(format_problems(config.warnings))
+    if config.warnings or copies:
+        print(format_problems(config.warnings + copies))
     return 0

@@ -180,10 +180,13 @@ def check_config(root: Path, report: Report) -> bool:
         config = load(root)
     except ConfigError as exc:
         for problem in exc.problems:
-            report.fail(str(problem).splitlines()[0], problem.fix or "see docs/session-config.md")
+            report.fail(str(problem).splitlines()[0],
+                        problem.fix or "'python3 .orchestrator/runtime config' shows every key")
         return False
     report.ok(f"Session Config in {config.source.name if config.source else '?'} is valid")
-    for warning in config.warnings:
+    from ..configcopies import disagreements
+
+    for warning in config.warnings + disagreements(root, config):
         report.warn(str(warning).splitlines()[0], warning.fix)
     check_gate_commands(root, report, config)
     return bool(config.get("allow-destructive-ops"))

@@ -17,8 +17,10 @@ with the user:
   again (only ours), so changing the `platforms` answer changes only our entries;
 - the instruction files the selected agents read: the intro and a
   `## Session Config` section are appended only when none exists. An existing
-  section is never rewritten; if it disagrees with the answers, we say so and
-  leave it.
+  section is never rewritten; if it disagrees with an answer changed in this
+  update (install.json against its committed version), we say so and leave it.
+  A file seeded while another already holds the Session Config in force (an
+  agent added later) gets that copy's values, not the answers, so the two agree.
 - an agent taken out of the answers: our hook entries leave its settings file
   (a file that held only ours goes), and our intro and section leave an
   instruction file no selected agent reads, if they are as we wrote them.
@@ -50,14 +52,22 @@ def add_arguments(parser: Any) -> None:
 
 
 
-def seed_instructions(root: Path, name: str, intro: str, values: dict[str, Any], dry_run: bool) -> str:
+def seed_instructions(root: Path, name: str, intro: str, values: dict[str, Any], dry_run: bool,
+                      changed: set[str] | None = None, copied_from: str | None = None) -> str:
+    """Seed `name` with the intro and a Session Config of `values`, once.
+
+    `changed`: the answers this update changed (None: every answer is new, as at the first install). An
+    existing section that differs only in answers the user did not change is theirs, and no news.
+    `copied_from`: the file whose section in force `values` come from, named in the note.
+    """
     path = root / name
+    source = f" with the values in force in {copied_from}" if copied_from else ""
     section = render_section(values)
     block = (intro.rstrip() + "\n\n" if intro.strip() else "") + section
     if not path.exists():
         if not dry_run:
             write_atomic(path, block)
-        return f"{name}: created with a Session Config"
+        return f"{name}: created with a Session Config{source}"
     try:  # newline="" keeps CRLF files byte-for-byte
         with path.open(encoding="utf-8", newline="") as handle:
             text = handle.read()
@@ -69,17 +79,52 @@ def seed_instructions(root: Path, name: str, intro: str, values: dict[str, Any],
             nl = "\r\n" if "\r\n" in text else "\n"
             separator = "" if not text or text.endswith(nl * 2) else (nl if text.endswith(nl) else nl * 2)
             write_atomic(path, text + separator + block.replace("\n", nl))
-        return f"{name}: appended a Session Config section (your lines are unchanged)"
+        return f"{name}: appended a Session Config section{source} (your lines are unchanged)"
     try:
         current = parse_text(text, name)
     except ConfigError as exc:
         return f"{name}: has a Session Config with problems, left as is:\n" + format_problems(exc.problems)
     wanted = parse_text(section, name).values
-    differing = [k for k in values if current.values.get(k) != wanted.get(k)]
+    differing = [k for k in values if current.values.get(k) != wanted.get(k) and (changed is None or k in changed)]
     if differing:
         return (f"{name}: keeps its own Session Config; it differs from your answers in "
                 f"{', '.join(differing)} (edit {name} if you want the new values)")
     return f"{name}: Session Config present"
+
+
+def changed_answers(root: Path, manifest_path: Path, values: dict[str, Any]) -> set[str] | None:
+    """The Session Config answers that differ from the committed install.json: what this update changed.
+
+    `update` runs on a clean working tree and does not commit, so HEAD holds the answers installed
+    before. None when git has no earlier version to compare with (the first install).
+    """
+    from ..proc import run
+
+    try:
+        relative = manifest_path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    code, out, _ = run(["git", "show", f"HEAD:./{relative}"], cwd=root)
+    if code != 0:
+        return None
+    try:
+        before = json.loads(out).get("session_config")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(before, dict):
+        return None
+    return {key for key, value in values.items() if before.get(key) != value}
+
+
+def _in_force(root: Path) -> Any:
+    """The Session Config the runtime reads now, or None (there is none yet, or it has errors)."""
+    from ..config import load
+
+    try:
+        config = load(root)
+    except (ConfigError, OSError):
+        return None
+    return config if config.source is not None and config.source.name in CONFIG_FILES else None
 
 
 def _section_elsewhere(root: Path, files: list[str]) -> str | None:
@@ -198,7 +243,8 @@ def backstop_note(root: Path, dry_run: bool) -> str | None:
     return githooks.install(root, dry_run)
 
 
-def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list[str]:
+def install(root: Path, manifest: dict[str, Any], dry_run: bool = False,
+            changed: set[str] | None = None) -> list[str]:
     notes = []
     if not dry_run:
         precompile(root)
@@ -226,9 +272,24 @@ def install(root: Path, manifest: dict[str, Any], dry_run: bool = False) -> list
     if elsewhere:  # a second section would shadow the one the user already has
         notes.append(f"{elsewhere}: Session Config present; {', '.join(files)} left as is")
         return notes
+    answers = manifest["session_config"]
+    live = _in_force(root)  # before this run seeds anything: files seeded together get the same answers
     for name in files:
-        notes.append(seed_instructions(root, name, manifest.get("intro", ""), manifest["session_config"], dry_run))
+        if live is not None and live.source.name != name and find_heading(_lines(root / name)) is None:
+            from ..configcopies import values_to_copy
+
+            notes.append(seed_instructions(root, name, manifest.get("intro", ""), values_to_copy(live, answers),
+                                           dry_run, changed, copied_from=live.source.name))
+            continue
+        notes.append(seed_instructions(root, name, manifest.get("intro", ""), answers, dry_run, changed))
     return notes
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
 
 
 def run(args: Any) -> int:
@@ -243,7 +304,8 @@ def run(args: Any) -> int:
         print(f"error: {path}:{exc.lineno}:{exc.colno}: {exc.msg}", file=sys.stderr)
         return 1
     try:
-        for note in install(root, manifest, args.dry_run):
+        changed = changed_answers(root, path, manifest.get("session_config") or {})
+        for note in install(root, manifest, args.dry_run, changed):
             if not args.quiet:
                 print(note)
     except InstallError as exc:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 ALLOW, WARN, DENY = "allow", "warn", "deny"
 _RANK = {ALLOW: 0, WARN: 1, DENY: 2}
+# The words by which a reason's first line already tells a person what happened, per action.
+_VERDICT = {DENY: ("Blocked: ", ("blocked", "denied")), WARN: ("Warning: ", ("allowed", "warning"))}
 
 
 class Decision:
@@ -26,6 +28,15 @@ class Decision:
     @property
     def denied(self) -> bool:
         return self.action == DENY
+
+    @property
+    def headline(self) -> str:
+        """The one line a person sees in the agent's status line or a notice: the reason's first line,
+        with "Blocked: " or "Warning: " in front only when that line does not say so already (most
+        reasons do, and "Blocked: ... blocked this command" says it twice)."""
+        first = self.reason.splitlines()[0] if self.reason else ""
+        prefix, words = _VERDICT.get(self.action, ("", ()))
+        return first if any(word in first.lower() for word in words) else prefix + first
 
 
 def combine(decisions: list[Decision]) -> Decision:

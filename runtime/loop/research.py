@@ -88,6 +88,7 @@ def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, An
 
     config, problems = load_or_defaults(root)
     branch, changes = git_status(root)
+    changes = _not_records(changes)
     code, log, _ = run_tool(["git", "log", f"-{commits}", "--format=%h %ad %s", "--date=short"], root, 5)
     vcs = detect_vcs(root, str(config.get("vcs", "auto")), tuple(config.get("gitlab-hosts") or ()))
     from .carryover import CarryoverFileError, pending, read
@@ -123,6 +124,17 @@ def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, An
         "prd_items": _prd_items(root),
         "config_problems": [str(p) for p in problems],
     }
+
+
+def _not_records(lines: list[str]) -> list[str]:
+    """Porcelain lines without the runtime's own records (STATE.md, metrics, ...): the runtime writes
+    those itself, and listing them as the user's uncommitted work sends /session after the wrong files."""
+    from .treestate import is_runtime_record
+
+    def path(line: str) -> str:
+        return line[3:].split(" -> ")[-1].strip().strip('"')
+
+    return [line for line in lines if not is_runtime_record(path(line))]
 
 
 def _learnings(root: Path, config: Any, changes: list[str]) -> list[str]:

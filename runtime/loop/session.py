@@ -160,12 +160,15 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
                     print(f"note: the session keeps its type {old['type']!r}; {session_type!r} was ignored.")
                 return 0
             if not fresh:
-                live = " It changed recently, so another agent may be working in it right now." \
-                    if is_live(old) else ""
-                print(f"an unfinished session exists: {describe(old)}.{live}\n"
+                # The command offered is one that works: a live session is taken over only with --force.
+                live = is_live(old)
+                note = " It changed recently, so another agent may be working in it right now." if live else ""
+                anew = "--fresh --force" if live else "--fresh"
+                caution = "only if no agent is working in it; " if live else ""
+                print(f"an unfinished session exists: {describe(old)}.{note}\n"
                       f"  resume it:   python3 .orchestrator/runtime session start {old['type']} --resume\n"
-                      f"  start anew:  python3 .orchestrator/runtime session start {session_type} --fresh "
-                      "(the old record is archived, not deleted)")
+                      f"  start anew:  python3 .orchestrator/runtime session start {session_type} {anew} "
+                      f"({caution}the old record is archived, not deleted)")
                 return EXIT_UNFINISHED
             if is_live(old) and not force:
                 print(f"session {old['session_id']} is active and changed at {old['updated']} (pid "

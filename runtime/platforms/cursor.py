@@ -97,9 +97,8 @@ class Cursor(FlatJsonHooks):
             verdict = "deny" if action == DENY else "allow"
             out = {"permission": verdict, "decision": verdict}
             if action in (DENY, WARN) and decision.reason:
-                first = decision.reason.splitlines()[0]
                 out["reason"] = decision.reason
-                out["user_message"] = ("Blocked: " if action == DENY else "Warning: ") + first
+                out["user_message"] = decision.headline
                 out["agent_message"] = decision.reason
         else:
             return 0

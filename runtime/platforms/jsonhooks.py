@@ -70,14 +70,12 @@ class NestedJsonHooks(Platform):
         if decision.action == DENY:
             out = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
                                           "permissionDecisionReason": decision.reason}}
-            prefix = "Blocked: "
         elif decision.action == WARN:
             out = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "additionalContext": decision.reason}}
-            prefix = "Warning: "
         else:
             return 0
         if self.system_message:
-            out["systemMessage"] = prefix + decision.reason.splitlines()[0]
+            out["systemMessage"] = decision.headline
         sys.stdout.write(json.dumps(out) + "\n")
         sys.stdout.flush()
         return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -10,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,12 +17,15 @@ from typing import Annotated, Any
 import git
 import typer
 
+from session_orchestrator import answers as answers_mod
 from session_orchestrator import template as tpl
+from session_orchestrator import terminal, vendored
 from session_orchestrator.template import ANSWERS_FILE, RUNTIME_DIR, CliError, Source
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFLICTS = 0, 1, 3
 
 app = typer.Typer(
+    cls=terminal.Group,
     help="Give your coding agent a verified session loop: /session, /go, /close, with hooks that enforce.",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
@@ -36,16 +37,19 @@ _state = {"debug": False}
 
 Platform = Annotated[
     list[str] | None,
-    typer.Option("--platform", "-p", help="Agent to set up (repeat for several); only wired ones are accepted."),
+    typer.Option("--platform", "-p", metavar="<name>",
+                 help="Agent to set up (repeat for several); only wired ones are accepted."),
 ]
 Data = Annotated[
     list[str] | None,
-    typer.Option("--data", "-d", help="Answer a template question, e.g. -d enforcement=strict (repeatable)."),
+    typer.Option("--data", "-d", metavar="<key=value>",
+                 help="Answer a template question, e.g. -d enforcement=strict (repeatable)."),
 ]
 TemplateOpt = Annotated[
     str | None,
-    typer.Option("--template", help="Template source: a git URL (gh:owner/repo, https://...) or a local clone. "
-                                    "Default: the template this installation carries."),
+    typer.Option("--template", metavar="<source>",
+                 help="Template source: a git URL (gh:owner/repo, https://...) or a local clone. "
+                      "Default: the template this installation carries."),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print results and errors only, no progress.")]
 
@@ -169,50 +173,6 @@ def _template_dir(source: Source) -> Path | None:
     return None
 
 
-def _parse_data(data: list[str] | None, platform: list[str] | None, template_dir: Path | None) -> dict[str, Any]:
-    answers: dict[str, Any] = {}
-    known = tpl.questions(template_dir) if template_dir else None
-    for item in data or []:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise CliError(f"--data expects key=value, got {item!r}; e.g. -d enforcement=strict")
-        if known is not None and key not in known:
-            raise CliError(f"-d {key}: no such question; {tpl.did_you_mean(key, sorted(known))}"
-                           f"the questions are: {', '.join(known)}")
-        answers[key] = value
-    chosen = platform or ([p.strip() for p in str(answers["platforms"]).split(",")] if "platforms" in answers
-                          else None)
-    if chosen is not None:
-        if template_dir:
-            wired = tpl.wired_platforms(template_dir)
-            every = tpl.all_platforms(template_dir)
-            for name in chosen:
-                if name not in every:
-                    raise CliError(f"-p {name}: unknown platform; {tpl.did_you_mean(name, every)}"
-                                   f"choose from: {', '.join(wired)}")
-                if name not in wired:
-                    raise CliError(f"-p {name}: not wired in this version yet (supported: {', '.join(wired)}); "
-                                   f"run again with -p {wired[0]}")
-        answers["platforms"] = chosen
-    return answers
-
-
-def _runtime_module(name: str) -> Any:
-    """A module of the bundled runtime, loaded under a private name (the runtime stays standalone)."""
-    root = tpl.bundle_root() / "template" / ".orchestrator" / "runtime"
-    package = "_so_bundled_runtime"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(package, root / "__init__.py",
-                                                      submodule_search_locations=[str(root)])
-        if spec is None or spec.loader is None:
-            raise ImportError(str(root))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
 AGENT_FILES = {"claude": (".claude", "CLAUDE.md"), "codex": ("AGENTS.md", ".codex"), "cursor": (".cursor",),
                "pi": (".pi",)}
 
@@ -228,7 +188,7 @@ def detect_answers(dest: Path, template_dir: Path | None) -> tuple[dict[str, Any
             notes.append(f"found {name} files; {name} is not wired in this version yet, so it is left out")
     defaults: dict[str, Any] = {"platforms": platforms}
     try:
-        detect = _runtime_module("loop.detect")
+        detect = vendored.runtime_module("loop.detect")
         for kind in ("test", "typecheck", "lint"):
             command, _why = detect.detect(kind, dest)
             if command and command != "skip":
@@ -283,21 +243,14 @@ def _copy(source: Source, dest: Path, data: dict[str, Any], defaults: dict[str, 
     if source.fetch and not tpl.is_url(source.fetch):
         # A local repository is cloned directly (as fast as bare copier); the answers file then
         # gets the shareable URL in place of the local path.
-        with tpl.fetch_from(Source(source.fetch, None, source.ref)):
+        with tpl.fetch_from(Source(source.fetch, None, source.ref)), terminal.plain_stderr():
             run_copy(source.fetch, str(dest), data=data, user_defaults=defaults, defaults=not ask, unsafe=True,
                      vcs_ref=source.ref, quiet=quiet)
         tpl.record_source(dest, source.url)
         return
-    with tpl.fetch_from(source):
+    with tpl.fetch_from(source), terminal.plain_stderr():
         run_copy(source.url, str(dest), data=data, user_defaults=defaults, defaults=not ask, unsafe=True,
                  vcs_ref=source.ref, quiet=quiet)
-
-
-def _snapshot(runtime_dir: Path) -> dict[str, bytes]:
-    if not runtime_dir.is_dir():
-        return {}
-    return {str(p.relative_to(runtime_dir)): p.read_bytes() for p in sorted(runtime_dir.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")}
 
 
 def _update(dest: Path, repo: git.Repo, source: Source, data: dict[str, Any], quiet: bool) -> list[str]:
@@ -305,56 +258,17 @@ def _update(dest: Path, repo: git.Repo, source: Source, data: dict[str, Any], qu
     from copier import run_update
 
     runtime_dir = dest / RUNTIME_DIR
-    before = _snapshot(runtime_dir)
+    before = vendored.snapshot(repo, runtime_dir)
     old = str(tpl.read_answers(dest)["_commit"])
     with tpl.fetch_from(source) as mirrors:
-        run_update(str(dest), data=data, defaults=True, overwrite=True, unsafe=True, vcs_ref=source.ref,
-                   answers_file=ANSWERS_FILE, quiet=quiet)
+        with terminal.plain_stderr():
+            run_update(str(dest), data=data, defaults=True, overwrite=True, unsafe=True, vcs_ref=source.ref,
+                       answers_file=ANSWERS_FILE, quiet=quiet)
         new = str(tpl.read_answers(dest)["_commit"])
         history = tpl.template_repo(source, mirrors)
         if history is None:
             return ["the template's history was not readable, so the runtime was merged, not restored"]
-        return restore_runtime(dest, repo, history, old, new, before)
-
-
-def restore_runtime(dest: Path, repo: git.Repo, history: git.Repo, old: str, new: str,
-                    before: dict[str, bytes]) -> list[str]:
-    """The runtime is the template's: put the new version in place instead of a 3-way merge.
-
-    A file that differed from the old template version (an edit, a reformat, a
-    file the user added) is saved first, under a backup path we print.
-    """
-    old_files, new_files = tpl.runtime_files(history, old), tpl.runtime_files(history, new)
-    if not new_files:
-        return []
-    runtime_dir = dest / RUNTIME_DIR
-    notes: list[str] = []
-    edited = {rel: data for rel, data in before.items() if old_files.get(rel) != data and new_files.get(rel) != data}
-    if edited:
-        backup = dest / ".orchestrator" / "backup" / f"runtime-{old}"
-        if backup.exists():
-            backup = backup.with_name(f"{backup.name}-{time.strftime('%Y%m%d%H%M%S')}")
-        for rel, data in edited.items():
-            target = backup / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        shown = backup.relative_to(dest)
-        notes.append(f"your edits to {len(edited)} runtime file(s) are saved in {shown}/ "
-                     f"({', '.join(sorted(edited))}); the runtime itself was restored to {new}")
-    restored = []
-    for rel, data in new_files.items():
-        path = runtime_dir / rel
-        if not path.is_file() or path.read_bytes() != data:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            restored.append(f"{RUNTIME_DIR}/{rel}")
-    for rel in sorted(set(_snapshot(runtime_dir)) - set(new_files)):
-        (runtime_dir / rel).unlink()
-        restored.append(f"{RUNTIME_DIR}/{rel}")
-    unmerged = [path for path in repo.index.unmerged_blobs() if str(path).startswith(RUNTIME_DIR + "/")]
-    if unmerged:
-        repo.git.reset("-q", "--", *[str(p) for p in unmerged])
-    return notes
+        return vendored.restore(dest, repo, history, old, new, before)
 
 
 def _report_conflicts(found: dict[str, str]) -> int:
@@ -411,7 +325,7 @@ def _dry_run(dest: Path, repo: git.Repo, source: Source, data: dict[str, Any]) -
 # --- commands -----------------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=terminal.Command)
 def demo(
     dest: Annotated[Path, typer.Argument(help="Where to create the demo repository.")] = Path("demo/python-calc"),
     example: Annotated[str, typer.Option(help="Which bundled example repository to copy.")] = "python-calc",
@@ -433,7 +347,8 @@ def demo(
             known = ", ".join(sorted(p.name for p in examples.iterdir() if p.is_dir()))
             _fail(f"no example named {example!r}; known: {known}")
         source = tpl.init_source(None, None)
-        answers = _parse_data(None, platform, _template_dir(source)) if platform else {}  # refused before any copy
+        # an unknown platform is refused before any copy
+        answers = answers_mod.parse(None, platform, _template_dir(source)) if platform else {}
         if dest.exists():
             if not force:
                 _fail(f"{dest} already exists; pass --force to replace it")
@@ -446,7 +361,7 @@ def demo(
                                          GIT_COMMITTER_NAME="demo", GIT_COMMITTER_EMAIL="demo@example.com"):
             repo.git.commit("-q", "--no-verify", "-m", "example")
         source = tpl.init_source(None, None)
-        answers = _parse_data(None, platform, _template_dir(source)) if platform else {}
+        answers = answers_mod.parse(None, platform, _template_dir(source)) if platform else {}
         _step("rendering the template", quiet)
         _copy(source, dest, answers, {}, ask=False, quiet=True)
     added = sorted(str(p.relative_to(dest)) for p in dest.rglob("*")
@@ -504,13 +419,14 @@ def _show(result: subprocess.CompletedProcess[str]) -> None:
         typer.echo(result.stderr.rstrip(), err=True)
 
 
-@app.command()
+@app.command(cls=terminal.Command)
 def init(
     dest: Annotated[Path, typer.Argument(help="The repository to set up.")] = Path("."),
     platform: Platform = None,
     data: Data = None,
     template: TemplateOpt = None,
-    vcs_ref: Annotated[str | None, typer.Option(help="Template version: a release tag such as v0.2.0, or HEAD. "
+    vcs_ref: Annotated[str | None, typer.Option(metavar="<ref>",
+                                                help="Template version: a release tag such as v0.2.0, or HEAD. "
                                                      "Default: this installation's version.")] = None,
     defaults: Annotated[bool, typer.Option("--defaults", help="Ask nothing: take the detected defaults "
                                                               "(implied when stdin is not a terminal).")] = False,
@@ -532,26 +448,27 @@ def init(
             _fail(f"{dest} is already set up ({ANSWERS_FILE} exists); run 'session-orchestrator update {dest}'")
         source = tpl.init_source(template, vcs_ref)
         template_dir = _template_dir(source)
-        answers = _parse_data(data, platform, template_dir)
+        answers = answers_mod.parse(data, platform, template_dir)
         proposed, notes = detect_answers(dest, template_dir)
         for note in notes:
             _warn(note)
         dirty = tpl.dirty_files(repo)
         if dirty:
             _warn(f"{len(dirty)} uncommitted file(s); the template's changes will mix with them")
-        ask = not defaults and sys.stdin.isatty()
+        ask = not defaults and terminal.can_ask()
         _step(f"rendering {source.url}{' ' + source.ref if source.ref else ''} into {dest}", quiet)
         _copy(source, dest, answers, proposed, ask=ask, quiet=quiet)
     _step("checking the result", quiet)
     raise typer.Exit(_doctor(dest, quiet))
 
 
-@app.command("update")
+@app.command("update", cls=terminal.Command)
 def update_cmd(
     dest: Annotated[Path, typer.Argument(help="The repository to update.")] = Path("."),
     data: Data = None,
     template: TemplateOpt = None,
-    vcs_ref: Annotated[str | None, typer.Option(help="Template version to update to (a release tag, or HEAD). "
+    vcs_ref: Annotated[str | None, typer.Option(metavar="<ref>",
+                                                help="Template version to update to (a release tag, or HEAD). "
                                                      "Default: this installation's version, or the newest "
                                                      "tag of --template.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List the files the update would add, remove, "
@@ -578,7 +495,7 @@ def update_cmd(
             _fail(f"the working tree has uncommitted changes:\n  {listed}\n"
                   "commit or stash them (git stash -u), then run 'session-orchestrator update' again")
         source = tpl.update_source(dest, template, vcs_ref)
-        answers = _parse_data(data, None, _template_dir(source))
+        answers = answers_mod.parse(data, None, _template_dir(source))
         if dry_run:
             with _progress("trying the update in a scratch clone", quiet):
                 code, lines = _dry_run(dest, repo, source, answers)
@@ -595,7 +512,7 @@ def update_cmd(
     raise typer.Exit(_doctor(dest, quiet))
 
 
-@app.command()
+@app.command(cls=terminal.Command)
 def doctor(dest: Annotated[Path, typer.Argument(help="The repository to check.")] = Path(".")) -> None:
     """Check that the runtime, the Session Config and the agent hooks are wired up."""
     if not (dest / RUNTIME_DIR).is_dir():

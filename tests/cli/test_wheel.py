@@ -26,12 +26,29 @@ pytestmark = pytest.mark.xdist_group("wheel-build")
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The wheel, and everything the build printed (-v: the backend's own warnings included)."""
     base = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w",
-                            str(base / "dist")], capture_output=True, text=True, cwd=base)
-    assert built.returncode == 0, built.stderr[-2000:]
-    wheel = next((base / "dist").glob("session_orchestrator-*.whl"))
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-v", "-w",
+                             str(base / "dist")], capture_output=True, text=True, cwd=base)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return next((base / "dist").glob("session_orchestrator-*.whl")), result.stdout + result.stderr
+
+
+def test_the_build_uses_current_metadata_and_warns_of_nothing_deprecated(built: tuple[Path, str]) -> None:
+    wheel, log = built
+    assert "Running command Building wheel" in log  # the backend's output is really in the log
+    deprecated = [line.strip() for line in log.splitlines() if "deprecat" in line.lower()]
+    assert deprecated == []
+    metadata = zipfile.ZipFile(wheel).read(f"session_orchestrator-{runtime_version}.dist-info/METADATA").decode()
+    assert "License-Expression: MIT" in metadata.splitlines()
+    assert "License-File: LICENSE" in metadata.splitlines()
+
+
+@pytest.fixture(scope="module")
+def installed(built: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    wheel, _ = built
+    base = tmp_path_factory.mktemp("wheel-install")
     assert wheel.name.startswith(f"session_orchestrator-{runtime_version}-")
     names = zipfile.ZipFile(wheel).namelist()
     assert "session_orchestrator/_bundle/template/.orchestrator/runtime/__init__.py" in names

@@ -110,7 +110,7 @@ def test_every_wired_event_has_a_documented_payload_and_gets_json_back(strict_re
 def test_the_destructive_guard_denies_rm_rf_before_the_shell_runs_it(strict_repo: Path) -> None:
     answer = cursor_answer(strict_repo, payload(strict_repo, "shell-destructive"))
     assert answer["permission"] == "deny"
-    assert answer["user_message"].startswith("Blocked: session-orchestrator blocked this command")
+    assert answer["user_message"] == "session-orchestrator blocked this command (rule rm-recursive-force)."
     assert "rule rm-recursive-force" in answer["agent_message"]
     assert "Segment: rm -rf src" in answer["agent_message"]
 

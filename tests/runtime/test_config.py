@@ -410,7 +410,7 @@ def test_every_command_lists_config_problems_with_one_indentation(tmp_path: Path
                 "  CLAUDE.md:6: error: enforcement must be one of strict, warn, off, got 'maybe'",
                 "      fix: write one of: strict, warn, off",
                 "  CLAUDE.md:7: warning: unknown key 'colour' was ignored",
-                "      fix: see docs/session-config.md for the known keys"]
+                "      fix: 'python3 .orchestrator/runtime config' lists the known keys"]
     for command in (["config"], ["session", "start", "feature"], ["gate", "baseline"], ["wave", "start", "1"]):
         result = subprocess.run([sys.executable, str(ROOT / "runtime"), *command], cwd=tmp_path, capture_output=True,
                                 text=True, env={**__import__("os").environ, "SO_PROJECT_DIR": str(tmp_path)})

@@ -247,3 +247,33 @@ def test_reviewer_findings_on_the_same_file_in_two_sessions_are_a_recurring_fix(
         telemetry.record_session(repo, record)
     fixes = [r for r in evolve.find(repo, 10)[0] if r["kind"] == "recurring-fix"]
     assert [(r["files"], r["evidence"]["sessions"]) for r in fixes] == [(["src/calc/parse.py"], ["S02", "S05"])]
+
+
+def test_a_denied_out_of_scope_edit_is_not_called_a_write(tmp_path: Path) -> None:
+    """Under `strict` the edit is denied and the file never written; under `warn` it is written."""
+    repo = _repo(tmp_path)
+    history(repo, 6)
+    for index, minute in ((0, 1), (2, 2), (4, 3)):
+        guard_event(repo, index, minute, write="src/calc/cli.py", denied=True)
+    scope = _by_kind(evolve.find(repo, half_life=10)[0])["out-of-scope"]
+    assert scope["evidence"]["count"] == 3
+    assert "written" not in scope["statement"], scope["statement"]
+    assert scope["statement"].startswith("an edit to src/calc/cli.py outside the wave's scope was denied 3 time(s)")
+    guard_event(repo, 5, 4, write="src/calc/cli.py", denied=False)
+    scope = _by_kind(evolve.find(repo, half_life=10)[0])["out-of-scope"]
+    assert scope["statement"].startswith(
+        "src/calc/cli.py was written outside the wave's scope 1 time(s) (and denied 3 more time(s))")
+
+
+def test_abandoned_sessions_are_not_counted_as_closed(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    history(repo, 5, gate_in=(3, 4))
+    for index in (5, 6):
+        telemetry.record_session(repo, {**session(index, gate_failures=["tests/test_ops.py::test_add"]),
+                                        "outcome": "abandoned", "duration_s": 0})
+    found, count = evolve.find(repo, half_life=10)
+    assert count == 5
+    assert _by_kind(found)["gate-failure"]["evidence"]["sessions"] == ["S04", "S05"]
+    result = _rt(repo, "evolve", "analyze")
+    assert result.returncode == 0, result.stderr
+    assert "evolve analyze: 5 closed session(s) (2 abandoned session(s) left out)" in result.stdout

@@ -59,7 +59,7 @@ def test_destructive_commands_are_denied_in_claude_format(repo: Path, command: s
     assert out is not None and _decision(out) == "deny"
     reason = out["hookSpecificOutput"]["permissionDecisionReason"]
     assert f"rule {rule}" in reason and "Safer:" in reason
-    assert out["systemMessage"].startswith("Blocked: ")
+    assert out["systemMessage"] == f"session-orchestrator blocked this command (rule {rule})."
     events = (repo / ".orchestrator/metrics/events.jsonl").read_text()
     assert '"guard.denied"' in events and rule in events and command not in events
 

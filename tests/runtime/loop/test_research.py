@@ -68,3 +68,18 @@ def test_gh_failure_is_reported_with_its_message(rendered_repo: Path, tmp_path: 
     fake_gh.chmod(fake_gh.stat().st_mode | stat.S_IEXEC)
     data = _research(rendered_repo, env={"PATH": f"{bin_dir}:{os.environ['PATH']}"})
     assert data["open_issues"]["why"] == "gh failed: To get started with GitHub CLI, please run: gh auth login"
+
+
+def test_the_runtimes_own_records_are_not_uncommitted_work(rendered_repo: Path) -> None:
+    """A session start writes STATE.md (and metrics); research lists only what the user changed."""
+    git(rendered_repo, "add", "-A")
+    git(rendered_repo, "commit", "-q", "-m", "set up")
+    started = runtime(rendered_repo, "session", "start", "feature")
+    assert started.returncode == 0, started.stderr
+    assert (rendered_repo / ".orchestrator" / "STATE.md").is_file()
+    assert ".orchestrator/STATE.md" in git(rendered_repo, "status", "--porcelain", "--untracked-files=all")
+    (rendered_repo / "notes.txt").write_text("draft\n")
+    data = _research(rendered_repo)
+    assert [line[3:] for line in data["uncommitted"]] == ["notes.txt"]
+    text = runtime(rendered_repo, "research").stdout
+    assert "Uncommitted files: 1" in text and "STATE.md" not in text

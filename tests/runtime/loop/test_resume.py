@@ -89,3 +89,29 @@ def test_resume_without_an_unfinished_session_is_an_error(tmp_path: Path) -> Non
     repo = calc_repo(tmp_path)
     result = rt(repo, "session", "start", "feature", "--resume")
     assert result.returncode == 1 and "no unfinished session" in result.stderr
+
+
+def _offered(output: str, label: str) -> list[str]:
+    line = next(line for line in output.splitlines() if line.strip().startswith(label))
+    command = line.split(label, 1)[1].split("(", 1)[0].split()
+    assert command[:2] == ["python3", ".orchestrator/runtime"], line
+    return command[2:]
+
+
+def test_the_command_an_unfinished_session_offers_is_one_that_works(tmp_path: Path) -> None:
+    """A session touched a moment ago is live: the offer to start anew must not be refused when followed."""
+    repo = calc_repo(tmp_path)
+    assert rt(repo, "session", "start", "feature").returncode == 0
+    offer = rt(repo, "session", "start", "feature")
+    assert offer.returncode == 3 and "another agent may be working in it right now" in offer.stdout
+    anew = _offered(offer.stdout, "start anew:")
+    assert anew[-2:] == ["--fresh", "--force"]
+    followed = rt(repo, *anew)
+    assert followed.returncode == 0, followed.stdout + followed.stderr
+    # Once the lease has run out, plain --fresh is what it offers, and that works too.
+    stale = rt(repo, "session", "start", "deep", env={"SO_LEASE_SECONDS": "0"})
+    anew = _offered(stale.stdout, "start anew:")
+    assert anew[-1] == "--fresh"
+    assert rt(repo, *anew, env={"SO_LEASE_SECONDS": "0"}).returncode == 0
+    resumed = rt(repo, *_offered(rt(repo, "session", "start", "feature").stdout, "resume it:"))
+    assert resumed.returncode == 0, resumed.stderr
