@@ -16,10 +16,11 @@ def _bash(command: str) -> ToolCall:
     return ToolCall("shell", "Bash", {"command": command}, command=command)
 
 
-def test_same_call_three_times_within_five_warns_once(tmp_path: Path) -> None:
-    seen = [loopguard.observe(_ctx(tmp_path, _bash("pytest"))).action for _ in range(3)]
-    assert seen == ["allow", "allow", "warn"]
-    assert loopguard.observe(_ctx(tmp_path, _bash("pytest"))).action == "allow"  # the streak restarts
+def test_same_call_three_times_with_nothing_written_is_denied(tmp_path: Path) -> None:
+    seen = [loopguard.observe(_ctx(tmp_path, _bash("pytest"))) for _ in range(3)]
+    assert [d.action for d in seen] == ["allow", "allow", "deny"]
+    assert seen[-1].rule == "loop-repeat" and "nothing written in between" in seen[-1].reason
+    assert loopguard.observe(_ctx(tmp_path, _bash("pytest"))).action == "deny"  # still nothing changed
 
 
 def test_repeats_spread_beyond_the_window_do_not_warn(tmp_path: Path) -> None:
@@ -33,14 +34,14 @@ def test_repeats_spread_beyond_the_window_do_not_warn(tmp_path: Path) -> None:
 
 def test_config_threshold_and_window(tmp_path: Path) -> None:
     (tmp_path / "CLAUDE.md").write_text("## Session Config\n\n- loop-guard:\n  - threshold: 2\n  - window: 3\n")
-    assert [loopguard.observe(_ctx(tmp_path, _bash("ls"))).action for _ in range(2)] == ["allow", "warn"]
+    assert [loopguard.observe(_ctx(tmp_path, _bash("ls"))).action for _ in range(2)] == ["allow", "deny"]
 
 
 def test_sessions_are_separate(tmp_path: Path) -> None:
     for session in ("a", "b"):
         for _ in range(2):
             loopguard.observe(_ctx(tmp_path, _bash("ls"), session))
-    assert loopguard.observe(_ctx(tmp_path, _bash("ls"), "a")).action == "warn"
+    assert loopguard.observe(_ctx(tmp_path, _bash("ls"), "a")).action == "deny"
 
 
 def test_file_rewrites_trip_the_breaker_once(tmp_path: Path) -> None:
