@@ -231,6 +231,7 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
     out of scope even when the repository itself sits in /tmp. A relative write
     after a `cd` to a directory only known at run time is out of scope.
     """
+    from .selfprotect import outside_hit
     from .shell import resolve_cwd, write_targets
 
     targets: list[str] = []
@@ -255,8 +256,10 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
                 continue
             full_path = os.path.normpath(os.path.join(where or call_cwd, written))
             full = os.path.realpath(full_path)
-            if os.path.isabs(written) and full.startswith(roots) and not full.startswith(root + "/"):
-                continue  # scratch output named explicitly, e.g. `> /tmp/log.txt`
+            if os.path.isabs(written) and full.startswith(roots) and not full.startswith(root + "/") and \
+                    not outside_hit([full_path], {full_path} if mode in ("delete", "replace") else set(), ctx.root,
+                                    call_cwd):
+                continue  # scratch output named explicitly, e.g. `> /tmp/log.txt` (a home in /tmp is not scratch)
             if full_path not in targets:
                 targets.append(full_path)
             if mode == "delete" or (mode == "replace" and full_path != os.path.normpath(str(ctx.root))):
@@ -269,7 +272,7 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
     own = check_protected(ctx, targets, trees, how="shell write")
     if own.denied:
         return own
-    from .selfprotect import instruction_files, shell_instruction_write
+    from .selfprotect import ASK, instruction_files, shell_instruction_write
 
     named = shell_instruction_write(ctx, [rel for t in targets for rel in {resolve(t, ctx.root, call_cwd),
                                                                            _lexical(t, ctx.root, call_cwd)}
@@ -281,9 +284,8 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
     if suspect is not None:
         return Decision(DENY, f"session-orchestrator: '{suspect}' may be one of the guard's own files (its "
                               "runtime, policy, the agent's hook settings or the Session Config), and agents may "
-                              "not change them; the shell write was blocked at every enforcement level. "
-                              "Carry on with the task; if the guard's setup really must change, say so in your "
-                              "report.", "self-protection")
+                              f"not change them; the shell write was blocked at every enforcement level. {ASK}",
+                        "self-protection")
     if unknown:
         scope, _problem = load(ctx.root)
         level = _stricter(str(scope.get("enforcement", "strict")), ctx.enforcement) if scope is not None else "off"

@@ -87,11 +87,8 @@ def git_paths(root: Path) -> list[str]:
         except OSError:
             return [".git/hooks/", ".git/config"]
         gitdir = Path(root, text.split(":", 1)[1].strip()) if text.startswith("gitdir:") else git
-        common = gitdir
-        try:
-            common = Path(gitdir, (gitdir / "commondir").read_text(encoding="utf-8").strip())
-        except OSError:
-            pass
+        shared = gitdir / "commondir"
+        common = Path(gitdir, shared.read_text(encoding="utf-8").strip()) if shared.is_file() else gitdir
     rel = os.path.relpath(common, root)
     out = [f"{rel}/hooks/", f"{rel}/config"]
     hooks_path = _hooks_path(common / "config")
@@ -288,14 +285,23 @@ _COMMIT_VALUE_SHORT = "mFcCtS"  # short options of commit that take the rest of 
 
 
 def _short_n(args: list[str]) -> bool:
+    """`-n` among commit's short options (`-n`, `-an`, `-nm msg`), not inside an option's value."""
+    skip = False
     for a in args:
+        if skip:
+            skip = False
+            continue
         if a == "--":
             return False
-        if a.startswith("-") and not a.startswith("--") and len(a) > 1:
-            for ch in a[1:]:
+        if a.startswith("--"):
+            skip = a in ("--message", "--file", "--reuse-message", "--reedit-message", "--template", "--author")
+            continue
+        if a.startswith("-") and len(a) > 1:
+            for k, ch in enumerate(a[1:], 1):
                 if ch == "n":
                     return True
                 if ch in _COMMIT_VALUE_SHORT:
+                    skip = k == len(a) - 1  # the value is the next word
                     break
     return False
 

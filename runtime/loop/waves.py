@@ -243,7 +243,7 @@ def start_wave(root: Path, number: int) -> int:
         state = require_active(load(root))
         from ..guards import breaker
 
-        refusal = start_refusal(state, number) or breaker.refusal(root, f"starting wave {number}")
+        refusal = breaker.refusal(root, f"starting wave {number}") or start_refusal(state, number)
         if refusal:
             print(f"wave {number} cannot start: {refusal}", file=sys.stderr)
             return 2
