@@ -128,7 +128,8 @@ def test_edit_tools_on_the_session_config_are_checked_by_their_result(repo: Path
     path = str(repo / "CLAUDE.md")
     weaker = [
         ("Edit", {"file_path": path, "old_string": "enforcement: strict", "new_string": "enforcement: off"}),
-        ("Edit", {"file_path": path, "old_string": "- waves: 5", "new_string": "- waves: 5\n- allow-destructive-ops: true"}),
+        ("Edit", {"file_path": path, "old_string": "- waves: 5",
+                  "new_string": "- waves: 5\n- allow-destructive-ops: true"}),
         ("Write", {"file_path": path, "content": "# Project\n"}),  # no Session Config: the defaults (warn)
         ("MultiEdit", {"file_path": path, "edits": [{"old_string": "Some notes.", "new_string": "Notes."},
                                                    {"old_string": "strict", "new_string": "warn"}]}),
@@ -140,6 +141,7 @@ def test_edit_tools_on_the_session_config_are_checked_by_their_result(repo: Path
     fine = [
         ("Edit", {"file_path": path, "old_string": "Some notes.", "new_string": "Some better notes."}),
         ("Edit", {"file_path": path, "old_string": "- waves: 5", "new_string": "- waves: 6"}),
+        ("Edit", {"file_path": path, "old_string": "enforcement: strict", "new_string": "enforcement: strict "}),
         ("Write", {"file_path": path, "content": (repo / "CLAUDE.md").read_text() + "\nMore.\n"}),
     ]
     for name, tool_input in fine:
