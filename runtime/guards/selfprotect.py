@@ -244,12 +244,15 @@ def outside_hit(paths: list[str], trees: set[str], root: Path, cwd: str) -> str 
 
 
 def check_commands(ctx: HookContext, commands: list[Any]) -> Decision:
-    from . import gitargs
-
     git_lines = [c.args for c in commands if c.verb == "git"]
+    line: list[Any] = []
+    if git_lines:  # only a line that runs git pays for reading it
+        from . import gitargs
+
+        line = gitargs.line_config(git_lines)
     for cmd in commands:
         if cmd.verb == "git":
-            why = _git_skips_hooks(cmd.args, gitargs, gitargs.line_config(git_lines), ctx.root)
+            why = _git_skips_hooks(cmd.args, gitargs, line, ctx.root)
             if why:
                 return deny(f"git's hooks ({why})", "command")
         elif _acks_breaker(cmd.argv):
