@@ -59,7 +59,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     from ..guards.policy import PolicyError, load
     from ..guards.shell import parse, quote
     from ..hookpath.context import SHELL, HookContext, ToolCall
-    from ..hookpath.hooks import _with_held_back, judge
+    from ..hookpath.hooks import judge, with_held_back
 
     words = [w for w in args.words if w != "--"] if args.words[:1] == ["--"] else list(args.words)
     # One argument is a command line as typed; several are argv words, re-quoted so they keep their bounds.
@@ -75,7 +75,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     cwd = os.path.abspath(args.cwd) if args.cwd else os.getcwd()
     call = ToolCall(SHELL, "shell", {"command": command}, command=command)
     ctx = HookContext(root, "", "pre-tool-use", {"cwd": cwd}, call, adapter=_NoAgent())
-    decision = _with_held_back(ctx, judge(ctx))
+    decision = with_held_back(ctx, judge(ctx))
     print(f"decision: {decision.action}" + (f" (rule {decision.rule})" if decision.rule else ""))
     if decision.reason:
         print(decision.reason)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..hookpath.context import HookContext
 from ..hookpath.decision import DENY, WARN, Decision, cannot_judge
-from .pathglob import glob_match, temp_roots
+from .pathglob import glob_match, resolve, temp_roots  # resolve: also imported from here by others
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -52,23 +52,6 @@ def protected_paths() -> tuple[str, ...]:
 
         _PROTECTED.append((*_PROTECTED_HERE, *platform_settings()))
     return _PROTECTED[0]
-
-
-def resolve(path: str, root: Path, cwd: str) -> str | None:
-    """`path` relative to the project root after resolving symlinks and `..`; None if outside.
-
-    Works for files and directories that do not exist yet: the existing part of
-    the path is resolved and the rest is kept as written.
-    """
-    if path.startswith("~"):
-        path = os.path.expanduser(path)
-    real = os.path.realpath(os.path.join(cwd, path))
-    base = os.path.realpath(root)
-    if real == base:
-        return ""
-    if real.startswith(base.rstrip("/") + "/"):
-        return real[len(base.rstrip("/")) + 1:]
-    return None
 
 
 def protected(rel: str, whole_tree: bool = False, extra: tuple[str, ...] = ()) -> bool:

@@ -189,7 +189,7 @@ def _values(root: Path, override: dict[str, str]) -> dict[str, Any]:
 def check_write(ctx: HookContext, call: Any) -> Decision:
     """An edit tool writing an instruction file: allowed unless its result weakens an enforcement key."""
     from ..hookpath.pinning import stricter
-    from .scope import resolve
+    from .pathglob import resolve
 
     root, cwd = ctx.root, str(ctx.cwd)
     for given in call.paths:

@@ -47,7 +47,7 @@ def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:
         decision = combine([decision, loopguard.observe(ctx, decision.denied)])
     except Exception as exc:  # a broken history file must not cost the call
         _log_error(ctx, exc)
-    return _with_held_back(ctx, decision), ""
+    return with_held_back(ctx, decision), ""
 
 
 def judge(ctx: HookContext) -> Decision:
@@ -83,7 +83,7 @@ def judge(ctx: HookContext) -> Decision:
     return combine(decisions)
 
 
-def _with_held_back(ctx: HookContext, decision: Decision) -> Decision:
+def with_held_back(ctx: HookContext, decision: Decision) -> Decision:
     """Every call says so while a weaker Session Config value waits for the next session start."""
     held = ctx.held_back
     if not held:

@@ -44,13 +44,13 @@ def _ctx(root: Path, call: ToolCall | None, session: str = "", event: str = "pre
 
 def _bash(root: Path, command: str, session: str = "") -> object:
     ctx = _ctx(root, ToolCall(SHELL, "Bash", {"command": command}, command=command), session)
-    return hooks._with_held_back(ctx, hooks.judge(ctx))
+    return hooks.with_held_back(ctx, hooks.judge(ctx))
 
 
 def _tool(root: Path, name: str, tool_input: dict, session: str = "") -> object:
     call = ToolCall(WRITE, name, tool_input, paths=[tool_input["file_path"]])
     ctx = _ctx(root, call, session)
-    return hooks._with_held_back(ctx, hooks.judge(ctx))
+    return hooks.with_held_back(ctx, hooks.judge(ctx))
 
 
 def _start(root: Path, session: str) -> None:
