@@ -145,6 +145,10 @@ def result_text(tool_input: dict[str, Any], current: str, delete: bool = False) 
     for key in ("content", "contents", "file_text"):
         if isinstance(tool_input.get(key), str):
             return tool_input[key]
+    for key in ("command", "input", "patch"):
+        value = tool_input.get(key)
+        if isinstance(value, str) and "*** Begin Patch" in value:
+            return None  # a patch: the caller applies it with patch_result, which knows the file's name
     edits = tool_input.get("edits")
     if not isinstance(edits, list):
         edits = [tool_input]
@@ -160,6 +164,66 @@ def result_text(tool_input: dict[str, Any], current: str, delete: bool = False) 
             return text  # the tool itself refuses an edit whose text is not there
         text = text.replace(old, new) if edit.get("replace_all") else text.replace(old, new, 1)
     return text
+
+
+def patch_result(text: str, rel: str, current: str) -> str | None:
+    """What `rel` holds after an apply_patch text (`*** Begin Patch` ... `*** End Patch`), or None when
+    that cannot be told exactly (a move, a hunk whose lines are not in the file)."""
+    start = text.find("*** Begin Patch")
+    end = text.find("*** End Patch", start)
+    if start < 0:
+        return None
+    lines = text[start:end if end >= 0 else len(text)].splitlines()[1:]
+    sections: list[tuple[str, str, list[str]]] = []
+    for line in lines:
+        for kind in ("Add", "Update", "Delete"):
+            head = f"*** {kind} File: "
+            if line.startswith(head):
+                sections.append((kind, line[len(head):].strip(), []))
+                break
+        else:
+            if sections:
+                sections[-1][2].append(line)
+    result: str | None = current
+    for kind, name, body in sections:
+        if os.path.normpath(name) != os.path.normpath(rel) and not name.endswith("/" + rel):
+            continue
+        if kind == "Delete":
+            result = ""
+        elif kind == "Add":
+            result = "".join(line[1:] + "\n" for line in body if line.startswith("+"))
+        else:
+            if any(line.startswith("*** Move to:") for line in body) or result is None:
+                return None
+            result = _apply_hunks(result, body)
+    return result
+
+
+def _apply_hunks(text: str, body: list[str]) -> str | None:
+    lines = text.split("\n")
+    hunks: list[tuple[list[str], list[str]]] = []
+    old: list[str] = []
+    new: list[str] = []
+    for line in [*body, "@@"]:
+        if line.startswith("@@") or line.startswith("*** End of File"):
+            if old or new:
+                hunks.append((old, new))
+            old, new = [], []
+        elif line.startswith("-"):
+            old.append(line[1:])
+        elif line.startswith("+"):
+            new.append(line[1:])
+        else:
+            old.append(line[1:] if line.startswith(" ") else line)
+            new.append(line[1:] if line.startswith(" ") else line)
+    at = 0
+    for old, new in hunks:
+        found = next((k for k in range(at, len(lines) - len(old) + 1) if lines[k:k + len(old)] == old), None)
+        if found is None:
+            return None
+        lines[found:found + len(old)] = new
+        at = found + len(new)
+    return "\n".join(lines)
 
 
 def _values(root: Path, override: dict[str, str]) -> dict[str, Any]:
@@ -201,6 +265,10 @@ def check_write(ctx: HookContext, call: Any) -> Decision:
         except OSError:
             current = ""
         after = result_text(call.input or {}, current, delete=call.name in getattr(ctx.adapter, "delete_tools", ()))
+        patch = next((v for v in [call.command, *(call.input or {}).values()]
+                      if isinstance(v, str) and "*** Begin Patch" in v), None)
+        if after is None and patch is not None:
+            after = patch_result(patch, rel, current)
         if after is None:
             return deny(f"'{given}' holds the Session Config, and this edit's result cannot be computed to "
                         "check its enforcement keys, so it", "edit")

@@ -66,10 +66,9 @@ def judge(ctx: HookContext) -> Decision:
         if not decisions[-1].denied:
             decisions.append(scope.check_shell(ctx, parsed.commands))
         if call.paths and not decisions[-1].denied:  # files a shell call edits by other means (a patch)
-            rels = [scope.resolve(p, ctx.root, str(ctx.cwd)) for p in call.paths]
-            decisions.append(selfprotect.shell_instruction_write(ctx, [r for r in rels if r is not None]))
-            if not decisions[-1].denied:
-                decisions.append(scope.check_paths(ctx, call.paths))
+            decisions.append(scope.check_paths(ctx, call.paths))
+            if not decisions[-1].denied:  # a patch's result can be computed, like an edit tool's
+                decisions.append(selfprotect.check_write(ctx, call))
     elif call.kind == WRITE:
         from ..guards import scope, selfprotect
 

@@ -200,3 +200,33 @@ def test_guard_check_answers_as_the_hook_does(repo: Path) -> None:
     for command in ("echo x >> CLAUDE.md", "git commit --no-verify -m x"):
         checked = rt(repo, "guard", "check", "--", command)
         assert checked.returncode == 2 and "self-protection" in checked.stdout, (command, checked.stdout)
+
+
+def test_a_patch_to_the_session_config_is_judged_by_its_result(repo: Path) -> None:
+    """apply_patch, as a tool or as a shell heredoc the agent's CLI applies itself: the patch is applied
+    to the file's text in memory and the result is checked like any edit tool's."""
+    from runtime.platforms import get
+
+    _config(repo, "strict")
+    codex = get("codex")
+
+    def patch(minus: str, plus: str) -> str:
+        return (f"*** Begin Patch\n*** Update File: CLAUDE.md\n@@\n-{minus}\n+{plus}\n*** End Patch\n")
+
+    def judge(payload: dict) -> object:
+        call = codex.tool_call(payload)
+        ctx = HookContext(repo, "codex", "pre-tool-use", {"cwd": str(repo)}, call, adapter=codex)
+        return hooks.judge(ctx)
+
+    weaken = patch("- enforcement: strict", "- enforcement: off")
+    harmless = patch("Some notes.", "Some better notes.")
+    for text, denied in ((weaken, True), (harmless, False)):
+        tool = judge({"tool_name": "apply_patch", "tool_input": {"command": text}})
+        shell = judge({"tool_name": "Bash", "tool_input": {"command": f"apply_patch <<'EOF'\n{text}EOF\n"}})
+        for decision in (tool, shell):
+            assert decision.denied == denied, (text, decision)
+            if denied:
+                assert decision.rule == "self-protection"
+    deleted = judge({"tool_name": "apply_patch", "tool_input": {"command": "*** Begin Patch\n*** Delete File: "
+                                                                         "CLAUDE.md\n*** End Patch\n"}})
+    assert deleted.denied
