@@ -105,6 +105,20 @@ def _write(path: Path, record: dict[str, Any]) -> None:
         pass
 
 
+KEEP_DAYS = 30
+
+
+def _prune(folder: Path) -> None:
+    """One small record per agent session: those older than KEEP_DAYS go when a new session starts."""
+    cutoff = time.time() - KEEP_DAYS * 86400
+    for path in _listdir(folder):
+        try:
+            if path.suffix == ".json" and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            continue
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -153,6 +167,8 @@ def apply(root: Path, platform: str, session_id: str, event: str, config: Any,
         if problems and any(getattr(p, "level", "error") == "error" for p in problems):
             record["config_unreadable"] = True
         _write(path, record)
+        if event == "session-start":
+            _prune(path.parent)
         return config, []
     changed = False
     beats = record.setdefault("heartbeat", {})

@@ -62,3 +62,13 @@ def test_unwired_settings_are_degraded(rendered_repo: Path) -> None:
     (rendered_repo / ".claude" / "settings.json").write_text("{}\n")
     agent = _status(rendered_repo)["claude"]
     assert agent["status"] == "degraded" and "wire" in agent["detail"], agent
+
+
+def test_old_session_records_are_pruned_at_a_session_start(rendered_repo: Path) -> None:
+    folder = rendered_repo / ".orchestrator" / "state" / "enforcement" / "claude"
+    folder.mkdir(parents=True)
+    old = folder / "old.json"
+    old.write_text(json.dumps({"pinned": {"enforcement": "warn"}, "session_id": "old", "heartbeat": {}}))
+    os.utime(old, (0, 0))
+    _hook(rendered_repo, "session-start", {"session_id": "new", "source": "startup"})
+    assert not old.exists() and (folder / "new.json").exists()
