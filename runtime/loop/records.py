@@ -153,6 +153,9 @@ class State(TypedDict, total=False):
     not_retry: list[dict[str, Any]]
     reviews: list[dict[str, Any]]
     history: list[HistoryEntry]
+    # The values of the enforcement keys the agent session that started this one runs under
+    # (hookpath/pinning.py; the current Session Config's when no agent session recorded any).
+    enforcement: dict[str, Any]
 
 
 class Scope(TypedDict, total=False):

@@ -181,6 +181,10 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
         state["waves"] = wave_entries(total, session_type, config.agents_for(session_type))
         if old is not None:
             state["not_retry"] = list(old.get("not_retry") or [])[-10:]  # lessons outlive a session
+        from ..hookpath.pinning import pinned_values, values_of
+
+        fixed = pinned_values(root) or values_of(config)
+        state["enforcement"] = {key.replace("-", "_"): value for key, value in fixed.items()}
         save(root, state)
     cleared = breaker.clear(root)
     from .waves import remove_scope

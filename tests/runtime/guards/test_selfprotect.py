@@ -230,3 +230,13 @@ def test_a_patch_to_the_session_config_is_judged_by_its_result(repo: Path) -> No
     deleted = judge({"tool_name": "apply_patch", "tool_input": {"command": "*** Begin Patch\n*** Delete File: "
                                                                          "CLAUDE.md\n*** End Patch\n"}})
     assert deleted.denied
+
+
+def test_the_session_record_keeps_the_values_its_agent_session_started_with(repo: Path) -> None:
+    _config(repo, "strict")
+    _start(repo, "s1")
+    _config(repo, "off", "- allow-destructive-ops: true\n")  # weakened before `session start` runs
+    assert rt(repo, "session", "start", "feature").returncode == 0
+    record = json.loads((repo / ".orchestrator" / "state" / "session.json").read_text())
+    assert record["enforcement"]["enforcement"] == "strict"
+    assert record["enforcement"]["allow_destructive_ops"] is False
