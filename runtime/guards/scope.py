@@ -98,12 +98,16 @@ def check_protected(ctx: HookContext, paths: list[str], whole_tree: list[str] | 
     root, cwd = ctx.root, str(ctx.cwd)
     trees = set(whole_tree or [])
     extra = tuple(p for p in git_paths(root) if not protected(p))
+    elsewhere: list[str] = []  # outside the repository: only there can a user-level settings file be
     for path in [*paths, *trees]:
-        for rel in {resolve(path, root, cwd), _lexical(path, root, cwd)}:
+        rels = {resolve(path, root, cwd), _lexical(path, root, cwd)}
+        if None in rels or path in trees:
+            elsewhere.append(path)
+        for rel in rels:
             if rel is not None and protected(rel, path in trees, extra) and path not in hits:
                 hits.append(path)
-    if not hits:
-        outside = outside_hit([*paths, *trees], trees, root, cwd)
+    if not hits and elsewhere:
+        outside = outside_hit(elsewhere, trees, root, cwd)
         hits = [outside] if outside else []
     if not hits:
         return Decision()
