@@ -232,9 +232,11 @@ def _values(root: Path, override: dict[str, str]) -> dict[str, Any]:
     from ..hookpath.pinning import values_of
 
     texts: list[tuple[str, str]] = []
+    real = {os.path.realpath(os.path.join(str(root), rel)): text for rel, text in override.items()}
     for name in instruction_files(root):
-        if name in override:
-            texts.append((name, override[name]))
+        target = os.path.realpath(os.path.join(str(root), name))  # CLAUDE.md is often a link to AGENTS.md
+        if target in real:
+            texts.append((name, real[target]))
             continue
         try:
             texts.append((name, (Path(root) / name).read_text(encoding="utf-8", errors="replace")))

@@ -240,3 +240,11 @@ def test_the_session_record_keeps_the_values_its_agent_session_started_with(repo
     record = json.loads((repo / ".orchestrator" / "state" / "session.json").read_text())
     assert record["enforcement"]["enforcement"] == "strict"
     assert record["enforcement"]["allow_destructive_ops"] is False
+
+
+def test_an_instruction_file_linked_to_another_is_judged_by_what_the_hooks_read(repo: Path) -> None:
+    (repo / "AGENTS.md").write_text(CONFIG.format(level="strict"))
+    (repo / "CLAUDE.md").symlink_to("AGENTS.md")
+    edit = {"file_path": str(repo / "CLAUDE.md"), "old_string": "enforcement: strict", "new_string": "enforcement: off"}
+    assert _tool(repo, "Edit", edit).rule == "self-protection"
+    assert _bash(repo, "echo '- allow-destructive-ops: true' >> CLAUDE.md").denied
