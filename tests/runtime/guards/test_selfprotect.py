@@ -248,3 +248,34 @@ def test_an_instruction_file_linked_to_another_is_judged_by_what_the_hooks_read(
     edit = {"file_path": str(repo / "CLAUDE.md"), "old_string": "enforcement: strict", "new_string": "enforcement: off"}
     assert _tool(repo, "Edit", edit).rule == "self-protection"
     assert _bash(repo, "echo '- allow-destructive-ops: true' >> CLAUDE.md").denied
+
+
+def _sample() -> list[str]:
+    from tests.runtime.guards.test_guard import ROWS
+
+    return [row[2] for row in ROWS[::15]] + WEAKENING_COMMANDS[::3] + ["ls", "git status", "echo x > src/new.py"]
+
+
+def test_guard_check_and_the_hook_agree_on_every_command(repo: Path) -> None:
+    """The real hook process and the real `guard check` command, side by side on a sample of the guard's
+    corpus and of the weakening routes, with a strict wave running."""
+    import os
+    import subprocess
+
+    _config(repo, "strict")
+    (repo / ".orchestrator" / "state").mkdir(parents=True)
+    (repo / ".orchestrator" / "state" / "scope.json").write_text(json.dumps(
+        {"session_id": "x", "wave": 2, "role": "Impl", "enforcement": "strict", "allowed": ["src/calc/"]}))
+    program = Path(__file__).resolve().parents[3] / "runtime"
+    env = {**os.environ, "SO_PROJECT_DIR": str(repo)}
+    disagree = []
+    for command in _sample():
+        payload = {"cwd": str(repo), "tool_name": "Bash", "tool_input": {"command": command}}
+        hook = subprocess.run(["python3", str(program), "hook", "claude", "pre-tool-use"], input=json.dumps(payload),
+                              capture_output=True, text=True, env=env, cwd=repo)
+        answer = json.loads(hook.stdout) if hook.stdout.strip() else {}
+        denied = answer.get("hookSpecificOutput", {}).get("permissionDecision") == "deny"
+        checked = rt(repo, "guard", "check", "--cwd", str(repo), "--", command)
+        if denied != (checked.returncode == 2):
+            disagree.append((command, denied, checked.stdout[:200]))
+    assert disagree == []
