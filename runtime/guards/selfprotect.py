@@ -234,7 +234,7 @@ def _values(root: Path, override: dict[str, str]) -> dict[str, Any]:
     texts: list[tuple[str, str]] = []
     real = {os.path.realpath(os.path.join(str(root), rel)): text for rel, text in override.items()}
     for name in instruction_files(root):
-        target = os.path.realpath(os.path.join(str(root), name))  # CLAUDE.md is often a link to AGENTS.md
+        target = os.path.realpath(os.path.join(str(root), name))  # one instruction file is often a link to another
         if target in real:
             texts.append((name, real[target]))
             continue
