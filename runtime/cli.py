@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("loop.plan", "Record the agreed plan: items, waves and the files each wave may touch."),
     "wave": ("loop.waves", "Start or finish a wave; starting one sets the edit scope the hooks enforce."),
     "gate": ("loop.gates", "Run the test, typecheck and lint gate and compare it with the baseline."),
+    "breaker": ("commands.breaker_cli", "Show a tripped circuit breaker, or acknowledge it (the user's decision)."),
     "review": ("loop.review", "Record the session reviewer's findings with their confidence."),
     "close": ("commands.close_cli", "Verify each plan item from evidence, commit the session's files, file carryover."),
     "report": ("report", "Summarise recent sessions as a terminal table or an HTML page."),

@@ -164,6 +164,7 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
                         f"(allow rc={allowed.returncode}, deny output={denied.stdout.strip()[:80]!r}"
                         + (f", error: {detail[0][:160]}" if detail else "") + ")",
                         "run 'python3 .orchestrator/runtime doctor' after fixing the error above")
+        _check_liveness(root, name, label, not missing, report)
         for key in ("start", "trust"):  # optional platform data: the steps only the user can take
             if data.get(key):
                 report.note(f"{label}: {data[key]}")
@@ -172,6 +173,24 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
                 report.warn(f"{label}: {text}", fix)
             else:
                 report.ok(f"{label}: {text}")
+
+
+def _check_liveness(root: Path, name: str, label: str, wired: bool, report: Report) -> None:
+    """Whether the agent really ran our hooks in its latest session here (their heartbeat), which the
+    probes above cannot tell: an agent may skip hooks (an untrusted workspace, hooks disabled, a bare run)."""
+    from ..hookpath.pinning import ENFORCED, NOT_FIRING, status
+
+    level, why = status(root, name, wired=wired)
+    if level == ENFORCED:
+        report.ok(f"{label}: enforcement {level} ({why})")
+    elif level == NOT_FIRING:
+        report.warn(f"{label}: enforcement {level} ({why})",
+                    f"start {label} in this repository; if its hooks still do not fire, check that the workspace "
+                    "is trusted, that hooks are not disabled in its user or project settings, and that it is "
+                    "not started in a mode that skips hooks")
+    else:
+        report.warn(f"{label}: enforcement {level} ({why})", "run 'python3 .orchestrator/runtime install', then "
+                    f"start a new {label} session")
 
 
 def check_config(root: Path, report: Report) -> bool:

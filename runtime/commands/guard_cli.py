@@ -6,7 +6,8 @@
 # type: ignore
 """`guard check -- <command>` and `guard policy`: the guard, explained.
 
-`check` shows exactly what the hook would decide for a command and why, so a
+`check` shows exactly what the hook would decide for a shell command and why (the
+same judging, under the Session Config the latest session runs with), so a
 surprising block can be understood (or reported) without reading the code.
 `policy` lists the effective rules and every overlay entry that was refused.
 """
@@ -40,10 +41,25 @@ def run(args: argparse.Namespace) -> int:
     return 1
 
 
+class _NoAgent:
+    """`guard check` runs outside any agent: no session, no subagent."""
+
+    delete_tools = ()
+
+    def session_id(self, payload: dict) -> str:
+        return ""
+
+    def agent_id(self, payload: dict) -> None:
+        return None
+
+
 def _check(root: Path, args: argparse.Namespace) -> int:
-    from ..guards.guard import decide, evaluate
+    """The hook's own judgement of a shell call (guard, self-protection, scope, the Session Config with
+    the values fixed at the latest session start); only the loop guard's memory of earlier calls is left out."""
     from ..guards.policy import PolicyError, load
     from ..guards.shell import parse, quote
+    from ..hookpath.context import SHELL, HookContext, ToolCall
+    from ..hookpath.hooks import judge, with_held_back
 
     words = [w for w in args.words if w != "--"] if args.words[:1] == ["--"] else list(args.words)
     # One argument is a command line as typed; several are argv words, re-quoted so they keep their bounds.
@@ -54,26 +70,26 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     try:
         pol = load(root)
     except PolicyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    parsed = parse(command)
+        print(f"note: {exc}", file=sys.stderr)
+        pol = None
     cwd = os.path.abspath(args.cwd) if args.cwd else os.getcwd()
-    decision = decide(evaluate(parsed, command, pol.rules, root, cwd), parsed)
+    call = ToolCall(SHELL, "shell", {"command": command}, command=command)
+    ctx = HookContext(root, "", "pre-tool-use", {"cwd": cwd}, call, adapter=_NoAgent())
+    decision = with_held_back(ctx, judge(ctx))
     print(f"decision: {decision.action}" + (f" (rule {decision.rule})" if decision.rule else ""))
     if decision.reason:
         print(decision.reason)
+    parsed = parse(command)
     print("commands seen:")
     for cmd in parsed.commands:
         print(f"  {cmd.text()}" + (f"   [via {cmd.via}]" if cmd.via else ""))
     for note in parsed.notes:
         print(f"note: {note}")
-    if pol.overlay_error:
+    if pol is not None and pol.overlay_error:
         print(f"note: {pol.overlay_error}")
-    from ..config import load_or_defaults
-
-    config, _problems = load_or_defaults(root)
-    if config.get("allow-destructive-ops"):
-        print("note: allow-destructive-ops is true in the Session Config, so hooks do not apply this guard")
+    print(f"note: judged under enforcement {ctx.enforcement}"
+          + (", with the destructive-command guard lifted (allow-destructive-ops)"
+             if ctx.config.get("allow-destructive-ops") else ""))
     return 2 if decision.denied else 0
 
 

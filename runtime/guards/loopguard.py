@@ -4,14 +4,21 @@
 # flake8: noqa
 # mypy: ignore-errors
 # type: ignore
-"""Loop guard: notice an agent repeating itself before it burns the session.
+"""Loop guard: stop an agent repeating itself before it burns the session.
 
 Two signals, both per session:
-- the same tool call with the same input `threshold` times within the last
-  `window` calls -> a warning the agent reads (it is probably stuck);
+- the same tool call with the same input `threshold` times in a row within the
+  last `window` calls, with nothing written in between, is denied with the
+  reason (it would give the same result). "Nothing written" is checked twice:
+  no write the guards saw (an edit tool, a shell write) came between, and from
+  the second occurrence on the working tree itself is compared (`treestate`,
+  run only when a call repeats, so an ordinary call pays nothing). So the
+  edit -> test -> edit -> test cycle never trips it, and neither does a test run
+  after a script changed the code; a write no guard sees between the first two
+  occurrences is the one case it cannot notice.
 - the same file written by Write/Edit more than REWRITE_LIMIT times -> the
-  'file-rewrite' breaker trips once (recorded, shown in the banner) and the
-  agent is warned.
+  'file-rewrite' breaker trips once (recorded, shown in the banner; it stops new
+  waves and subagents) and the agent is warned.
 
 State is one small JSON file per session under `.orchestrator/state/loopguard/`,
 holding only hashes of the calls and the paths written.
@@ -27,7 +34,7 @@ import os
 from pathlib import Path
 
 from ..hookpath.context import WRITE, HookContext
-from ..hookpath.decision import WARN, Decision
+from ..hookpath.decision import DENY, WARN, Decision
 from ..paths import state_dir
 
 TYPE_CHECKING = False
@@ -69,8 +76,9 @@ def _settings(ctx: HookContext) -> tuple[int, int]:
         return 3, 5
 
 
-def observe(ctx: HookContext) -> Decision:
-    """Record this call and say whether the agent looks stuck."""
+def observe(ctx: HookContext, denied: bool = False) -> Decision:
+    """Record this call; deny it when it repeats with nothing written since. `denied`: another guard
+    already refused it (it still counts as a repeat: a refused call changes nothing)."""
     call = ctx.call
     if call is None or not call.name:
         return Decision()
@@ -80,20 +88,35 @@ def observe(ctx: HookContext) -> Decision:
     path.parent.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
     rules: list[str] = []
+    action = WARN
     with _Locked(path.with_suffix(".lock")):
         state = _read(path)
         history = [k for k in state.get("recent", []) if isinstance(k, str)]
-        recent = [*history[max(0, len(history) - (window - 1)):], key]
-        repeats = recent.count(key)
-        if repeats >= threshold:
-            notes.append(f"session-orchestrator loop guard: this exact {call.name} call has been made {repeats} "
-                         f"times in the last {len(recent)} calls. Repeating it will give the same result; step "
-                         "back, read the error or output again, and try a different approach or report that "
-                         "you are stuck.")
+        earlier = history[max(0, len(history) - (window - 1)):]
+        generation = int(state.get("gen", 0)) if isinstance(state.get("gen", 0), int) else 0
+        seen = state.get("seen") if isinstance(state.get("seen"), dict) else {}
+        last = seen.get(key) if isinstance(seen.get(key), dict) else {}
+        streak = 1
+        tree = None
+        if key in earlier and last.get("gen") == generation:
+            tree = _tree(ctx.root)
+            if last.get("tree") is None or tree is None or last.get("tree") == tree:
+                streak = int(last.get("streak", 1)) + 1
+        state["recent"] = [*earlier, key]
+        seen[key] = {"gen": generation, "tree": tree, "streak": streak}
+        state["seen"] = {k: v for k, v in seen.items() if k in state["recent"]}
+        if streak >= threshold:
+            action = DENY
+            notes.append(f"session-orchestrator loop guard: this exact {call.name} call has now been made {streak} "
+                         f"times within the last {window} calls with nothing written in between (no edit, and "
+                         "the working tree is unchanged), so it would give the same result; it was denied. "
+                         "Read the last output "
+                         "again and change something first, try a different approach, or report that you "
+                         "are stuck.")
             rules.append("loop-repeat")
-            recent = []  # one warning per streak, not one per call
-        state["recent"] = recent
-        if call.kind == WRITE:
+        if (call.kind == WRITE or getattr(call, "writes", False)) and not denied:
+            state["gen"] = generation + 1  # the next call comes after a write
+        if call.kind == WRITE and not denied:
             counts = state.setdefault("writes", {})
             tripped = state.setdefault("tripped", [])
             for given in call.paths:
@@ -110,11 +133,27 @@ def observe(ctx: HookContext) -> Decision:
                     except OSError:
                         pass
                     notes.append(f"session-orchestrator loop guard: {reason}. The file-rewrite breaker has "
-                                 "tripped. Stop editing it; summarise what you tried and what keeps failing, "
-                                 "and hand back to the coordinator.")
+                                 "tripped: no new wave or subagent starts until a gate passes or the user "
+                                 "acknowledges it. Stop editing it; summarise what you tried and what keeps "
+                                 "failing, and hand back to the coordinator.")
                     rules.append("file-rewrite")
         _write(path, state)
-    return Decision(WARN, "\n".join(notes), ",".join(rules)) if notes else Decision()
+    return Decision(action, "\n".join(notes), ",".join(rules)) if notes else Decision()
+
+
+def _tree(root: Path) -> str | None:
+    """A hash of the working tree's changes on top of HEAD (None: git cannot say; the guard then
+    counts by the writes it saw). Only called when a call repeats."""
+    try:
+        from ..loop.treestate import TreeUnreadableError, fingerprint
+
+        try:
+            found = fingerprint(root)
+        except TreeUnreadableError:
+            return None
+        return f"{found['head']}:{found['tree']}"
+    except Exception:
+        return None
 
 
 def _relative(target: str, root: Path) -> str:

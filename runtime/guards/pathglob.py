@@ -4,7 +4,8 @@
 # flake8: noqa
 # mypy: ignore-errors
 # type: ignore
-"""Path facts the guard, the scope check and the git argument reader share: scope globs, temp roots.
+"""Path facts the guard, the scope check and the git argument reader share: scope globs, temp roots,
+a path as the kernel resolves it.
 
 Its own module so that none of them imports another for these.
 """
@@ -82,3 +83,20 @@ def temp_roots() -> list[str]:
         if value and os.path.isabs(value):
             roots.append(os.path.normpath(value))
     return roots
+
+
+def resolve(path: str, root: str | os.PathLike[str], cwd: str) -> str | None:
+    """`path` relative to the project root after resolving symlinks and `..`; None if outside.
+
+    Works for files and directories that do not exist yet: the existing part of
+    the path is resolved and the rest is kept as written.
+    """
+    if path.startswith("~"):
+        path = os.path.expanduser(path)
+    real = os.path.realpath(os.path.join(cwd, path))
+    base = os.path.realpath(root)
+    if real == base:
+        return ""
+    if real.startswith(base.rstrip("/") + "/"):
+        return real[len(base.rstrip("/")) + 1:]
+    return None

@@ -13,11 +13,13 @@ checked against it. Paths are resolved the way the kernel will resolve them
 symlink nor a `../` walks out of scope. The runtime's own records are never
 writable through the agent's tools; the runtime writes them from Python.
 
-Self-protection: the vendored runtime, the guard's policy files and every
-platform's hook settings are never writable by the agent (tool writes and
-shell writes alike), at every enforcement level and with or without a session;
-only `enforcement: off` in the Session Config lifts it. Otherwise an agent
-could switch its own guard off with one edit.
+Self-protection: the vendored runtime, the guard's policy files, the runtime's
+state (scope and session records), every platform's hook settings (in the
+repository and at user level) and git's hooks are never writable by the agent
+(tool writes and shell writes alike), at every enforcement level, `off`
+included, and with or without a session. Otherwise an agent could switch its
+own guard off with one edit. The Session Config's enforcement keys are guarded
+in `selfprotect.py`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from ..hookpath.context import HookContext
 from ..hookpath.decision import DENY, WARN, Decision, cannot_judge
-from .pathglob import glob_match, temp_roots
+from .pathglob import glob_match, resolve, temp_roots  # resolve: also imported from here by others
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -36,13 +38,15 @@ if TYPE_CHECKING:  # annotations only: typing would cost every hook call a milli
 
 SCOPE_REL = ".orchestrator/state/scope.json"
 RUNTIME_OWNED = (".orchestrator/STATE.md", ".orchestrator/metrics/", ".orchestrator/state/")
-_PROTECTED_HERE = (".orchestrator/runtime/", ".orchestrator/policy/")
+_PROTECTED_HERE = (".orchestrator/runtime/", ".orchestrator/policy/", ".orchestrator/state/", ".git/hooks/",
+                   ".git/config")
 _PROTECTED: list[tuple[str, ...]] = []  # filled on first use: the platforms' hook settings files
 
 
 def protected_paths() -> tuple[str, ...]:
-    """The runtime, its policy, and every platform's hook settings: an agent that edits them can
-    unhook the guard. The platform part is looked up once per process, only when a path is checked."""
+    """The runtime, its policy and state, git's hooks and configuration, and every platform's hook
+    settings: an agent that edits them can unhook the guard. The platform part is looked up once per
+    process, only when a path is checked."""
     if not _PROTECTED:
         from ..platforms import protected_paths as platform_settings
 
@@ -50,27 +54,11 @@ def protected_paths() -> tuple[str, ...]:
     return _PROTECTED[0]
 
 
-def resolve(path: str, root: Path, cwd: str) -> str | None:
-    """`path` relative to the project root after resolving symlinks and `..`; None if outside.
-
-    Works for files and directories that do not exist yet: the existing part of
-    the path is resolved and the rest is kept as written.
-    """
-    if path.startswith("~"):
-        path = os.path.expanduser(path)
-    real = os.path.realpath(os.path.join(cwd, path))
-    base = os.path.realpath(root)
-    if real == base:
-        return ""
-    if real.startswith(base.rstrip("/") + "/"):
-        return real[len(base.rstrip("/")) + 1:]
-    return None
-
-
-def protected(rel: str, whole_tree: bool = False) -> bool:
-    """True for the runtime, its policy and the hook settings; with `whole_tree`, also for a
-    directory that contains one of them (deleting an agent's settings directory takes its settings along)."""
-    for p in protected_paths():
+def protected(rel: str, whole_tree: bool = False, extra: tuple[str, ...] = ()) -> bool:
+    """True for the runtime, its policy and state, git's hooks and the hook settings; with `whole_tree`,
+    also for a directory that contains one of them (deleting an agent's settings directory takes its
+    settings along). `extra`: more protected paths of this repository (the directory core.hooksPath names)."""
+    for p in (*protected_paths(), *extra):
         if rel == p.rstrip("/") or (p.endswith("/") and rel.startswith(p)):
             return True
         if whole_tree and (rel == "" or p.startswith(rel.rstrip("/") + "/")):
@@ -101,22 +89,31 @@ def _names_protected(target: str) -> bool:
 
 def check_protected(ctx: HookContext, paths: list[str], whole_tree: list[str] | None = None,
                     how: str = "write") -> Decision:
-    """Deny any agent write to the guard's own files, unless the Session Config says `enforcement: off`."""
+    """Deny any agent write to the guard's own files, at every enforcement level."""
     if not paths and not whole_tree:
         return Decision()
+    from .selfprotect import ASK, git_paths, outside_hit
+
     hits: list[str] = []
     root, cwd = ctx.root, str(ctx.cwd)
     trees = set(whole_tree or [])
+    extra = tuple(p for p in git_paths(root) if not protected(p))
+    elsewhere: list[str] = []  # outside the repository: only there can a user-level settings file be
     for path in [*paths, *trees]:
-        for rel in {resolve(path, root, cwd), _lexical(path, root, cwd)}:
-            if rel is not None and protected(rel, path in trees) and path not in hits:
+        rels = {resolve(path, root, cwd), _lexical(path, root, cwd)}
+        if None in rels or path in trees:
+            elsewhere.append(path)
+        for rel in rels:
+            if rel is not None and protected(rel, path in trees, extra) and path not in hits:
                 hits.append(path)
-    if not hits or ctx.enforcement == "off":
+    if not hits and elsewhere:
+        outside = outside_hit(elsewhere, trees, root, cwd)
+        hits = [outside] if outside else []
+    if not hits:
         return Decision()
-    return Decision(DENY, f"session-orchestrator: '{hits[0]}' belongs to the guard itself (its runtime, policy or "
-                          f"the agent's hook settings), and agents may not change it; the {how} was blocked at "
-                          "every enforcement level. Carry on with the task; if the guard's setup really must "
-                          "change, say so in your report and the user will make the edit.", "self-protection")
+    return Decision(DENY, f"session-orchestrator: '{hits[0]}' belongs to the guard itself (its runtime, policy, "
+                          "state, git's hooks or an agent's hook settings), and agents may not change it; the "
+                          f"{how} was blocked at every enforcement level. {ASK}", "self-protection")
 
 
 def runtime_owned(rel: str) -> bool:
@@ -158,7 +155,8 @@ def check_paths(ctx: HookContext, paths: list[str], how: str = "write") -> Decis
         return own
     root, cwd = ctx.root, str(ctx.cwd)
     scope, problem = load(root)
-    enforcement = str(scope.get("enforcement", "strict")) if scope is not None else ctx.enforcement
+    enforcement = _stricter(str(scope.get("enforcement", "strict")), ctx.enforcement) if scope is not None \
+        else ctx.enforcement
     if enforcement == "off":
         return Decision()
     resolved = [(p, resolve(p, root, cwd)) for p in paths]
@@ -200,6 +198,14 @@ def check_paths(ctx: HookContext, paths: list[str], how: str = "write") -> Decis
     return Decision(DENY if enforcement == "strict" else WARN, reason, "scope")
 
 
+def _stricter(wave: str, session: str) -> str:
+    """The wave's level, unless the session's is stricter: a user who tightens enforcement mid-wave
+    is obeyed at the next tool call, not at the next `wave start`."""
+    from ..hookpath.pinning import LEVELS
+
+    return session if LEVELS.get(session, 1) > LEVELS.get(wave, 2) else wave
+
+
 def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
     """Shell writes go through the same checks as tool writes.
 
@@ -212,6 +218,7 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
     out of scope even when the repository itself sits in /tmp. A relative write
     after a `cd` to a directory only known at run time is out of scope.
     """
+    from .selfprotect import outside_hit
     from .shell import resolve_cwd, write_targets
 
     targets: list[str] = []
@@ -236,8 +243,10 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
                 continue
             full_path = os.path.normpath(os.path.join(where or call_cwd, written))
             full = os.path.realpath(full_path)
-            if os.path.isabs(written) and full.startswith(roots) and not full.startswith(root + "/"):
-                continue  # scratch output named explicitly, e.g. `> /tmp/log.txt`
+            if os.path.isabs(written) and full.startswith(roots) and not full.startswith(root + "/") and \
+                    not outside_hit([full_path], {full_path} if mode in ("delete", "replace") else set(), ctx.root,
+                                    call_cwd):
+                continue  # scratch output named explicitly, e.g. `> /tmp/log.txt` (a home in /tmp is not scratch)
             if full_path not in targets:
                 targets.append(full_path)
             if mode == "delete" or (mode == "replace" and full_path != os.path.normpath(str(ctx.root))):
@@ -245,19 +254,30 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
             if mode == "replace":  # `cp -r x/.orchestrator .` lands in ./.orchestrator: the copies' own names count too
                 for source in _copy_sources(cmd):
                     trees.append(os.path.join(full_path, os.path.basename(source.rstrip("/"))))
+    if ctx.call is not None and (targets or guessed):
+        ctx.call.writes = True
     own = check_protected(ctx, targets, trees, how="shell write")
     if own.denied:
         return own
-    suspect = next((t for t in guessed if _names_protected(t)), None)
-    if suspect is not None and ctx.enforcement != "off":
+    from .selfprotect import ASK, instruction_files, shell_instruction_write
+
+    named = shell_instruction_write(ctx, [rel for t in targets for rel in {resolve(t, ctx.root, call_cwd),
+                                                                           _lexical(t, ctx.root, call_cwd)}
+                                          if rel is not None])
+    if named.denied:
+        return named
+    suspect = next((t for t in guessed if _names_protected(t) or t.replace("\\", "/").rsplit("/", 1)[-1] in
+                    instruction_files(ctx.root)), None)
+    if suspect is not None:
         return Decision(DENY, f"session-orchestrator: '{suspect}' may be one of the guard's own files (its "
-                              "runtime, policy or the agent's hook settings), and agents may not change them; the "
-                              "shell write was blocked at every enforcement level. Carry on with the task; if the "
-                              "guard's setup really must change, say so in your report.", "self-protection")
+                              "runtime, policy, the agent's hook settings or the Session Config), and agents may "
+                              f"not change them; the shell write was blocked at every enforcement level. {ASK}",
+                        "self-protection")
     if unknown:
         scope, _problem = load(ctx.root)
-        if scope is not None and str(scope.get("enforcement", "strict")) != "off":
-            strict = str(scope.get("enforcement", "strict")) == "strict"
+        level = _stricter(str(scope.get("enforcement", "strict")), ctx.enforcement) if scope is not None else "off"
+        if level != "off":
+            strict = level == "strict"
             return Decision(DENY if strict else WARN,
                             f"session-orchestrator scope: the shell write to {unknown[0]} happens in a directory "
                             "that is only known at run time (a `cd` to a variable or substitution), so it cannot "

@@ -47,8 +47,9 @@ def unfinished_session(root: Path) -> dict[str, str] | None:
     return fields if fields.get("status") in ("active", "paused") else None
 
 
-def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/") -> str:
-    """`prefix` is how the agent reading the banner runs a command (`/session`, `$session`)."""
+def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/", ctx: Any = None) -> str:
+    """`prefix` is how the agent reading the banner runs a command (`/session`, `$session`); `ctx`,
+    the session-start hook's context, names the agent and session that are starting."""
     branch, changes = git_status(root)
     lines = ["[session-orchestrator]"]
     lines.append(f"branch: {branch or '(not a git repository)'}; uncommitted files: {len(changes)}")
@@ -70,9 +71,15 @@ def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/") -> s
     else:
         lines.append(f"no unfinished session; start one with {prefix}session [housekeeping|feature|deep]")
     lines.extend(_carryover_lines(root))
-    lines.append(f"enforcement: {config.get('enforcement')}")
+    fixed = " (fixed for this session: a weaker value takes effect at the next session start)" if ctx else ""
+    lines.append(f"enforcement: {config.get('enforcement')}{fixed}")
+    if ctx is not None and ctx.held_back:
+        lines.append("WARNING: the Session Config is weaker than this session's values: " + "; ".join(ctx.held_back))
+    from .pinning import summary_lines
+
+    lines.extend(summary_lines(root, ctx.platform if ctx else "", ctx.session_id if ctx else ""))
     if config.get("enforcement") == "off":
-        lines.append("WARNING: enforcement is off - self-protection of the guard's files is lifted")
+        lines.append("WARNING: enforcement is off - edits outside a wave's scope are not checked")
     if config.get("allow-destructive-ops"):
         lines.append("WARNING: allow-destructive-ops is true - the destructive-command guard is OFF")
     for problem in problems:
@@ -108,7 +115,11 @@ def _integrity_lines() -> list[str]:
 def _breaker_lines(root: Path) -> list[str]:
     from ..guards import breaker
 
-    return [f"circuit breaker tripped ({b.get('kind', '?')}): {b.get('reason', '')}" for b in breaker.active(root)]
+    tripped = breaker.active(root)
+    lines = [f"circuit breaker tripped ({b.get('kind', '?')}): {b.get('reason', '')}" for b in tripped]
+    if tripped:
+        lines.append(f"no wave or subagent starts until a gate passes or the user runs: {breaker.ACK}")
+    return lines
 
 
 def _guard_policy_lines(root: Path) -> list[str]:

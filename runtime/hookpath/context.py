@@ -18,22 +18,23 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
     from typing import Any
 
-SHELL, WRITE, READ, OTHER = "shell", "write", "read", "other"
+SHELL, WRITE, READ, DISPATCH, OTHER = "shell", "write", "read", "dispatch", "other"
 
 
 class ToolCall:
     """A tool call normalised across platforms.
 
-    kind: shell | write | read | other. `command` is set for shell calls,
+    kind: shell | write | read | dispatch (starting a subagent) | other. `command` is set for shell calls,
     `paths` for writes (as the agent gave them: absolute or relative).
     """
 
-    __slots__ = ("command", "input", "kind", "name", "paths")
+    __slots__ = ("command", "input", "kind", "name", "paths", "writes")
 
     def __init__(self, kind: str, name: str, tool_input: dict[str, Any], command: str | None = None,
                  paths: list[str] | None = None) -> None:
         self.kind, self.name, self.input = kind, name, tool_input
         self.command, self.paths = command, paths or []
+        self.writes = False  # a shell call the scope check saw write a file (the loop guard counts it as a write)
 
 
 def classify(kinds: dict[str, str], name: str, tool_input: dict[str, Any], path_keys: tuple[str, ...],
@@ -62,7 +63,9 @@ class HookContext:
         self.call = call
         self._config: Any = None
         self._problems: list[Any] = []
+        self._held: list[str] = []
         self._adapter: Any = adapter
+        self.pin = True  # False: judge by the current Session Config alone (a command outside any session)
 
     @property
     def adapter(self) -> Any:
@@ -89,11 +92,25 @@ class HookContext:
 
     @property
     def config(self) -> Any:
+        """The Session Config this call is judged by: per enforcement key the stricter of the value
+        fixed when the agent's session started and the current one (hookpath/pinning.py)."""
         if self._config is None:
             from ..config import load_or_defaults
 
-            self._config, self._problems = load_or_defaults(self.root)
+            raw, self._problems = load_or_defaults(self.root)
+            self._config = raw
+            if self.pin:
+                from .pinning import apply
+
+                self._config, self._held = apply(self.root, self.platform, self.session_id, self.event, raw,
+                                                 self._problems)
         return self._config
+
+    @property
+    def held_back(self) -> list[str]:
+        """Weaker Session Config values found after the session started, not honoured until the next one."""
+        _ = self.config
+        return self._held
 
     @property
     def config_problems(self) -> list[Any]:

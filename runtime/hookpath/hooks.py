@@ -25,8 +25,8 @@ import json
 import sys
 
 from ..paths import project_root
-from .context import SHELL, WRITE, HookContext
-from .decision import DENY, WARN, Decision, cannot_judge, combine, risky_words
+from .context import DISPATCH, SHELL, WRITE, HookContext
+from .decision import ALLOW, DENY, WARN, Decision, cannot_judge, combine, risky_words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -40,35 +40,67 @@ def _pre_tool_use(ctx: HookContext) -> tuple[Decision, str]:
     Each check is imported only when the call needs it: a Read pays for the
     loop guard alone, a Write adds the scope check, a shell call adds the parser.
     """
+    decision = judge(ctx)
+    try:
+        from ..guards import loopguard
+
+        decision = combine([decision, loopguard.observe(ctx, decision.denied)])
+    except Exception as exc:  # a broken history file must not cost the call
+        _log_error(ctx, exc)
+    return with_held_back(ctx, decision), ""
+
+
+def judge(ctx: HookContext) -> Decision:
+    """The guards' decision for one call, without the loop guard's memory: `guard check` asks this too,
+    so the command and the hook answer alike."""
     call = ctx.call
     assert call is not None
     decisions: list[Decision] = []
     if call.kind == SHELL and call.command:
-        from ..guards import guard, scope, shell
+        from ..guards import guard, scope, selfprotect, shell
 
         parsed = shell.parse(call.command)
         decisions.append(guard.check_command(call.command, ctx, parsed))
         if not decisions[-1].denied:
+            decisions.append(selfprotect.check_commands(ctx, parsed.commands))
+        if not decisions[-1].denied:
             decisions.append(scope.check_shell(ctx, parsed.commands))
         if call.paths and not decisions[-1].denied:  # files a shell call edits by other means (a patch)
             decisions.append(scope.check_paths(ctx, call.paths))
+            if not decisions[-1].denied:  # a patch's result can be computed, like an edit tool's
+                decisions.append(selfprotect.check_write(ctx, call))
     elif call.kind == WRITE:
-        from ..guards import scope
+        from ..guards import scope, selfprotect
 
         decisions.append(scope.check_paths(ctx, call.paths))
-    try:
-        from ..guards import loopguard
+        if not decisions[-1].denied:
+            decisions.append(selfprotect.check_write(ctx, call))
+    elif call.kind == DISPATCH:
+        from ..guards import breaker
 
-        decisions.append(loopguard.observe(ctx))
-    except Exception as exc:  # advisory only: a broken history file must not cost the call
-        _log_error(ctx, exc)
-    return combine(decisions), ""
+        decisions.append(breaker.check_dispatch(ctx.root))
+    return combine(decisions)
+
+
+def with_held_back(ctx: HookContext, decision: Decision) -> Decision:
+    """Every call says so while a weaker Session Config value waits for the next session start."""
+    held = ctx.held_back
+    if not held:
+        return decision
+    from .pinning import held_note
+
+    note = held_note(held)
+    if decision.action == ALLOW:
+        return Decision(WARN, note, "enforcement-held")
+    return Decision(decision.action, f"{decision.reason}\n{note}", f"{decision.rule},enforcement-held")
 
 
 def _session_start(ctx: HookContext) -> tuple[Decision, str]:
+    """The banner; reading the config through the context fixes this session's enforcement and
+    leaves the session-start heartbeat (hookpath/pinning.py)."""
     from .banner import banner
 
-    return Decision(), banner(ctx.root, ctx.config, ctx.config_problems, ctx.adapter.command_prefix)
+    return Decision(), banner(ctx.root, ctx.config, ctx.config_problems, ctx.adapter.command_prefix, ctx)
 
 
 HANDLERS: dict[str, Callable[[HookContext], tuple[Decision, str]]] = {

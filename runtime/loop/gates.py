@@ -449,6 +449,11 @@ def _run_and_record(root: Path, variant: str, commands: dict[str, tuple[str, str
         "durations": {k: c.get("duration") for k, c in checks.items() if not c.get("skipped")},
         "wrote": len(wrote.get("files") or []),
     })
+    if not record["blocked"] and variant != "baseline" and not record.get("during"):
+        from ..guards import breaker
+
+        if breaker.clear(root, "gate-passed", f"the {variant} gate passed"):
+            record["breaker_cleared"] = True
     if record["blocked"] and streak == BREAKER_AFTER:
         from ..guards import breaker
 
@@ -581,9 +586,12 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
             follow = f"finish wave {record['during']} with 'wave done', then gate again"
         lines.append(f"next: fix what is named above, then run 'gate {variant}' again; {follow}.")
         if streak >= BREAKER_AFTER:
-            lines.append(f"circuit breaker: this gate failed {streak} times in a row; stop and ask the user.")
+            lines.append(f"circuit breaker: this gate failed {streak} times in a row; no wave or subagent starts "
+                         "until a gate passes or the user acknowledges it. Stop and ask the user.")
     elif variant != "baseline" and not record.get("during") and record["wave"] < state.get("total_waves", 0):
         lines.append(f"next: 'wave start {record['wave'] + 1}'")
+    if record.get("breaker_cleared"):
+        lines.append("circuit breaker cleared: the gate passed.")
     return "\n".join(lines)
 
 

@@ -163,6 +163,9 @@ class State(TypedDict, total=False):
     reviews: list[dict[str, Any]]
     history: list[HistoryEntry]
     verdicts: dict[str, str]  # item id -> done | unproven, from the evidence ledger at close
+    # The values of the enforcement keys the agent session that started this one runs under
+    # (hookpath/pinning.py; the current Session Config's when no agent session recorded any).
+    enforcement: dict[str, Any]
 
 
 class Scope(TypedDict, total=False):

@@ -146,7 +146,6 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
                 old["current_wave"] = resume_wave(old)
                 old["history"].append({"ts": now_iso(), "event": "resumed"})
                 save(root, old)
-                breaker.clear(root)
                 wave = old["waves"][old["current_wave"] - 1] if old.get("waves") else None
                 telemetry.emit(root, "session.resumed", {"session_id": old["session_id"],
                                                          "wave": old["current_wave"]})
@@ -192,6 +191,10 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
         state["waves"] = wave_entries(total, session_type, config.agents_for(session_type))
         if old is not None:
             state["not_retry"] = list(old.get("not_retry") or [])[-10:]  # lessons outlive a session
+        from ..hookpath.pinning import pinned_values, values_of
+
+        fixed = pinned_values(root) or values_of(config)
+        state["enforcement"] = {key.replace("-", "_"): value for key, value in fixed.items()}
         save(root, state)
     cleared = breaker.clear(root)
     from .waves import remove_scope
@@ -219,12 +222,13 @@ def status(root: Path, as_json: bool = False) -> int:
         state = load(root)
     except StateCorruptError as exc:
         if as_json:
-            print(json.dumps({"session": None, "error": str(exc), "breakers": breakers}))
+            print(json.dumps({"session": None, "error": str(exc), "breakers": breakers,
+                              "enforcement": _enforcement(root)}))
         else:
             print(f"STATE.md problem: {exc}")
         return 1
     if as_json:
-        out: dict[str, Any] = {"session": None, "breakers": breakers}
+        out: dict[str, Any] = {"session": None, "breakers": breakers, "enforcement": _enforcement(root)}
         if state is not None:
             out["session"] = {k: state.get(k) for k in ("session_id", "type", "status", "current_wave",
                                                         "total_waves", "started", "updated", "start_ref", "branch")}
@@ -259,7 +263,28 @@ def status(root: Path, as_json: bool = False) -> int:
         print(f"circuit breaker tripped ({len(breakers)}):")
         for entry in breakers[-3:]:
             print(f"  - {entry.get('kind')}: {entry.get('reason')} ({entry.get('ts')})")
+        print(f"  no wave or subagent starts until a gate passes or the user runs: {breaker.ACK}")
+    for line in _enforcement_lines(root):
+        print(line)
     return 0
+
+
+def _enforcement(root: Path) -> dict[str, Any]:
+    """The values the latest agent session runs under, and per agent whether its hooks fire."""
+    from ..hookpath.pinning import agents, pinned_values
+
+    return {"pinned": pinned_values(root),
+            "agents": [{"platform": name, "label": label, "status": level, "detail": why}
+                       for name, label, level, why in agents(root)]}
+
+
+def _enforcement_lines(root: Path) -> list[str]:
+    from ..hookpath.pinning import summary_lines
+
+    pinned = _enforcement(root)["pinned"]
+    head = [f"enforcement fixed at the latest session start: {pinned.get('enforcement')}"
+            + (", allow-destructive-ops: true" if pinned.get("allow-destructive-ops") else "")] if pinned else []
+    return head + summary_lines(root)
 
 
 def _gate_brief(record: Gate | None) -> dict[str, Any] | None:

@@ -241,7 +241,9 @@ def start_wave(root: Path, number: int) -> int:
     enforcement = str(session_config(root).get("enforcement", "warn"))
     with locked(root):
         state = require_active(load(root))
-        refusal = start_refusal(state, number)
+        from ..guards import breaker
+
+        refusal = breaker.refusal(root, f"starting wave {number}") or start_refusal(state, number)
         if refusal:
             print(f"wave {number} cannot start: {refusal}", file=sys.stderr)
             return 2

@@ -68,6 +68,11 @@ class Platform:
     project_env: tuple[str, ...] = ()
     # Files that wire the hooks: an agent that edits them can unhook the guard, so they are protected.
     settings_files: tuple[str, ...] = ()
+    # The agent's settings outside the repository that can switch its hooks off (user level), written with
+    # `~` and `${VAR:-default}` for a configuration directory the user can move; protected like settings_files.
+    user_settings_files: tuple[str, ...] = ()
+    # Edit tools that delete the file they name (their result is an empty file).
+    delete_tools: tuple[str, ...] = ()
     # Instruction files the agent reads (the Session Config and intro go to each, once).
     instruction_files: tuple[str, ...] = ()
     # Agents that can run this agent's hooks besides their own: platform name -> payload keys only
@@ -181,6 +186,12 @@ def protected_paths() -> tuple[str, ...]:
     names = known()
     return (*(path for name in names for path in get(name).settings_files),
             *(path for name, paths in _NOT_YET_WIRED.items() if name not in names for path in paths))
+
+
+def user_settings_files() -> tuple[str, ...]:
+    """Every known platform's user-level settings files (unexpanded): an agent that writes one
+    can switch its hooks off for every repository at once."""
+    return tuple(path for name in known() for path in get(name).user_settings_files)
 
 
 def project_env() -> tuple[str, ...]:

@@ -13,7 +13,7 @@ subagent, `agent_type`; `$CLAUDE_PROJECT_DIR` names the project. Answers add a
 
 from __future__ import annotations
 
-from ..hookpath.context import READ, SHELL, WRITE
+from ..hookpath.context import DISPATCH, READ, SHELL, WRITE
 from .jsonhooks import NestedJsonHooks
 
 TYPE_CHECKING = False
@@ -25,11 +25,15 @@ class Claude(NestedJsonHooks):
     name = "claude"
     project_env = ("CLAUDE_PROJECT_DIR",)
     settings_files = (".claude/settings.json", ".claude/settings.local.json")
+    user_settings_files = ("${CLAUDE_CONFIG_DIR:-~/.claude}/settings.json",)
+    delete_tools = ("Delete",)
     instruction_files = ("CLAUDE.md",)
     tool_kinds: ClassVar[dict[str, str]] = {
         "Bash": SHELL, "PowerShell": SHELL,
         "Write": WRITE, "Edit": WRITE, "MultiEdit": WRITE, "NotebookEdit": WRITE,
         "Read": READ, "Grep": READ, "Glob": READ,
+        # Starting a subagent: a tripped circuit breaker refuses it (`Task` is the tool's older name).
+        "Agent": DISPATCH, "Task": DISPATCH,
         # Cursor's names for the same tools, for when Cursor runs these hooks (its third-party hooks
         # setting) and its own hooks are not wired: the guard must still see the call for what it is.
         "Shell": SHELL, "StrReplace": WRITE, "Delete": WRITE,

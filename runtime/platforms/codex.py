@@ -51,6 +51,7 @@ class Codex(NestedJsonHooks):
     name = "codex"
     project_env = ()
     settings_files = (".codex/hooks.json", ".codex/config.toml")
+    user_settings_files = ("${CODEX_HOME:-~/.codex}/hooks.json", "${CODEX_HOME:-~/.codex}/config.toml")
     instruction_files = ("AGENTS.md",)
     command_prefix = "$"
     tool_kinds: ClassVar[dict[str, str]] = {

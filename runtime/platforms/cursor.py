@@ -36,7 +36,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..hookpath.context import READ, SHELL, WRITE, ToolCall, classify
+from ..hookpath.context import DISPATCH, READ, SHELL, WRITE, ToolCall, classify
 from ..hookpath.decision import DENY, WARN
 from .flatjsonhooks import FlatJsonHooks
 
@@ -59,12 +59,15 @@ class Cursor(FlatJsonHooks):
     name = "cursor"
     project_env = ("CURSOR_PROJECT_DIR",)
     settings_files = (".cursor/hooks.json",)
+    user_settings_files = ("~/.cursor/hooks.json",)
+    delete_tools = ("Delete",)
     instruction_files = ("AGENTS.md",)
     # Tool names in `preToolUse` (its matcher's tool types, and the edit tools' own names).
     tool_kinds: ClassVar[dict[str, str]] = {
         "Shell": SHELL,
         "Write": WRITE, "StrReplace": WRITE, "Edit": WRITE, "MultiEdit": WRITE, "Delete": WRITE,
         "Read": READ, "Grep": READ, "Glob": READ,
+        "Task": DISPATCH,  # starting a subagent: a tripped circuit breaker refuses it
     }
 
     # --- reading a payload ------------------------------------------------------------------------

@@ -55,6 +55,8 @@ class Pi(Platform):
     # The extension, and the directory Pi loads extensions from: a file the agent adds there runs
     # inside Pi at the next start, before or after ours; `.pi/settings.json` can point Pi at others.
     settings_files = (".pi/extensions/session-orchestrator.ts", ".pi/extensions/", ".pi/settings.json")
+    user_settings_files = ("${PI_CODING_AGENT_DIR:-~/.pi/agent}/settings.json",
+                           "${PI_CODING_AGENT_DIR:-~/.pi/agent}/extensions/")
     instruction_files = ("AGENTS.md",)
     tool_kinds: ClassVar[dict[str, str]] = {
         "bash": SHELL,

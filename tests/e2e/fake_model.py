@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -207,6 +208,9 @@ class FakeModel:
     def __init__(self, script_path: Path, log_path: Path) -> None:
         self.script_path = script_path
         self.log_path = log_path
+        # Called with (turn, request body) before a turn with tools is answered: lets a test change the
+        # world between two tool calls of one session, as something outside the agent would.
+        self.on_turn: Callable[[int, dict[str, Any]], None] | None = None
         self._lock = threading.Lock()
         handler = self._make_handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -264,8 +268,10 @@ class FakeModel:
                     self._json({"input_tokens": 10})
                     return
                 script = json.loads(fake.script_path.read_text()) if fake.script_path.exists() else {}
-                step = _pick_step(script, body, raw)
                 turn = _turns(body)
+                if fake.on_turn is not None and body.get("tools"):
+                    fake.on_turn(turn, body)
+                step = _pick_step(script, body, raw)
                 model = body.get("model", "fake")
                 if self.path.split("?")[0].endswith("/responses"):
                     self._stream(_responses_stream(step, model, turn))

@@ -16,10 +16,11 @@ def _bash(command: str) -> ToolCall:
     return ToolCall("shell", "Bash", {"command": command}, command=command)
 
 
-def test_same_call_three_times_within_five_warns_once(tmp_path: Path) -> None:
-    seen = [loopguard.observe(_ctx(tmp_path, _bash("pytest"))).action for _ in range(3)]
-    assert seen == ["allow", "allow", "warn"]
-    assert loopguard.observe(_ctx(tmp_path, _bash("pytest"))).action == "allow"  # the streak restarts
+def test_same_call_three_times_with_nothing_written_is_denied(tmp_path: Path) -> None:
+    seen = [loopguard.observe(_ctx(tmp_path, _bash("pytest"))) for _ in range(3)]
+    assert [d.action for d in seen] == ["allow", "allow", "deny"]
+    assert seen[-1].rule == "loop-repeat" and "nothing written in between" in seen[-1].reason
+    assert loopguard.observe(_ctx(tmp_path, _bash("pytest"))).action == "deny"  # still nothing changed
 
 
 def test_repeats_spread_beyond_the_window_do_not_warn(tmp_path: Path) -> None:
@@ -33,14 +34,14 @@ def test_repeats_spread_beyond_the_window_do_not_warn(tmp_path: Path) -> None:
 
 def test_config_threshold_and_window(tmp_path: Path) -> None:
     (tmp_path / "CLAUDE.md").write_text("## Session Config\n\n- loop-guard:\n  - threshold: 2\n  - window: 3\n")
-    assert [loopguard.observe(_ctx(tmp_path, _bash("ls"))).action for _ in range(2)] == ["allow", "warn"]
+    assert [loopguard.observe(_ctx(tmp_path, _bash("ls"))).action for _ in range(2)] == ["allow", "deny"]
 
 
 def test_sessions_are_separate(tmp_path: Path) -> None:
     for session in ("a", "b"):
         for _ in range(2):
             loopguard.observe(_ctx(tmp_path, _bash("ls"), session))
-    assert loopguard.observe(_ctx(tmp_path, _bash("ls"), "a")).action == "warn"
+    assert loopguard.observe(_ctx(tmp_path, _bash("ls"), "a")).action == "deny"
 
 
 def test_file_rewrites_trip_the_breaker_once(tmp_path: Path) -> None:
@@ -81,3 +82,32 @@ def test_tripped_breaker_is_in_the_banner(tmp_path: Path) -> None:
         loopguard.observe(_ctx(tmp_path, call))
     config, problems = load_or_defaults(tmp_path)
     assert "circuit breaker tripped (file-rewrite): b.py was written 7 times" in banner(tmp_path, config, problems)
+
+
+def _edit(root: Path, n: int) -> ToolCall:
+    path = str(root / "src.py")
+    return ToolCall(WRITE, "Edit", {"file_path": path, "old_string": str(n), "new_string": str(n + 1)}, paths=[path])
+
+
+def test_edit_test_cycle_passes(tmp_path: Path) -> None:
+    """edit -> test -> edit -> test -> edit -> test: the code changed before every test run."""
+    actions = []
+    for n in range(3):
+        actions.append(loopguard.observe(_ctx(tmp_path, _edit(tmp_path, n))).action)
+        actions.append(loopguard.observe(_ctx(tmp_path, _bash("pytest -q"))).action)
+    assert actions == ["allow"] * 6
+
+
+def test_a_write_no_guard_sees_is_found_in_the_tree(tmp_path: Path) -> None:
+    """A script changes the code between test runs: the working tree differs, so the run is no repeat."""
+    from tests.helpers import init_repo
+
+    repo = init_repo(tmp_path / "repo")
+    (repo / "code.py").write_text("x = 0\n")
+    actions = []
+    for n in range(4):
+        actions.append(loopguard.observe(_ctx(repo, _bash("pytest -q"))).action)
+        (repo / "code.py").write_text(f"x = {n + 1}\n")  # as `python3 fix.py` would
+    assert actions == ["allow"] * 4
+    # the last edit came before the fifth run: the fifth, sixth and seventh run see one tree
+    assert [loopguard.observe(_ctx(repo, _bash("pytest -q"))).action for _ in range(3)] == ["allow", "allow", "deny"]

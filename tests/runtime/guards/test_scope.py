@@ -102,6 +102,8 @@ def test_levels(repo: Path) -> None:
     warned = scope.check_paths(_ctx(repo), ["tests/x.py"])
     assert warned.action == "warn" and "src/calc/" in warned.reason
     _scope(repo, "off")
+    assert _write(repo, "tests/x.py") == "warn"  # the Session Config's default (warn) is stricter than the wave's
+    (repo / "CLAUDE.md").write_text("## Session Config\n\n- enforcement: off\n")
     assert _write(repo, "tests/x.py") == "allow"
     _scope(repo, "strict")
     denied = scope.check_paths(_ctx(repo), ["tests/x.py"])
@@ -253,7 +255,8 @@ def test_guard_files_are_protected_at_every_level(repo: Path, enforcement: str, 
         != "self-protection"
 
 
-def test_guard_files_writable_only_when_enforcement_is_off(repo: Path) -> None:
+def test_guard_files_stay_protected_when_enforcement_is_off(repo: Path) -> None:
+    """Lowering the level is one of the things self-protection guards, so `off` does not lift it."""
     (repo / "CLAUDE.md").write_text("## Session Config\n\n- enforcement: off\n")
-    assert _write(repo, ".claude/settings.json") == "allow"
-    assert _shell(repo, "echo '{}' > .orchestrator/policy/guard.json") == "allow"
+    assert _write(repo, ".claude/settings.json") == "deny"
+    assert _shell(repo, "echo '{}' > .orchestrator/policy/guard.json") == "deny"

@@ -131,8 +131,8 @@ def test_unreadable_policy(tmp_path: Path, enforcement: str, expected: str) -> N
 def test_loop_guard_through_the_hook(repo: Path) -> None:
     read = {"tool_name": "Read", "tool_input": {"file_path": str(repo / "CLAUDE.md")}}
     outs = [_hook(repo, read)[0] for _ in range(3)]
-    assert [_decision(o) for o in outs] == ["allow", "allow", "warn"]
-    assert "loop guard" in outs[-1]["hookSpecificOutput"]["additionalContext"]
+    assert [_decision(o) for o in outs] == ["allow", "allow", "deny"]
+    assert "loop guard" in outs[-1]["hookSpecificOutput"]["permissionDecisionReason"]
 
 
 def test_allow_destructive_ops_lets_commands_through(tmp_path: Path) -> None:
