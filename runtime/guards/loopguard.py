@@ -76,11 +76,27 @@ def _settings(ctx: HookContext) -> tuple[int, int]:
         return 3, 5
 
 
+# The runtime's own waiting and status commands read state that changes without any write in the
+# tree (a detached gate finishing, a breaker cleared by the user): polling them is their use, not a loop.
+_POLLS = (("gate", "wait"), ("session", "status"), ("breaker", "status"))
+
+
+def polls(command: str | None) -> bool:
+    """True when a shell command is nothing but one of the runtime's polling commands (`_POLLS`)."""
+    words = (command or "").split()
+    if len(words) < 4 or not words[0].rsplit("/", 1)[-1].startswith("python"):
+        return False
+    if not words[1].rstrip("/").endswith(".orchestrator/runtime"):
+        return False
+    return tuple(words[2:4]) in _POLLS and all(w.startswith("-") or w.replace(".", "").isdigit()
+                                              for w in words[4:])
+
+
 def observe(ctx: HookContext, denied: bool = False) -> Decision:
     """Record this call; deny it when it repeats with nothing written since. `denied`: another guard
     already refused it (it still counts as a repeat: a refused call changes nothing)."""
     call = ctx.call
-    if call is None or not call.name:
+    if call is None or not call.name or polls(call.command):
         return Decision()
     threshold, window = _settings(ctx)
     key = call_key(call.name, call.input)

@@ -111,3 +111,18 @@ def test_a_write_no_guard_sees_is_found_in_the_tree(tmp_path: Path) -> None:
     assert actions == ["allow"] * 4
     # the last edit came before the fifth run: the fifth, sixth and seventh run see one tree
     assert [loopguard.observe(_ctx(repo, _bash("pytest -q"))).action for _ in range(3)] == ["allow", "allow", "deny"]
+
+
+def test_waiting_on_a_detached_gate_is_polling_not_a_loop(tmp_path: Path) -> None:
+    """`gate wait` is meant to be called again until the gate ends; a long suite needs many calls."""
+    wait = "python3 .orchestrator/runtime gate wait --max 8"
+    assert [loopguard.observe(_ctx(tmp_path, _bash(wait))).action for _ in range(6)] == ["allow"] * 6
+    status = "python3 .orchestrator/runtime session status --json"
+    assert [loopguard.observe(_ctx(tmp_path, _bash(status))).action for _ in range(4)] == ["allow"] * 4
+
+
+def test_a_poll_does_not_cover_a_command_chained_to_it(tmp_path: Path) -> None:
+    chained = "pytest -q; python3 .orchestrator/runtime gate wait"
+    assert not loopguard.polls(chained)
+    assert not loopguard.polls("python3 .orchestrator/runtime gate full")
+    assert [loopguard.observe(_ctx(tmp_path, _bash(chained))).action for _ in range(3)] == ["allow", "allow", "deny"]
