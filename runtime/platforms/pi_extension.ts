@@ -10,7 +10,7 @@
 // other calls go ahead with a warning to the model.
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import type { ExtensionAPI, ExtensionContext } from "@mariozechner/pi-coding-agent";
+import type { ExtensionAPI, ExtensionContext } from "@earendil-works/pi-coding-agent";
 
 const TIMEOUT_MS = 30_000;
 const SHELL_TOOLS = new Set(["bash"]);

@@ -55,12 +55,14 @@ def node_runtime(version: str) -> str:
 
 # The one place the pinned versions live; docs/testing.md quotes them, so update both together.
 PINNED: dict[str, PinnedClient] = {
-    # `claude --version` prints "2.1.197 (Claude Code)"
-    "claude": PinnedClient("claude", "@anthropic-ai/claude-code", "2.1.197", "claude", 0),
-    # `codex --version` prints "codex-cli 0.169.0"
-    "codex": PinnedClient("codex", "@openai/codex", "0.169.0", "codex", 1),
-    # `pi --version` prints "0.73.1" (on stderr)
-    "pi": PinnedClient("pi", "@mariozechner/pi-coding-agent", "0.73.1", "pi", 0),
+    # `claude --version` prints "2.1.332 (Claude Code)"
+    "claude": PinnedClient("claude", "@anthropic-ai/claude-code", "2.1.332", "claude", 0),
+    # `codex --version` prints "codex-cli 0.171.0"
+    "codex": PinnedClient("codex", "@openai/codex", "0.171.0", "codex", 1),
+    # `pi --version` prints "1.6.0" (on stderr). Pi moved from @mariozechner to @earendil-works at 0.74;
+    # since 0.79 it needs Node >= 22.19, so its root also gets a Node 22 of its own.
+    "pi": PinnedClient("pi", "@earendil-works/pi-coding-agent", "1.6.0", "pi", 0,
+                       extras=(node_runtime("22.23.5"),)),
     # `tsc --version` prints "Version 5.9.3"; it type-checks the Pi extension against Pi's published types
     "tsc": PinnedClient("tsc", "typescript", "5.9.3", "tsc", 1),
 }

@@ -7,7 +7,7 @@ the parsed JSONL events and the model's request log. The clients exit 0 even
 when a tool call was blocked, so tests assert on side effects and on the
 requests, never on the exit code alone.
 
-Flags, and why each one is there (measured with codex-cli 0.169.0 and pi 0.73.1):
+Flags, and why each one is there (measured with codex-cli 0.169.0/0.171.0 and pi 0.73.1/1.6.0):
 - Codex is pointed at the fake model through `-c` overrides, because a
   project's `.codex/config.toml` may not define model providers; `wire_api`
   must be "responses" (the Chat Completions wire is refused). Project hooks run
@@ -19,8 +19,9 @@ Flags, and why each one is there (measured with codex-cli 0.169.0 and pi 0.73.1)
 - Pi finds the fake model through `models.json` in its agent directory
   (`PI_CODING_AGENT_DIR`); `--offline` stops the update check, `--no-session`
   keeps session files out of the test's HOME, `--mode json` prints events.
-  Pi 0.73.1 has no project-trust gate (no `--approve`/`-a` flag yet: it is
-  rejected as unknown), so project extensions and prompts load as they are.
+  Pi 0.79 and later load a project's `.pi/` only once it is trusted, and print
+  mode cannot ask: each run saves the decision a user would (`trust_pi_project`),
+  or passes `--approve`, or neither, as the test asks.
 """
 
 from __future__ import annotations

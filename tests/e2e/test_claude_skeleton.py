@@ -5,14 +5,15 @@ examples/python-calc, its `.claude/settings.json` hooks, the vendored runtime
 they call, git and the files on disk. Scripted: only the model, which issues
 the tool calls listed in each test and records every request it receives.
 
-Verified behaviours of Claude Code 2.1.197 that these tests pin down:
+Verified behaviours of Claude Code 2.1.197 and 2.1.332 that these tests pin down:
 - `/session feature` in `-p` mode sends the skill body, after its frontmatter and
   with `$ARGUMENTS` replaced, as a text block of the first user message.
 - Plain stdout of a SessionStart hook reaches the model as a `role: system`
   message inside `messages`, prefixed `SessionStart:startup hook success:`.
 - A PreToolUse `permissionDecision: "deny"` stops the call, and the model's
-  tool_result is exactly our `permissionDecisionReason` with `is_error: true`
-  (compared with the reason the hook gives when called directly).
+  tool_result is our `permissionDecisionReason` with `is_error: true` (compared
+  with the reason the hook gives when called directly): verbatim up to 2.1.197,
+  behind `PreToolUse:Bash hook error: ` in 2.1.332 (`received_reason`).
 """
 
 from __future__ import annotations

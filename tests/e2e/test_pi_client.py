@@ -283,3 +283,20 @@ def test_beside_codex_pi_lists_each_command_once(tmp_path: Path, run_pi) -> None
     assert "<name>zebra-notes</name>" in system and "<name>explorer</name>" in system, system[-2000:]
     for command in ("session", "go", "close", "plan", "evolve", "reconcile"):
         assert f"<name>{command}</name>" not in system, f"{command} is listed as a skill too\n{system[-2000:]}"
+
+
+def test_an_untrusted_project_runs_without_the_guard_until_it_is_trusted(tmp_path: Path, run_pi) -> None:
+    """The README's one-time step for Pi 0.79+: without a trust decision, print mode loads nothing
+    from `.pi/` (no banner, no guard) and says nothing; `--approve` trusts it for one run, and the
+    saved decision that every other test here writes (`runners.trust_pi_project`, the shape doctor
+    reads) trusts it for good."""
+    repo = _rendered(tmp_path)
+    untrusted = run_pi(repo, "hello", {"steps": [{"text": "done"}]}, trust=None)
+    system = _system(untrusted)
+    assert "## Session Config" in system, "AGENTS.md is read either way"
+    assert "[session-orchestrator]" not in system, "no extension without trust\n" + system[-600:]
+    approved = run_pi(repo, "hello", {"steps": [{"text": "done"}]}, trust="approve")
+    assert "[session-orchestrator]" in _system(approved), approved.describe()
+    saved = run_pi(repo, "hello", {"steps": [{"text": "done"}]})
+    assert "[session-orchestrator]" in _system(saved), saved.describe()
+

@@ -1,7 +1,7 @@
 """The Pi extension type-checks with the TypeScript compiler against Pi's own published types.
 
 Real: `tsc` from npm (pinned in clients.py) and the type declarations the pinned
-Pi package ships (`@mariozechner/pi-coding-agent` and the `@types/node` it
+Pi package ships (`@earendil-works/pi-coding-agent` and the `@types/node` it
 installs). Nothing is stubbed: a missing compiler or Pi package fails the test
 like every other e2e test. `skipLibCheck` leaves the third-party declarations
 unchecked (some reference modules Pi does not install); our file is checked in
@@ -28,7 +28,7 @@ TSCONFIG = {"compilerOptions": {
 def _check(tsc: Path, pi: Path, tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
     """`tsc --noEmit` over `source` as .pi/extensions/session-orchestrator.ts, resolving Pi's packages."""
     modules = pi.parent.parent  # <pi root>/node_modules/.bin/pi -> <pi root>/node_modules
-    installed = json.loads((modules / "@mariozechner" / "pi-coding-agent" / "package.json").read_text())
+    installed = json.loads((modules / PINNED["pi"].package / "package.json").read_text())
     assert installed["version"] == PINNED["pi"].version, "type-check against the pinned Pi's own types"
     project = tmp_path / "project"
     (project / ".pi" / "extensions").mkdir(parents=True)
