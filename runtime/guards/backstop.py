@@ -270,7 +270,8 @@ def judge(root: Path) -> tuple[list[Finding], str]:
 WHAT_TO_DO = ("What to do: take these files out of the commit (`git restore --staged <file>`; a deleted file "
               "comes back with `git restore --staged --worktree <file>`) and carry on with the task. If they "
               "really must change, say so in your report: the user decides.\n"
-              "If you are the user and made these changes on purpose, see \"Git backstop\" in docs/guards.md.")
+              "If you are the user and made these changes on purpose: 'python3 .orchestrator/runtime session pause', "
+              "commit, then resume the session.")
 
 
 def message(findings: list[Finding], why: str) -> str:

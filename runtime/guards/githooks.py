@@ -51,7 +51,7 @@ _SHELLS = ("sh", "bash", "dash", "ash", "ksh")
 
 BLOCK = BEGIN + f"""\
 # While a session runs, refuse a commit that leaves the wave's scope, changes the guard's own
-# files or deletes most of the tracked tree (docs/guards.md, "Git backstop"). Written by
+# files or deletes most of the tracked tree ('python3 .orchestrator/runtime backstop status'). Written by
 # 'python3 .orchestrator/runtime install'; the rest of this file is not ours and runs as before.
 # Between sessions (no record, or one that is paused or completed) nothing is started at all.
 __so_check=yes

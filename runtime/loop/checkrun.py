@@ -265,4 +265,3 @@ class OneGate:
 
     def __exit__(self, *exc: object) -> None:
         self.handle.close()  # closing the file releases the lock
-

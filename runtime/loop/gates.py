@@ -644,7 +644,7 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--clear", action="store_true", help="with override or accept-lost: withdraw it")
     parser.add_argument("--timeout", type=float, default=None, metavar="S",
                         help="seconds each check may run (default: Session Config gate-timeout, 1800)")
-    parser.add_argument("--json", action="store_true", help="print one JSON document (shape: docs/loop.md)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document (a documented, versioned shape)")
     parser.add_argument("--detach", action="store_true", help="run the gate in the background and return at once; "
                         "'gate wait' then prints its recorded result (for gates longer than a tool call may run)")
     parser.add_argument("--max", type=float, default=None, metavar="S", help="with wait: return after S seconds "

@@ -31,6 +31,7 @@ platform_fifth:
     args: "$INPUT"
     tools: {read: view, grep: search, glob: list, bash: run, edit: change, write: create}
     phrases: {dispatch: the delegate tool, ask: a plain question, parallel: false}
+    long_gate: {detach: false, call: its run tool has no time limit}
     settings_file: .fifth/hooks.json
     hooks_format: flat-json
     hook_command: 'python3 -S .orchestrator/runtime hook fifth {event}'

@@ -21,7 +21,7 @@ from tests.helpers import ROOT
 
 REQUIRED_KEYS = {
     "name", "label", "instruction_files", "commands_dir", "agents_dir", "args", "tools", "phrases",
-    "settings_file", "hooks_format", "hook_command", "hook_timeout", "hooks", "command_prefix",
+    "settings_file", "hooks_format", "hook_command", "hook_timeout", "hooks", "command_prefix", "long_gate",
 }
 REQUIRED_PHRASES = {"dispatch", "ask"}
 
