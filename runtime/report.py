@@ -24,7 +24,7 @@ JSON_SCHEMA = 1
 
 
 def as_json(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]], source: Path) -> dict[str, Any]:
-    """The `--json` object (a documented shape that keeps its keys); keys are only ever added, never renamed."""
+    """The `--json` object (a documented, stable shape); keys are only ever added, never renamed."""
     return {"schema_version": JSON_SCHEMA, "source": str(source), "recorded": len(recorded),
             "shown": len(sessions), "totals": summarise(sessions), "weeks": weeks(recorded),
             "sessions": [session_row(s) for s in sessions]}
@@ -60,7 +60,7 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--last", type=int, default=10, metavar="N", help="how many recent sessions (default 10)")
     parser.add_argument("--html", default=None, metavar="PATH", help="also write a self-contained HTML page here")
     parser.add_argument("--json", action="store_true",
-                        help="print the numbers as one JSON object instead of the table (a documented shape that keeps its keys)")
+                        help="print the numbers as one JSON object instead of the table (a documented, stable shape)")
 
 
 def run(args: Any) -> int:

@@ -19,7 +19,7 @@ telemetry and error log land there and vanish with it.
 
 Every check is kept as a record (level, text, fix) as it is made; the terminal
 lines and `--json` are two renderings of the same records, so a script reads the
-checks as data instead of matching printed text (a documented shape that keeps its keys).
+checks as data instead of matching printed text (a documented, stable shape).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ JSON_SCHEMA = 1
 
 def add_arguments(parser: Any) -> None:
     parser.add_argument("--json", action="store_true",
-                        help="print the checks as one JSON object instead of lines (a documented shape that keeps its keys)")
+                        help="print the checks as one JSON object instead of lines (a documented, stable shape)")
 
 
 class Report:

@@ -149,8 +149,10 @@ def _status_word(status: str) -> str:
 
 
 def _matches(named: str, test: str) -> bool:
-    """A named test matches a recorded id exactly, or names its file or class (`path`, `path::Class`)."""
-    return test == named or test.startswith(named + "::") or test.startswith(named + " > ")
+    """A named test matches a recorded id exactly, names its file or class (`path`, `path::Class`), or is
+    a parametrized test named without its parameters (`path::test` for `path::test[case]`)."""
+    return (test == named or test.startswith(named + "::") or test.startswith(named + " > ")
+            or test.startswith(named + "["))
 
 
 def test_result(root: Path, named: str, gate: Gate | None) -> dict[str, str]:

@@ -429,3 +429,16 @@ def test_open_review_findings_above_the_floor_are_carried_over(finished_repo: Pa
         "[Carryover] review: power of a negative base with a fractional exponent returns a complex\u2026"]
     entry = cfile.read(finished_repo)[-1]
     assert entry["item"] == "review-w4-1" and "src/calc/ops.py:20" in str(entry["body"])
+
+
+def test_a_parametrized_test_is_named_without_its_cases() -> None:
+    """A plan names `path::test`; the gate records one id per case (`path::test[case]`), each must pass."""
+    from runtime.loop.ledger import test_result
+
+    gate = {"checks": {"test": {"ok": True, "test_ids": {
+        "source": "junit", "passed": ["t.py::test_up[a-A]", "t.py::test_up[b-B]", "t.py::test_upper"],
+        "failed": [], "skipped": []}}}}
+    found = test_result(Path("."), "t.py::test_up", gate)  # type: ignore[arg-type]
+    assert found["result"] == "passed" and "(2 tests)" in found["evidence"]
+    gate["checks"]["test"]["test_ids"]["skipped"] = ["t.py::test_up[c-C]"]
+    assert test_result(Path("."), "t.py::test_up", gate)["result"] == "skipped"  # type: ignore[arg-type]
