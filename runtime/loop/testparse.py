@@ -143,10 +143,12 @@ def parse_cargo(text: str) -> dict[str, Any] | None:
 PARSERS = (parse_pytest, parse_cargo, parse_go, parse_vitest, parse_jest)
 
 
-def parse(output: str) -> dict[str, Any] | None:
-    """Counts and failing names from whichever runner produced `output`, or None if none matches."""
+def parse(output: str, parsers: tuple[Any, ...] | None = None) -> dict[str, Any] | None:
+    """Counts and failing names from whichever runner produced `output`, or None if none matches.
+
+    `parsers` (default: this module's) lets `testrunners` try its richer parsers the same way."""
     text = ANSI_ESCAPE.sub("", output).replace("\r\n", "\n")
-    for parser in PARSERS:
+    for parser in parsers or PARSERS:
         result = parser(text)
         if result is not None:
             return result

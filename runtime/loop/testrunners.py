@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 from . import testparse
-from .testparse import ANSI_ESCAPE, Lazy
+from .testparse import Lazy
 
 STATUSES = ("passed", "failed", "skipped")
 _DURATION = Lazy(r"\s*\((?:[\d.]+\s*m?s)\)\s*$")
@@ -422,9 +422,4 @@ PARSERS = (parse_go_json, testparse.parse_pytest, parse_cargo, parse_unittest, p
 
 def parse(output: str) -> dict[str, Any] | None:
     """Counts, failing names and (where the output lists them) every test's identity, or None."""
-    text = ANSI_ESCAPE.sub("", output).replace("\r\n", "\n")
-    for parser in PARSERS:
-        result = parser(text)
-        if result is not None:
-            return result
-    return None
+    return testparse.parse(output, PARSERS)
