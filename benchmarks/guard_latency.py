@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from runtime.guards import guard
-from runtime.hookpath.context import HookContext
+from runtime.guards.context import HookContext
 
 LIMIT_S = 1.0
 SIZES = {"1 KB": 1_000, "100 KB": 100_000, "1 MB": 1_000_000}

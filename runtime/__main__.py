@@ -30,12 +30,12 @@ if __name__ == "__main__":
 
             code = hook_main(args[1:])
         else:
-            from runtime.cli import main
+            from runtime.commands.main import main
 
             code = main(args)
     except Exception as exc:  # the one place a runtime that cannot run is turned into a message
         try:
-            from runtime.fallback import report
+            from runtime.hookpath.fallback import report
         except Exception:  # even the fallback is broken: one line, still no traceback
             hook = args[:1] == ["hook"]
             print(f"[session-orchestrator] the runtime in .orchestrator/runtime cannot run ({type(exc).__name__}: "

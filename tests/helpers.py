@@ -85,7 +85,7 @@ def refresh_manifest(runtime_dir: Path) -> None:
     A test that fakes a release by editing runtime files must do the same, or the
     rendered runtime is (rightly) reported as edited.
     """
-    subprocess.run(["python3", "-m", "runtime.integrity"], cwd=runtime_dir.parent, check=True,
+    subprocess.run(["python3", "-m", "runtime.core.integrity"], cwd=runtime_dir.parent, check=True,
                    capture_output=True, text=True)
 
 

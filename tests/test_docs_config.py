@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from runtime.config import SCHEMA, ConfigError, parse_text
+from runtime.core.config import SCHEMA, ConfigError, parse_text
 from tests.helpers import ROOT
 
 DOC = ROOT / "docs" / "session-config.md"

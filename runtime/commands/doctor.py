@@ -33,9 +33,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..config import CONFIG_FILES, ConfigError, load
+from ..core.config import CONFIG_FILES, ConfigError, load
 from ..loop.detect import resolve
-from ..paths import orch_dir, project_root
+from ..core.paths import orch_dir, project_root
 from ..platforms import UnknownPlatformError, get
 
 JSON_SCHEMA = 1
@@ -178,7 +178,7 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
 def _check_liveness(root: Path, name: str, label: str, wired: bool, report: Report) -> None:
     """Whether the agent really ran our hooks in its latest session here (their heartbeat), which the
     probes above cannot tell: an agent may skip hooks (an untrusted workspace, hooks disabled, a bare run)."""
-    from ..hookpath.pinning import ENFORCED, NOT_FIRING, status
+    from ..guards.pinning import ENFORCED, NOT_FIRING, status
 
     level, why = status(root, name, wired=wired)
     if level == ENFORCED:
@@ -203,7 +203,7 @@ def check_config(root: Path, report: Report) -> bool:
                         problem.fix or "'python3 .orchestrator/runtime config' shows every key")
         return False
     report.ok(f"Session Config in {config.source.name if config.source else '?'} is valid")
-    from ..configcopies import disagreements
+    from ..core.configcopies import disagreements
 
     for warning in config.warnings + disagreements(root, config):
         report.warn(str(warning).splitlines()[0], warning.fix)
@@ -269,7 +269,7 @@ def run(args: Any) -> int:
 
 def check_integrity(report: Report) -> None:
     """The runtime doing the checking is the one the hooks run: is it the released one?"""
-    from .. import integrity
+    from ..core import integrity
 
     problems = integrity.check_running()
     for problem in problems:

@@ -36,9 +36,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..config import CONFIG_FILES, ConfigError, find_heading, format_problems, parse_text, render_section
-from ..fsutil import write_atomic
-from ..paths import orch_dir, project_root
+from ..core.config import CONFIG_FILES, ConfigError, find_heading, format_problems, parse_text, render_section
+from ..core.fsutil import write_atomic
+from ..core.paths import orch_dir, project_root
 from ..platforms import MARKER, WireError, get, known
 
 InstallError = WireError  # what install refuses to do names the file and the fix; copier shows it
@@ -98,7 +98,7 @@ def changed_answers(root: Path, manifest_path: Path, values: dict[str, Any]) -> 
     `update` runs on a clean working tree and does not commit, so HEAD holds the answers installed
     before. None when git has no earlier version to compare with (the first install).
     """
-    from ..proc import run
+    from ..core.proc import run
 
     try:
         relative = manifest_path.resolve().relative_to(root.resolve()).as_posix()
@@ -118,7 +118,7 @@ def changed_answers(root: Path, manifest_path: Path, values: dict[str, Any]) -> 
 
 def _in_force(root: Path) -> Any:
     """The Session Config the runtime reads now, or None (there is none yet, or it has errors)."""
-    from ..config import load
+    from ..core.config import load
 
     try:
         config = load(root)
@@ -196,7 +196,7 @@ def effective_enforcement(root: Path, manifest: dict[str, Any]) -> str | None:
     counts after the first install), else the answer being installed. Hook entries that depend on
     it (a fail-closed flag) follow the user's edit the next time install runs."""
     try:
-        from ..config import load
+        from ..core.config import load
 
         return str(load(root).get("enforcement"))
     except (ConfigError, OSError):
@@ -233,7 +233,7 @@ def backstop_note(root: Path, dry_run: bool) -> str | None:
         return None
 
     try:
-        from ..config import load
+        from ..core.config import load
 
         wanted = load(root).get("git-backstop")
     except (ConfigError, OSError):
@@ -276,7 +276,7 @@ def install(root: Path, manifest: dict[str, Any], dry_run: bool = False,
     live = _in_force(root)  # before this run seeds anything: files seeded together get the same answers
     for name in files:
         if live is not None and live.source.name != name and find_heading(_lines(root / name)) is None:
-            from ..configcopies import values_to_copy
+            from ..core.configcopies import values_to_copy
 
             notes.append(seed_instructions(root, name, manifest.get("intro", ""), values_to_copy(live, answers),
                                            dry_run, changed, copied_from=live.source.name))

@@ -107,7 +107,7 @@ class GitError(Exception):
 
 
 def _git(root: Path, *args: str) -> str:
-    from ..proc import run
+    from ..core.proc import run
 
     code, out, err = run(["git", *args], root, timeout=60)
     if code != 0:
@@ -148,7 +148,7 @@ def _setting(root: Path, key: str, default: Any) -> Any:
     """A Session Config value, read only when a finding depends on it. A config that cannot be read
     gives the default, i.e. the check stays on."""
     try:
-        from ..config import load
+        from ..core.config import load
 
         return load(root).get(key)
     except Exception:  # a broken config never switches a check off

@@ -20,8 +20,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .. import jsonl
-from ..paths import state_dir
+from ..core import jsonl
+from ..core.paths import state_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -43,7 +43,7 @@ def trip(root: Path, kind: str, reason: str, **details: Any) -> dict[str, Any]:
     record = {"ts": _now(), "kind": kind, "reason": reason, **details}
     jsonl.append(_path(root), record)
     try:
-        from .. import telemetry
+        from ..core import telemetry
 
         telemetry.emit(root, "breaker.tripped", {"kind": kind, "reason": reason})
     except OSError:
@@ -63,7 +63,7 @@ def clear(root: Path, cause: str = "session", reason: str = "") -> int:
         jsonl.append(state_dir(root) / "breakers-cleared.jsonl",
                      {"ts": _now(), "cause": cause, "reason": reason, "breakers": tripped})
         try:
-            from .. import telemetry
+            from ..core import telemetry
 
             telemetry.emit(root, "breaker.cleared", {"cause": cause, "count": len(tripped), "reason": reason})
         except OSError:
@@ -86,7 +86,7 @@ def refusal(root: Path, what: str) -> str | None:
 
 def check_dispatch(root: Path) -> Any:
     """The hook's decision for a subagent dispatch."""
-    from ..hookpath.decision import DENY, Decision
+    from ..core.decision import DENY, Decision
 
     why = refusal(root, "starting a subagent")
     return Decision(DENY, f"session-orchestrator: {why}", "circuit-breaker") if why else Decision()

@@ -34,7 +34,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..proc import run
+from ..core.proc import run
 from .backstop import REFUSED
 
 HOOK = "pre-commit"
@@ -355,7 +355,7 @@ def repair(root: Path) -> str | None:
     """`ensure` with the Session Config's value (on when the config cannot be read): for `wave start`, since an
     agent's `npm install` mid-session makes husky or lefthook rewrite the hook file."""
     try:
-        from ..config import load
+        from ..core.config import load
 
         wanted = load(root).get("git-backstop")
     except Exception:  # a broken or missing config leaves the default: on

@@ -28,8 +28,8 @@ import os
 import stat
 from pathlib import Path
 
-from ..hookpath.context import HookContext
-from ..hookpath.decision import DENY, WARN, Decision, cannot_judge, risky_words
+from .context import HookContext
+from ..core.decision import DENY, WARN, Decision, cannot_judge, risky_words
 from .pathglob import glob_match
 from .shell import (
     WRITING_VERBS,
@@ -210,7 +210,7 @@ def _what_if(cmd: Command, rules: list[dict[str, Any]], root: Path, cwd: str) ->
 
 
 def _root() -> Path:
-    from ..paths import project_root
+    from ..core.paths import project_root
 
     return project_root()
 

@@ -33,9 +33,10 @@ import json
 import os
 from pathlib import Path
 
-from ..hookpath.context import WRITE, HookContext
-from ..hookpath.decision import DENY, WARN, Decision
-from ..paths import state_dir
+from ..core.toolcall import WRITE
+from .context import HookContext
+from ..core.decision import DENY, WARN, Decision
+from ..core.paths import state_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -161,7 +162,7 @@ def _tree(root: Path) -> str | None:
     """A hash of the working tree's changes on top of HEAD (None: git cannot say; the guard then
     counts by the writes it saw). Only called when a call repeats."""
     try:
-        from ..loop.treestate import TreeUnreadableError, fingerprint
+        from ..core.treestate import TreeUnreadableError, fingerprint
 
         try:
             found = fingerprint(root)

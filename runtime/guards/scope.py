@@ -28,8 +28,8 @@ import json
 import os
 from pathlib import Path
 
-from ..hookpath.context import HookContext
-from ..hookpath.decision import DENY, WARN, Decision, cannot_judge
+from .context import HookContext
+from ..core.decision import DENY, WARN, Decision, cannot_judge
 from .pathglob import glob_match, resolve, temp_roots  # resolve: also imported from here by others
 
 TYPE_CHECKING = False
@@ -201,7 +201,7 @@ def check_paths(ctx: HookContext, paths: list[str], how: str = "write") -> Decis
 def _stricter(wave: str, session: str) -> str:
     """The wave's level, unless the session's is stricter: a user who tightens enforcement mid-wave
     is obeyed at the next tool call, not at the next `wave start`."""
-    from ..hookpath.pinning import LEVELS
+    from .pinning import LEVELS
 
     return session if LEVELS.get(session, 1) > LEVELS.get(wave, 2) else wave
 

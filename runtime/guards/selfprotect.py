@@ -31,8 +31,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..hookpath.context import HookContext
-from ..hookpath.decision import DENY, Decision
+from .context import HookContext
+from ..core.decision import DENY, Decision
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -119,7 +119,7 @@ def _hooks_path(config: Path) -> str:
 
 def instruction_files(root: Path) -> list[str]:
     """The files the Session Config can live in, relative to `root` (or absolute, from $SO_CONFIG_FILE)."""
-    from ..config import CONFIG_FILES
+    from ..core.config import CONFIG_FILES
 
     out = list(CONFIG_FILES)
     explicit = os.environ.get("SO_CONFIG_FILE")
@@ -228,8 +228,8 @@ def _apply_hunks(text: str, body: list[str]) -> str | None:
 
 def _values(root: Path, override: dict[str, str]) -> dict[str, Any]:
     """The enforcement keys' values the hooks would read if the instruction files held `override`."""
-    from ..config import CONFIG_FILES, ConfigError, SessionConfig, defaults, find_heading, parse_text
-    from ..hookpath.pinning import values_of
+    from ..core.config import CONFIG_FILES, ConfigError, SessionConfig, defaults, find_heading, parse_text
+    from .pinning import values_of
 
     texts: list[tuple[str, str]] = []
     real = {os.path.realpath(os.path.join(str(root), rel)): text for rel, text in override.items()}
@@ -254,7 +254,7 @@ def _values(root: Path, override: dict[str, str]) -> dict[str, Any]:
 
 def check_write(ctx: HookContext, call: Any) -> Decision:
     """An edit tool writing an instruction file: allowed unless its result weakens an enforcement key."""
-    from ..hookpath.pinning import stricter
+    from .pinning import stricter
     from .pathglob import resolve
 
     root, cwd = ctx.root, str(ctx.cwd)

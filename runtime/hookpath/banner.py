@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..paths import state_file
+from ..core.paths import state_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -19,19 +19,6 @@ if TYPE_CHECKING:  # annotations only: typing would cost every hook call a milli
 
 # STATE.md's frontmatter; the kebab-case spellings are those of files written before the keys were unified.
 _FRONT_RE = re.compile(r"^(session[_-]id|type|status|current[_-]wave|total[_-]waves|started):\s*(.*)$", re.MULTILINE)
-
-
-def git_status(root: Path) -> tuple[str, list[str]]:
-    """(branch, porcelain lines); ('', []) outside git or when git is missing."""
-    from ..proc import run
-
-    code, out, _ = run(["git", "status", "--porcelain=v1", "--branch"], root, 5)
-    if code != 0:
-        return "", []
-    lines = out.splitlines()
-    head = lines[0][3:] if lines and lines[0].startswith("## ") else ""
-    branch = head.split("...")[0].replace("No commits yet on ", "")
-    return branch, lines[1:]
 
 
 def unfinished_session(root: Path) -> dict[str, str] | None:
@@ -50,6 +37,8 @@ def unfinished_session(root: Path) -> dict[str, str] | None:
 def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/", ctx: Any = None) -> str:
     """`prefix` is how the agent reading the banner runs a command (`/session`, `$session`); `ctx`,
     the session-start hook's context, names the agent and session that are starting."""
+    from ..core.treestate import git_status
+
     branch, changes = git_status(root)
     lines = ["[session-orchestrator]"]
     lines.append(f"branch: {branch or '(not a git repository)'}; uncommitted files: {len(changes)}")
@@ -75,7 +64,7 @@ def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/", ctx:
     lines.append(f"enforcement: {config.get('enforcement')}{fixed}")
     if ctx is not None and ctx.held_back:
         lines.append("WARNING: the Session Config is weaker than this session's values: " + "; ".join(ctx.held_back))
-    from .pinning import summary_lines
+    from ..guards.pinning import summary_lines
 
     lines.extend(summary_lines(root, ctx.platform if ctx else "", ctx.session_id if ctx else ""))
     if config.get("enforcement") == "off":
@@ -87,7 +76,7 @@ def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/", ctx:
     lines.extend(_guard_policy_lines(root))
     lines.extend(_breaker_lines(root))
     lines.extend(_integrity_lines())
-    from ..learnings import banner_lines
+    from ..learning.learnings import banner_lines
 
     lines.extend(banner_lines(root, config, changes))
     return "\n".join(lines)
@@ -95,7 +84,7 @@ def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/", ctx:
 
 def _carryover_lines(root: Path) -> list[str]:
     """Unfinished work no tracker holds yet: the list is read only when the file exists (one stat otherwise)."""
-    from ..paths import orch_dir
+    from ..core.paths import orch_dir
 
     if not (orch_dir(root) / "carryover.md").is_file():
         return []
@@ -106,7 +95,7 @@ def _carryover_lines(root: Path) -> list[str]:
 
 def _integrity_lines() -> list[str]:
     """One line when runtime files differ from the release: the guards may not be the ones shipped."""
-    from .. import integrity
+    from ..core import integrity
 
     problems = integrity.check_running()
     return [integrity.summary(problems)] if problems else []
@@ -137,7 +126,7 @@ def _guard_policy_lines(root: Path) -> list[str]:
         out.append(f"guard overlay entry refused: {problem}")
     if pol.rejected or pol.overlay_error:
         try:
-            from .. import telemetry
+            from ..core import telemetry
 
             telemetry.emit(root, "guard.overlay_refused", {"count": len(pol.rejected),
                                                            "unreadable": bool(pol.overlay_error)})

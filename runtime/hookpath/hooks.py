@@ -24,9 +24,10 @@ from __future__ import annotations
 import json
 import sys
 
-from ..paths import project_root
-from .context import DISPATCH, SHELL, WRITE, HookContext
-from .decision import ALLOW, DENY, WARN, Decision, cannot_judge, combine, risky_words
+from ..core.paths import project_root
+from ..core.toolcall import DISPATCH, SHELL, WRITE
+from ..guards.context import HookContext
+from ..core.decision import ALLOW, DENY, WARN, Decision, cannot_judge, combine, risky_words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -87,7 +88,7 @@ def with_held_back(ctx: HookContext, decision: Decision) -> Decision:
     held = ctx.held_back
     if not held:
         return decision
-    from .pinning import held_note
+    from ..guards.pinning import held_note
 
     note = held_note(held)
     if decision.action == ALLOW:
@@ -121,7 +122,7 @@ def _failure(ctx: HookContext, what: str,
 def _record(ctx: HookContext, decision: Decision) -> None:
     """Denials and warnings are telemetry; the allow path writes nothing."""
     try:
-        from .. import telemetry
+        from ..core import telemetry
 
         telemetry.emit(ctx.root, f"guard.{'denied' if decision.denied else 'warned'}",
                        telemetry.guard_payload(ctx, decision))
@@ -176,7 +177,7 @@ def main(argv: list[str]) -> int:
                 _log_error(ctx, exc)
                 raise
             if isinstance(exc, (SyntaxError, ImportError)):  # a runtime file is broken: name it and the way back
-                from ..fallback import RESTORE, describe
+                from .fallback import RESTORE, describe
 
                 decision = _failure(ctx, f"the session-orchestrator runtime cannot run: {describe(exc)}",
                                     RESTORE[0].upper() + RESTORE[1:])
@@ -211,7 +212,7 @@ def _log_error(ctx: HookContext, exc: BaseException) -> None:
     try:
         import traceback
 
-        from ..paths import state_dir
+        from ..core.paths import state_dir
 
         path = state_dir(ctx.root) / "hook-errors.log"
         path.parent.mkdir(parents=True, exist_ok=True)

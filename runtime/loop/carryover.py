@@ -115,7 +115,7 @@ def render(entries: list[dict[str, object]]) -> str:
 
 
 def write(root: Path, entries: list[dict[str, object]]) -> None:
-    from ..fsutil import write_atomic
+    from ..core.fsutil import write_atomic
 
     write_atomic(path(root), render(entries))
 

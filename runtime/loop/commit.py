@@ -38,8 +38,8 @@ def plan(root: Path, state: State, ledger: dict[str, Any]) -> dict[str, Any]:
     """What would be committed: {'stage', 'left_out', 'staged_elsewhere', 'message', 'gate'}; raises
     CommitRefusedError when the last full gate does not vouch for the code."""
     from ..guards.pathglob import glob_match
-    from ..proc import run
-    from .treestate import TreeUnreadableError, is_runtime_record, snapshot
+    from ..core.proc import run
+    from ..core.treestate import TreeUnreadableError, is_runtime_record, snapshot
 
     gate = ledger["gate"]
     if not gate["ran"]:
@@ -98,7 +98,7 @@ def message(root: Path, state: State, ledger: dict[str, Any]) -> str:
 
 def uses_conventional(root: Path) -> bool:
     """True when most of the last 20 subjects are Conventional Commits (`type(scope): ...`)."""
-    from ..proc import run
+    from ..core.proc import run
 
     code, out, _ = run(["git", "log", "-20", "--no-merges", "--format=%s"], root, 10)
     subjects = [s for s in out.splitlines() if s.strip()] if code == 0 else []
@@ -109,7 +109,7 @@ def commit(root: Path, planned: dict[str, Any]) -> str:
     """Stage each planned file by name, commit exactly those, return the new commit id."""
     import tempfile
 
-    from ..proc import run
+    from ..core.proc import run
 
     if not planned["stage"]:
         raise CommitRefusedError("nothing to commit: no change inside the session's task scopes and no "

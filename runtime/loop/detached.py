@@ -50,7 +50,7 @@ def read(root: Path) -> dict[str, Any] | None:
 
 
 def _write(root: Path, data: dict[str, Any]) -> None:
-    from ..fsutil import write_atomic
+    from ..core.fsutil import write_atomic
 
     _dir(root).mkdir(parents=True, exist_ok=True)
     write_atomic(_info_path(root), json.dumps(data, indent=1) + "\n")

@@ -103,7 +103,7 @@ def merge(listed: list[dict[str, Any]], fresh: list[dict[str, Any]]) -> list[dic
 def run_carryover(root: Path, state: State | None, ledger: dict[str, Any] | None, dry_run: bool = False
                   ) -> dict[str, Any]:
     """File or list every pending entry. Returns {'tracker', 'filed', 'already', 'closed', 'listed', 'why', ...}."""
-    from ..config import load_or_defaults
+    from ..core.config import load_or_defaults
     from .tracker import Tracker, TrackerError, detect
 
     config, _ = load_or_defaults(root)

@@ -355,7 +355,7 @@ def judged_code(root: Path, snap: dict[str, str] | None = None) -> dict[str, str
     """The code a gate ran on, so close can tell whether the last full gate still describes it.
 
     `snap` is the snapshot the tree check took after the checks ended, read once for both."""
-    from .treestate import TreeUnreadableError, fingerprint, tree_id
+    from ..core.treestate import TreeUnreadableError, fingerprint, tree_id
 
     try:
         return {**fingerprint(root, snap), "tree_id": tree_id(root, snap)}
@@ -394,7 +394,7 @@ def run_gate_record(root: Path, variant: str, timeout: float | None = None, prog
 
 def _run_and_record(root: Path, variant: str, commands: dict[str, tuple[str, str]], limit: float, may_run: Any,
                     progress: float) -> tuple[int, str, Gate]:
-    from .. import telemetry
+    from ..core import telemetry
     from .losttests import accepted, keep
     from .losttests import load as with_test_names
     from .state import load, locked, now_iso, require_active, save
@@ -552,7 +552,7 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
     for name in names[:5]:
         lines.append(f"  REGRESSION: {name}")
     if len(names) > 5:
-        from ..words import count
+        from ..core.words import count
 
         lines.append(f"  ... and {count(len(names) - 5, 'more regression')} (all of them: 'session status --json', "
                      "or .orchestrator/state/session.json)")
@@ -601,7 +601,7 @@ def override(root: Path, kind: str, reason: str | None, clear: bool) -> int:
     The override is visible everywhere the verdict is: in each gate's output, in
     `session status` and in telemetry, so nobody mistakes an unchecked gate for a passed one.
     """
-    from .. import telemetry
+    from ..core import telemetry
     from .state import load, locked, now_iso, require_active, save
 
     if not clear and not (reason or "").strip():
@@ -666,7 +666,7 @@ def _emit(args: Any, code: int, summary: str, record: Gate | None, message: str 
     else:
         print(summary)
     if getattr(args, "detached_run", None):
-        from ..paths import project_root
+        from ..core.paths import project_root
         from .detached import finished
 
         finished(project_root(), args.detached_run, code, summary or message,
@@ -675,8 +675,8 @@ def _emit(args: Any, code: int, summary: str, record: Gate | None, message: str 
 
 
 def run(args: Any) -> int:
-    from ..config import ConfigError
-    from ..paths import project_root
+    from ..core.config import ConfigError
+    from ..core.paths import project_root
     from .checkrun import PROGRESS_EVERY, Stopped
     from .state import StateError
 

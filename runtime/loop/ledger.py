@@ -34,8 +34,8 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 def changed_since(root: Path, start_ref: str) -> list[str]:
     """Every path that differs between the start ref and the working tree (committed or not, new, deleted),
     the runtime's own records left out. Raises TreeUnreadableError when git cannot answer."""
-    from ..proc import run
-    from .treestate import TreeUnreadableError, is_runtime_record
+    from ..core.proc import run
+    from ..core.treestate import TreeUnreadableError, is_runtime_record
 
     base = start_ref or EMPTY_TREE
     code, out, err = run(["git", "-c", "core.quotepath=off", "diff", "--no-renames", "--name-only", "-z", base, "--"],
@@ -58,7 +58,7 @@ def last_full_gate(state: State) -> Gate | None:
 
 def gate_on_tree(root: Path, gate: Gate | None) -> dict[str, Any]:
     """{'ran', 'current' (True, False or None = cannot tell), 'why', 'blocked', 'ts', 'changed'}."""
-    from .treestate import TreeUnreadableError, tree_id
+    from ..core.treestate import TreeUnreadableError, tree_id
 
     if gate is None:
         return {"ran": False, "current": False, "blocked": None, "ts": None, "changed": [],
@@ -88,7 +88,7 @@ def gate_on_tree(root: Path, gate: Gate | None) -> dict[str, Any]:
 
 
 def _tree_diff(root: Path, old: str, new: str) -> list[str]:
-    from ..proc import run
+    from ..core.proc import run
 
     code, out, _ = run(["git", "-c", "core.quotepath=off", "diff-tree", "-r", "--name-only", "-z", old, new], root, 30)
     return sorted(filter(None, out.split("\0"))) if code == 0 else []
@@ -217,7 +217,7 @@ def _find_test(root: Path, named: str) -> str | None:
 def build(root: Path, state: State) -> dict[str, Any]:
     """The whole ledger: per item the evidence and a verdict; the emergent changes; whether it passes."""
     from ..guards.pathglob import glob_match
-    from .treestate import TreeUnreadableError
+    from ..core.treestate import TreeUnreadableError
 
     start_ref = str(state.get("start_ref") or "")
     problems: list[str] = []

@@ -257,7 +257,7 @@ def accept(root: Path, names: list[str], reason: str | None, clear: bool) -> int
     Refused for a name the baseline did not see pass, when the baseline lists names,
     so a typo cannot quietly accept nothing while the real loss still blocks.
     """
-    from .. import telemetry
+    from ..core import telemetry
     from .state import load as load_state
     from .state import locked, now_iso, require_active, save
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..words import count
+from ..core.words import count
 from .records import State
 
 ITEM_STATUSES = ("done", "partial", "not-started")
@@ -325,7 +325,7 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from ..paths import project_root
+    from ..core.paths import project_root
     from .state import StateError, load, require_active
 
     root = project_root()
@@ -352,7 +352,7 @@ def run(args: Any) -> int:
 
 
 def _set(root: Path, source: str) -> int:
-    from .. import telemetry
+    from ..core import telemetry
     from .state import load, locked, require_active, save
 
     name = "standard input" if source == "-" else source

@@ -122,7 +122,7 @@ def check_mode(kind: str, command: str) -> tuple[str, str]:
 
 def take(root: Path) -> dict[str, Any]:
     """The working tree before the checks start: {'snap': ...} or {'error': why git could not say}."""
-    from .treestate import TreeUnreadableError, snapshot
+    from ..core.treestate import TreeUnreadableError, snapshot
 
     try:
         return {"snap": snapshot(root)}
@@ -144,7 +144,7 @@ def compare_tree(root: Path, before: dict[str, Any], after: dict[str, Any], jobs
     in the gate as `wrote`: {'checked': bool, 'files': [...], 'by': [{'checks', 'commands', 'files'}],
     'error': '...' when git could not list the tree}.
     """
-    from .treestate import changed_between, is_runtime_record
+    from ..core.treestate import changed_between, is_runtime_record
 
     if "error" in before or "error" in after:
         return {"checked": False, "files": [], "by": [],

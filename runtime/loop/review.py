@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..words import count
+from ..core.words import count
 from .records import State
 
 VERDICTS = ("proceed", "fix-required", "blocked")
@@ -96,7 +96,7 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from ..paths import project_root
+    from ..core.paths import project_root
     from .state import StateError
 
     root = project_root()
@@ -108,7 +108,7 @@ def run(args: Any) -> int:
 
 
 def record(root: Path, wave: int, source: str) -> int:
-    from .. import telemetry
+    from ..core import telemetry
     from .state import StateError, now_iso, session_config, update
 
     name = "standard input" if source == "-" else source

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..config import SESSION_TYPES
-from ..words import count
+from ..core.config import SESSION_TYPES
+from ..core.words import count
 from .records import Gate, State
 
 OUTCOMES = ("completed", "partial", "abandoned")
@@ -50,7 +50,7 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from ..paths import project_root
+    from ..core.paths import project_root
     from .state import StateError
 
     root = project_root()
@@ -108,10 +108,10 @@ def _new_id(session_type: str) -> str:
 
 
 def start(root: Path, session_type: str, resume: bool = False, fresh: bool = False, force: bool = False) -> int:
-    from .. import telemetry
+    from ..core import telemetry
     from ..guards import breaker
-    from ..paths import orch_dir
-    from ..proc import git
+    from ..core.paths import orch_dir
+    from ..core.proc import git
     from .state import (
         StateCorruptError,
         is_live,
@@ -191,7 +191,7 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
         state["waves"] = wave_entries(total, session_type, config.agents_for(session_type))
         if old is not None:
             state["not_retry"] = list(old.get("not_retry") or [])[-10:]  # lessons outlive a session
-        from ..hookpath.pinning import pinned_values, values_of
+        from ..guards.pinning import pinned_values, values_of
 
         fixed = pinned_values(root) or values_of(config)
         state["enforcement"] = {key.replace("-", "_"): value for key, value in fixed.items()}
@@ -271,7 +271,7 @@ def status(root: Path, as_json: bool = False) -> int:
 
 def _enforcement(root: Path) -> dict[str, Any]:
     """The values the latest agent session runs under, and per agent whether its hooks fire."""
-    from ..hookpath.pinning import agents, pinned_values
+    from ..guards.pinning import agents, pinned_values
 
     return {"pinned": pinned_values(root),
             "agents": [{"platform": name, "label": label, "status": level, "detail": why}
@@ -279,7 +279,7 @@ def _enforcement(root: Path) -> dict[str, Any]:
 
 
 def _enforcement_lines(root: Path) -> list[str]:
-    from ..hookpath.pinning import summary_lines
+    from ..guards.pinning import summary_lines
 
     pinned = _enforcement(root)["pinned"]
     head = [f"enforcement fixed at the latest session start: {pinned.get('enforcement')}"
@@ -309,7 +309,7 @@ def _next_step(state: State) -> str:
 
 
 def pause(root: Path) -> int:
-    from .. import telemetry
+    from ..core import telemetry
     from .state import StateError, now_iso, update
     from .waves import remove_scope
 
@@ -371,9 +371,10 @@ def skip_waves(state: State, reason: str, when: str) -> list[int]:
 
 
 def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> int:
-    from .. import telemetry
+    from ..core import telemetry
+    from .sessionrecord import session_record
     from ..guards import breaker
-    from ..paths import state_file
+    from ..core.paths import state_file
     from .plan import placeholder
     from .state import load, locked, now_iso, record_file, require_active, save
     from .waves import remove_scope
@@ -405,7 +406,7 @@ def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> 
             state["verdicts"] = {str(i["id"]): i["verdict"] for i in ledger["items"]}
             if carryover is None:
                 carryover = sum(1 for i in ledger["items"] if i["verdict"] != "done")
-        record = telemetry.session_record(root, state, outcome, carryover, ended)
+        record = session_record(root, state, outcome, carryover, ended)
         state["status"] = "completed"
         state["outcome"] = outcome
         state["ended"] = ended
@@ -439,7 +440,7 @@ def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> 
 
 
 def _archive(root: Path, state: State) -> None:
-    from ..fsutil import write_atomic
+    from ..core.fsutil import write_atomic
     from .state import render_record, state_dir
 
     try:
@@ -449,7 +450,7 @@ def _archive(root: Path, state: State) -> None:
 
 
 def _persistence(root: Path) -> bool:
-    from ..config import load_or_defaults
+    from ..core.config import load_or_defaults
 
     config, _ = load_or_defaults(root)
     return bool(config.get("persistence", True))

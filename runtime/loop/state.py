@@ -38,9 +38,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import write_atomic
-from ..paths import state_dir, state_file
-from ..proc import git
+from ..core.fsutil import write_atomic
+from ..core.paths import state_dir, state_file
+from ..core.proc import git
 from .records import OLD_KEYS, SCHEMA_VERSION, State, Task, upgrade_state
 
 STATUSES = ("active", "paused", "completed")
@@ -81,7 +81,7 @@ class InvalidConfigError(StateError):
     """The Session Config exists but is broken: commands stop with every problem listed, one format everywhere."""
 
     def __init__(self, problems: list[Any]) -> None:
-        from ..config import format_problems
+        from ..core.config import format_problems
 
         self.problems = problems
         super().__init__("the Session Config is invalid:\n" + format_problems(problems))
@@ -613,7 +613,7 @@ def session_config(root: Path) -> Any:
     A config that exists but is broken raises InvalidConfigError (a StateError, so
     every command reports it the same way): a gate must not quietly run the wrong command.
     """
-    from ..config import ConfigError, SessionConfig, defaults, find_config_file, load
+    from ..core.config import ConfigError, SessionConfig, defaults, find_config_file, load
 
     if find_config_file(root) is None:
         return SessionConfig(defaults(), None, {}, [])

@@ -78,7 +78,7 @@ def kind_of(host: str, gitlab_hosts: list[str] | tuple[str, ...] = ()) -> str:
 
 def remote_url(root: Path) -> str:
     """`origin`'s URL, else the only remote's; '' when there is none."""
-    from ..proc import run
+    from ..core.proc import run
 
     code, out, _ = run(["git", "remote", "get-url", "origin"], root, 5)
     if code == 0 and out.strip():
@@ -151,7 +151,7 @@ class Tracker:
         return env
 
     def call(self, *args: str) -> str:
-        from ..proc import run
+        from ..core.proc import run
 
         code, out, err = run([self.cli, *args], self.root, CALL_TIMEOUT, env=self._env())
         if code != 0:
@@ -169,7 +169,7 @@ class Tracker:
 
     def signed_in(self) -> tuple[bool, str]:
         """(signed in, why not) from the CLI's own `auth status` for this host."""
-        from ..proc import run
+        from ..core.proc import run
 
         code, out, err = run([self.cli, "auth", "status", "--hostname", self.host], self.root, CALL_TIMEOUT,
                              env=self._env())

@@ -87,7 +87,7 @@ def wave_entries(total: int, session_type: str, agents_per_wave: int) -> list[Wa
 
 
 def scope_path(root: Path) -> Path:
-    from ..paths import state_dir
+    from ..core.paths import state_dir
 
     return state_dir(root) / "scope.json"
 
@@ -131,7 +131,7 @@ def build_scope(state: State, wave: Wave, enforcement: str, root: Path) -> Scope
 def write_scope(root: Path, scope: Scope) -> None:
     import json
 
-    from ..fsutil import write_atomic
+    from ..core.fsutil import write_atomic
 
     write_atomic(scope_path(root), json.dumps(scope, indent=2, ensure_ascii=False) + "\n")
 
@@ -155,7 +155,7 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from ..paths import project_root
+    from ..core.paths import project_root
     from .state import StateError
 
     root = project_root()
@@ -234,7 +234,7 @@ def baseline_refusal_for(state: State) -> str | None:
 
 
 def start_wave(root: Path, number: int) -> int:
-    from .. import telemetry
+    from ..core import telemetry
     from .plan import briefs
     from .state import load, locked, require_active, save, session_config
 
@@ -290,7 +290,7 @@ def parse_task_result(text: str) -> tuple[str, str, str]:
 
 
 def finish_wave(root: Path, number: int, task_args: list[str], deviations: list[str]) -> int:
-    from .. import telemetry
+    from ..core import telemetry
     from .state import load, locked, now_iso, require_active, save
 
     try:

@@ -13,7 +13,7 @@ subagent, `agent_type`; `$CLAUDE_PROJECT_DIR` names the project. Answers add a
 
 from __future__ import annotations
 
-from ..hookpath.context import DISPATCH, READ, SHELL, WRITE
+from ..core.toolcall import DISPATCH, READ, SHELL, WRITE
 from .jsonhooks import NestedJsonHooks
 
 TYPE_CHECKING = False

@@ -32,7 +32,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..hookpath.context import SHELL, WRITE, ToolCall
+from ..core.toolcall import SHELL, WRITE, ToolCall
 from .jsonhooks import NestedJsonHooks, patch_paths
 
 TYPE_CHECKING = False

@@ -36,8 +36,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..hookpath.context import DISPATCH, READ, SHELL, WRITE, ToolCall, classify
-from ..hookpath.decision import DENY, WARN
+from ..core.toolcall import DISPATCH, READ, SHELL, WRITE, ToolCall, classify
+from ..core.decision import DENY, WARN
 from .flatjsonhooks import FlatJsonHooks
 
 TYPE_CHECKING = False
@@ -154,7 +154,7 @@ class Cursor(FlatJsonHooks):
     def _fail_closed_check(self, root: Path, data: dict[str, Any]) -> list[tuple[str, str, str]]:
         """`failClosed` on our blocking entries should follow the Session Config's enforcement."""
         try:
-            from ..config import load
+            from ..core.config import load
 
             level = str(load(root).get("enforcement"))
             wired = json.loads((root / self.settings_file(data)).read_text(encoding="utf-8")).get("hooks", {})

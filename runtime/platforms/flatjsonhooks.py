@@ -153,7 +153,7 @@ class FlatJsonHooks(Platform):
                 path.unlink()
             return f"{name}: {'would remove' if dry_run else 'removed'} (it held only our hooks)"
         if not dry_run:
-            from ..fsutil import write_atomic
+            from ..core.fsutil import write_atomic
 
             write_atomic(path, merged)
         if not wanted:

@@ -21,8 +21,8 @@ import re
 import sys
 from pathlib import Path
 
-from ..hookpath.context import SHELL, WRITE, ToolCall, classify
-from ..hookpath.decision import ALLOW, DENY, WARN
+from ..core.toolcall import SHELL, WRITE, ToolCall, classify
+from ..core.decision import ALLOW, DENY, WARN
 from . import MARKER, Platform
 
 TYPE_CHECKING = False

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import write_atomic
+from ..core.fsutil import write_atomic
 from . import MARKER, WireError
 
 

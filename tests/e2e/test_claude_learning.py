@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from runtime.evolve import learning_id
+from runtime.learning.evolve import learning_id
 from tests.e2e.fake_model import all_text, first_user_texts, tool_result_text, tool_use_id
 from tests.helpers import git
 from tests.runtime.learning_support import history

@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from runtime import jsonl, telemetry
-from runtime.hookpath.context import SHELL, WRITE, HookContext, ToolCall
-from runtime.hookpath.decision import DENY, WARN, Decision
+from runtime.core import jsonl, telemetry
+from runtime.core.decision import DENY, WARN, Decision
+from runtime.core.toolcall import SHELL, WRITE, ToolCall
+from runtime.guards.context import HookContext
 
 
 def day(index: int) -> str:

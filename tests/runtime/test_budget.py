@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from runtime import budget
-from runtime.config import SessionConfig, defaults
+from runtime.core.config import SessionConfig, defaults
+from runtime.learning import budget
 from tests.helpers import runtime
 
 

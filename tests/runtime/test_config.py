@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime.config import SCHEMA, ConfigError, defaults, find_config_file, load, parse_text, render_section
+from runtime.core.config import SCHEMA, ConfigError, defaults, find_config_file, load, parse_text, render_section
 
 
 def section(*lines: str, heading: str = "## Session Config") -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.config import ConfigError, parse_text
+from runtime.core.config import ConfigError, parse_text
 
 
 def _parse(line: str):

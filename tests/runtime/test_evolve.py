@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from runtime import evolve, jsonl, learnings, telemetry
+from runtime.core import jsonl, telemetry
+from runtime.learning import evolve, learnings
 from runtime.loop.state import new_state, render_record
 from tests.e2e.hook_direct import pre_tool_use
 from tests.helpers import ROOT, git, init_repo, runtime

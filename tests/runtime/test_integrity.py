@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from runtime import fallback, integrity
+from runtime.core import integrity
+from runtime.hookpath import fallback
 from tests.helpers import ROOT, git, init_repo, runtime, tagged_template
 
 CONFLICT = "<<<<<<< before updating\nx = 1\n=======\nx = 2\n>>>>>>> after updating\n"
@@ -32,10 +33,10 @@ def set_enforcement(repo: Path, level: str) -> None:
 
 
 def test_manifest_is_current() -> None:
-    """Any change to a runtime file must come with a regenerated manifest: python3 -m runtime.integrity."""
+    """Any change to a runtime file must come with a regenerated manifest: python3 -m runtime.core.integrity."""
     shipped = (ROOT / "runtime" / integrity.MANIFEST).read_text(encoding="utf-8")
     assert shipped == integrity.render(integrity.build(ROOT / "runtime")), \
-        "runtime/MANIFEST.json is stale; regenerate it with: python3 -m runtime.integrity"
+        "runtime/MANIFEST.json is stale; regenerate it with: python3 -m runtime.core.integrity"
 
 
 def test_manifest_covers_every_shipped_file() -> None:
@@ -73,7 +74,7 @@ def test_crlf_checkout_is_not_an_edit(rendered_repo: Path) -> None:
 ])
 def test_doctor_names_a_changed_file_and_the_restore_command(rendered_repo: Path, change: str, kind: str,
                                                              words: str) -> None:
-    path = vendored(rendered_repo, "loop/research.py")
+    path = vendored(rendered_repo, "learning/research.py")
     text = path.read_text(encoding="utf-8")
     if change == "edit":
         path.write_text(text.replace("return", "return  ", 1), encoding="utf-8")
@@ -82,15 +83,15 @@ def test_doctor_names_a_changed_file_and_the_restore_command(rendered_repo: Path
     else:
         path.unlink()
     problems = [(p.path, p.kind) for p in integrity.check(rendered_repo)]
-    assert problems == [(".orchestrator/runtime/loop/research.py", kind)]
+    assert problems == [(".orchestrator/runtime/learning/research.py", kind)]
 
     result = runtime(rendered_repo, "doctor")
     assert result.returncode == 1, result.stdout
-    assert f"FAIL  runtime file .orchestrator/runtime/loop/research.py: {words}" in result.stdout
+    assert f"FAIL  runtime file .orchestrator/runtime/learning/research.py: {words}" in result.stdout
     assert "fix: restore the runtime: copier recopy --trust --defaults --overwrite --vcs-ref=:current:" in result.stdout
     banner = runtime(rendered_repo, "banner").stdout.splitlines()
     flagged = [line for line in banner if "runtime file differs" in line]
-    assert len(flagged) == 1 and ".orchestrator/runtime/loop/research.py" in flagged[0], banner
+    assert len(flagged) == 1 and ".orchestrator/runtime/learning/research.py" in flagged[0], banner
 
 
 def test_added_file_is_reported(rendered_repo: Path) -> None:
@@ -104,12 +105,12 @@ def test_added_file_is_reported(rendered_repo: Path) -> None:
 
 
 def test_conflict_markers_are_reported_by_line(rendered_repo: Path) -> None:
-    path = vendored(rendered_repo, "loop/research.py")
+    path = vendored(rendered_repo, "learning/research.py")
     path.write_text(path.read_text(encoding="utf-8") + CONFLICT, encoding="utf-8")
     end = len(path.read_text(encoding="utf-8").splitlines())
     result = runtime(rendered_repo, "doctor")
     assert result.returncode == 1
-    assert (f".orchestrator/runtime/loop/research.py: left with merge-conflict markers "
+    assert (f".orchestrator/runtime/learning/research.py: left with merge-conflict markers "
             f"(line {end - 4}, {end - 2}, {end})") in result.stdout
 
 
@@ -162,12 +163,12 @@ class TestRuntimeThatCannotImport:
     def test_broken_config_module_still_honours_strict(self, rendered_repo: Path) -> None:
         """config.py is what normally reads the enforcement level; the fallback reads it itself."""
         set_enforcement(rendered_repo, "strict")
-        path = vendored(rendered_repo, "config.py")
+        path = vendored(rendered_repo, "core/config.py")
         path.write_text(CONFLICT + path.read_text(encoding="utf-8"), encoding="utf-8")
         call = hook(rendered_repo, "pre-tool-use", {"tool_name": "Bash", "tool_input": {"command": "ls"}})
         out = json.loads(call.stdout)["hookSpecificOutput"]
         assert out["permissionDecision"] == "deny"
-        assert ".orchestrator/runtime/config.py line 1: a merge-conflict marker" in out["permissionDecisionReason"]
+        assert ".orchestrator/runtime/core/config.py line 1: a merge-conflict marker" in out["permissionDecisionReason"]
 
     def test_broken_hook_module_never_allows_a_destructive_command(self, rendered_repo: Path) -> None:
         """With hooks.py itself broken only the fallback answers; under warn it still blocks `rm -rf`."""
@@ -186,7 +187,7 @@ class TestRuntimeThatCannotImport:
         """decision.py holds the one "cannot judge" wording; with it broken the fallback answers on
         its own: any shell command is denied, anything else follows the enforcement level."""
         set_enforcement(rendered_repo, level)
-        path = vendored(rendered_repo, "hookpath/decision.py")
+        path = vendored(rendered_repo, "core/decision.py")
         path.write_text(CONFLICT + path.read_text(encoding="utf-8"), encoding="utf-8")
         for payload, expected in (({"tool_name": "Bash", "tool_input": {"command": "rm -rf src"}}, "deny"),
                                   ({"tool_name": "Read", "tool_input": {"file_path": "README.md"}}, listing)):
@@ -195,13 +196,13 @@ class TestRuntimeThatCannotImport:
             out = json.loads(call.stdout)["hookSpecificOutput"]
             assert out.get("permissionDecision") == expected, out
             reason = out.get("permissionDecisionReason") or out.get("additionalContext")
-            assert ".orchestrator/runtime/hookpath/decision.py line 1: a merge-conflict marker" in reason
+            assert ".orchestrator/runtime/core/decision.py line 1: a merge-conflict marker" in reason
             assert "copier recopy" in reason
 
     def test_missing_module(self, rendered_repo: Path) -> None:
-        vendored(rendered_repo, "hookpath/context.py").unlink()
+        vendored(rendered_repo, "guards/context.py").unlink()
         start = hook(rendered_repo, "session-start")
-        assert ".orchestrator/runtime/hookpath/context.py is missing" in start.stdout
+        assert ".orchestrator/runtime/guards/context.py is missing" in start.stdout
         doctor = runtime(rendered_repo, "doctor")
         assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
         assert "context.py: deleted" in doctor.stdout
@@ -232,17 +233,17 @@ def test_the_restore_command_restores_only_the_runtime(tmp_path: Path) -> None:
 
 def test_doctor_names_a_deleted_module_it_needs(rendered_repo: Path) -> None:
     """Not 'invalid choice: doctor': the command exists, a module it imports is gone."""
-    vendored(rendered_repo, "config.py").unlink()
+    vendored(rendered_repo, "core/config.py").unlink()
     doctor = runtime(rendered_repo, "doctor")
     assert doctor.returncode == 1
     assert "invalid choice" not in doctor.stderr and "Traceback" not in doctor.stderr
-    assert ".orchestrator/runtime/config.py is missing" in doctor.stderr
+    assert ".orchestrator/runtime/core/config.py is missing" in doctor.stderr
     assert "fix: Restore the runtime: copier recopy" in doctor.stderr
 
 
 def test_broken_fallback_still_says_something(rendered_repo: Path) -> None:
     """The last resort in __main__: the fallback module itself holds a conflict marker."""
-    for name in ("hookpath/hooks.py", "fallback.py"):
+    for name in ("hookpath/hooks.py", "hookpath/fallback.py"):
         path = vendored(rendered_repo, name)
         path.write_text(CONFLICT + path.read_text(encoding="utf-8"), encoding="utf-8")
     start = hook(rendered_repo, "session-start")
@@ -250,5 +251,5 @@ def test_broken_fallback_still_says_something(rendered_repo: Path) -> None:
     assert "the runtime in .orchestrator/runtime cannot run (SyntaxError" in start.stdout
     doctor = runtime(rendered_repo, "doctor")  # doctor itself needs neither file: it names both
     assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
-    for name in ("hookpath/hooks.py", "fallback.py"):
+    for name in ("hookpath/hooks.py", "hookpath/fallback.py"):
         assert f".orchestrator/runtime/{name}: left with merge-conflict markers" in doctor.stdout

@@ -1,8 +1,9 @@
-"""The runtime's shape: no import cycles, and no agent named outside `runtime/platforms/`.
+"""The runtime's shape: packages in layers whose imports point only down, no import cycles,
+and no agent named outside `runtime/platforms/`.
 
-Both rules keep the seam honest. A cycle hidden behind a function-local import
-still ties two modules together; a platform name in a core module is a fact
-that the next agent would have to edit there.
+The rules keep the floor plan (docs/architecture.md) true. A cycle or an upward import hidden
+behind a function-local import still ties two packages together; a platform name in a core
+module is a fact that the next agent would have to edit there.
 """
 
 from __future__ import annotations
@@ -87,13 +88,69 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
+# The floor plan, bottom to top: a module may import from its own package and from packages below it.
+LAYERS = ("core", "platforms", "guards", "loop", "learning", "hookpath", "commands")
+# Imports that run against the layers on purpose, each with its reason. Keep this short.
+ALLOWED_UPWARD = {
+    # The platform registry (runtime/platforms/__init__.py) is the one place agent names may be written,
+    # so it holds the union of the agents' instruction files and project-directory variables. The Session
+    # Config lookup and the project root read that union; the registry imports nothing from the runtime
+    # (test_the_platform_registry_is_a_leaf), so this cannot grow into a cycle.
+    ("runtime.core.config", "runtime.platforms"),
+    ("runtime.core.paths", "runtime.platforms"),
+}
+
+
+def layer_of(module: str) -> int:
+    """The layer of a runtime module; the entry point (`runtime.__main__`) sits above every layer."""
+    parts = module.split(".")
+    if len(parts) > 1 and parts[1] in LAYERS:
+        return LAYERS.index(parts[1])
+    if module == "runtime.__main__":
+        return len(LAYERS)
+    raise AssertionError(f"{module} is in no package of the floor plan {LAYERS}: move it into one")
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Every import from a lower layer to a higher one (or across unknown packages), as text."""
+    return sorted(f"{source} -> {target}" for source, targets in graph.items() for target in targets
+                  if layer_of(target) > layer_of(source) and (source, target) not in ALLOWED_UPWARD)
+
+
 def test_the_graph_sees_the_imports_it_must() -> None:
     """The checker itself: known edges are found, including function-local and package-relative ones."""
     graph = import_graph()
-    assert "runtime.hookpath.context" in graph["runtime.hookpath.hooks"]
+    assert "runtime.guards.context" in graph["runtime.hookpath.hooks"]
     assert "runtime.platforms" in graph["runtime.hookpath.hooks"]  # a function-local import
     assert "runtime.platforms.jsonhooks" in graph["runtime.platforms.claude"]  # relative, one package down
-    assert "runtime.hookpath.context" in graph["runtime.platforms.jsonhooks"]  # `..context`
+    assert "runtime.core.toolcall" in graph["runtime.platforms.jsonhooks"]  # `..core.toolcall`
+
+
+def test_every_module_sits_in_a_layer() -> None:
+    """No module loose at the top: each belongs to one package of the floor plan."""
+    loose = [name for name in modules() if name not in ("runtime", "runtime.__main__")
+             and name.split(".")[1] not in LAYERS]
+    assert loose == [], f"move these into a package of the floor plan {LAYERS}: {loose}"
+
+
+def test_upward_imports_are_found() -> None:
+    """The checker itself, on a planted graph: core reaching up into the loop is caught, the reverse is not."""
+    graph = {"runtime.core.paths": {"runtime.loop.state"}, "runtime.loop.state": {"runtime.core.paths"}}
+    assert upward_imports(graph) == ["runtime.core.paths -> runtime.loop.state"]
+
+
+def test_imports_point_only_down() -> None:
+    """Folded into packages, the import graph is layered: no package imports from one above it, so
+    there is no cycle between packages either (a module-level check alone misses both)."""
+    found = upward_imports(import_graph())
+    assert found == [], ("imports that run up the floor plan " + " < ".join(LAYERS) + ":\n" + "\n".join(found)
+                         + "\nmove what both sides share down, or pass it in from above")
+
+
+def test_the_platform_registry_is_a_leaf() -> None:
+    """The allowed upward imports reach only the registry, which must import nothing from the runtime."""
+    assert import_graph()["runtime.platforms"] == set()
+    assert all(target == "runtime.platforms" for _, target in ALLOWED_UPWARD)
 
 
 def test_find_cycle_reports_a_cycle() -> None:

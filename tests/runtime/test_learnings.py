@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runtime import learnings
+from runtime.learning import learnings
 from tests.helpers import ROOT, commit_all, init_repo, runtime
 
 PROGRAM = ROOT / "runtime"

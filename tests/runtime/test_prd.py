@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from runtime import learnings, telemetry
+from runtime.core import telemetry
+from runtime.learning import learnings
 from tests.helpers import ROOT, git, init_repo, runtime
 from tests.runtime.learning_support import session
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from runtime import learnings
+from runtime.learning import learnings
 from tests.helpers import runtime
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from runtime import learnings
+from runtime.learning import learnings
 from tests.helpers import copy_example, render, runtime
 
 

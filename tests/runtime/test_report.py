@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from runtime import telemetry
-from runtime.report import render_html, summarise, table
+from runtime.commands.report import render_html, summarise, table
+from runtime.core import telemetry
 from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan
 
 
@@ -100,12 +100,12 @@ def test_report_without_sessions(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("durations", "expected"), [([], None), ([60], 60), ([60, 120], 90), ([300, 60, 120], 120),
                                                      ([10, 40, 20, 30], 25)])
 def test_median_of_an_even_count_is_the_mean_of_the_middle_two(durations: list[int], expected: float | None) -> None:
-    from runtime.report import summarise
+    from runtime.commands.report import summarise
 
     assert summarise([{"duration_s": d} for d in durations])["median_duration_s"] == expected
 
 
 def test_one_session_is_singular() -> None:
-    from runtime.report import table
+    from runtime.commands.report import table
 
     assert "\n1 session; median duration" in table([{"id": "a", "duration_s": 60}])

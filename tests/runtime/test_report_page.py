@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from runtime.report import render_html, summarise, table, weeks
+from runtime.commands.report import render_html, summarise, table, weeks
 from tests.browser import layout, read_png, screenshot
 from tests.runtime.loop_support import rt
 

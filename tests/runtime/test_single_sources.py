@@ -10,7 +10,7 @@ from tests.helpers import ROOT
 RUNTIME = ROOT / "runtime"
 # Modules that start processes themselves, and why proc.run does not fit them.
 OWN_SUBPROCESS = {
-    "proc.py": "the helper itself",
+    "core/proc.py": "the helper itself",
     "loop/checkrun.py": "runs the user's gate commands through a shell, output to a log, each in its own session",
     "loop/probes.py": "runs doctor's probe of a gate command through a shell, in its own session, colour off",
     "loop/detached.py": "starts a detached gate in a session of its own that outlives the caller",
@@ -42,14 +42,14 @@ def test_the_cannot_judge_wording_lives_in_decision_only() -> None:
     phrases = ("Denied because enforcement is strict", "It was allowed (enforcement", "could not {subject}")
     holders = sorted({path.relative_to(RUNTIME).as_posix() for path in RUNTIME.rglob("*.py")
                       for phrase in phrases if phrase in path.read_text(encoding="utf-8")})
-    assert holders == ["hookpath/decision.py"]
+    assert holders == ["core/decision.py"]
 
 
 def test_session_types_are_defined_once() -> None:
     assigned = [rel for rel, tree in modules() for node in ast.walk(tree)
                 if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "SESSION_TYPES"
                                                         for t in node.targets)]
-    assert assigned == ["config.py"]
+    assert assigned == ["core/config.py"]
     src = [p for p in (ROOT / "src").rglob("*.py") if '"housekeeping", "feature", "deep"' in p.read_text()]
     assert src == []
 

@@ -8,14 +8,15 @@ import sys
 import textwrap
 from pathlib import Path
 
-from runtime import telemetry
+from runtime.core import telemetry
+from runtime.loop.sessionrecord import session_record
 from tests.helpers import ROOT
 
 _APPENDER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from pathlib import Path
-    from runtime import telemetry
+    from runtime.core import telemetry
     root = Path({repo!r})
     name = sys.argv[1]
     sys.stdin.readline()  # start together
@@ -95,7 +96,7 @@ def test_session_record_names_what_blocked_gates_failed_on(tmp_path: Path) -> No
     state = {"session_id": "S1", "type": "feature", "started": "2026-03-01T10:00:00Z", "waves": [],
              "baseline": {"variant": "baseline", "blocked": False}, "gates": gates, "items": [],
              "reviews": reviews, "not_retry": not_retry}
-    record = telemetry.session_record(tmp_path, state, "completed", 0, "2026-03-01T11:00:00Z")
+    record = session_record(tmp_path, state, "completed", 0, "2026-03-01T11:00:00Z")
     assert record["gate_failures"] == ["lint", "tests/test_a.py::test_x"]
     assert record["review_files"] == ["src/a.py"]  # the finding below the floor is not evidence
     assert record["not_retry"] == ["T2: vendoring the parser"]  # this session's own entries only
@@ -114,5 +115,5 @@ def test_session_record_counts_the_guard_denials_of_its_own_time_span(tmp_path: 
     log.write_text(event("2026-03-01T10:30:00Z") + event("2026-03-01T10:31:00Z", "guard.warned")
                    + event("2026-03-01T11:00:00Z") + event("2026-03-01T11:00:01Z"))
     state = {"session_id": "S1", "type": "feature", "started": "2026-03-01T10:00:00Z", "waves": [], "items": []}
-    record = telemetry.session_record(tmp_path, state, "completed", 0, "2026-03-01T11:00:00Z")
+    record = session_record(tmp_path, state, "completed", 0, "2026-03-01T11:00:00Z")
     assert record["guard_denials"] == 3

@@ -5,7 +5,7 @@ format (flat JSON hooks, an answer object on stdout) is added to a temporary
 copy of this template. The copy renders with real Copier into a real git
 repository, `install` wires the hooks, the hook answers in the new format and
 `doctor` passes. The only other file that changes is the runtime's
-MANIFEST.json, which every release regenerates (`python3 -m runtime.integrity`).
+MANIFEST.json, which every release regenerates (`python3 -m runtime.core.integrity`).
 """
 
 from __future__ import annotations

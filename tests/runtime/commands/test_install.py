@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from runtime.commands.install import InstallError, seed_instructions
-from runtime.config import parse_text
+from runtime.core.config import parse_text
 from runtime.platforms.jsonsplice import merge_json_hooks
 from runtime.platforms.jsonsplice import write_settings as install_settings
 from tests.helpers import ROOT, runtime

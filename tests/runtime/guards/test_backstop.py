@@ -344,7 +344,7 @@ def guarded(repo: Path) -> Path:
 
 def test_no_session_no_check(guarded: Path) -> None:
     """Between sessions a person commits whatever they like (after `copier update`, say)."""
-    (guarded / ".orchestrator" / "runtime" / "words.py").write_text("# updated\n", encoding="utf-8")
+    (guarded / ".orchestrator" / "runtime" / "core" / "words.py").write_text("# updated\n", encoding="utf-8")
     git(guarded, "rm", "-q", *SOURCES)
     out = commit(guarded, "update and wipe", "-a")
     assert out.returncode == 0, out.stderr
@@ -398,7 +398,7 @@ def test_enforcement_off_lifts_scope_and_protection_but_not_the_deletion_check(t
     (repo / "docs" / "guide.md").write_text("changed\n", encoding="utf-8")
     assert commit(repo, "scope off", "-a").returncode == 0
     end_wave(repo)
-    (repo / ".orchestrator" / "runtime" / "words.py").write_text("# mine\n", encoding="utf-8")
+    (repo / ".orchestrator" / "runtime" / "core" / "words.py").write_text("# mine\n", encoding="utf-8")
     assert commit(repo, "protection off", "-a").returncode == 0
     git(repo, "rm", "-q", *SOURCES)
     out = commit(repo, "wipe")
@@ -572,9 +572,9 @@ def test_a_level_fixed_at_session_start_is_a_floor(guarded: Path) -> None:
     data = json.loads(record.read_text(encoding="utf-8"))
     record.write_text(json.dumps({**data, "enforcement": "strict"}, indent=1), encoding="utf-8")
     (guarded / "CLAUDE.md").write_text(CONFIG.replace("strict", "off"), encoding="utf-8")
-    (guarded / ".orchestrator" / "runtime" / "words.py").write_text("# mine\n", encoding="utf-8")
+    (guarded / ".orchestrator" / "runtime" / "core" / "words.py").write_text("# mine\n", encoding="utf-8")
     out = commit(guarded, "weakened", "-a")
-    assert out.returncode != 0 and ".orchestrator/runtime/words.py" in out.stderr
+    assert out.returncode != 0 and ".orchestrator/runtime/core/words.py" in out.stderr
 
 
 def test_a_finished_wave_no_longer_limits_the_commit(guarded: Path) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from runtime.core.toolcall import DISPATCH, SHELL, ToolCall
 from runtime.guards import breaker
+from runtime.guards.context import HookContext
 from runtime.hookpath import hooks
-from runtime.hookpath.context import DISPATCH, SHELL, HookContext, ToolCall
 from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan
 
 

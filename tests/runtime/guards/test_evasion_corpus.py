@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from runtime.guards import guard
-from runtime.hookpath.context import HookContext
+from runtime.guards.context import HookContext
 
 CORPUS = Path(__file__).with_name("evasion_corpus.tsv")
 SCRIPTS = {

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from runtime.guards import guard, policy
+from runtime.guards.context import HookContext
 from runtime.guards.shell import parse
-from runtime.hookpath.context import HookContext
 
 CORPUS = Path(__file__).with_name("guard_corpus.tsv")
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from runtime.core.toolcall import WRITE, ToolCall
 from runtime.guards import breaker, loopguard
-from runtime.hookpath.context import WRITE, HookContext, ToolCall
+from runtime.guards.context import HookContext
 
 
 def _ctx(root: Path, call: ToolCall, session: str = "s1") -> HookContext:
@@ -74,7 +75,7 @@ def test_history_holds_hashes_not_commands(tmp_path: Path) -> None:
 
 
 def test_tripped_breaker_is_in_the_banner(tmp_path: Path) -> None:
-    from runtime.config import load_or_defaults
+    from runtime.core.config import load_or_defaults
     from runtime.hookpath.banner import banner
 
     for n in range(loopguard.REWRITE_LIMIT + 1):

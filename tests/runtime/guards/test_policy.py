@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from runtime.guards import guard, policy
-from runtime.hookpath.context import HookContext
+from runtime.guards.context import HookContext
 from tests.helpers import runtime
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from runtime.guards import scope
+from runtime.guards.context import HookContext
 from runtime.guards.shell import parse
-from runtime.hookpath.context import HookContext
 
 
 @pytest.fixture

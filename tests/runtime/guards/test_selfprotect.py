@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from runtime.core.toolcall import SHELL, WRITE, ToolCall
+from runtime.guards.context import HookContext
 from runtime.hookpath import hooks
-from runtime.hookpath.context import SHELL, WRITE, HookContext, ToolCall
 from tests.helpers import git, init_repo
 from tests.runtime.loop_support import rt
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime.hookpath.decision import DENY, WARN, Decision, cannot_judge
+from runtime.core.decision import DENY, WARN, Decision, cannot_judge
 from tests.runtime.hookpath.test_hooks import _bash, _hook, _repo, _write_payload
 
 VERDICTS = re.compile(r"allowed with a warning|blocked|denied|allowed|warning", re.IGNORECASE)

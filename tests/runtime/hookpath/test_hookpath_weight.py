@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import init_repo
 from tests.runtime.test_stdlib_only import imported_modules
 
-HEAVY = {"subprocess", "hashlib", "runtime.loop.treestate", "runtime.proc", "tempfile", "difflib"}
+HEAVY = {"subprocess", "hashlib", "runtime.core.treestate", "runtime.core.proc", "tempfile", "difflib"}
 
 
 @pytest.mark.parametrize("payload", [
@@ -26,5 +26,5 @@ def test_an_ordinary_call_stays_light(tmp_path: Path, payload: dict) -> None:
     for event, extra in (("session-start", {"source": "startup"}), ("pre-tool-use", payload)):
         names, result = imported_modules(repo, event, {"session_id": "s1", "cwd": str(repo), **extra})
         assert result.returncode == 0, result.stderr[-2000:]
-    assert "runtime.hookpath.pinning" in names  # the session's values were applied
+    assert "runtime.guards.pinning" in names  # the session's values were applied
     assert not HEAVY & names, sorted(HEAVY & names)

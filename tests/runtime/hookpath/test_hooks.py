@@ -251,8 +251,8 @@ def test_random_commands_never_raise_and_never_allow_a_trailing_rm(tmp_path: Pat
     command after a line break cannot be hidden by whatever syntax comes before it."""
     import random
 
+    from runtime.guards.context import HookContext
     from runtime.hookpath import hooks
-    from runtime.hookpath.context import HookContext
     from runtime.platforms import get
 
     repo = tmp_path / "proj"

@@ -94,7 +94,7 @@ def test_no_remote_or_a_local_one_is_no_tracker(tmp_path: Path) -> None:
 
 
 def test_gitlab_hosts_is_validated(tmp_path: Path) -> None:
-    from runtime.config import ConfigError, parse_text
+    from runtime.core.config import ConfigError, parse_text
 
     assert parse_text("## Session Config\n- gitlab-hosts: Git.Example.org, gl.internal:8443\n")["gitlab-hosts"] == (
         "git.example.org", "gl.internal:8443")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime import telemetry
+from runtime.core import telemetry
 from runtime.guards import breaker
 from runtime.loop import state as st
 from runtime.loop.gates import compare
@@ -390,7 +390,7 @@ def test_a_baseline_recorded_without_a_digest_is_compared_by_what_it_lists(tmp_p
 
 def test_a_gate_records_the_code_it_judged(tmp_path: Path) -> None:
     """HEAD and the tree id in the record come from git, so close can tell whether the code moved since."""
-    from runtime.loop import treestate
+    from runtime.core import treestate
 
     repo = calc_repo(tmp_path)
     assert rt(repo, "session", "start", "feature").returncode == 0

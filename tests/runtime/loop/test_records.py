@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from runtime.core.paths import state_file
 from runtime.guards import scope as scope_guard
 from runtime.hookpath.banner import unfinished_session
 from runtime.loop import records
 from runtime.loop import state as st
+from runtime.loop.sessionrecord import session_record
 from runtime.loop.waves import build_scope, wave_entries
-from runtime.paths import state_file
-from runtime.telemetry import session_record
 from tests.helpers import ROOT
 from tests.runtime.loop_support import begin, calc_repo, finish, old_spelling, rt, start_with_plan
 

@@ -10,8 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from runtime.core.paths import state_dir
 from runtime.loop import state as st
-from runtime.paths import state_dir
 from tests.helpers import ROOT
 from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan
 

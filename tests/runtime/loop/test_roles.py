@@ -1,7 +1,7 @@
 """The wave engine's agent list is the catalog's: generated into the runtime, never written twice.
 
 Regenerate `runtime/loop/agents.json` after changing the catalog's agents with
-`.venv/bin/python -m tests.runtime.loop.test_roles` (then `python -m runtime.integrity`).
+`.venv/bin/python -m tests.runtime.loop.test_roles` (then `python -m runtime.core.integrity`).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def test_counts_of_one_are_singular_in_command_output(tmp_path: Path) -> None:
     import json
     import re
 
-    from runtime.words import count
+    from runtime.core.words import count
     from tests.runtime.loop_support import calc_repo, plan_for, rt
 
     assert (count(1, "agent"), count(2, "agent"), count(0, "entry", "entries")) == ("1 agent", "2 agents", "0 entries")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from runtime.core.paths import state_file
 from runtime.loop import state as st
 from runtime.loop.records import SCHEMA_VERSION
-from runtime.paths import state_file
 from tests.helpers import ROOT
 from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan, version_1_state_md
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime.loop import treestate
+from runtime.core import treestate
 from tests.helpers import git, init_repo
 
 

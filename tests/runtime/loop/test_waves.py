@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from runtime.core.paths import state_dir
 from runtime.loop.waves import cap_for, gate_for, layout, parse_task_result, wave_entries
-from runtime.paths import state_dir
 from tests.runtime.loop_support import begin, calc_repo, finish, rt, start_with_plan
 
 

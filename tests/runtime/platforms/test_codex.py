@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime.hookpath.decision import Decision
+from runtime.core.decision import Decision
 from runtime.platforms import codex
 from runtime.platforms.codex import PLATFORM, trust_checks
 

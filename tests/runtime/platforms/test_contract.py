@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from runtime import platforms
-from runtime.hookpath.decision import ALLOW, DENY, WARN, Decision
+from runtime.core.decision import ALLOW, DENY, WARN, Decision
 from tests.helpers import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "payloads"

@@ -28,7 +28,7 @@ def add_arguments(parser: Any) -> None:
 
 def run(args: Any) -> int:
     from ..guards import breaker
-    from ..paths import project_root
+    from ..core.paths import project_root
 
     root = project_root()
     tripped = breaker.active(root)

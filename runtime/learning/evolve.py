@@ -35,8 +35,9 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
-from . import jsonl, learnings
-from .paths import metrics_dir, orch_dir, project_root, state_file
+from ..core import jsonl
+from . import learnings
+from ..core.paths import metrics_dir, orch_dir, project_root, state_file
 
 KINDS = ("recurring-fix", "gate-failure", "out-of-scope", "scope-estimate", "denied-retry", learnings.NOT_TO_RETRY)
 PER_SESSION_CAP = 3
@@ -60,7 +61,7 @@ def confidence(ages: list[tuple[int, int]], half_life: int, weight: float = 1.0)
 
 
 def _ended(root: Path) -> list[dict[str, Any]]:
-    from . import telemetry
+    from ..core import telemetry
 
     return [s for s in telemetry.read_sessions(root) if s.get("id") and s.get("started") and s.get("ended")]
 
@@ -93,7 +94,7 @@ def _states(root: Path) -> list[dict[str, Any]]:
     STATE.md files from before the record moved to `session.json` are read too.
     Nothing here writes: analysis must not refresh a stale STATE.md view.
     """
-    from .loop.state import StateError, parse, parse_record, record_file
+    from ..loop.state import StateError, parse, parse_record, record_file
 
     archive = orch_dir(root) / "state" / "archive"
     files = [*sorted(archive.glob("STATE-*.md")), *sorted(archive.glob("*.json"))]
@@ -112,7 +113,7 @@ def _states(root: Path) -> list[dict[str, Any]]:
 
 def _fix_commits(root: Path) -> list[tuple[str, list[str]]]:
     """(commit time as UTC ISO, files) for the recent commits whose subject mentions a fix."""
-    from .proc import run
+    from ..core.proc import run
 
     code, out, _ = run(["git", "log", "-n", "500", "--date=format-local:%Y-%m-%dT%H:%M:%SZ",
                         "--format=%x1e%cd%x09%s", "--name-only"], root, 20, _utc_env())
@@ -385,7 +386,7 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from .config import load_or_defaults
+    from ..core.config import load_or_defaults
 
     root = project_root()
     config, _ = load_or_defaults(root)

@@ -19,28 +19,30 @@ import os
 import sys
 from typing import Any
 
-from . import __version__
+from .. import __version__
+
+_RUNTIME = __package__.rpartition(".")[0]  # command modules are named from the runtime package down
 
 # name -> (module, one-line help). The command texts call exactly these.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "config": ("commands.config_cli", "Validate the Session Config and show every value and where it came from."),
+    "config": ("commands.config", "Validate the Session Config and show every value and where it came from."),
     "doctor": ("commands.doctor", "Check that the runtime, the Session Config and the agent hooks are wired up."),
-    "banner": ("commands.banner_cli", "Print what the agent sees at session start."),
+    "banner": ("commands.banner", "Print what the agent sees at session start."),
     "install": ("commands.install", "Merge our hooks into the agents' settings and seed the Session Config."),
-    "research": ("loop.research", "Collect git state, recent history, open issues and prior sessions for /session."),
-    "guard": ("commands.guard_cli", "Show what the destructive-command guard decides for a command, and why."),
-    "backstop": ("commands.backstop_cli", "The git pre-commit backstop: check a commit, install, uninstall, status."),
+    "research": ("learning.research", "Collect git state, recent history, open issues and prior sessions for /session."),
+    "guard": ("commands.guard", "Show what the destructive-command guard decides for a command, and why."),
+    "backstop": ("commands.backstop", "The git pre-commit backstop: check a commit, install, uninstall, status."),
     "session": ("loop.session", "Start, inspect, resume or close a session (STATE.md)."),
     "plan": ("loop.plan", "Record the agreed plan: items, waves and the files each wave may touch."),
     "wave": ("loop.waves", "Start or finish a wave; starting one sets the edit scope the hooks enforce."),
     "gate": ("loop.gates", "Run the test, typecheck and lint gate and compare it with the baseline."),
-    "breaker": ("commands.breaker_cli", "Show a tripped circuit breaker, or acknowledge it (the user's decision)."),
+    "breaker": ("commands.breaker", "Show a tripped circuit breaker, or acknowledge it (the user's decision)."),
     "review": ("loop.review", "Record the session reviewer's findings with their confidence."),
-    "close": ("commands.close_cli", "Verify each plan item from evidence, commit the session's files, file carryover."),
-    "report": ("report", "Summarise recent sessions as a terminal table or an HTML page."),
-    "evolve": ("evolve", "Find patterns across sessions and keep them as learnings you review."),
-    "reconcile": ("reconcile", "Propose accepted learnings as agent rule files (a diff); write them on approval."),
-    "plan-doc": ("prd", "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
+    "close": ("commands.close", "Verify each plan item from evidence, commit the session's files, file carryover."),
+    "report": ("commands.report", "Summarise recent sessions as a terminal table or an HTML page."),
+    "evolve": ("learning.evolve", "Find patterns across sessions and keep them as learnings you review."),
+    "reconcile": ("learning.reconcile", "Propose accepted learnings as agent rule files (a diff); write them on approval."),
+    "plan-doc": ("learning.prd", "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
 }
 
 
@@ -79,9 +81,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         if only is not None and name != only:
             continue
         try:
-            module = importlib.import_module(f"{__package__}.{module_name}")
+            module = importlib.import_module(f"{_RUNTIME}.{module_name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{module_name}":
+            if exc.name != f"{_RUNTIME}.{module_name}":
                 raise  # a module it needs is gone: __main__ names the file instead of "invalid choice"
             continue  # not part of this runtime version
         command = sub.add_parser(name, help=help_text, description=help_text)
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # one clear line instead of a traceback
-        from .paths import project_root, state_dir
+        from ..core.paths import project_root, state_dir
 
         log = state_dir(project_root()) / "runtime-errors.log"
         try:

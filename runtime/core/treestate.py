@@ -58,7 +58,7 @@ def _content_hash(path: Path) -> str:
 
 
 def _status_paths(root: Path) -> list[str]:
-    from ..proc import run
+    from .proc import run
 
     code, out, err = run(["git", "-c", "core.quotepath=off", "status", "--porcelain=v1", "-z",
                           "--untracked-files=all", "--ignore-submodules=dirty"], root, timeout=60)
@@ -99,7 +99,7 @@ def is_runtime_record(path: str) -> bool:
 
 
 def head(root: Path) -> str:
-    from ..proc import git
+    from .proc import git
 
     return git(root, "rev-parse", "--verify", "-q", "HEAD")
 
@@ -127,7 +127,7 @@ def tree_id(root: Path, snap: dict[str, str] | None = None) -> str:
     import os
     import tempfile
 
-    from ..proc import run
+    from .proc import run
 
     def git_in(env: dict[str, str], *args: str, data: str | None = None) -> str:
         code, out, err = run(["git", *args], root, timeout=60, env=env, data=data)
@@ -146,3 +146,16 @@ def tree_id(root: Path, snap: dict[str, str] | None = None) -> str:
         if records:
             git_in(env, "update-index", "--force-remove", "-z", "--stdin", data="\0".join(records) + "\0")
         return git_in(env, "write-tree").strip()
+
+
+def git_status(root: Path) -> tuple[str, list[str]]:
+    """(branch, porcelain lines); ('', []) outside git or when git is missing."""
+    from ..core.proc import run
+
+    code, out, _ = run(["git", "status", "--porcelain=v1", "--branch"], root, 5)
+    if code != 0:
+        return "", []
+    lines = out.splitlines()
+    head = lines[0][3:] if lines and lines[0].startswith("## ") else ""
+    branch = head.split("...")[0].replace("No commits yet on ", "")
+    return branch, lines[1:]

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .paths import project_root
+from ..core.paths import project_root
 
 KINDS = ("feature", "new", "retro")
 ITEM_RE = re.compile(r"^- \[ \] ([A-Za-z][A-Za-z0-9_.-]*): (.+)$")
@@ -172,7 +172,7 @@ def slugify(title: str) -> str:
 
 
 def prd_dir(root: Path) -> Path:
-    from .config import load_or_defaults
+    from ..core.config import load_or_defaults
 
     config, _ = load_or_defaults(root)
     return root / str(config.get("prd-dir", "docs/prd"))
@@ -212,7 +212,7 @@ def since_stamp(root: Path, since: str) -> str:
     """A date (YYYY-MM-DD) or a git tag/ref, as a UTC timestamp comparable with the records."""
     if re.match(r"^\d{4}-\d{2}-\d{2}$", since):
         return f"{since}T00:00:00Z"
-    from .proc import run
+    from ..core.proc import run
 
     code, out, err = run(["git", "log", "-1", "--date=format-local:%Y-%m-%dT%H:%M:%SZ", "--format=%cd", since, "--"],
                          root, 10, _utc_env())
@@ -230,7 +230,8 @@ def _utc_env() -> dict[str, str]:
 
 
 def history(root: Path, since: str) -> dict[str, Any]:
-    from . import learnings, telemetry
+    from . import learnings
+    from ..core import telemetry
 
     stamp = since_stamp(root, since)
     sessions = [s for s in telemetry.read_sessions(root) if str(s.get("ended") or "") >= stamp]
@@ -311,7 +312,7 @@ def _write(root: Path, kind: str, source: str, force: bool) -> int:
     target = directory / f"{created}-{prefix}-{slugify(doc['title'])}.md"
     if target.exists() and not force:
         raise DocError(f"{target.relative_to(root).as_posix()} already exists; pick another title or add --force")
-    from .fsutil import write_atomic
+    from ..core.fsutil import write_atomic
 
     write_atomic(target, render(kind, doc, created))
     items = len(doc.get("requirements") or doc.get("actions") or [])

@@ -19,10 +19,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .. import jsonl
-from ..hookpath.banner import git_status
-from ..paths import metrics_dir, project_root, state_file
-from ..proc import run as run_tool
+from ..core import jsonl
+from ..core.paths import metrics_dir, project_root, state_file
+from ..core.proc import run as run_tool
+from ..core.treestate import git_status
 
 
 def add_arguments(parser: Any) -> None:
@@ -34,7 +34,7 @@ def add_arguments(parser: Any) -> None:
 def detect_vcs(root: Path, configured: str = "auto", gitlab_hosts: tuple[str, ...] = ()) -> dict[str, Any]:
     """Which issue tracker this repository uses, whether its CLI is installed, and whether that CLI
     says it is signed in (its own `auth status`; being installed says nothing about a login)."""
-    from .tracker import Tracker, detect
+    from ..loop.tracker import Tracker, detect
 
     found = detect(root, configured, gitlab_hosts)
     host = found["kind"]
@@ -84,14 +84,14 @@ def _section(text: str, title: str) -> list[str]:
 
 
 def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, Any]:
-    from ..config import load_or_defaults
+    from ..core.config import load_or_defaults
 
     config, problems = load_or_defaults(root)
     branch, changes = git_status(root)
     changes = _not_records(changes)
     code, log, _ = run_tool(["git", "log", f"-{commits}", "--format=%h %ad %s", "--date=short"], root, 5)
     vcs = detect_vcs(root, str(config.get("vcs", "auto")), tuple(config.get("gitlab-hosts") or ()))
-    from .carryover import CarryoverFileError, pending, read
+    from ..loop.carryover import CarryoverFileError, pending, read
 
     try:
         carried = [{"title": e["title"], "state": e["state"], "ref": e["ref"], "body": e["body"]}
@@ -129,7 +129,7 @@ def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, An
 def _not_records(lines: list[str]) -> list[str]:
     """Porcelain lines without the runtime's own records (STATE.md, metrics, ...): the runtime writes
     those itself, and listing them as the user's uncommitted work sends /session after the wrong files."""
-    from .treestate import is_runtime_record
+    from ..core.treestate import is_runtime_record
 
     def path(line: str) -> str:
         return line[3:].split(" -> ")[-1].strip().strip('"')
@@ -139,7 +139,7 @@ def _not_records(lines: list[str]) -> list[str]:
 
 def _learnings(root: Path, config: Any, changes: list[str]) -> list[str]:
     """The same block the banner shows: accepted learnings for the likely files, within the budget."""
-    from .. import learnings
+    from . import learnings
 
     if not learnings.path(root).exists():
         return []
@@ -149,7 +149,7 @@ def _learnings(root: Path, config: Any, changes: list[str]) -> list[str]:
 
 def _prd_items(root: Path) -> list[dict[str, str]]:
     """Open items of the PRDs and retrospectives /plan wrote: candidates for this session."""
-    from ..prd import open_items
+    from .prd import open_items
 
     return open_items(root)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import load_or_defaults
+from ..core.config import load_or_defaults
 from ..hookpath.banner import banner
-from ..paths import project_root
+from ..core.paths import project_root
 
 
 def add_arguments(parser: Any) -> None:

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import jsonl
-from .paths import metrics_dir
+from ..core import jsonl
+from ..core.paths import metrics_dir
 
 LEARNINGS = "learnings.jsonl"
 STATUSES = ("proposed", "accepted", "rejected", "retired")
@@ -116,7 +116,7 @@ def likely_files(root: Path, changes: list[str], commits: int = 3) -> set[str]:
         name = line[3:].split(" -> ")[-1].strip().strip('"')
         if name:
             likely.add(name)
-    from .proc import run
+    from ..core.proc import run
 
     code, out, _ = run(["git", "log", f"-{commits}", "--name-only", "--format="], root, 5)
     if code == 0:

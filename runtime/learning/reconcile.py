@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import learnings
-from .paths import project_root
+from ..core.paths import project_root
 
 MARKER = "session-orchestrator learning:"
 
@@ -156,7 +156,7 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from .config import load_or_defaults
+    from ..core.config import load_or_defaults
 
     root = project_root()
     config, _ = load_or_defaults(root)
@@ -186,8 +186,8 @@ def _propose(root: Path, pending: list[Change], threshold: float) -> int:
 
 
 def _apply(root: Path, pending: list[Change], idents: list[str], threshold: float) -> int:
-    from . import telemetry
-    from .fsutil import write_atomic
+    from ..core import telemetry
+    from ..core.fsutil import write_atomic
 
     by_id: dict[str, list[Change]] = {}
     for change in pending:

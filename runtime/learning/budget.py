@@ -26,8 +26,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .paths import orch_dir, state_dir
-from .platforms import INSTRUCTION_FILES
+from ..core.paths import orch_dir, state_dir
+from ..platforms import INSTRUCTION_FILES
 
 STORE = "instruction-budget.json"
 # Without an install manifest (a hand-copied runtime) the config files are all we know of.

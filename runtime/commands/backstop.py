@@ -60,7 +60,7 @@ def run(args: Any) -> int:
             return 0
         return check(hook_root())
     from ..guards import githooks
-    from ..paths import project_root
+    from ..core.paths import project_root
 
     root = project_root()
     if command == "install":

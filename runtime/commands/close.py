@@ -57,7 +57,7 @@ def current_session(root: Path) -> Any:
 
 def run(args: Any) -> int:
     from ..loop.state import StateError
-    from ..paths import project_root
+    from ..core.paths import project_root
 
     root = project_root()
     try:
@@ -89,7 +89,7 @@ def verify(root: Path, as_json: bool) -> int:
 
 
 def commit(root: Path, dry_run: bool, as_json: bool) -> int:
-    from .. import telemetry
+    from ..core import telemetry
     from ..loop import commit as commits
     from ..loop import ledger
 
@@ -106,7 +106,7 @@ def commit(root: Path, dry_run: bool, as_json: bool) -> int:
     if as_json:
         print(json.dumps({"committed": sha is not None, "commit": sha, **planned}, indent=2))
     else:
-        from ..words import count
+        from ..core.words import count
 
         verb = "would stage" if dry_run else "staged"
         print(f"{verb} {count(len(planned['stage']), 'session file')}, one by one:")

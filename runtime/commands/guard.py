@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..paths import project_root
+    from ..core.paths import project_root
 
     root = project_root()
     if args.guard_command == "check":
@@ -58,7 +58,8 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     the values fixed at the latest session start); only the loop guard's memory of earlier calls is left out."""
     from ..guards.policy import PolicyError, load
     from ..guards.shell import parse, quote
-    from ..hookpath.context import SHELL, HookContext, ToolCall
+    from ..core.toolcall import SHELL, ToolCall
+    from ..guards.context import HookContext
     from ..hookpath.hooks import judge, with_held_back
 
     words = [w for w in args.words if w != "--"] if args.words[:1] == ["--"] else list(args.words)

@@ -45,7 +45,7 @@ def _safe(text: str) -> str:
 
 
 def record_path(root: Path, platform: str, session_id: str) -> Path:
-    from ..paths import state_dir
+    from ..core.paths import state_dir
 
     return state_dir(root) / DIR / _safe(platform or "unknown") / f"{_safe(session_id)}.json"
 
@@ -125,7 +125,7 @@ def _now() -> str:
 
 def latest(root: Path, platform: str = "", skip: str = "") -> dict[str, Any] | None:
     """The most recently started session's record (of `platform`, or of any agent; not session `skip`)."""
-    from ..paths import state_dir
+    from ..core.paths import state_dir
 
     base = state_dir(root) / DIR
     dirs = [base / _safe(platform)] if platform else [p for p in _listdir(base) if p.is_dir()]
@@ -189,7 +189,7 @@ def _effective(config: Any, record: dict[str, Any], current: dict[str, Any]) -> 
     effective, held = stricter(record["pinned"], current)
     if not held:
         return config, []
-    from ..config import SessionConfig
+    from ..core.config import SessionConfig
 
     values = dict(config.values)
     values.update(effective)
@@ -247,7 +247,7 @@ def pinned_values(root: Path, platform: str = "", session_id: str = "") -> dict[
 
 def agents(root: Path, starting_platform: str = "", starting: str = "") -> list[tuple[str, str, str, str]]:
     """(platform, label, status, why) for every agent this repository wires (`.orchestrator/install.json`)."""
-    from ..paths import orch_dir
+    from ..core.paths import orch_dir
 
     try:
         manifest = json.loads((orch_dir(root) / "install.json").read_text(encoding="utf-8"))

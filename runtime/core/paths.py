@@ -31,11 +31,11 @@ def project_root(start: str | os.PathLike[str] | None = None, env: tuple[str, ..
     explicit = os.environ.get("SO_PROJECT_DIR")
     if explicit and os.path.isdir(explicit):
         return Path(explicit)
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the runtime directory (this file is in core/)
     if here.parent.name == ORCH_DIR and start is None:
         return here.parent.parent
     if env is None:
-        from .platforms import project_env
+        from ..platforms import project_env
 
         env = project_env()
     for name in env:

@@ -22,7 +22,7 @@ import os
 import re
 from pathlib import Path
 
-from .platforms import INSTRUCTION_FILES as CONFIG_FILES
+from ..platforms import INSTRUCTION_FILES as CONFIG_FILES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond

@@ -16,7 +16,7 @@ runtime file is broken, `__main__` still uses it to say which files differ.
 
 Regenerate the manifest after changing any runtime file (a test catches drift):
 
-    python3 -m runtime.integrity
+    python3 -m runtime.core.integrity
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 MANIFEST = "MANIFEST.json"
 FORMAT = 1
 CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>")
-RUNTIME_DIR = Path(__file__).resolve().parent
+RUNTIME_DIR = Path(__file__).resolve().parent.parent
 ANSWERS_FILE = ".copier-answers.session-orchestrator.yml"
 # Re-renders only .orchestrator/runtime/ at the template version already installed;
 # every other rendered file, and the user's own files, are left as they are.
@@ -95,7 +95,7 @@ def covered(directory: Path) -> list[str]:
 
 
 def build(directory: Path = RUNTIME_DIR) -> dict[str, object]:
-    from . import __version__
+    from .. import __version__
 
     return {
         "format": FORMAT,
@@ -164,7 +164,7 @@ def check_running() -> list[Problem]:
         return check_dir(RUNTIME_DIR, ".orchestrator/runtime")
     problems = check_dir(RUNTIME_DIR, str(RUNTIME_DIR))
     for problem in problems:
-        problem.restore = "a development checkout: regenerate the manifest with 'python3 -m runtime.integrity'"
+        problem.restore = "a development checkout: regenerate the manifest with 'python3 -m runtime.core.integrity'"
     return problems
 
 
@@ -184,7 +184,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--check"]:
         current = path.read_text(encoding="utf-8") if path.exists() else ""
         if current != text:
-            print(f"{path} is stale; regenerate it with: python3 -m runtime.integrity", file=sys.stderr)
+            print(f"{path} is stale; regenerate it with: python3 -m runtime.core.integrity", file=sys.stderr)
             return 1
         return 0
     path.write_text(text, encoding="utf-8")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from .words import count
+from ..core.words import count
 
 OUTCOMES = ("completed", "partial", "abandoned")
 MAX_WEEKS = 26  # the trend covers at most the last half year of weeks

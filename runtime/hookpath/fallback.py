@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import sys
 
-RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
+RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Kept equal to integrity.RESTORE by a test: this copy works when integrity.py is the broken file.
 RESTORE = (
     "restore the runtime: copier recopy --trust --defaults --overwrite --vcs-ref=:current: "
@@ -85,7 +85,7 @@ def describe(exc: BaseException) -> str:
 
 def _integrity_lines() -> list[str]:
     try:
-        from runtime import integrity
+        from runtime.core import integrity
 
         return [str(problem) for problem in integrity.check_running()]
     except Exception:  # integrity.py may be the broken file; the cause line still names it
@@ -164,7 +164,7 @@ def _risky_command(platform: str) -> str:
     if not isinstance(command, str) or not command.strip():
         return ""
     try:
-        from runtime.hookpath.decision import risky_words
+        from runtime.core.decision import risky_words
     except Exception:
         return "*"
     found = risky_words(command)
@@ -193,7 +193,7 @@ def report(argv: list[str], exc: BaseException) -> int:
     enforcement = _enforcement(_root())
     risky = _risky_command(argv[1] if len(argv) > 1 else "")
     try:  # the one wording of "cannot judge" (strict denies, warn allows, destructive always denied)
-        from runtime.hookpath.decision import cannot_judge
+        from runtime.core.decision import cannot_judge
 
         decision = cannot_judge("judge this call", problem, enforcement, "runtime-broken", fix, risky)
     except Exception:  # decision.py is the broken file: a bare answer, any shell command denied

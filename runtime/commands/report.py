@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .reportdata import HEADERS, median_text, rows, session_row, summarise, weeks
-from .words import count
+from ..loop.reportdata import HEADERS, median_text, rows, session_row, summarise, weeks
+from ..core.words import count
 
 JSON_SCHEMA = 1
 
@@ -51,7 +51,7 @@ def table(sessions: list[dict[str, Any]]) -> str:
 
 def render_html(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]] | None = None) -> str:
     """The HTML page for `sessions` (the last N), with trends over `recorded` (all of them)."""
-    from .reportpage import render
+    from ..loop.reportpage import render
 
     return render(sessions, sessions if recorded is None else recorded)
 
@@ -64,8 +64,8 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from .paths import project_root
-    from .telemetry import read_sessions, sessions_path
+    from ..core.paths import project_root
+    from ..core.telemetry import read_sessions, sessions_path
 
     root = project_root()
     if args.last < 1:
@@ -81,7 +81,7 @@ def run(args: Any) -> int:
     if args.html:
         target = Path(args.html)
         try:
-            from .fsutil import write_atomic
+            from ..core.fsutil import write_atomic
 
             write_atomic(target, render_html(sessions, recorded))
         except OSError as exc:

@@ -12,9 +12,9 @@ import json
 import sys
 from typing import Any
 
-from ..config import SCHEMA, ConfigError, format_problems, format_value, load
+from ..core.config import SCHEMA, ConfigError, format_problems, format_value, load
 from ..loop.detect import resolve
-from ..paths import project_root
+from ..core.paths import project_root
 
 
 def add_arguments(parser: Any) -> None:
@@ -29,7 +29,7 @@ def run(args: Any) -> int:
         print("Session Config is invalid:", file=sys.stderr)
         print(format_problems(exc.problems), file=sys.stderr)
         return 1
-    from ..configcopies import disagreements
+    from ..core.configcopies import disagreements
 
     copies = disagreements(root, config)
     resolved = {
