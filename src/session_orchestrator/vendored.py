@@ -58,7 +58,7 @@ def snapshot(repo: git.Repo, runtime_dir: Path, shipped: set[str] | frozenset[st
     """
     if not runtime_dir.is_dir():
         return {}
-    names = set(runtime_module("integrity").covered(runtime_dir))
+    names = set(runtime_module("core.integrity").covered(runtime_dir))
     if (runtime_dir / MANIFEST).is_file():
         names.add(MANIFEST)
     names -= _ignored(repo, runtime_dir) - set(shipped)

@@ -64,8 +64,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..hookpath.context import OTHER, READ, SHELL, WRITE, ToolCall
-from ..hookpath.decision import ALLOW, DENY
+from ..core.toolcall import OTHER, READ, SHELL, WRITE, ToolCall
+from ..core.decision import ALLOW, DENY
 from . import Platform
 
 MARK = ".orchestrator/runtime hook"
