@@ -31,19 +31,10 @@ from pathlib import Path
 from ..hookpath.context import HookContext
 from ..hookpath.decision import DENY, WARN, Decision, cannot_judge, risky_words
 from .pathglob import glob_match
-from .shell import (
-    WRITING_VERBS,
-    Command,
-    OvertimeError,
-    Parse,
-    clock,
-    known_input,
-    parse,
-    printed,
-    quote,
-    resolve_cwd,
-    write_targets,
-)
+from .limits import OvertimeError, clock
+from .shell import parse
+from .shellmodel import Command, Parse, known_input, printed, quote, resolve_cwd
+from .writeeffects import WRITING_VERBS, write_targets
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
