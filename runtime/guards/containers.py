@@ -136,7 +136,7 @@ def commands(args: list[str], where: str) -> tuple[str, str | None, list[str]] |
     raw, workdir, command = spec
     mounts = sorted(((host_path(h, where), t) for h, t in raw), key=lambda m: -len(m[1]))
     root_mount = next((h for h, t in mounts if t.rstrip("/") == ""), None)
-    from .shell import quote
+    from .shellmodel import quote
 
     text = " ".join(quote(rewrite(w, mounts)) for w in command)
     directory: str | None = None

@@ -156,7 +156,7 @@ def _inside(path: str, root: Path) -> bool:
 
 def _git(root: Path, *args: str) -> tuple[int, str]:
     from ..core.proc import run
-    from .shell import clock
+    from .limits import clock
 
     clock().check()  # past the deadline: the command is refused as unjudgeable rather than waited on
 

@@ -38,3 +38,20 @@ def is_setup(argv: list[str]) -> bool:
     if wanted is None:
         return False
     return "" in wanted or (len(argv) > 1 and argv[1] in wanted)
+
+
+def is_setup_output(word: str) -> bool:
+    """`$(ssh-agent -s)`, `` `direnv export bash` ``: the whole word is the output of a program that prints
+    shell set-up for eval, called with static words."""
+    if word.startswith("$(") and word.endswith(")"):
+        inner = word[2:-1]
+    elif word.startswith("`") and word.endswith("`") and len(word) > 1:
+        inner = word[1:-1]
+    else:
+        return False
+    from .lexer import Lexer
+
+    tokens = Lexer(inner, []).run()
+    if not tokens or any(t[0] != "w" or t[3] for t in tokens):
+        return False
+    return is_setup([t[1] for t in tokens])

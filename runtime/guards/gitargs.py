@@ -421,7 +421,7 @@ def split_words(text: str) -> list[str]:
 
 
 def _quote(word: str) -> str:
-    from .shell import quote
+    from .shellmodel import quote
 
     return quote(word)
 

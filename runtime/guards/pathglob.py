@@ -5,7 +5,7 @@
 # mypy: ignore-errors
 # type: ignore
 """Path facts the guard, the scope check and the git argument reader share: scope globs, temp roots,
-a path as the kernel resolves it.
+a path as the kernel resolves it or relative to the project root, and a rule's patterns.
 
 Its own module so that none of them imports another for these.
 """
@@ -14,6 +14,11 @@ from __future__ import annotations
 
 import os
 import re
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from pathlib import Path
+    from typing import Any
 
 _GLOB_CACHE: dict[str, re.Pattern[str]] = {}
 
@@ -99,4 +104,29 @@ def resolve(path: str, root: str | os.PathLike[str], cwd: str) -> str | None:
         return ""
     if real.startswith(base.rstrip("/") + "/"):
         return real[len(base.rstrip("/")) + 1:]
+    return None
+
+
+def as_list(value: Any) -> list[str]:
+    """A rule's pattern field as a list: rules write one pattern as a string, several as a list."""
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def is_glob(pattern: str) -> bool:
+    return any(x in pattern for x in "*?[\\")
+
+
+def repo_relative(target: str, root: Path, cwd: str) -> str | None:
+    """`target` relative to the project root (lexically normalised), or None when outside it."""
+    if target.startswith("~"):
+        target = os.path.expanduser(target)
+    path = os.path.normpath(os.path.join(cwd, target))
+    base = os.path.normpath(str(root))
+    if path == base:
+        return ""
+    if path.startswith(base.rstrip("/") + "/"):
+        return path[len(base.rstrip("/")) + 1:]
+    real, real_base = os.path.realpath(path), os.path.realpath(base)
+    if real.startswith(real_base.rstrip("/") + "/"):
+        return real[len(real_base.rstrip("/")) + 1:]
     return None

@@ -20,6 +20,8 @@ import json
 import re
 from pathlib import Path
 
+from .rulekinds import KINDS
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
     from typing import Any
@@ -28,17 +30,6 @@ FLOOR_PATH = Path(__file__).with_name("policy.json")
 OVERLAY_REL = ".orchestrator/policy/guard.json"
 
 SEVERITIES = {"warn": 1, "block": 2}
-KINDS = ("command", "sql", "truncate", "device-write", "fork-bomb", "git-config")
-_MATCH_KEYS = {
-    "command": {"kind", "verb", "sub", "flags", "not_flags", "args", "not_args", "operands", "not_operands",
-                "after_dashdash", "via", "allow_temp", "allow_paths", "allow_ignored", "seq", "min_operands",
-                "root_operand", "path_operand", "loose", "unknown_operand"},
-    "sql": {"kind", "clients", "statements", "lacks", "contains"},
-    "truncate": {"kind", "targets"},
-    "device-write": {"kind", "not_targets"},
-    "fork-bomb": {"kind"},
-    "git-config": {"kind"},
-}
 _PACK_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -201,19 +192,17 @@ def validate(rule: Any) -> str:
         if not isinstance(alt, dict):
             return "\"match\" must be an object or a list of objects"
         kind = alt.get("kind", "command")
-        if kind not in KINDS:
+        handler = KINDS.get(kind) if isinstance(kind, str) else None
+        if handler is None:
             return f"match kind must be one of {', '.join(KINDS)}, got {kind!r}"
-        unknown = set(alt) - _MATCH_KEYS[kind]
+        unknown = set(alt) - handler.keys
         if unknown:
             return f"unknown match key(s) {', '.join(sorted(unknown))} for kind {kind}"
-        if kind == "command" and not alt.get("verb"):
-            return "a command match needs a \"verb\""
+        problem = handler.problem(alt)
+        if problem:
+            return problem
         if "min_operands" in alt and not (isinstance(alt["min_operands"], int) and alt["min_operands"] >= 0):
             return "\"min_operands\" must be a whole number"
-        if kind == "sql" and not (alt.get("clients") and alt.get("statements")):
-            return "an sql match needs \"clients\" and \"statements\""
-        if kind == "truncate" and not alt.get("targets"):
-            return "a truncate match needs \"targets\""
         for key in ("flags", "args", "operands", "seq"):
             groups = alt.get(key)
             if groups is not None and not (isinstance(groups, list) and all(

@@ -209,7 +209,7 @@ def _stricter(wave: str, session: str) -> str:
 def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
     """Shell writes go through the same checks as tool writes.
 
-    Writes are what `shell.write_targets` finds (redirects, tee, sed -i, cp/mv,
+    Writes are what `writeeffects.write_targets` finds (redirects, tee, sed -i, cp/mv,
     rm, touch, curl -o, wget, git mv/checkout/restore/rm, tar -x, unzip, patch,
     files an interpreter one-liner opens for writing), each resolved against the
     directory its command runs in after any `cd` earlier on the line. Scratch
@@ -219,7 +219,8 @@ def check_shell(ctx: HookContext, commands: list[Any]) -> Decision:
     after a `cd` to a directory only known at run time is out of scope.
     """
     from .selfprotect import outside_hit
-    from .shell import resolve_cwd, write_targets
+    from .shellmodel import resolve_cwd
+    from .writeeffects import write_targets
 
     targets: list[str] = []
     trees: list[str] = []

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.guards.shell import MAX_CHARS, parse, quote, resolve_cwd, skeleton, write_targets
+from runtime.guards.lexer import skeleton
+from runtime.guards.limits import MAX_CHARS
+from runtime.guards.shell import parse
+from runtime.guards.shellmodel import quote, resolve_cwd
+from runtime.guards.writeeffects import write_targets
 
 
 def argvs(text: str) -> list[list[str]]:
