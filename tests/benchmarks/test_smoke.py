@@ -33,6 +33,11 @@ EXPECTED: dict[str, list[str]] = {
         *(rf"^{agent} {path}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}$" for agent in AGENTS for path in ("allow", "deny")),
         rf"^worst hook / sh -c 'python3 -S -c pass': {NUMBER}x \((meets|misses) the 2\.0x goal\)$",
     ],
+    "hook_profile": [
+        rf"^{AGENTS[0]} allow: \d+ modules imported, {NUMBER} ms importing them",
+        r"^\s+\d+\s+\d+\s+runtime\.\S+$",  # a runtime module among the costs
+        r"^\s+regular expressions compiled: \d+ \(\d+ at import, \d+ during the call\)$",
+    ],
     "guard_latency": [
         rf"^one unquoted word\s+\d+ KB\s+{NUMBER}\s+deny",
         rf"^\s+growth \d+ KB -> \d+ KB: x{NUMBER} \(linear is x{NUMBER}\)$",
