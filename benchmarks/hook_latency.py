@@ -15,7 +15,10 @@ All variants run interleaved, in an order rotated every round, so machine noise
 hits every one alike. The floor is `sh -c 'python3 -S -c pass'`: the
 interpreter's start as the agent starts a hook, independent of site-packages.
 The table gives each variant's median, p90 and ratio to that floor; the goal is
-at most 2.0x for every agent's allow and deny path. Nothing here fails on speed:
+at most 2.0x for every agent's allow and deny path. Beside them, the median CPU
+time (user plus system, of the shell and the interpreter) and its ratio to the
+floor's: on a loaded machine waiting for a core inflates wall time, CPU time much
+less, so the CPU ratio shows where a wall ratio is noise. Nothing here fails on speed:
 the script prints the verdict and exits 0.
 
 `python3` on PATH is often a version manager's shim (pyenv's is a shell
@@ -33,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shlex
 import statistics
 import subprocess
@@ -64,16 +68,22 @@ def real_interpreter(python: str) -> str:
     return done.stdout.strip() or python
 
 
-def _run(argv: list[str], stdin: bytes, project: Path) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(argv: list[str], stdin: bytes, project: Path) -> tuple[float, float, subprocess.CompletedProcess[bytes]]:
+    """Wall and CPU milliseconds of one call (CPU: the shell and the interpreter, user plus system)."""
     env = {**os.environ, "SO_PROJECT_DIR": str(project)}
     env.pop("CLAUDE_PROJECT_DIR", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # measure what users get: the first run caches bytecode
-    start = time.perf_counter()
+    cpu, start = _cpu(), time.perf_counter()
     done = subprocess.run(argv, input=stdin, capture_output=True, env=env, cwd=project, timeout=60)
-    elapsed = (time.perf_counter() - start) * 1000
+    elapsed, cpu = (time.perf_counter() - start) * 1000, (_cpu() - cpu) * 1000
     if b"Traceback" in done.stderr or b"Traceback" in done.stdout:
         raise SystemExit(f"{' '.join(argv)} printed a traceback:\n{done.stderr.decode(errors='replace')}")
-    return elapsed, done
+    return elapsed, cpu, done
 
 
 def agents(runtime: Path) -> list[str]:
@@ -100,11 +110,12 @@ def hook_variants(python: str, flags: list[str], project: Path, runtime: Path, l
     return variants
 
 
-def _stats(values: list[float], floor: float) -> dict[str, float]:
+def _stats(values: list[float], cpu: list[float], floor: float, cpu_floor: float) -> dict[str, float]:
     ordered = sorted(values)
     median = statistics.median(ordered)
     return {"median_ms": round(median, 2), "p90_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))], 2),
-            "ratio": round(median / floor, 3)}
+            "ratio": round(median / floor, 3), "cpu_median_ms": round(statistics.median(cpu), 2),
+            "cpu_ratio": round(statistics.median(cpu) / cpu_floor, 3) if cpu_floor else 0.0}
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
@@ -125,19 +136,23 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             variants.update(hook_variants(python, flags, before, args.compare.resolve(), "before: ", checks))
         for name, make in variants.items():  # warm the OS caches, write .pyc files, and check every answer
             for i in (-2, -1):
-                _, done = _run(*make(i))
+                _, _, done = _run(*make(i))
                 if name in checks and not checks[name](done.stdout.decode(errors="replace"), done.returncode):
                     raise SystemExit(f"{name}: unexpected answer (exit {done.returncode}): "
                                      f"{done.stdout.decode(errors='replace')[:300]!r} "
                                      f"{done.stderr.decode(errors='replace')[-300:]!r}")
         samples: dict[str, list[float]] = {name: [] for name in variants}
+        cpu: dict[str, list[float]] = {name: [] for name in variants}
         order = list(variants)
         for i in range(args.runs):
             shift = i % len(order)
             for name in order[shift:] + order[:shift]:
-                samples[name].append(_run(*variants[name](i))[0])
-    floor = statistics.median(samples[FLOOR])
-    rows = {name: _stats(values, floor) for name, values in samples.items() if not name.startswith("before: ")}
+                wall, used, _ = _run(*variants[name](i))
+                samples[name].append(wall)
+                cpu[name].append(used)
+    floor, cpu_floor = statistics.median(samples[FLOOR]), statistics.median(cpu[FLOOR])
+    rows = {name: _stats(values, cpu[name], floor, cpu_floor) for name, values in samples.items()
+            if not name.startswith("before: ")}
     hooks = {name: row for name, row in rows.items() if name not in (FLOOR, "python3 -S -c pass", "python3 -c pass")}
     worst = max(hooks.values(), key=lambda row: row["ratio"])["ratio"]
     result: dict[str, Any] = {
@@ -147,7 +162,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     }
     if args.compare:
         result["compare"] = {"runtime": str(args.compare), "variants": {
-            name: {**_stats(samples["before: " + name], floor),
+            name: {**_stats(samples["before: " + name], cpu["before: " + name], floor, cpu_floor),
                    "after_over_before": round(rows[name]["median_ms"] / statistics.median(samples["before: " + name]),
                                               3)}
             for name in hooks if "before: " + name in samples}}
@@ -166,9 +181,10 @@ def print_table(result: dict[str, Any]) -> None:
     if result["bytecode_note"]:
         print("note: PYTHONDONTWRITEBYTECODE was set here; it is unset for the runs so bytecode is cached "
               "as on a normal machine")
-    print(f"{'variant':<30}{'median ms':>11}{'p90 ms':>9}{'ratio':>8}")
+    print(f"{'variant':<30}{'median ms':>11}{'p90 ms':>9}{'ratio':>8}{'cpu ms':>9}{'cpu ratio':>11}")
     for name, row in result["variants"].items():
-        print(f"{name:<30}{row['median_ms']:>11.1f}{row['p90_ms']:>9.1f}{row['ratio']:>8.2f}")
+        print(f"{name:<30}{row['median_ms']:>11.1f}{row['p90_ms']:>9.1f}{row['ratio']:>8.2f}"
+              f"{row['cpu_median_ms']:>9.1f}{row['cpu_ratio']:>11.2f}")
     verdict = "meets" if result["meets_goal"] else "misses"
     print(f"worst hook / {FLOOR}: {result['worst_hook_ratio']:.2f}x ({verdict} the {GOAL}x goal)")
     if "compare" in result:

@@ -29,8 +29,8 @@ AGENTS = platforms.known()
 EXPECTED: dict[str, list[str]] = {
     "hook_latency": [
         rf"^interpreter: /\S+.*Python {NUMBER}",
-        rf"^sh -c 'python3 -S -c pass'\s+{NUMBER}\s+{NUMBER}\s+1\.00$",
-        *(rf"^{agent} {path}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}$" for agent in AGENTS for path in ("allow", "deny")),
+        rf"^sh -c 'python3 -S -c pass'\s+{NUMBER}\s+{NUMBER}\s+1\.00\s+{NUMBER}\s+1\.00$",
+        *(rf"^{agent} {path}(\s+{NUMBER}){{5}}$" for agent in AGENTS for path in ("allow", "deny")),
         rf"^worst hook / sh -c 'python3 -S -c pass': {NUMBER}x \((meets|misses) the 2\.0x goal\)$",
     ],
     "hook_profile": [
