@@ -51,8 +51,10 @@ from bench_project import RUNTIME, import_defining, strict_project
 
 GOAL = 2.0  # every agent's allow and deny path, against `sh -c 'python3 -S -c pass'`
 FLOOR = "sh -c 'python3 -S -c pass'"
-ALLOW = "pytest -q tests/test_{i}.py"
-DENY = "git reset --hard HEAD~{i}"
+# Every call's command is new to the project ({tag} names the variant, {n} the round): the loop guard reads
+# the working tree from git when a call repeats, and all agents share one project and the probe's session.
+ALLOW = "pytest -q tests/test_{tag}_{n}.py"
+DENY = "cd {tag} && git reset --hard HEAD~{n}"
 SMOKE_RUNS = 2
 
 Variant = Callable[[int], tuple[list[str], bytes, Path]]  # argv, stdin, project (the cwd)
@@ -104,8 +106,8 @@ def hook_variants(python: str, flags: list[str], project: Path, runtime: Path, l
         argv = ["sh", "-c", shlex.join(words)]  # as the agent runs it: through a shell
         for path, command, reads in (("allow", ALLOW, platform.allows), ("deny", DENY, platform.denies)):
             key = f"{label}{name} {path}"
-            variants[key] = (lambda i, argv=argv, command=command, platform=platform:
-                             (argv, json.dumps(platform.probe(command.format(i=i))).encode(), project))
+            variants[key] = (lambda i, argv=argv, command=command, platform=platform, tag=f"{name}-{path}":
+                             (argv, json.dumps(platform.probe(command.format(n=i, tag=tag))).encode(), project))
             checks[key] = reads
     return variants
 

@@ -84,7 +84,7 @@ def imports(python: str, project: Path, agent: str, probe: Any, command: str, ru
     best: dict[str, list[int]] = {}
     order: list[str] = []
     for i in range(runs):
-        for line in _call(hook, probe(command.format(i=f"p{i}")), project).splitlines():
+        for line in _call(hook, probe(command.format(n=i, tag=f"{agent}-profile")), project).splitlines():
             found = IMPORT_LINE.match(line)
             if not found:
                 continue
@@ -102,7 +102,7 @@ def regexes(python: str, project: Path, agent: str, probe: Any, command: str) ->
     """The regular expressions one call compiles, by where (at a module's import or during the call)."""
     runtime = str(project / ".orchestrator" / "runtime")
     script = COUNTER.replace("RUNTIME", repr(runtime)).replace("AGENT", repr(agent))
-    err = _call([python, "-S", "-c", script], probe(command.format(i="counted")), project)
+    err = _call([python, "-S", "-c", script], probe(command.format(n=0, tag=f"{agent}-counted")), project)
     calls = json.loads(err.rsplit("REGEX-COMPILES ", 1)[1])
     sites: dict[str, int] = {}
     at_import = 0
@@ -136,7 +136,7 @@ def main() -> int:
         project = strict_project(Path(tmp))
         for name in names:
             probe = platforms.get(name).probe
-            imports(python, project, name, probe, "warm {i}", 1)  # write the bytecode first
+            imports(python, project, name, probe, "echo warm {tag} {n}", 1)  # write the bytecode first
             result["agents"][name] = {"imports": imports(python, project, name, probe, command, args.runs),
                                       "regexes": regexes(python, project, name, probe, command)}
     if args.json:
