@@ -77,8 +77,15 @@ def _call(argv: list[str], payload: dict[str, Any], project: Path) -> str:
     return err
 
 
+def floor_modules(python: str) -> set[str]:
+    """The modules `python3 -S -c pass` imports on its own: every hook pays for them anyway."""
+    done = subprocess.run([python, "-X", "importtime", "-S", "-c", "pass"], capture_output=True, text=True)
+    return {found[4] for found in map(IMPORT_LINE.match, done.stderr.splitlines()) if found}
+
+
 def imports(python: str, project: Path, agent: str, probe: Any, command: str, runs: int) -> dict[str, Any]:
-    """Each imported module's smallest self and cumulative microseconds over `runs` calls."""
+    """Each imported module's smallest self and cumulative microseconds over `runs` calls; `beyond_floor`
+    counts only those `python3 -S -c pass` does not import itself."""
     hook = [python, "-X", "importtime", "-S", str(project / ".orchestrator" / "runtime"), "hook", agent,
             "pre-tool-use"]
     best: dict[str, list[int]] = {}
@@ -95,7 +102,11 @@ def imports(python: str, project: Path, agent: str, probe: Any, command: str, ru
             else:
                 best[name] = [min(best[name][0], own), min(best[name][1], total)]
     modules = [{"module": name, "self_us": best[name][0], "cumulative_us": best[name][1]} for name in order]
-    return {"count": len(modules), "self_total_us": sum(m["self_us"] for m in modules), "modules": modules}
+    floor = floor_modules(python)
+    extra = [m for m in modules if m["module"] not in floor]
+    return {"count": len(modules), "self_total_us": sum(m["self_us"] for m in modules), "modules": modules,
+            "beyond_floor": {"count": len(extra), "self_total_us": sum(m["self_us"] for m in extra),
+                             "stdlib": [m["module"] for m in extra if not m["module"].startswith("runtime")]}}
 
 
 def regexes(python: str, project: Path, agent: str, probe: Any, command: str) -> dict[str, Any]:
@@ -146,7 +157,10 @@ def main() -> int:
     for name, found in result["agents"].items():
         modules, compiled = found["imports"], found["regexes"]
         print(f"\n{name} {args.path}: {modules['count']} modules imported, "
-              f"{modules['self_total_us'] / 1000:.1f} ms importing them (self times summed)")
+              f"{modules['self_total_us'] / 1000:.1f} ms importing them (self times summed); beyond what "
+              f"`python3 -S -c pass` imports: {modules['beyond_floor']['count']} modules, "
+              f"{modules['beyond_floor']['self_total_us'] / 1000:.1f} ms")
+        print(f"  standard library beyond the floor: {', '.join(modules['beyond_floor']['stdlib'])}")
         print(f"  {'cumulative us':>13} {'self us':>8}  module")
         for row in sorted(modules["modules"], key=lambda m: -m["cumulative_us"])[:args.top]:
             print(f"  {row['cumulative_us']:>13} {row['self_us']:>8}  {row['module']}")
