@@ -1,6 +1,7 @@
 """What the git backstop adds to every `git commit`, against a commit with no hook at all.
 
 Run:  .venv/bin/python benchmarks/backstop_latency.py [--runs 15] [--files 2000]
+      .venv/bin/python benchmarks/backstop_latency.py --smoke   (2 runs, 20 files: checks it still works)
 
 Builds a repository with `--files` tracked files and the runtime vendored, installs
 the backstop with the runtime's own command, and times real `git commit`s of a
@@ -60,7 +61,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--smoke", action="store_true", help="2 runs in a 20-file repository: check it still works")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.files = 2, 20
     with tempfile.TemporaryDirectory(prefix="so-backstop-bench-") as tmp:
         base = Path(tmp)
         repo = build(base, args.files)

@@ -1,9 +1,11 @@
 """How much does `session-orchestrator init` / `update` cost over bare `copier copy` / `copier update`?
 
     python3 benchmarks/cli_overhead.py [--runs N]
+    python3 benchmarks/cli_overhead.py --smoke   (one run per side: checks it still works)
 
 Makes a tagged git clone of this template (v1, then a v2 that changes one
-command text and one runtime file), and N fresh copies of examples/python-calc
+command text and one runtime file, the entry point, with the runtime's manifest
+regenerated as a release does), and N fresh copies of examples/python-calc
 per side. Then, interleaved so machine noise hits both alike:
 
 - bare:  `copier copy --trust --defaults --vcs-ref v1 <clone> <repo>`
@@ -27,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_project import module_defining
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -52,10 +56,15 @@ def template_clone(where: Path) -> Path:
     git(clone, "init", "-q", "-b", "main")
     commit(clone, "v1")
     git(clone, "tag", "v1")
-    session = clone / "template" / "_canonical" / "commands" / "session.md"
-    session.write_text(session.read_text().replace("## 5. Record the plan", "## 5. Record the agreed plan"))
-    doctor = clone / "runtime" / "doctor.py"
-    doctor.write_text(doctor.read_text() + "\n# v2\n")
+    commands = sorted((clone / "template" / "_canonical" / "commands").glob("*.md"))
+    if not commands:
+        raise SystemExit(f"no command texts in {clone / 'template' / '_canonical' / 'commands'}")
+    commands[0].write_text(commands[0].read_text() + "\nOne more line in v2.\n")
+    # The entry point is the one runtime file that never moves: the hooks and commands run the directory.
+    entry = clone / "runtime" / "__main__.py"
+    entry.write_text(entry.read_text() + "\n# v2\n")
+    integrity = module_defining(r'^MANIFEST = "MANIFEST\.json"$', clone / "runtime")
+    subprocess.run([sys.executable, "-m", integrity], cwd=clone, check=True, capture_output=True)
     commit(clone, "v2")
     git(clone, "tag", "v2")
     return clone
@@ -81,7 +90,10 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help="one run per side: check it still works")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs = 1
     with tempfile.TemporaryDirectory(prefix="cli-overhead-") as tmp:
         base = Path(tmp)
         clone = template_clone(base)

@@ -1,6 +1,7 @@
 """How much time does `gate` add over running the test command by hand?
 
     python3 benchmarks/gate_overhead.py [--runs N] [--against OTHER_RUNTIME_DIR]
+    python3 benchmarks/gate_overhead.py --smoke   (one run, a 0.1 s suite: checks it still works)
 
 Copies examples/python-calc into a temporary git repository, starts a session,
 takes the baseline, then runs the raw test command and
@@ -77,7 +78,10 @@ def main() -> int:
     parser.add_argument("--against", type=Path, default=None, metavar="RUNTIME_DIR",
                         help="another runtime directory (e.g. from 'git archive <ref> runtime'): its 1 s suite "
                              "ratio is measured in the same interleaved runs, for a before/after comparison")
+    parser.add_argument("--smoke", action="store_true", help="one run with a 0.1 s suite: check it still works")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.suite_seconds = 1, 0.1
     with tempfile.TemporaryDirectory() as tmp:
         repo = _setup(Path(tmp))
         noop = _setup(Path(tmp), "true", "noop")

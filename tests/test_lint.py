@@ -24,8 +24,8 @@ def ruff() -> str:
 
 
 def test_ruff_clean() -> None:
-    result = subprocess.run([ruff(), "check", *OUR_SETTINGS, "runtime", "src", "tests", "benchmarks"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run([ruff(), "check", *OUR_SETTINGS, "runtime", "src", "tests", "benchmarks", "scripts"],
+                            cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -1,13 +1,11 @@
 """The wave engine's agent list is the catalog's: generated into the runtime, never written twice.
 
-Regenerate `runtime/loop/agents.json` after changing the catalog's agents with
-`.venv/bin/python -m tests.runtime.loop.test_roles` (then `python -m runtime.core.integrity`).
+Regenerate the runtime's `agents.json` after changing the catalog's agents with
+`.venv/bin/python scripts/generate_agents_json.py` (a script, not this test: it says what to run next).
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import yaml
@@ -16,22 +14,13 @@ from runtime.loop import roles
 from runtime.loop.plan import PlanError, validate
 from runtime.loop.state import new_state
 from runtime.loop.waves import wave_entries
-from tests.helpers import ROOT
-
-CATALOG = ROOT / "template" / "_canonical" / "catalog.yml"
-WRITE_TOOLS = {"edit", "write"}
-
-
-def expected_agents_file() -> str:
-    """agents.json as the catalog defines it: each agent's name, and read-only when it cannot edit or write."""
-    agents = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["catalog"]["default"]["agents"]
-    entries = [{"name": a["name"], "read_only": not WRITE_TOOLS & set(a.get("tools") or [])} for a in agents]
-    return json.dumps({"generated_from": "template/_canonical/catalog.yml", "agents": entries}, indent=2) + "\n"
+from scripts.generate_agents_json import CATALOG, WRITE_TOOLS, agents_file, expected_agents_file
 
 
 def test_the_runtime_agent_list_is_generated_from_the_catalog() -> None:
+    assert agents_file() == roles.AGENTS_FILE  # the script writes the file the runtime reads
     assert roles.AGENTS_FILE.read_text(encoding="utf-8") == expected_agents_file(), (
-        "runtime/loop/agents.json is stale: run .venv/bin/python -m tests.runtime.loop.test_roles")
+        "runtime/loop/agents.json is stale: run .venv/bin/python scripts/generate_agents_json.py")
 
 
 def test_the_catalog_agents_are_what_plans_may_name(tmp_path: Path) -> None:
@@ -57,8 +46,3 @@ def test_a_plan_naming_an_agent_outside_the_catalog_is_refused(tmp_path: Path) -
     else:
         raise AssertionError("a plan with an unknown agent was accepted")
     assert "agent 'wizard' is unknown; use one of " + ", ".join(roles.known_agents()) in text
-
-
-if __name__ == "__main__":
-    roles.AGENTS_FILE.write_text(expected_agents_file(), encoding="utf-8")
-    sys.stdout.write(f"wrote {roles.AGENTS_FILE}\n")
