@@ -29,7 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("commands.doctor", "Check that the runtime, the Session Config and the agent hooks are wired up."),
     "banner": ("commands.banner", "Print what the agent sees at session start."),
     "install": ("commands.install", "Merge our hooks into the agents' settings and seed the Session Config."),
-    "research": ("learning.research", "Collect git state, recent history, open issues and prior sessions for /session."),
+    "research": ("learning.research",
+                 "Collect git state, recent history, open issues and prior sessions for /session."),
     "guard": ("commands.guard", "Show what the destructive-command guard decides for a command, and why."),
     "backstop": ("commands.backstop", "The git pre-commit backstop: check a commit, install, uninstall, status."),
     "session": ("loop.session", "Start, inspect, resume or close a session (STATE.md)."),
@@ -41,8 +42,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "close": ("commands.close", "Verify each plan item from evidence, commit the session's files, file carryover."),
     "report": ("commands.report", "Summarise recent sessions as a terminal table or an HTML page."),
     "evolve": ("learning.evolve", "Find patterns across sessions and keep them as learnings you review."),
-    "reconcile": ("learning.reconcile", "Propose accepted learnings as agent rule files (a diff); write them on approval."),
-    "plan-doc": ("learning.prd", "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
+    "reconcile": ("learning.reconcile",
+                  "Propose accepted learnings as agent rule files (a diff); write them on approval."),
+    "plan-doc": ("learning.prd",
+                 "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
 }
 
 

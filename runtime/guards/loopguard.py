@@ -33,10 +33,10 @@ import json
 import os
 from pathlib import Path
 
-from ..core.toolcall import WRITE
-from .context import HookContext
 from ..core.decision import DENY, WARN, Decision
 from ..core.paths import state_dir
+from ..core.toolcall import WRITE
+from .context import HookContext
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond

@@ -28,8 +28,8 @@ import json
 import os
 from pathlib import Path
 
-from .context import HookContext
 from ..core.decision import DENY, WARN, Decision, cannot_judge
+from .context import HookContext
 from .pathglob import glob_match, resolve, temp_roots  # resolve: also imported from here by others
 
 TYPE_CHECKING = False

@@ -31,8 +31,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .context import HookContext
 from ..core.decision import DENY, Decision
+from .context import HookContext
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -254,8 +254,8 @@ def _values(root: Path, override: dict[str, str]) -> dict[str, Any]:
 
 def check_write(ctx: HookContext, call: Any) -> Decision:
     """An edit tool writing an instruction file: allowed unless its result weakens an enforcement key."""
-    from .pinning import stricter
     from .pathglob import resolve
+    from .pinning import stricter
 
     root, cwd = ctx.root, str(ctx.cwd)
     for given in call.paths:

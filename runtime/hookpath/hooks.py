@@ -24,10 +24,10 @@ from __future__ import annotations
 import json
 import sys
 
+from ..core.decision import ALLOW, DENY, WARN, Decision, cannot_judge, combine, risky_words
 from ..core.paths import project_root
 from ..core.toolcall import DISPATCH, SHELL, WRITE
 from ..guards.context import HookContext
-from ..core.decision import ALLOW, DENY, WARN, Decision, cannot_judge, combine, risky_words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond

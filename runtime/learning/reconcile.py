@@ -33,8 +33,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import learnings
 from ..core.paths import project_root
+from . import learnings
 
 MARKER = "session-orchestrator learning:"
 

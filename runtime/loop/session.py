@@ -109,9 +109,9 @@ def _new_id(session_type: str) -> str:
 
 def start(root: Path, session_type: str, resume: bool = False, fresh: bool = False, force: bool = False) -> int:
     from ..core import telemetry
-    from ..guards import breaker
     from ..core.paths import orch_dir
     from ..core.proc import git
+    from ..guards import breaker
     from .state import (
         StateCorruptError,
         is_live,
@@ -372,10 +372,10 @@ def skip_waves(state: State, reason: str, when: str) -> list[int]:
 
 def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> int:
     from ..core import telemetry
-    from .sessionrecord import session_record
-    from ..guards import breaker
     from ..core.paths import state_file
+    from ..guards import breaker
     from .plan import placeholder
+    from .sessionrecord import session_record
     from .state import load, locked, now_iso, record_file, require_active, save
     from .waves import remove_scope
 

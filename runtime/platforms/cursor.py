@@ -36,8 +36,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..core.toolcall import DISPATCH, READ, SHELL, WRITE, ToolCall, classify
 from ..core.decision import DENY, WARN
+from ..core.toolcall import DISPATCH, READ, SHELL, WRITE, ToolCall, classify
 from .flatjsonhooks import FlatJsonHooks
 
 TYPE_CHECKING = False

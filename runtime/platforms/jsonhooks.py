@@ -21,8 +21,8 @@ import re
 import sys
 from pathlib import Path
 
-from ..core.toolcall import SHELL, WRITE, ToolCall, classify
 from ..core.decision import ALLOW, DENY, WARN
+from ..core.toolcall import SHELL, WRITE, ToolCall, classify
 from . import MARKER, Platform
 
 TYPE_CHECKING = False

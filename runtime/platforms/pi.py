@@ -37,8 +37,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..core.toolcall import READ, SHELL, WRITE, ToolCall, classify
 from ..core.decision import DENY, WARN
+from ..core.toolcall import READ, SHELL, WRITE, ToolCall, classify
 from . import Platform, WireError
 
 TYPE_CHECKING = False
