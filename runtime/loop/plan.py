@@ -331,8 +331,8 @@ def run(args: Any) -> int:
     root = project_root()
     try:
         if args.plan_command == "template":
-            state = require_active(load(root))
-            print(json.dumps(template(state), indent=2))
+            active = require_active(load(root))
+            print(json.dumps(template(active), indent=2))
             return 0
         if args.plan_command == "set":
             return _set(root, args.file or args.source or "-")
