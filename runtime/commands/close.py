@@ -39,7 +39,8 @@ def add_arguments(parser: Any) -> None:
 
 def current_session(root: Path) -> Any:
     """The session record (active, paused or just closed); the newest archived one when the record was removed."""
-    from ..loop.state import StateError, load, parse_record, state_dir
+    from ..core.paths import state_dir
+    from ..loop.state import StateError, load, parse_record
 
     state = load(root)
     if state is not None:
@@ -120,7 +121,7 @@ def commit(root: Path, dry_run: bool, as_json: bool) -> int:
             print("\n".join(f"  {p}" for p in planned["staged_elsewhere"]))
         if planned["gate"].get("blocked"):
             print("note: the last full gate on this code is BLOCKED; the message says what is carried over")
-        print("message:" if dry_run else f"committed {sha[:12]}:")
+        print("message:" if dry_run else f"committed {(sha or '')[:12]}:")  # committing gives a sha
         print("\n".join(f"  {line}" for line in planned["message"].rstrip("\n").splitlines()))
     if sha:
         telemetry.emit(root, "close.committed", {"session_id": state.get("session_id"), "commit": sha,

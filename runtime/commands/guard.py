@@ -18,6 +18,9 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
+
+from ..platforms import Platform
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,15 +44,15 @@ def run(args: argparse.Namespace) -> int:
     return 1
 
 
-class _NoAgent:
+class _NoAgent(Platform):
     """`guard check` runs outside any agent: no session, no subagent."""
 
     delete_tools = ()
 
-    def session_id(self, payload: dict) -> str:
+    def session_id(self, payload: dict[str, Any]) -> str:
         return ""
 
-    def agent_id(self, payload: dict) -> None:
+    def agent_id(self, payload: dict[str, Any]) -> None:
         return None
 
 
@@ -59,7 +62,8 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     from ..core.toolcall import SHELL, ToolCall
     from ..guards.context import HookContext
     from ..guards.policy import PolicyError, load
-    from ..guards.shell import parse, quote
+    from ..guards.shell import parse
+    from ..guards.shellmodel import quote
     from ..hookpath.hooks import judge, with_held_back
 
     words = [w for w in args.words if w != "--"] if args.words[:1] == ["--"] else list(args.words)

@@ -22,12 +22,14 @@ import os
 import re
 from pathlib import Path
 
-from ..platforms import INSTRUCTION_FILES as CONFIG_FILES
+from ..platforms import INSTRUCTION_FILES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
     from collections.abc import Callable
     from typing import Any
+
+CONFIG_FILES = INSTRUCTION_FILES  # the files a Session Config may live in: every agent's instruction file
 
 HEADING = "Session Config"
 SESSION_TYPES = ("housekeeping", "feature", "deep")

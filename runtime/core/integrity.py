@@ -188,7 +188,7 @@ def main(argv: list[str]) -> int:
             return 1
         return 0
     path.write_text(text, encoding="utf-8")
-    print(f"wrote {path} ({len(build()['files'])} files)")
+    print(f"wrote {path} ({len(covered(RUNTIME_DIR))} files)")
     return 0
 
 

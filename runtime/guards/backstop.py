@@ -191,6 +191,8 @@ def _wave_running(root: Path, scope: dict[str, Any]) -> bool:
     try:
         record = json.loads((root / RECORD).read_text(encoding="utf-8"))
         waves = record.get("waves") if isinstance(record, dict) else None
+        if not isinstance(waves, list):
+            return True
         entry = next(w for w in waves if isinstance(w, dict) and w.get("wave") == scope.get("wave"))
     except (OSError, ValueError, UnicodeDecodeError, TypeError, StopIteration):
         return True

@@ -165,12 +165,13 @@ def _in_allowlist(operand: str, patterns: list[str], root: Path, cwd: str) -> bo
     point the delete somewhere else."""
     if not patterns or any(c in operand for c in "$`*?[~"):
         return False
-    from .scope import resolve
+    from .pathglob import resolve
 
     lexical = repo_relative(operand, root, cwd)
     real = resolve(operand, root, cwd)
-    return bool(lexical) and bool(real) and all(
-        any(glob_match(p, rel) for p in patterns) for rel in (lexical, real))
+    if not lexical or not real:
+        return False
+    return all(any(glob_match(p, rel) for p in patterns) for rel in (lexical, real))
 
 
 def _split(args: list[str]) -> tuple[set[str], list[str], list[str]]:

@@ -19,11 +19,12 @@ if TYPE_CHECKING:  # annotations only: typing would cost every hook call a milli
     from typing import Any
 
     from ..core.toolcall import ToolCall
+    from ..platforms import Platform
 
 
 class HookContext:
     def __init__(self, root: Path, platform: str, event: str, payload: dict[str, Any],
-                 call: ToolCall | None = None, adapter: Any = None) -> None:
+                 call: ToolCall | None = None, adapter: Platform | None = None) -> None:
         self.root = root
         self.platform = platform
         self.event = event
@@ -32,11 +33,11 @@ class HookContext:
         self._config: Any = None
         self._problems: list[Any] = []
         self._held: list[str] = []
-        self._adapter: Any = adapter
+        self._adapter = adapter
         self.pin = True  # False: judge by the current Session Config alone (a command outside any session)
 
     @property
-    def adapter(self) -> Any:
+    def adapter(self) -> Platform:
         """The platform module that reads this payload (imported once, on first use)."""
         if self._adapter is None:
             from ..platforms import get

@@ -23,7 +23,10 @@ from .pathglob import temp_roots
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
+
+    from .shellmodel import Command
 
 _TEMP_VARS = ("TMPDIR", "TMP", "TEMP")
 CREATORS = frozenset({"ln", "mkdir", "cp", "mv", "tar", "unzip", "touch", "install", "rsync", "git", "cd", "pushd"})
@@ -74,7 +77,7 @@ def is_temp_path(operand: str, root: Path, cwd: str) -> bool:
     return not (real == project or real.startswith(project + "/") or project.startswith(real + "/"))
 
 
-def line_links(commands: list, where_of) -> list[str]:
+def line_links(commands: list[Command], where_of: Callable[[Command], str | None]) -> list[str]:
     """Absolute paths of the symlinks (and hard links) the command line itself creates with `ln`
     or `cp -s`: a delete through one of them is not judged by the name it was given."""
     out: list[str] = []

@@ -200,7 +200,8 @@ def _sed_script(script: str) -> list[tuple[str, str]]:
             continue
         if c in "sy" and i + 1 < n:
             delim = script[i + 1]
-            j, parts, start = i + 2, [], i + 2
+            parts: list[str] = []
+            j, start = i + 2, i + 2
             while j < n and len(parts) < 2:
                 if script[j] == "\\":
                     j += 2

@@ -118,7 +118,7 @@ def echo_value(script: str) -> str | None:
     argv = [t[1] for t in tokens]
     if (argv[0] == "which" or argv[:2] in (["command", "-v"], ["type", "-P"], ["type", "-p"])) and \
             len(argv) == 1 + (argv[0] != "which") + 1:
-        return "/usr/bin/" + argv[-1]  # `$(which rm)`: the program's path; its name is what counts
+        return "/usr/bin/" + str(argv[-1])  # `$(which rm)`: the program's path; its name is what counts
     if argv[0] in ("echo", "printf"):  # escapes decoded as the shell would: $(printf '\x72\x6d') is rm
         from .decode import echo_output, printf_output
 

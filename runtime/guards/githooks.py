@@ -88,12 +88,19 @@ class HookFile:
         self.hooks_dir, self.problem = hooks_dir, problem
 
     @property
+    def directory(self) -> Path:
+        """The hooks directory, for callers that have seen `hooks_dir` set (None means there is none to use)."""
+        if self.hooks_dir is None:
+            raise ValueError(f"no hooks directory: {self.problem}")
+        return self.hooks_dir
+
+    @property
     def entry(self) -> Path:
-        return self.hooks_dir / HOOK
+        return self.directory / HOOK
 
     def target(self) -> Path:
         """The file our block belongs in: the framework's legacy file beside its own script, else the hook."""
-        return self.hooks_dir / LEGACY if kind(self.entry) == "pre-commit" else self.entry
+        return self.directory / LEGACY if kind(self.entry) == "pre-commit" else self.entry
 
 
 SHARED = "shared"  # HookFile.problem when core.hooksPath comes from the user's or the system's git config
@@ -265,7 +272,7 @@ def _remove_displaced(hooks: HookFile, dry_run: bool) -> str:
     """Copies of ours that another tool moved aside (lefthook's `.old`) would come back on its uninstall."""
     gone = []
     for name in DISPLACED:
-        path = hooks.hooks_dir / name
+        path = hooks.directory / name
         text = _read(path)
         if text is None or BEGIN not in text or damaged(text):
             continue

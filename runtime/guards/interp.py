@@ -82,9 +82,9 @@ def inline_code(lang: str, args: list[str]) -> list[str] | None:
         files = [a for a in args if not a.startswith("-")]
         return None if files and args[:1] != ["-"] else []
     if lang == "lua":
-        codes = [args[k + 1] for k, a in enumerate(args[:-1]) if a == "-e"]
-        if codes:
-            return codes
+        given = [args[k + 1] for k, a in enumerate(args[:-1]) if a == "-e"]
+        if given:
+            return given
         rest = [a for a in args if not a.startswith("-") or a == "-"]
         return [] if not rest or rest[0] == "-" else None
     if lang == "node" and args[:1] == ["eval"]:  # deno eval CODE
@@ -326,7 +326,8 @@ def _strip_literals(region: str, lang: str) -> str:
 
 
 def _backticks(code: str) -> list[str]:
-    out, k = [], 0
+    out: list[str] = []
+    k = 0
     while True:
         a = code.find("`", k)
         if a < 0:

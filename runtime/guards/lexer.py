@@ -62,11 +62,11 @@ class Lexer:
     def __init__(self, s: str, notes: list[str]) -> None:
         self.s, self.n, self.notes = s, len(s), notes
         self.subs: list[str] = []
-        self.tokens: list[tuple] = []
+        self.tokens: list[tuple[Any, ...]] = []
         self.pending: list[tuple[Redirect, str, bool, bool]] = []
         self.arithmetic = True
 
-    def run(self) -> list[tuple]:
+    def run(self) -> list[tuple[Any, ...]]:
         s, n, i = self.s, self.n, 0
         clock = current_clock()
         steps = 0

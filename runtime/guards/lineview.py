@@ -105,7 +105,10 @@ class LineView:
             seen.add(key)
             bodies: list[tuple[str, str, str]] = []
             if cmd.verb in scripts.MAKES:
-                directory, files, goals, dry = scripts.make_request(cmd.args)
+                request = scripts.make_request(cmd.args)
+                if request is None:  # `make --help` and the like run no target
+                    continue
+                directory, files, goals, dry = request
                 if dry:
                     continue
                 directory = os.path.normpath(os.path.join(where, directory))

@@ -49,13 +49,16 @@ try:
 except ImportError:  # Windows: no lock, a lost update only delays a warning
     fcntl = None  # type: ignore[assignment]
 
-try:  # the builtin digest: hashlib would load OpenSSL, a few ms on every tool call
-    from _sha256 import sha256  # type: ignore[import-not-found]
-except ImportError:
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found,no-redef]
+if TYPE_CHECKING:  # the private modules below have no type stubs; hashlib's sha256 is the same function
+    from hashlib import sha256
+else:
+    try:  # the builtin digest: hashlib would load OpenSSL, a few ms on every tool call
+        from _sha256 import sha256
     except ImportError:
-        from hashlib import sha256  # type: ignore[assignment]
+        try:
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
 
 
 def _path(root: Path, session_id: str) -> Path:
@@ -111,8 +114,12 @@ def observe(ctx: HookContext, denied: bool = False) -> Decision:
         history = [k for k in state.get("recent", []) if isinstance(k, str)]
         earlier = history[max(0, len(history) - (window - 1)):]
         generation = int(state.get("gen", 0)) if isinstance(state.get("gen", 0), int) else 0
-        seen = state.get("seen") if isinstance(state.get("seen"), dict) else {}
-        last = seen.get(key) if isinstance(seen.get(key), dict) else {}
+        seen = state.get("seen")
+        if not isinstance(seen, dict):
+            seen = {}
+        last = seen.get(key)
+        if not isinstance(last, dict):
+            last = {}
         streak = 1
         tree = None
         if key in earlier and last.get("gen") == generation:

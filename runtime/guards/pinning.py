@@ -207,6 +207,11 @@ def held_note(held: list[str]) -> str:
 # --- the heartbeat, read by session status, the banner and doctor ---------------------------------
 
 
+def _heartbeat(record: dict[str, Any]) -> dict[str, Any]:
+    beats = record.get("heartbeat")
+    return beats if isinstance(beats, dict) else {}
+
+
 def status(root: Path, platform: str, starting: str = "", wired: bool = True) -> tuple[str, str]:
     """(enforced | degraded | not firing, why) for one agent, from its latest session's heartbeat.
 
@@ -216,7 +221,7 @@ def status(root: Path, platform: str, starting: str = "", wired: bool = True) ->
     record = latest(root, platform)
     earlier = ""
     if record is not None and starting and record.get("session_id") == starting:
-        beats = record.get("heartbeat") if isinstance(record.get("heartbeat"), dict) else {}
+        beats = _heartbeat(record)
         if "pre-tool-use" not in beats:
             before = latest(root, platform, skip=starting)
             if before is not None:
@@ -225,7 +230,7 @@ def status(root: Path, platform: str, starting: str = "", wired: bool = True) ->
         return NOT_FIRING, "no hook of this agent has run in this repository yet"
     if not wired:
         return DEGRADED, "its settings no longer wire every hook ('doctor' says which)"
-    beats = record.get("heartbeat") if isinstance(record.get("heartbeat"), dict) else {}
+    beats = _heartbeat(record)
     if "pre-tool-use" not in beats:
         return NOT_FIRING, (f"session {record.get('session_id', '?')} started at {beats.get('session-start', '?')} "
                             "but no tool call of it has reached the guard")

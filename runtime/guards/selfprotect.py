@@ -36,7 +36,7 @@ from .context import HookContext
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
-    from typing import Any
+    from typing import Any, TypeGuard
 
 RULE = "self-protection"
 ASK = ("Carry on with the task; if enforcement really must change, say so in your report and ask the user to "
@@ -128,7 +128,7 @@ def instruction_files(root: Path) -> list[str]:
     return out
 
 
-def instruction_file(rel: str | None, root: Path) -> bool:
+def instruction_file(rel: str | None, root: Path) -> TypeGuard[str]:
     return rel is not None and rel in instruction_files(root)
 
 
@@ -143,8 +143,9 @@ def result_text(tool_input: dict[str, Any], current: str, delete: bool = False) 
     if delete:
         return ""
     for key in ("content", "contents", "file_text"):
-        if isinstance(tool_input.get(key), str):
-            return tool_input[key]
+        whole = tool_input.get(key)
+        if isinstance(whole, str):
+            return whole
     for key in ("command", "input", "patch"):
         value = tool_input.get(key)
         if isinstance(value, str) and "*** Begin Patch" in value:

@@ -135,6 +135,8 @@ class _Decision:
 def _command(platform: str, payload: object) -> object:
     """The call's shell command, read by the platform module when it still imports, else from the
     fields agents commonly use (`tool_input.command`, a top-level `command`)."""
+    if not isinstance(payload, dict):  # every platform reads its payload as an object
+        return None
     try:
         from runtime.platforms import get
 
@@ -142,8 +144,6 @@ def _command(platform: str, payload: object) -> object:
         return call.command if call is not None else None
     except Exception:
         pass
-    if not isinstance(payload, dict):
-        return None
     tool_input = payload.get("tool_input")
     if isinstance(tool_input, dict) and "command" in tool_input:
         return tool_input.get("command")
@@ -198,7 +198,8 @@ def report(argv: list[str], exc: BaseException) -> int:
         decision = cannot_judge("judge this call", problem, enforcement, "runtime-broken", fix, risky)
     except Exception:  # decision.py is the broken file: a bare answer, any shell command denied
         deny = enforcement == "strict" or bool(risky)
-        decision = _Decision("deny" if deny else "warn",
+        # A stand-in with the attributes `answer` reads; it cannot be the real type, whose module is broken.
+        decision = _Decision("deny" if deny else "warn",  # type: ignore[assignment]
                              f"session-orchestrator: {problem}; "
                              f"{'denied' if deny else 'allowed'} by the fallback (enforcement: {enforcement}"
                              f"{', a shell command' if risky else ''}). {fix}")

@@ -169,7 +169,7 @@ def main(argv: list[str]) -> int:
         if payload is not None and adapter.guest_of and _stands_aside(ctx):
             return adapter.answer(event, Decision(), "")  # the host agent's own hooks judge this call
         try:
-            if event == "pre-tool-use":
+            if event == "pre-tool-use" and payload is not None:  # never None here: see above
                 ctx.call = adapter.tool_call(payload)
             decision, text = HANDLERS[event](ctx)
         except Exception as exc:  # never a traceback in the agent's face

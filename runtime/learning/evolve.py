@@ -37,6 +37,7 @@ from typing import Any
 
 from ..core import jsonl
 from ..core.paths import metrics_dir, orch_dir, project_root, state_file
+from ..loop.records import State
 from . import learnings
 
 KINDS = ("recurring-fix", "gate-failure", "out-of-scope", "scope-estimate", "denied-retry", learnings.NOT_TO_RETRY)
@@ -54,7 +55,8 @@ def learning_id(kind: str, subject: str) -> str:
 def confidence(ages: list[tuple[int, int]], half_life: int, weight: float = 1.0) -> float:
     """`ages`: (sessions since, occurrences) per confirming session."""
     support = sum(min(count, PER_SESSION_CAP) * weight * 0.5 ** (age / half_life) for age, count in ages)
-    return round(1 - 0.5 ** (support / 2), 3)
+    value: float = round(1 - 0.5 ** (support / 2), 3)
+    return value
 
 
 # --- reading the record -------------------------------------------------------------------------
@@ -87,7 +89,7 @@ def _events(root: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _states(root: Path) -> list[dict[str, Any]]:
+def _states(root: Path) -> list[State]:
     """Every session record still on this machine, one per session id, oldest file first.
 
     `/close` archives each record as `state/archive/<id>.json`; older archives and
@@ -100,7 +102,7 @@ def _states(root: Path) -> list[dict[str, Any]]:
     files = [*sorted(archive.glob("STATE-*.md")), *sorted(archive.glob("*.json"))]
     current = record_file(root)
     files.append(current if current.exists() else state_file(root))
-    by_id: dict[str, dict[str, Any]] = {}
+    by_id: dict[str, State] = {}
     for file in files:
         try:
             text = file.read_text(encoding="utf-8")
@@ -179,6 +181,7 @@ def find(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
 
     seen_not_retry: set[tuple[str, str]] = set()  # (text, session id): each session counts once
     reviewed: set[tuple[str, int]] = set()
+    index: int | None  # a session's position; None for a moment outside every session
     for index, record in enumerate(sessions):
         failing = record.get("gate_failures")
         if failing is None:
@@ -199,7 +202,7 @@ def find(root: Path, half_life: int) -> tuple[list[dict[str, Any]], int]:
             p.info["carryover"] = p.info.get("carryover", 0) + int(record["carryover"])
     _over_estimates(sessions, pattern)
     for event in _events(root):
-        name = event.get("event")
+        name = str(event.get("event") or "")
         if name not in ("guard.denied", "guard.warned"):
             continue
         index = windows.at(event.get("ts"))
@@ -360,7 +363,7 @@ def format_learning(record: dict[str, Any], number: int | None = None) -> list[s
              f"      {record.get('statement')}",
              f"      evidence: {len(sessions)} session(s) ({', '.join(sessions[:6])}"
              f"{', ...' if len(sessions) > 6 else ''}), count {evidence.get('count', 0)}"
-             + (f"; files: {', '.join(record.get('files')[:5])}" if record.get("files") else "")]
+             + (f"; files: {', '.join((record.get('files') or [])[:5])}" if record.get("files") else "")]
     return lines
 
 

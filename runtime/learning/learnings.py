@@ -142,9 +142,9 @@ def banner_lines(root: Path, config: Any, changes: list[str]) -> list[str]:
     except (OSError, ValueError, TypeError):
         pass
     try:
-        from . import budget
+        from . import budget as instruction_budget
 
-        out.extend(budget.check(root, config))
+        out.extend(instruction_budget.check(root, config))
     except (OSError, ValueError, TypeError):
         pass
     return out

@@ -68,8 +68,8 @@ def session_entries(state: State, ledger: dict[str, Any]) -> list[dict[str, Any]
 
 
 def _clip(text: Any, limit: int) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+    flat = " ".join(str(text or "").split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "\u2026"
 
 
 def _item_body(sid: str, state: State, item: dict[str, Any]) -> str:

@@ -34,7 +34,7 @@ _COLON = Lazy(r"^(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):(?:(?P<col>\d+):)?\s+(?P
 # ruff's full format: "CODE [*] message" then " --> path:line:col"
 _RUFF_FULL = Lazy(r"^(?P<code>[A-Z]+\d+)\s+(?:\[\*\]\s+)?(?P<msg>.+?)\s*\n\s*-->\s+(?P<file>[^\n:]+):"
                    r"(?P<line>\d+):\d+\s*$", re.MULTILINE)
-# mypy: path:line[:col]: error: message  [code]
+# mypy's format: path:line[:col]: error: message  [code]
 _MYPY = Lazy(r"^(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):(?:\d+:)?\s+error:\s+(?P<msg>.+?)(?:\s+\[(?P<code>[\w-]+)\])?"
               r"\s*$", re.MULTILINE)
 # pyright: "  /abs/path.py:10:5 - error: message (reportSomething)"

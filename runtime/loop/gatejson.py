@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .records import Check, Gate
+
 SCHEMA = 1
 CHECK_KEYS = ("kind", "status", "command", "source", "exit", "duration", "timed_out", "counts", "failed_tests",
               "problems", "findings", "first_failure", "tail", "log", "cause", "fix")
 
 
-def _check(kind: str, check: dict[str, Any]) -> dict[str, Any]:
-    out = {key: check.get(key) for key in CHECK_KEYS}
+def _check(kind: str, check: Check) -> dict[str, Any]:
+    out: dict[str, Any] = {key: check.get(key) for key in CHECK_KEYS}
     out["kind"] = kind
     out["status"] = check.get("status") or ("skipped" if check.get("skipped") else "passed" if check.get("ok")
                                             else "failed")
@@ -33,7 +35,7 @@ def _check(kind: str, check: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def shape(record: dict[str, Any], code: int, summary: str) -> dict[str, Any]:
+def shape(record: Gate, code: int, summary: str) -> dict[str, Any]:
     """The `--json` document for one gate record, its exit code and its summary text."""
     blocked = bool(record.get("blocked"))
     verdict = "blocked" if blocked else ("recorded" if record.get("variant") == "baseline" else "passed")

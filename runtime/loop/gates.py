@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .checkrun import Running  # noqa: F401  (lives in checkrun.py; importable from here as before)
-from .records import Check, Gate, State
+from .records import Check, Gate, Judged, State
 
 KINDS = ("test", "typecheck", "lint")
 VARIANTS = ("baseline", "incremental", "full")
@@ -127,7 +127,7 @@ def diagnose(kind: str, command: str, code: int | None, output: str, parsed: dic
 
 
 def check_result(kind: str, command: str, source: str, result: tuple[int | None, str, float, bool],
-                 timeout: float, root: Path | None = None) -> dict[str, Any]:
+                 timeout: float, root: Path | None = None) -> Check:
     """Turn a finished command into the recorded check: status, counts or findings, a tail unless it passed."""
     from . import findings as fnd
     from .losttests import identities
@@ -135,7 +135,7 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
     from .testrunners import parse
 
     code, output, duration, timed_out = result
-    check: dict[str, Any] = {
+    check: Check = {
         "kind": kind, "command": command, "source": source, "skipped": False, "exit": code,
         "duration": round(duration, 3), "timed_out": timed_out, "ok": code == 0 and not timed_out,
         "counts": None, "failed_tests": [], "problems": None, "tail": [],
@@ -147,8 +147,9 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
             check["runner"] = parsed["runner"]
             check["counts"] = {k: parsed[k] for k in ("passed", "failed", "skipped", "errors")}
             check["failed_tests"] = parsed["failed_tests"]
-            if identities(parsed):
-                check["test_ids"] = identities(parsed)
+            ids = identities(parsed)
+            if ids:
+                check["test_ids"] = ids
             if parsed.get("groups"):
                 check["test_groups"] = parsed["groups"]
     broken = diagnose(kind, command, code, output, parsed, timed_out, timeout)
@@ -188,13 +189,13 @@ def check_result(kind: str, command: str, source: str, result: tuple[int | None,
 
 
 def run_checks(commands: dict[str, tuple[str, str]], root: Path, timeout: float,
-               meanwhile: Any = None, progress: float = 0.0, label: str = "gate") -> dict[str, dict[str, Any]]:
+               meanwhile: Any = None, progress: float = 0.0, label: str = "gate") -> dict[str, Check]:
     """The checks only (see `run_watched`, which also proves they changed no file)."""
     return run_watched(commands, root, timeout, meanwhile, progress, label)[0]
 
 
 def run_watched(commands: dict[str, tuple[str, str]], root: Path, timeout: float, meanwhile: Any = None,
-                progress: float = 0.0, label: str = "gate") -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+                progress: float = 0.0, label: str = "gate") -> tuple[dict[str, Check], dict[str, Any]]:
     """Start every check at once, run `meanwhile()` while they run, collect them; (checks, what they wrote).
 
     Starting the commands before the session bookkeeping keeps the runtime's own
@@ -220,7 +221,7 @@ def run_watched(commands: dict[str, tuple[str, str]], root: Path, timeout: float
         if meanwhile is not None:
             meanwhile()
         wait_all(list(jobs.values()), timeout, done, progress, label)
-    checks = {}
+    checks: dict[str, Check] = {}
     for kind, (command, source) in commands.items():
         job = jobs.get(kind)
         if job is None:
@@ -240,31 +241,34 @@ def run_watched(commands: dict[str, tuple[str, str]], root: Path, timeout: float
 # --- comparing -------------------------------------------------------------
 
 
-def _failures(check: dict[str, Any]) -> int:
+def _failures(check: Check) -> int:
     counts = check.get("counts") or {}
     return int(counts.get("failed") or 0) + int(counts.get("errors") or 0)
 
 
-def _is_broken(check: dict[str, Any] | None) -> bool:
-    return bool(check) and check.get("status") == "broken"
+def _is_broken(check: Check | None) -> bool:
+    if not check:
+        return False
+    return check.get("status") == "broken"
 
 
-def broken_checks(checks: dict[str, dict[str, Any]], overrides: dict[str, Any] | None
+def broken_checks(checks: dict[str, Check], overrides: dict[str, Any] | None
                   ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """(blocking, overridden): the checks that could not run, split by whether the user overrode them."""
     blocking, overridden = [], []
     for kind, check in checks.items():
         if _is_broken(check):
             entry = {"kind": kind, "cause": str(check.get("cause")), "fix": str(check.get("fix"))}
-            if (overrides or {}).get(kind):
-                overridden.append({**entry, "reason": str(overrides[kind].get("reason", ""))})  # type: ignore[index]
+            override = (overrides or {}).get(kind)
+            if override:
+                overridden.append({**entry, "reason": str(override.get("reason", ""))})
             else:
                 blocking.append(entry)
     return blocking, overridden
 
 
-def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
-            overrides: dict[str, Any] | None = None, accepted: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def compare(baseline: Gate | None, checks: dict[str, Check],
+            overrides: dict[str, Any] | None = None, accepted: list[dict[str, Any]] | None = None) -> Gate:
     """Regressions (by name), lost tests, new findings, broken checks, other new problems, pre-existing failures.
 
     `accepted` lists tests removed on purpose (`gate accept-lost`, losttests.py): they are not lost.
@@ -281,8 +285,8 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
     if lost["demote"]:  # it ran at baseline: unreadable output now is a failure to compare, not "cannot run"
         test = checks["test"]
         test["status"] = "failed"
-        for key in ("cause", "fix"):
-            test.pop(key, None)
+        test.pop("cause", None)
+        test.pop("fix", None)
     broken, overridden = broken_checks(checks, overrides)
     new_problems.extend(lost["problems"])
     if lost["same"]:
@@ -292,8 +296,9 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
             continue
         if kind == "test" and check.get("counts") is None and (lost["problems"] or lost["same"]):
             continue  # judged by exit status above
-        base = base_checks.get(kind)
-        base_ran = base is not None and not base.get("skipped") and not _is_broken(base)
+        found = base_checks.get(kind)
+        base_ran = found is not None and not found.get("skipped") and not _is_broken(found)
+        base: Check = found or {}  # read only where base_ran says it ran
         if check.get("timed_out"):  # records from before broken checks existed
             if base_ran and base.get("timed_out"):
                 preexisting.append(f"{kind}: timed out (also at baseline)")
@@ -306,17 +311,20 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
             preexisting.extend(old)
             continue
         if kind != "test" and check.get("findings") is not None:
-            now = [tuple(f) for f in check["findings"]]
-            before_f = [tuple(f) for f in (base.get("findings") or [])] if base_ran else []
-            fresh = fnd.new_findings(before_f, now)  # type: ignore[arg-type]
+            # A record keeps findings as JSON arrays, [file, line, code, message] as check_result wrote them; their
+            # shape is not checked when read back, so the checker cannot know tuple() restores a Finding.
+            now: list[fnd.Finding] = [tuple(f) for f in check["findings"]]  # type: ignore[misc]
+            before_f: list[fnd.Finding] = (
+                [tuple(f) for f in (base.get("findings") or [])] if base_ran else [])  # type: ignore[misc]
+            fresh = fnd.new_findings(before_f, now)
             added = len(fresh)
             # A baseline from a runtime that kept no digest compares by its listed findings only.
             base_whole = not base_ran or base.get("finding_digest") or (base.get("problems") or 0) <= len(before_f)
             if base_whole and (check.get("finding_digest") or (base_ran and base.get("finding_digest"))):
                 # Either side kept only its first findings in full: count the new ones over all of them.
                 added = fnd.added_count(
-                    (base.get("finding_digest") or fnd.digest(before_f)) if base_ran else {},  # type: ignore[arg-type]
-                    check.get("finding_digest") or fnd.digest(now))  # type: ignore[arg-type]
+                    (base.get("finding_digest") or fnd.digest(before_f)) if base_ran else {},
+                    check.get("finding_digest") or fnd.digest(now))
             total = check.get("problems") or len(now)
             if not base_whole:  # no digest to compare with: a higher total is still new findings
                 added = max(added, total - (base.get("problems") or 0))
@@ -351,14 +359,15 @@ def compare(baseline: dict[str, Any] | None, checks: dict[str, dict[str, Any]],
 # --- the gate --------------------------------------------------------------
 
 
-def judged_code(root: Path, snap: dict[str, str] | None = None) -> dict[str, str]:
+def judged_code(root: Path, snap: dict[str, str] | None = None) -> Judged:
     """The code a gate ran on, so close can tell whether the last full gate still describes it.
 
     `snap` is the snapshot the tree check took after the checks ended, read once for both."""
     from ..core.treestate import TreeUnreadableError, fingerprint, tree_id
 
     try:
-        return {**fingerprint(root, snap), "tree_id": tree_id(root, snap)}
+        code = fingerprint(root, snap)  # {"head", "tree"}
+        return {"head": code["head"], "tree": code["tree"], "tree_id": tree_id(root, snap)}
     except TreeUnreadableError as exc:
         return {"error": f"git could not list the working tree: {exc}"}
 
@@ -540,11 +549,11 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
         lines.append(f"  OVERRIDDEN: {entry['kind']} could not run ({entry['cause']}); "
                      f"not checked, by override: {entry['reason']}")
     if record.get("lost_count"):
-        from .losttests import describe
+        from .losttests import describe as describe_lost
 
-        lines.append(f"  {describe(record.get('lost') or [], int(record['lost_count']))}")
-    for entry in accepted_lost_lines(record, state):
-        lines.append(f"  {entry}")
+        lines.append(f"  {describe_lost(record.get('lost') or [], int(record['lost_count']))}")
+    for note in accepted_lost_lines(record, state):
+        lines.append(f"  {note}")
     from .readonly import describe
 
     lines.extend(describe(record.get("wrote") or {}))

@@ -22,10 +22,11 @@ acceptance text when no test is named for it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .records import Gate, State
+from .records import Gate, State, Task
 
 # git's id of the empty tree: the start ref of a repository that had no commit when the session started
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -97,8 +98,10 @@ def _tree_diff(root: Path, old: str, new: str) -> list[str]:
 # --- test results --------------------------------------------------------------
 
 
-def recorded_tests(check: dict[str, Any], root: Path | None = None) -> dict[str, str] | None:
+def recorded_tests(check: Mapping[str, Any], root: Path | None = None) -> dict[str, str] | None:
     """{test id: passed|failed|skipped} when the gate recorded each test by name, else None.
+
+    `check` is a Check, or a test record in one of the other shapes below (hence a plain mapping).
 
     The gate keeps the names by outcome in `test_ids` (moved to `tests_file` beside the gate
     logs for a large suite, see loop/losttests.py). Also read: `tests` as {status: [ids]} or
@@ -261,7 +264,8 @@ def build(root: Path, state: State) -> dict[str, Any]:
         items.append({
             "id": item.get("id"), "title": item.get("title", ""), "issue": item.get("issue") or "",
             "acceptance": item.get("acceptance", ""), "claimed": claimed, "note": item.get("note") or "",
-            "tasks": [{"id": t.get("id"), "reported": (results.get(t.get("id")) or {}).get("status")} for t in mine],
+            "tasks": [{"id": t.get("id"), "reported": (results.get(t["id"]) or {}).get("status") if "id" in t else None}
+                      for t in mine],
             "scope": scope, "files": files, "tests": tests,
             "verdict": "done" if not missing else "unproven", "missing": missing, "judgement": judgement,
         })
@@ -274,7 +278,7 @@ def build(root: Path, state: State) -> dict[str, Any]:
     }
 
 
-def _in_any_scope(path: str, tasks: list[dict[str, Any]]) -> bool:
+def _in_any_scope(path: str, tasks: list[Task]) -> bool:
     from ..guards.pathglob import glob_match
 
     return any(glob_match(pattern, path) for t in tasks for pattern in t.get("files") or [])

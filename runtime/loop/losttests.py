@@ -38,13 +38,14 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from .records import Check, Gate, State, TestIds
 from .testparse import Lazy
 
 MAX_INLINE = 2000  # ids a gate record keeps itself; past that they go to a file beside it (see keep)
 NAMED = 5
-STATE_KEY = "accepted_lost"
+STATE_KEY: Final = "accepted_lost"
 _PARAMS = Lazy(r"\[.*\]$")
 _VOLATILE = Lazy(r"\d{4,}(?:\.\d+)?|\d+\.\d{3,}|\b[0-9a-fA-F]{8,}\b|\(line \d+\)")
 _SEPARATORS = ("::", "[", " > ", " › ", "/", ".")
@@ -52,21 +53,23 @@ _SEPARATORS = ("::", "[", " > ", " › ", "/", ".")
 
 def volatile_free(name: str) -> str:
     """The name with only the parts that look generated (long numbers, hex, doctest lines) left out."""
-    return _VOLATILE.sub("#", name)
+    free: str = _VOLATILE.sub("#", name)
+    return free
 
 
 def family(name: str) -> str:
     """The part of a test's name that stays the same from run to run."""
-    return _VOLATILE.sub("#", _PARAMS.sub("[]", name))
+    stable: str = _VOLATILE.sub("#", _PARAMS.sub("[]", name))
+    return stable
 
 
-def identities(parsed: dict[str, Any] | None) -> dict[str, Any] | None:
+def identities(parsed: dict[str, Any] | None) -> TestIds | None:
     """What a check records about each test: the names by outcome and where they came from."""
     if not parsed or not parsed.get("tests"):
         return None
     tests = parsed["tests"]
-    return {"source": parsed.get("tests_source", "output"),
-            **{status: list(tests.get(status) or []) for status in ("passed", "failed", "skipped")}}
+    return {"source": parsed.get("tests_source", "output"), "passed": list(tests.get("passed") or []),
+            "failed": list(tests.get("failed") or []), "skipped": list(tests.get("skipped") or [])}
 
 
 def lost_by_name(base_passed: list[str], now_ran: list[str], base_all: list[str]) -> list[str]:
@@ -119,12 +122,12 @@ def _is_accepted(name: str, accepted: list[str]) -> bool:
     return False
 
 
-def _count(check: dict[str, Any], *keys: str) -> int:
+def _count(check: Check, *keys: str) -> int:
     counts = check.get("counts") or {}
     return sum(int(counts.get(k) or 0) for k in keys)
 
 
-def judge(base: dict[str, Any] | None, now: dict[str, Any] | None, accepted: list[dict[str, Any]] | None = None
+def judge(base: Check | None, now: Check | None, accepted: list[dict[str, Any]] | None = None
           ) -> dict[str, Any]:
     """How the test check lost ground against the baseline beyond failing tests.
 
@@ -157,7 +160,8 @@ def judge(base: dict[str, Any] | None, now: dict[str, Any] | None, accepted: lis
     base_ids, now_ids = base.get("test_ids"), now.get("test_ids")
     if base_ids and now_ids:
         gone = lost_by_name(base_ids.get("passed") or [], (now_ids.get("passed") or []) + (now_ids.get("failed") or []),
-                            [n for s in ("passed", "failed", "skipped") for n in base_ids.get(s) or []])
+                            [*(base_ids.get("passed") or []), *(base_ids.get("failed") or []),
+                             *(base_ids.get("skipped") or [])])
         out["accepted"] = [n for n in gone if _is_accepted(n, wanted)]
         lost = [n for n in gone if not _is_accepted(n, wanted)]
         out["lost"], out["lost_count"] = lost[:MAX_INLINE], len(lost)  # the count stays whole
@@ -166,9 +170,10 @@ def judge(base: dict[str, Any] | None, now: dict[str, Any] | None, accepted: lis
         return out
     base_groups, now_groups = base.get("test_groups"), now.get("test_groups")
     if base_groups and now_groups is not None:
-        for group, was in sorted(base_groups.items()):
-            has = now_groups.get(group) or {}
-            missing = was.get("passed", 0) - has.get("passed", 0) - max(0, has.get("failed", 0) - was.get("failed", 0))
+        for group, then in sorted(base_groups.items()):
+            now_group = now_groups.get(group) or {}
+            missing = (then.get("passed", 0) - now_group.get("passed", 0)
+                       - max(0, now_group.get("failed", 0) - then.get("failed", 0)))
             taken = [n for n in wanted if n == group or n.startswith(group + " > ")][:max(0, missing)]
             out["accepted"].extend(taken)
             missing -= len(taken)
@@ -208,7 +213,7 @@ def _file(root: Path, variant: str) -> Path:
     return root / ".orchestrator" / "state" / "gates" / f"{variant}-tests.json"
 
 
-def keep(root: Path, variant: str, checks: dict[str, dict[str, Any]]) -> None:
+def keep(root: Path, variant: str, checks: dict[str, Check]) -> None:
     """Keep a record bounded: past MAX_INLINE names, a check's test names move to a file beside the gate logs.
 
     The baseline's file is read back by every later gate (`load`); a later gate's file
@@ -219,7 +224,9 @@ def keep(root: Path, variant: str, checks: dict[str, dict[str, Any]]) -> None:
         return
     ids = check.get("test_ids")
     groups = check.get("test_groups")
-    size = sum(len(ids.get(s) or []) for s in ("passed", "failed", "skipped")) if ids else 0
+    named = {"passed": len(ids.get("passed") or []), "failed": len(ids.get("failed") or []),
+             "skipped": len(ids.get("skipped") or [])} if ids else {}
+    size = sum(named.values())
     if size <= MAX_INLINE and len(groups or {}) <= MAX_INLINE:
         return
     path = _file(root, variant)
@@ -228,26 +235,29 @@ def keep(root: Path, variant: str, checks: dict[str, dict[str, Any]]) -> None:
     check.pop("test_ids", None)
     check.pop("test_groups", None)
     check["tests_file"] = path.relative_to(root).as_posix()
-    check["tests_named"] = {s: len(ids.get(s) or []) for s in ("passed", "failed", "skipped")} if ids else {}
+    check["tests_named"] = named
 
 
-def load(root: Path, baseline: dict[str, Any] | None) -> dict[str, Any] | None:
+def load(root: Path, baseline: Gate | None) -> Gate | None:
     """The baseline with its test names read back from their file, for comparing (the record is not changed)."""
-    test = ((baseline or {}).get("checks") or {}).get("test")
+    if baseline is None:
+        return None
+    test = (baseline.get("checks") or {}).get("test")
     if not test or not test.get("tests_file"):
         return baseline
     try:
         kept = json.loads((root / test["tests_file"]).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return baseline  # compared by counts, as for a runner that prints no names
-    hydrated = {**test, "test_ids": kept.get("test_ids"), "test_groups": kept.get("test_groups")}
-    return {**baseline, "checks": {**baseline["checks"], "test": hydrated}}
+    hydrated: Check = {**test, "test_ids": kept.get("test_ids"), "test_groups": kept.get("test_groups")}
+    with_names: Gate = {**baseline, "checks": {**baseline["checks"], "test": hydrated}}
+    return with_names
 
 
 # --- accepting a removal ------------------------------------------------------------
 
 
-def accepted(state: dict[str, Any]) -> list[dict[str, Any]]:
+def accepted(state: State) -> list[dict[str, Any]]:
     return list(state.get(STATE_KEY) or [])
 
 

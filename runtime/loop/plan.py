@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.words import count
-from .records import State
+from .records import Item, State, Task
 
 ITEM_STATUSES = ("done", "partial", "not-started")
 # the skeleton's example values; a plan still holding one was not filled in
@@ -121,7 +121,7 @@ def validate(plan: Any, state: State, root: Path) -> dict[str, Any]:
         problems.append("'items' must be a non-empty list of {\"id\", \"title\", \"acceptance\"}")
         items = []
     item_ids: list[str] = []
-    clean_items = []
+    clean_items: list[Item] = []
     for index, item in enumerate(items, start=1):
         where = f"items[{index}]"
         if not isinstance(item, dict):
@@ -151,7 +151,7 @@ def validate(plan: Any, state: State, root: Path) -> dict[str, Any]:
             if why:
                 problems.append(f"{where} ({ident or '?'}): 'tests': {why}; name a real test as path::name")
         item_ids.append(ident)
-        clean = {"id": ident, "title": str(item.get("title") or ""), "issue": item.get("issue") or "",
+        clean: Item = {"id": ident, "title": str(item.get("title") or ""), "issue": item.get("issue") or "",
                  "acceptance": str(item.get("acceptance") or ""), "status": "not-started", "note": ""}
         if tests:  # acceptance tests `close verify` looks up in the last full gate
             clean["tests"] = [t.strip() for t in tests]
@@ -166,7 +166,7 @@ def validate(plan: Any, state: State, root: Path) -> dict[str, Any]:
                         "give one entry per wave (a wave may have an empty 'tasks' list)")
     covered: set[str] = set()
     task_ids: set[str] = set()
-    clean_waves: list[list[dict[str, Any]]] = [[] for _ in layout]
+    clean_waves: list[list[Task]] = [[] for _ in layout]
     for index, wave in enumerate(waves, start=1):
         if not isinstance(wave, dict):
             problems.append(f"waves[{index}] must be an object")
@@ -331,8 +331,8 @@ def run(args: Any) -> int:
     root = project_root()
     try:
         if args.plan_command == "template":
-            state = require_active(load(root))
-            print(json.dumps(template(state), indent=2))
+            active = require_active(load(root))
+            print(json.dumps(template(active), indent=2))
             return 0
         if args.plan_command == "set":
             return _set(root, args.file or args.source or "-")

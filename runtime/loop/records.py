@@ -70,10 +70,19 @@ class Wave(TypedDict, total=False):
     gate_status: str | None  # passed | blocked | None
     status: str  # pending | active | done | skipped (a partial close before the wave ran)
     skip_reason: str
-    started: str
+    started: str | None  # None: restarted from a record that never said when it started
     ended: str
     tasks: list[Task]
     results: dict[str, TaskResult]
+
+
+class TestIds(TypedDict, total=False):
+    """The names of a test check's tests by outcome, and where they were read (the output or a report file)."""
+
+    source: str
+    passed: list[str]
+    failed: list[str]
+    skipped: list[str]
 
 
 class Check(TypedDict, total=False):
@@ -83,19 +92,31 @@ class Check(TypedDict, total=False):
     command: str
     source: str
     skipped: bool
-    exit: int
+    exit: int | None  # None: the process was stopped before it exited
     duration: float
     timed_out: bool
     ok: bool
-    status: str
+    status: str  # passed | failed | broken | skipped
     counts: dict[str, int] | None
     failed_tests: list[str]
-    problems: list[str] | None
+    problems: int | None  # a typecheck or lint check's findings, counted
     tail: list[str]
     cause: str
     fix: str
     log: str  # the full output, relative to the project root (overwritten by the next gate)
     first_failure: list[str]  # the first failure's name, assertion and location (loop/failtext.py)
+    unreadable: bool  # a test check whose output named no tests: compared by exit status (loop/losttests.py)
+    # A test check: the runner whose output was read, the tests by name, and per-group counts.
+    runner: str
+    test_ids: TestIds  # moved out to `tests_file` once the gate is recorded (loop/losttests.py)
+    test_groups: dict[str, dict[str, int]]
+    tests_file: str  # where `test_ids` and `test_groups` were kept, relative to the project root
+    tests_named: dict[str, int]  # how many names `tests_file` holds, by outcome
+    # A typecheck or lint check: its first findings as [file, line, code, message], a digest of all of
+    # them when there were more than a record keeps, and how many were in the runtime's own files.
+    findings: list[list[str | int]]
+    finding_digest: dict[str, int]
+    runtime_findings_ignored: int
 
 
 class Judged(TypedDict, total=False):
@@ -122,7 +143,7 @@ class Gate(TypedDict, total=False):
     regressions: list[str]
     new_problems: list[str]
     preexisting: list[str]
-    new_findings: list[str]
+    new_findings: dict[str, list[str]]  # by check kind: the new findings, described (loop/findings.py)
     broken: list[dict[str, str]]
     overridden: list[dict[str, str]]
     blocked: bool
@@ -132,6 +153,7 @@ class Gate(TypedDict, total=False):
     lost_count: int
     accepted_lost: list[str]  # of those, the ones the session accepted as removed on purpose
     wrote: dict[str, Any]  # files the checks changed, by check (loop/readonly.py); any blocks the gate
+    breaker_cleared: bool  # this gate's pass reset the circuit breaker (guards/breaker.py)
 
 
 
@@ -163,6 +185,8 @@ class State(TypedDict, total=False):
     reviews: list[dict[str, Any]]
     history: list[HistoryEntry]
     verdicts: dict[str, str]  # item id -> done | unproven, from the evidence ledger at close
+    outcome: str  # how `session close` ended it: completed, or the early outcome it was given
+    ended: str  # when it was closed
     # The values of the enforcement keys the agent session that started this one runs under
     # (hookpath/pinning.py; the current Session Config's when no agent session recorded any).
     enforcement: dict[str, Any]
@@ -172,8 +196,8 @@ class Scope(TypedDict, total=False):
     """`state/scope.json`: what the running wave's agents may write (read by the scope check)."""
 
     session_id: str | None
-    wave: int
-    role: str
+    wave: int | None  # copied from the wave record as it stands
+    role: str | None
     enforcement: str
     allowed: list[str]
     read_only: bool
@@ -205,4 +229,5 @@ def upgrade_state(state: dict[str, Any]) -> State:
     for wave in state.get("waves") or []:
         if isinstance(wave, dict):
             _rename(wave, OLD_WAVE_KEYS)
+    # The one place a JSON object becomes a State: nothing checks its shape at run time (see above).
     return state  # type: ignore[return-value]

@@ -40,7 +40,7 @@ def validate(data: Any) -> dict[str, Any]:
     findings = data.get("findings", [])
     if not isinstance(findings, list):
         raise ReviewError("'findings' must be a list")
-    clean = []
+    clean: list[dict[str, Any]] = []
     for index, finding in enumerate(findings, start=1):
         where = f"findings[{index}]"
         if not isinstance(finding, dict):

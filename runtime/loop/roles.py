@@ -20,7 +20,7 @@ ROLES = ("Discovery", "Impl-Core", "Impl-Polish", "Quality", "Finalization")
 # defined; agents.json beside this file is generated from it (a test fails when the two drift apart),
 # because the runtime reads no YAML and the catalog itself is never rendered into a repository.
 AGENTS_FILE = Path(__file__).with_name("agents.json")
-_AGENTS: list[dict[str, dict[str, bool]]] = []  # filled on first use
+_AGENTS: list[dict[str, bool]] = []  # filled on first use
 
 
 def agents() -> dict[str, bool]:

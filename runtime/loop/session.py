@@ -237,7 +237,8 @@ def status(root: Path, as_json: bool = False) -> int:
             out["waves"] = [{k: w.get(k) for k in ("wave", "role", "status", "gate", "gate_status", "max_agents")}
                             for w in state["waves"]]
             out["items"] = state.get("items", [])
-            out["last_gate"] = _gate_brief((state.get("gates") or [None])[-1])
+            gates = state.get("gates") or []
+            out["last_gate"] = _gate_brief(gates[-1] if gates else None)
             out["baseline"] = _gate_brief(state.get("baseline"))
             out["gate_overrides"] = state.get("gate_overrides") or {}
             out["accepted_lost"] = state.get("accepted_lost") or []
@@ -441,7 +442,8 @@ def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> 
 
 def _archive(root: Path, state: State) -> None:
     from ..core.fsutil import write_atomic
-    from .state import render_record, state_dir
+    from ..core.paths import state_dir
+    from .state import render_record
 
     try:
         write_atomic(state_dir(root) / "archive" / f"{state['session_id']}.json", render_record(state))

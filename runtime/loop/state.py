@@ -41,7 +41,7 @@ from typing import Any
 from ..core.fsutil import write_atomic
 from ..core.paths import state_dir, state_file
 from ..core.proc import git
-from .records import OLD_KEYS, SCHEMA_VERSION, State, Task, upgrade_state
+from .records import OLD_KEYS, SCHEMA_VERSION, State, Task, TaskResult, upgrade_state
 
 STATUSES = ("active", "paused", "completed")
 UNFINISHED = ("active", "paused")
@@ -226,7 +226,8 @@ def _render_waves(state: State) -> list[str]:
         tasks = wave.get("tasks") or []
         results = wave.get("results") or {}
         for task in tasks:
-            result = results.get(task.get("id"), {})
+            task_id = task.get("id")
+            result: TaskResult = results.get(task_id, {}) if task_id is not None else {}
             status = result.get("status", "not reported" if wave.get("status") == "done" else "planned")
             note = f" - {_clip(result['note'], 50)}" if result.get("note") else ""
             out.append(f"- {task.get('id')} ({task.get('agent')}): {status}{note}; files: {_files(task)}")
@@ -247,7 +248,8 @@ def _names(label: str, names: list[Any]) -> list[str]:
 
 def _render_gates(state: State) -> list[str]:
     out = ["## Gate results", ""]
-    records = ([state["baseline"]] if state.get("baseline") else []) + list(state.get("gates") or [])
+    baseline = state.get("baseline")
+    records = ([baseline] if baseline else []) + list(state.get("gates") or [])
     if not records:
         return [*out, "- no gate has run yet", ""]
     for record in records:
@@ -346,7 +348,7 @@ def parse(text: str, filename: str = "STATE.md") -> State:
     for key in FRONT_KEYS:
         if key not in front:
             raise StateError(f"{filename}: frontmatter field '{key}' is missing")
-    state: State = dict(front)
+    record = dict(front)
     marker = text.rfind(_DATA_HEADING)
     if marker >= 0:  # version 1: the record is a JSON block at the end
         fence = text.find("```json\n", marker)
@@ -361,8 +363,8 @@ def parse(text: str, filename: str = "STATE.md") -> State:
                              f"{exc.msg}") from None
         if not isinstance(data, dict):
             raise StateError(f"{filename}:{first_line}: the JSON record is not an object")
-        state.update(data)
-    upgrade_state(state)
+        record.update(data)
+    state = upgrade_state(record)
     _validate(state, filename, lambda key: next((i + 1 for i, li in enumerate(lines)
                                                  if li.startswith((f"{key}:", f"{_old(key)}:"))), 0))
     return state
@@ -371,12 +373,12 @@ def parse(text: str, filename: str = "STATE.md") -> State:
 def parse_record(text: str, filename: str = RECORD) -> State:
     """The record as `render_record` wrote it; StateError names the line of anything else."""
     try:
-        state = json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise StateError(f"{filename}:{exc.lineno}: the JSON record is invalid: {exc.msg}") from None
-    if not isinstance(state, dict):
+    if not isinstance(data, dict):
         raise StateError(f"{filename}:1: the record is not a JSON object")
-    upgrade_state(state)  # a record written before the keys were unified
+    state = upgrade_state(data)  # a record written before the keys were unified
     for key in FRONT_KEYS:
         if key not in state:
             raise StateError(f"{filename}: field '{key}' is missing")
@@ -518,7 +520,7 @@ def _load_from_view(root: Path) -> State | None:
         return state
     if state.get("status") == "completed":  # e.g. committed on another machine; its numbers are in sessions.jsonl
         empty = {key: value for key, value in new_state("", "", 0, "", "").items() if key not in FRONT_KEYS}
-        return {**empty, **state, "history": []}
+        return upgrade_state({**empty, **state, "history": []})  # (nothing to rename: read as a State)
     raise StateCorruptError(_corrupt_message(
         path, f"session {state.get('session_id')} is {state.get('status')}, but its record "
               f"{record_file(root)} is missing (it is machine-local; STATE.md only summarises it)", _backup(path)))

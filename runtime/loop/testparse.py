@@ -18,6 +18,7 @@ Supported: pytest, jest, vitest, go test, cargo test.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 
@@ -143,7 +144,10 @@ def parse_cargo(text: str) -> dict[str, Any] | None:
 PARSERS = (parse_pytest, parse_cargo, parse_go, parse_vitest, parse_jest)
 
 
-def parse(output: str, parsers: tuple[Any, ...] | None = None) -> dict[str, Any] | None:
+Parser = Callable[[str], "dict[str, Any] | None"]
+
+
+def parse(output: str, parsers: tuple[Parser, ...] | None = None) -> dict[str, Any] | None:
     """Counts and failing names from whichever runner produced `output`, or None if none matches.
 
     `parsers` (default: this module's) lets `testrunners` try its richer parsers the same way."""

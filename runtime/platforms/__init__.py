@@ -40,7 +40,7 @@ _SHARED = frozenset({"jsonhooks", "jsonsplice", "flatjsonhooks", "pitrust"})
 # Settings files of agents that have no module here yet: the scope check protects them all the same,
 # since an agent that rewrites another agent's hooks could unhook the guard there. A platform's module
 # takes its entry over when it lands.
-_NOT_YET_WIRED = {
+_NOT_YET_WIRED: dict[str, tuple[str, ...]] = {
 }  # helper modules for formats several agents share, not platforms
 
 
@@ -177,7 +177,8 @@ def get(name: str) -> Platform:
         if exc.name != f"{__name__}.{name}":
             raise
         raise UnknownPlatformError(f"unknown platform {name!r}; known: {', '.join(known())}") from None
-    return module.PLATFORM
+    platform: Platform = module.PLATFORM
+    return platform
 
 
 def protected_paths() -> tuple[str, ...]:

@@ -133,7 +133,8 @@ def trust_checks(root: Path, data: dict[str, Any], env: Any) -> list[tuple[str, 
     project_fix = (f"start `codex` in {root} and answer yes when it asks to trust the folder, or add "
                    f'[projects."{root}"] trust_level = "trusted" to {config}')
     try:
-        import tomllib
+        # tomllib is Python 3.11+; on 3.10 (which the checker targets) the ImportError below answers.
+        import tomllib  # type: ignore[import-not-found, unused-ignore]
 
         with config.open("rb") as handle:
             settings = tomllib.load(handle)
@@ -159,8 +160,10 @@ def trust_checks(root: Path, data: dict[str, Any], env: Any) -> list[tuple[str, 
     keys = our_hook_keys(root, data.get("settings_file", ".codex/hooks.json"))
     if keys is None:
         return out  # the hooks file itself is reported by the wiring check
-    hooks = settings.get("hooks") if isinstance(settings.get("hooks"), dict) else {}
-    states = hooks.get("state") if isinstance(hooks.get("state"), dict) else {}
+    hooks = settings.get("hooks")
+    states = hooks.get("state") if isinstance(hooks, dict) else None
+    if not isinstance(states, dict):
+        states = {}
     untrusted = [key.rsplit(":", 3)[1] for key in keys
                  if not (isinstance(states.get(key), dict) and states[key].get("trusted_hash")
                          and states[key].get("enabled", True) is not False)]

@@ -31,7 +31,7 @@ def _is_ours(handler: Any) -> bool:
 
 def merge_json_hooks(existing: dict[str, Any], platform: dict[str, Any]) -> dict[str, Any]:
     """Return `existing` with our hook handlers replaced by the ones `platform` declares."""
-    merged = json.loads(json.dumps(existing))  # deep copy, JSON types only
+    merged: dict[str, Any] = json.loads(json.dumps(existing))  # deep copy, JSON types only
     hooks = merged.get("hooks")
     if not isinstance(hooks, dict):
         hooks = {}
@@ -56,10 +56,10 @@ def merge_json_hooks(existing: dict[str, Any], platform: dict[str, Any]) -> dict
                 "command": platform["hook_command"].format(event=entry["event"]),
                 "timeout": platform.get("hook_timeout", 10),
             }
-            group: dict[str, Any] = {"hooks": [handler]}
+            ours: dict[str, Any] = {"hooks": [handler]}
             if entry.get("matcher"):
-                group = {"matcher": entry["matcher"], **group}
-            hooks.setdefault(event, []).append(group)
+                ours = {"matcher": entry["matcher"], **ours}
+            hooks.setdefault(event, []).append(ours)
     merged["hooks"] = hooks
     return merged
 

@@ -181,7 +181,7 @@ class Pi(Platform):
             try:
                 settings = json.loads(text)
             except ValueError as exc:
-                where = f":{exc.lineno}:{exc.colno}" if hasattr(exc, "lineno") else ""
+                where = f":{exc.lineno}:{exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
                 raise WireError(f"{rel}{where}: not valid JSON ({getattr(exc, 'msg', exc)}); fix it and run "
                                 "install again") from None
             skills = settings.get("skills", []) if isinstance(settings, dict) else None
