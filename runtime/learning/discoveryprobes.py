@@ -37,7 +37,9 @@ CHURN_WINDOW = 200  # commits of history the churn probe reads
 CHURN_MIN = 5  # commits within the window that make a file high-churn
 CHURN_TOP = 10  # at most this many high-churn files, the most changed first
 RECENT_COMMITS = 20  # commits the recent-changes probe reads
-MARKERS = re.compile(r"\b(TODO|FIXME|XXX)\b")
+# the marker right after a comment leader (hash, double slash, slash-star, HTML comment, a leading star or
+# dashes), so the word inside a string or a sentence is not taken for a note
+MARKERS = re.compile(r"(?:#|//|/\*|<!--|^\s*\*|^\s*--|^\s*;)\s*(TODO|FIXME|XXX)\b")
 AUDIT_TIMEOUT = 120
 
 
@@ -189,7 +191,7 @@ def oversized(root: Path, paths: list[str]) -> list[dict[str, Any]]:
 def markers(root: Path, paths: list[str]) -> list[dict[str, Any]]:
     """TODO/FIXME/XXX comments with the date `git blame` gives their line and its age at HEAD's commit."""
     wanted = set(paths)
-    out = _git(root, "grep", "-n", "-I", "-z", "-w", "-E", "TODO|FIXME|XXX", "--untracked")
+    out = _git(root, "grep", "--untracked", "-n", "-I", "-z", "-w", "-E", "TODO|FIXME|XXX")
     hits: dict[str, list[tuple[int, str]]] = {}
     for row in out.splitlines():
         parts = row.split("\0")
@@ -261,7 +263,7 @@ def gate_debt(root: Path) -> tuple[list[dict[str, Any]], str]:
         check = (record.get("checks") or {}).get(kind) or {}
         seen: dict[tuple[str, str, str], int] = {}
         for finding in check.get("findings") or []:
-            file, line, code, message = (list(finding) + ["", 0, "", ""])[:4]
+            file, line, code, message = [*list(finding), "", 0, "", ""][:4]
             ident = (str(file), str(code), str(message))
             seen[ident] = seen.get(ident, 0) + 1
             out.append({"category": kind, "file": str(file) or None, "line": int(line) if line else None,
