@@ -304,14 +304,14 @@ def _last_gate(root: Path) -> tuple[dict[str, Any] | None, str]:
 
 def config_paths(root: Path) -> list[dict[str, Any]]:
     """Session Config keys that name a directory or file which is not there (only keys the user set)."""
-    from ..core.config import SCHEMA, _relative_dir, load_or_defaults
+    from ..core.config import load_or_defaults, path_keys
 
     config, _ = load_or_defaults(root)
     where = config.source.relative_to(root).as_posix() if config.source and config.source.is_relative_to(root) \
         else (str(config.source) if config.source else None)
     out = []
-    for name, key in sorted(SCHEMA.items()):
-        if key.check is not _relative_dir or name not in config.lines:
+    for name in sorted(path_keys()):
+        if name not in config.lines:
             continue
         value = str(config.get(name))
         if not (root / value).exists():
