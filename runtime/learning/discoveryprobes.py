@@ -40,6 +40,9 @@ RECENT_COMMITS = 20  # commits the recent-changes probe reads
 # the marker right after a comment leader (hash, double slash, slash-star, HTML comment, a leading star or
 # dashes), so the word inside a string or a sentence is not taken for a note
 MARKERS = re.compile(r"(?:#|//|/\*|<!--|^\s*\*|^\s*--|^\s*;)\s*(TODO|FIXME|XXX)\b")
+# in prose files a hash is a heading or text, so only an HTML comment holds a note
+PROSE_MARKERS = re.compile(r"<!--\s*(TODO|FIXME|XXX)\b")
+PROSE = {".md", ".markdown", ".rst", ".txt", ".html", ".htm"}
 AUDIT_TIMEOUT = 120
 
 
@@ -198,7 +201,7 @@ def markers(root: Path, paths: list[str]) -> list[dict[str, Any]]:
         if len(parts) < 3 or parts[0] not in wanted:
             continue
         text = parts[2]
-        if MARKERS.search(text):
+        if _marker(parts[0], text):
             hits.setdefault(parts[0], []).append((int(parts[1]), text.strip()))
     head_time = int(_git(root, "log", "-1", "--format=%ct").strip() or 0)
     found = []
@@ -206,7 +209,7 @@ def markers(root: Path, paths: list[str]) -> list[dict[str, Any]]:
         dates = _blame_times(root, path, [n for n, _ in hits[path]])
         seen: dict[str, int] = {}
         for number, text in hits[path]:
-            word = MARKERS.search(text).group(1)
+            word = _marker(path, text).group(1)
             note = text[:160]
             seen[note] = seen.get(note, 0) + 1
             when = dates.get(number)
@@ -221,6 +224,16 @@ def markers(root: Path, paths: list[str]) -> list[dict[str, Any]]:
                           "title": f"{word} in {path}: {_clip(text, 70)}", "evidence": evidence, "since": day,
                           "age_days": age})
     return found
+
+
+def _marker(path: str, text: str) -> re.Match[str] | None:
+    """The first note on the line that is not inside a quoted string (an odd number of quotes before it)."""
+    pattern = PROSE_MARKERS if Path(path).suffix.lower() in PROSE else MARKERS
+    for found in pattern.finditer(text):
+        before = text[:found.start()]
+        if before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
+            return found
+    return None
 
 
 def _day(epoch: int) -> str:
