@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evolve": ("learning.evolve", "Find patterns across sessions and keep them as learnings you review."),
     "reconcile": ("learning.reconcile",
                   "Propose accepted learnings as agent rule files (a diff); write them on approval."),
+    "discovery": ("commands.discovery", "Probe the repository for gaps and debt; file the findings the user chose."),
     "plan-doc": ("learning.prd",
                  "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
 }

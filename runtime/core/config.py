@@ -299,6 +299,11 @@ class SessionConfig:
         return int(caps.get(session_type, caps["default"]))
 
 
+def path_keys() -> list[str]:
+    """The keys whose value names a path in the repository (discovery reports one that does not exist)."""
+    return [name for name, key in SCHEMA.items() if key.check is _relative_dir]
+
+
 def defaults() -> dict[str, Any]:
     return {name: _copy(key.default) for name, key in SCHEMA.items()}
 

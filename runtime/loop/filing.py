@@ -100,15 +100,18 @@ def merge(listed: list[dict[str, Any]], fresh: list[dict[str, Any]]) -> list[dic
     return [*listed, *(e for e in fresh if (str(e["session"]), str(e["item"])) not in known)]
 
 
-def run_carryover(root: Path, state: State | None, ledger: dict[str, Any] | None, dry_run: bool = False
-                  ) -> dict[str, Any]:
-    """File or list every pending entry. Returns {'tracker', 'filed', 'already', 'closed', 'listed', 'why', ...}."""
+def run_carryover(root: Path, state: State | None, ledger: dict[str, Any] | None, dry_run: bool = False,
+                  extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """File or list every pending entry. Returns {'tracker', 'filed', 'already', 'closed', 'listed', 'why', ...}.
+
+    `extra`: more entries in the list's shape to file the same way (discovery's chosen findings)."""
     from ..core.config import load_or_defaults
     from .tracker import Tracker, TrackerError, detect
 
     config, _ = load_or_defaults(root)
     listed = cfile.read(root)  # raises CarryoverFileError: a damaged list is never overwritten
     fresh = session_entries(state, ledger) if state is not None and ledger is not None else []
+    fresh.extend(extra or [])
     info = detect(root, str(config.get("vcs", "auto")), list(config.get("gitlab-hosts") or []))
     if info["kind"] == "none":  # no tracker to close an issue on: the commit's "Closes #N" says it
         fresh = [e for e in fresh if e["state"] != "to-close"]

@@ -216,6 +216,17 @@ class Tracker:
         return [{"number": i.get("iid"), "url": i.get("web_url", ""), "body": i.get("description") or "",
                  "state": str(i.get("state", "")).lower()} for i in raw or []]
 
+    def open_issues(self) -> list[dict[str, Any]]:
+        """Every open issue, any label: [{'number', 'title', 'body'}] (what discovery deduplicates against)."""
+        if self.kind == "github":
+            raw = self._json("issue", "list", *self._repo_args(), "--state", "open", "--limit", "1000",
+                             "--json", "number,title,body")
+            return [{"number": i.get("number"), "title": i.get("title") or "", "body": i.get("body") or ""}
+                    for i in raw or []]
+        raw = self._json("issue", "list", *self._repo_args(), "--output", "json", "--per-page", "100")
+        return [{"number": i.get("iid"), "title": i.get("title") or "", "body": i.get("description") or ""}
+                for i in raw or []]
+
     def create_issue(self, title: str, body: str) -> dict[str, Any]:
         """{'number', 'url'} of the new issue, read from the URL the CLI prints."""
         if self.kind == "github":

@@ -7,7 +7,7 @@ for its development host `github.localhost`, which it reaches over plain HTTP at
 `http://api.github.localhost/` (REST) and `/graphql`. The tests name that host with
 `GH_HOST` and send `gh` here with `HTTP_PROXY`, so the server sees each request with
 its full URL. It answers the REST and GraphQL requests the close commands make
-(the viewer, labels, issue search, issue creation, closing, commenting) and refuses a
+(the viewer, labels, issue search and listing, issue creation, closing, commenting) and refuses a
 request without a token as GitHub does (401 "Bad credentials"), keeping its
 issues and labels in the same JSON file as `fake_tracker.py`; any request it does not
 know is answered with HTTP 500 and logged, so an unexpected call fails the test.
@@ -118,6 +118,11 @@ class GitHubStandIn:
             return 200, {"data": {"repository": {"hasIssuesEnabled": True},
                                   "search": {"issueCount": len(nodes), "nodes": nodes,
                                              "pageInfo": {"hasNextPage": False, "endCursor": None}}}}
+        if name == "IssueList":  # `gh issue list` without labels or search terms (discovery's open issues)
+            states = [str(s).lower() for s in variables.get("states") or ["OPEN", "CLOSED"]]
+            nodes = [self._issue(data, i) for i in data["issues"] if i["state"] in states]
+            return 200, {"data": {"repository": {"hasIssuesEnabled": True, "issues": {
+                "totalCount": len(nodes), "nodes": nodes, "pageInfo": {"hasNextPage": False, "endCursor": None}}}}}
         if name == "IssueByNumber":
             number = int(variables.get("number"))
             issue = next((i for i in data["issues"] if i["number"] == number), None)
