@@ -78,8 +78,12 @@ class Platform:
     # Agents that can run this agent's hooks besides their own: platform name -> payload keys only
     # that agent sends (checked before its module is imported, so the usual call pays nothing).
     guest_of: ClassVar[dict[str, tuple[str, ...]]] = {}
-    # How a user runs a command in this agent (the banner names `/session` with it); keep equal to the data file.
+    # How a user runs a command in this agent (the banner names `/session` with it); the data file's
+    # `command_prefix` (tests/runtime/platforms/test_agent_facts.py checks the two agree).
     command_prefix = "/"
+    # Whether the agent lets the user trust our hooks only once they exist (it asks at its next start): a
+    # failed trust check right after an install is then the user's next step, not a failed install.
+    trust_follows_install = False
 
     # --- reading a hook payload -------------------------------------------------------------------
     def tool_call(self, payload: dict[str, Any]) -> Any:
