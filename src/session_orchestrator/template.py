@@ -393,7 +393,7 @@ def conflicts(repo: git.Repo) -> dict[str, str]:
     found: dict[str, str] = {}
     for path in repo.index.unmerged_blobs():
         found[str(path)] = "conflict markers (unmerged)"
-    changed = {item.a_path for item in repo.index.diff(None)} | set(repo.untracked_files)
+    changed = {item.a_path for item in repo.index.diff(None) if item.a_path} | set(repo.untracked_files)
     for name in sorted(changed):
         target = root / name
         if name.endswith(".rej"):
@@ -432,10 +432,13 @@ def runtime_files(repo: git.Repo, ref: str) -> dict[str, bytes]:
             node = tree / resolved
         except KeyError:
             return {}
-    if node.type != "tree":
+    if not isinstance(node, git.Tree):
         return {}
     files: dict[str, bytes] = {}
     for item in node.traverse():
-        if item.type == "blob" and "__pycache__" not in item.path and not item.path.endswith((".pyc", ".pyo")):
-            files[str(PurePosixPath(item.path).relative_to(node.path))] = item.data_stream.read()
+        if not isinstance(item, git.Blob):
+            continue
+        name = str(item.path)
+        if "__pycache__" not in name and not name.endswith((".pyc", ".pyo")):
+            files[str(PurePosixPath(name).relative_to(node.path))] = item.data_stream.read()
     return files
