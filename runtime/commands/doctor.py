@@ -17,9 +17,13 @@ program against a throwaway project root that holds copies of the files the guar
 reads (the Session Config and the guard overlay): their loop-guard history,
 telemetry and error log land there and vanish with it.
 
-Every check is kept as a record (level, text, fix) as it is made; the terminal
+Every check is kept as a record (level, text, fix, kind) as it is made; the terminal
 lines and `--json` are two renderings of the same records, so a script reads the
 checks as data instead of matching printed text (a documented, stable shape).
+`kind` marks the checks a script must tell apart without reading their words:
+`session-orchestrator init` and `update` count a failed gate probe (a tool this
+machine lacks) and a trust step the agent asks for only once its hooks exist as
+next steps, not as a failed install.
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ from ..loop.detect import resolve
 from ..platforms import UnknownPlatformError, get
 
 JSON_SCHEMA = 1
+# The `kind` of a check, for scripts (None for every other check): a gate command's probe; the agent's own
+# trust of the project or its hooks; a failed trust check the agent lets the user resolve only after the
+# install (the platform's `trust_follows_install`).
+GATE, TRUST, TRUST_STEP = "gate", "trust", "trust-step"
 
 
 def add_arguments(parser: Any) -> None:
@@ -55,25 +63,25 @@ class Report:
         self.echo = echo
         self.checks: list[dict[str, Any]] = []
 
-    def _add(self, level: str, text: str, fix: str = "") -> None:
-        self.checks.append({"level": level, "text": text, "fix": fix or None})
+    def _add(self, level: str, text: str, fix: str = "", kind: str | None = None) -> None:
+        self.checks.append({"level": level, "text": text, "fix": fix or None, "kind": kind})
         if self.echo:
             print(f"  {'FAIL' if level == 'fail' else level:<5} {text}" + (f"\n        fix: {fix}" if fix else ""))
 
-    def ok(self, text: str) -> None:
-        self._add("ok", text)
+    def ok(self, text: str, kind: str | None = None) -> None:
+        self._add("ok", text, kind=kind)
 
-    def warn(self, text: str, fix: str = "") -> None:
+    def warn(self, text: str, fix: str = "", kind: str | None = None) -> None:
         self.warnings += 1
-        self._add("warn", text, fix)
+        self._add("warn", text, fix, kind)
 
     def note(self, text: str) -> None:
         """What the user does next (how to start an agent, a trust step doctor cannot see): never counted."""
         self._add("note", text)
 
-    def fail(self, text: str, fix: str) -> None:
+    def fail(self, text: str, fix: str, kind: str | None = None) -> None:
         self.failures += 1
-        self._add("fail", text, fix)
+        self._add("fail", text, fix, kind)
 
     def as_json(self, root: Path, version: str) -> dict[str, Any]:
         """The `--json` object: its keys are a promise to scripts, so add keys, never rename them."""
@@ -144,11 +152,11 @@ def _check_hooks(root: Path, probe_root: Path, report: Report, guard_lifted: boo
             report.ok(f"{label}: hooks wired in {where} ({', '.join(data.get('hooks', {}))})")
         for level, text, fix in platform.trust_checks(root, data):
             if level == "ok":
-                report.ok(text)
+                report.ok(text, TRUST)
             elif level == "fail":
-                report.fail(text, fix)
+                report.fail(text, fix, TRUST_STEP if platform.trust_follows_install else TRUST)
             else:
-                report.warn(text, fix)
+                report.warn(text, fix, TRUST)
         allowed = _hook(root, probe_root, name, platform.probe("ls"))
         denied = _hook(root, probe_root, name, platform.probe("rm -rf ./build"))
         deny_ok = platform.denies(denied.stdout, denied.returncode)
@@ -222,14 +230,14 @@ def check_gate_commands(root: Path, report: Report, config: Any) -> None:
     for kind in ("test", "typecheck", "lint"):
         command, why = resolve(kind, config[f"{kind}-command"], root)
         if command == "skip":
-            report.warn(f"{kind} gate is skipped ({why})", f"set {kind}-command in the Session Config")
+            report.warn(f"{kind} gate is skipped ({why})", f"set {kind}-command in the Session Config", GATE)
             continue
         status, detail, fix = probe(kind, command, root)
         if status == "ok":
-            report.ok(f"{kind} gate: {command} ({why}); probe {detail}")
+            report.ok(f"{kind} gate: {command} ({why}); probe {detail}", GATE)
         else:
             also = "" if f"{kind}-command" in fix else f"; or set {kind}-command in the Session Config"
-            report.fail(f"{kind} gate cannot run: {command} ({why}): {detail}", f"{fix}{also}")
+            report.fail(f"{kind} gate cannot run: {command} ({why}): {detail}", f"{fix}{also}", GATE)
 
 
 def check_version(root: Path, version: str, report: Report) -> None:

@@ -29,8 +29,9 @@ if TYPE_CHECKING:  # annotations only: typing would cost every hook call a milli
     from typing import Any, ClassVar
 
 # The instruction files an agent reads at session start, in the order the Session Config is
-# looked up. Each platform module names its own in INSTRUCTION_FILES; this is their union,
+# looked up. Each platform module names its own in `instruction_files`; this is their union,
 # kept here because config lookup runs on the hook path and must not import every platform.
+# tests/runtime/platforms/test_agent_facts.py holds it equal to the data files' lists.
 INSTRUCTION_FILES = ("CLAUDE.md", "AGENTS.md")
 
 # What marks a hook entry as ours in any settings file: its command runs the vendored runtime's hook.
@@ -73,13 +74,17 @@ class Platform:
     user_settings_files: tuple[str, ...] = ()
     # Edit tools that delete the file they name (their result is an empty file).
     delete_tools: tuple[str, ...] = ()
-    # Instruction files the agent reads (the Session Config and intro go to each, once).
+    # Instruction files the agent reads (the Session Config and intro go to each, once): the data file's list.
     instruction_files: tuple[str, ...] = ()
     # Agents that can run this agent's hooks besides their own: platform name -> payload keys only
     # that agent sends (checked before its module is imported, so the usual call pays nothing).
     guest_of: ClassVar[dict[str, tuple[str, ...]]] = {}
-    # How a user runs a command in this agent (the banner names `/session` with it); keep equal to the data file.
+    # How a user runs a command in this agent (the banner names `/session` with it); the data file's
+    # `command_prefix` (tests/runtime/platforms/test_agent_facts.py checks the two agree).
     command_prefix = "/"
+    # Whether the agent lets the user trust our hooks only once they exist (it asks at its next start): a
+    # failed trust check right after an install is then the user's next step, not a failed install.
+    trust_follows_install = False
 
     # --- reading a hook payload -------------------------------------------------------------------
     def tool_call(self, payload: dict[str, Any]) -> Any:

@@ -54,6 +54,7 @@ class Codex(NestedJsonHooks):
     user_settings_files = ("${CODEX_HOME:-~/.codex}/hooks.json", "${CODEX_HOME:-~/.codex}/config.toml")
     instruction_files = ("AGENTS.md",)
     command_prefix = "$"
+    trust_follows_install = True  # Codex asks to trust the folder at start, and the hooks in /hooks
     tool_kinds: ClassVar[dict[str, str]] = {
         "Bash": SHELL, "apply_patch": WRITE, "Edit": WRITE, "Write": WRITE,
     }

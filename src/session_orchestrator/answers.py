@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from session_orchestrator import template as tpl
-from session_orchestrator.template import CliError
+from session_orchestrator.errors import CliError
 
 # The words a yes/no question accepts (YAML's, lower-cased), and what each one means.
 _BOOLS = {"true": True, "yes": True, "on": True, "y": True, "1": True,

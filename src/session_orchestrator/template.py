@@ -29,6 +29,9 @@ from typing import Any
 import git
 import yaml
 
+from session_orchestrator import terminal
+from session_orchestrator.errors import CliError
+
 ANSWERS_FILE = ".copier-answers.session-orchestrator.yml"
 # The public home of the template. Release tags are `v<version>` (PEP 440 with a `v`).
 PUBLIC_SOURCE = "gh:example-org/session-orchestrator"
@@ -38,10 +41,6 @@ _SKIP = shutil.ignore_patterns("__pycache__", "*.py[co]", ".pytest_cache", ".ruf
 _IDENTITY = {"GIT_AUTHOR_NAME": "session-orchestrator", "GIT_AUTHOR_EMAIL": "cli@session-orchestrator.invalid",
              "GIT_COMMITTER_NAME": "session-orchestrator", "GIT_COMMITTER_EMAIL": "cli@session-orchestrator.invalid"}
 _URL_RE = re.compile(r"^(gh:|gl:|git@|git\+|[a-z][a-z0-9+.-]*://)")
-
-
-class CliError(Exception):
-    """A problem the user can fix; the message says what went wrong and the command to run next."""
 
 
 # --- the bundled template -------------------------------------------------------------------------
@@ -276,6 +275,31 @@ def fetch_from(source: Source) -> Iterator[Path]:
                     os.environ[key] = value
 
 
+def template_dir(source: Source) -> Path | None:
+    """A local copy of the template's files, to read its questions and platform data from; None for a URL."""
+    if source.fetch and not is_url(source.fetch):
+        return Path(source.fetch)
+    return None
+
+
+def render(source: Source, dest: Path, data: dict[str, Any], defaults: dict[str, Any], ask: bool,
+           quiet: bool) -> None:
+    """`copier copy` of `source` into `dest`; the answers file records `source.url`, never a local path."""
+    from copier import run_copy
+
+    if source.fetch and not is_url(source.fetch):
+        # A local repository is cloned directly (as fast as bare copier); the answers file then
+        # gets the shareable URL in place of the local path.
+        with fetch_from(Source(source.fetch, None, source.ref)), terminal.plain_stderr():
+            run_copy(source.fetch, str(dest), data=data, user_defaults=defaults, defaults=not ask, unsafe=True,
+                     vcs_ref=source.ref, quiet=quiet)
+        record_source(dest, source.url)
+        return
+    with fetch_from(source), terminal.plain_stderr():
+        run_copy(source.url, str(dest), data=data, user_defaults=defaults, defaults=not ask, unsafe=True,
+                 vcs_ref=source.ref, quiet=quiet)
+
+
 def template_repo(source: Source, mirrors: Path) -> git.Repo | None:
     """The template's git history after a Copier call: the local repository, or Copier's mirror of the URL."""
     if source.fetch is not None and not is_url(source.fetch):
@@ -369,7 +393,7 @@ def conflicts(repo: git.Repo) -> dict[str, str]:
     found: dict[str, str] = {}
     for path in repo.index.unmerged_blobs():
         found[str(path)] = "conflict markers (unmerged)"
-    changed = {item.a_path for item in repo.index.diff(None)} | set(repo.untracked_files)
+    changed = {item.a_path for item in repo.index.diff(None) if item.a_path} | set(repo.untracked_files)
     for name in sorted(changed):
         target = root / name
         if name.endswith(".rej"):
@@ -408,10 +432,13 @@ def runtime_files(repo: git.Repo, ref: str) -> dict[str, bytes]:
             node = tree / resolved
         except KeyError:
             return {}
-    if node.type != "tree":
+    if not isinstance(node, git.Tree):
         return {}
     files: dict[str, bytes] = {}
     for item in node.traverse():
-        if item.type == "blob" and "__pycache__" not in item.path and not item.path.endswith((".pyc", ".pyo")):
-            files[str(PurePosixPath(item.path).relative_to(node.path))] = item.data_stream.read()
+        if not isinstance(item, git.Blob):
+            continue
+        name = str(item.path)
+        if "__pycache__" not in name and not name.endswith((".pyc", ".pyo")):
+            files[str(PurePosixPath(name).relative_to(node.path))] = item.data_stream.read()
     return files

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import typer.core
 
@@ -58,7 +58,7 @@ def plain_stderr() -> Iterator[None]:
     if stream is None or wants_colour(stream):
         yield
         return
-    sys.stderr = _Plain(stream)  # type: ignore[assignment]
+    sys.stderr = cast(TextIO, _Plain(stream))
     try:
         yield
     finally:

@@ -42,6 +42,19 @@ def test_missing_gate_tool_fails(rendered_repo: Path) -> None:
         in result.stdout
 
 
+def test_json_marks_the_gate_probes_so_a_script_reads_no_words(rendered_repo: Path) -> None:
+    """`kind` tells a failed gate probe (a tool this machine lacks) from a broken install without
+    matching the text: `session-orchestrator init` reads it to warn instead of failing."""
+    claude_md = rendered_repo / "CLAUDE.md"
+    claude_md.write_text(claude_md.read_text().replace("lint-command: auto", "lint-command: no-such-linter ."))
+    report = json.loads(runtime(rendered_repo, "doctor", "--json").stdout)
+    gates = [c for c in report["checks"] if c["kind"] == "gate"]
+    assert [c["level"] for c in gates if "lint gate" in c["text"]] == ["fail"]
+    assert [c["kind"] for c in report["checks"] if c["level"] == "fail"] == ["gate"]
+    assert all(" gate" in c["text"] for c in gates) and len(gates) == 3
+    assert all(c["kind"] is None for c in report["checks"] if c not in gates)
+
+
 def test_a_runner_missing_from_the_interpreter_fails_the_probe_and_writes_nothing(rendered_repo: Path) -> None:
     """The interpreter exists but cannot run the suite: the probe must say so, and leave no trace."""
     import subprocess
@@ -104,8 +117,8 @@ def test_json_is_the_same_checks_as_data(rendered_repo: Path) -> None:
                            "checks"}
     assert report["schema_version"] == 1 and report["ok"] is False and report["failures"] >= 1
     assert report["root"] == str(rendered_repo.resolve()) and report["summary"] == text.stdout.splitlines()[-1]
-    assert all(set(c) == {"level", "text", "fix"} and c["level"] in {"ok", "warn", "fail", "note"}
-               for c in report["checks"])
+    assert all(set(c) == {"level", "text", "fix", "kind"} and c["level"] in {"ok", "warn", "fail", "note"}
+               and c["kind"] in {None, "gate", "trust", "trust-step"} for c in report["checks"])
     failed = [c for c in report["checks"] if c["level"] == "fail"]
     assert len(failed) == report["failures"]
     assert any("hooks not wired for PreToolUse, SessionStart" in c["text"]
