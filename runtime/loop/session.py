@@ -15,56 +15,16 @@ last wave.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from ..core.config import SESSION_TYPES
 from ..core.words import count
 from .records import Gate, State
 
 OUTCOMES = ("completed", "partial", "abandoned")
 EXIT_UNFINISHED = 3
-
-
-def add_arguments(parser: Any) -> None:
-    sub = parser.add_subparsers(dest="session_command", metavar="<start|status|pause|close>", required=True)
-    start = sub.add_parser("start", help="Start a session, or resume or archive an unfinished one.")
-    start.add_argument("type", choices=SESSION_TYPES)
-    mode = start.add_mutually_exclusive_group()
-    mode.add_argument("--resume", action="store_true", help="continue the unfinished session")
-    mode.add_argument("--fresh", action="store_true", help="archive the unfinished session and start anew")
-    start.add_argument("--force", action="store_true",
-                       help="with --fresh: take over even if the other session looks live")
-    status = sub.add_parser("status", help="Show the current session, its waves, gates and breakers.")
-    status.add_argument("--json", action="store_true")
-    sub.add_parser("pause", help="Pause the session; /session resumes it later.")
-    close = sub.add_parser("close", help="Close the session and append its metrics record.")
-    close.add_argument("--outcome", choices=OUTCOMES, default="completed")
-    close.add_argument("--carryover", type=int, default=None, metavar="N",
-                       help="number of carryover entries (default: plan items the evidence does not show done)")
-    close.add_argument("--reason", default="",
-                       help="with --outcome partial: why the waves not run are skipped (recorded with each)")
-
-
-def run(args: Any) -> int:
-    from ..core.paths import project_root
-    from .state import StateError
-
-    root = project_root()
-    try:
-        if args.session_command == "start":
-            return start(root, args.type, resume=args.resume, fresh=args.fresh, force=args.force)
-        if args.session_command == "status":
-            return status(root, as_json=args.json)
-        if args.session_command == "pause":
-            return pause(root)
-        return close(root, args.outcome, args.carryover, args.reason)
-    except StateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
 
 
 # --- helpers ---------------------------------------------------------------
@@ -213,63 +173,7 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
     return 0
 
 
-def status(root: Path, as_json: bool = False) -> int:
-    from ..guards import breaker
-    from .state import StateCorruptError, load
-
-    breakers = breaker.active(root)
-    try:
-        state = load(root)
-    except StateCorruptError as exc:
-        if as_json:
-            print(json.dumps({"session": None, "error": str(exc), "breakers": breakers,
-                              "enforcement": _enforcement(root)}))
-        else:
-            print(f"STATE.md problem: {exc}")
-        return 1
-    if as_json:
-        out: dict[str, Any] = {"session": None, "breakers": breakers, "enforcement": _enforcement(root)}
-        if state is not None:
-            out["session"] = {k: state.get(k) for k in ("session_id", "type", "status", "current_wave",
-                                                        "total_waves", "started", "updated", "start_ref", "branch")}
-            out["session"]["last_completed_wave"] = last_completed_wave(state)
-            out["session"]["plan_set"] = bool(state.get("plan_set"))
-            out["waves"] = [{k: w.get(k) for k in ("wave", "role", "status", "gate", "gate_status", "max_agents")}
-                            for w in state["waves"]]
-            out["items"] = state.get("items", [])
-            out["last_gate"] = _gate_brief((state.get("gates") or [None])[-1])
-            out["baseline"] = _gate_brief(state.get("baseline"))
-            out["gate_overrides"] = state.get("gate_overrides") or {}
-            out["accepted_lost"] = state.get("accepted_lost") or []
-        print(json.dumps(out, indent=2))
-        return 0
-    if state is None:
-        print("no session; start one with /session (runtime: 'session start <housekeeping|feature|deep>').")
-    else:
-        print(describe(state))
-        for wave in state["waves"]:
-            gate = f"; gate {wave['gate']}: {wave.get('gate_status') or 'not run'}" if wave.get("gate") else ""
-            print(f"  wave {wave['wave']} {wave['role']}: {wave['status']}{gate}")
-        baseline = state.get("baseline")
-        print(f"  baseline: {'recorded ' + baseline['ts'] if baseline else 'not recorded'}; "
-              f"plan: {'recorded' if state.get('plan_set') else 'not recorded'}")
-        for kind, entry in (state.get("gate_overrides") or {}).items():
-            print(f"  OVERRIDE: the {kind} check may be left unchecked when it cannot run ({entry.get('reason')})")
-        for entry in state.get("accepted_lost") or []:
-            print(f"  ACCEPTED LOST: {entry.get('test')} removed on purpose ({entry.get('reason')})")
-        if state["status"] == "active":
-            print(f"  next: {_next_step(state)}")
-    if breakers:
-        print(f"circuit breaker tripped ({len(breakers)}):")
-        for entry in breakers[-3:]:
-            print(f"  - {entry.get('kind')}: {entry.get('reason')} ({entry.get('ts')})")
-        print(f"  no wave or subagent starts until a gate passes or the user runs: {breaker.ACK}")
-    for line in _enforcement_lines(root):
-        print(line)
-    return 0
-
-
-def _enforcement(root: Path) -> dict[str, Any]:
+def enforcement(root: Path) -> dict[str, Any]:
     """The values the latest agent session runs under, and per agent whether its hooks fire."""
     from ..guards.pinning import agents, pinned_values
 
@@ -278,22 +182,22 @@ def _enforcement(root: Path) -> dict[str, Any]:
                        for name, label, level, why in agents(root)]}
 
 
-def _enforcement_lines(root: Path) -> list[str]:
+def enforcement_lines(root: Path) -> list[str]:
     from ..guards.pinning import summary_lines
 
-    pinned = _enforcement(root)["pinned"]
+    pinned = enforcement(root)["pinned"]
     head = [f"enforcement fixed at the latest session start: {pinned.get('enforcement')}"
             + (", allow-destructive-ops: true" if pinned.get("allow-destructive-ops") else "")] if pinned else []
     return head + summary_lines(root)
 
 
-def _gate_brief(record: Gate | None) -> dict[str, Any] | None:
+def gate_brief(record: Gate | None) -> dict[str, Any] | None:
     if not record:
         return None
     return {k: record.get(k) for k in ("variant", "wave", "ts", "blocked", "regressions", "new_problems", "lost")}
 
 
-def _next_step(state: State) -> str:
+def next_step(state: State) -> str:
     if not state.get("baseline"):
         return "'gate baseline'"
     if not state.get("plan_set"):
@@ -308,7 +212,8 @@ def _next_step(state: State) -> str:
     return "/close: 'gate full', then 'session close'"
 
 
-def pause(root: Path) -> int:
+def pause(root: Path) -> State:
+    """Pause the active session (the scope file goes with it); raises StateError when none is active."""
     from ..core import telemetry
     from .state import StateError, now_iso, update
     from .waves import remove_scope
@@ -323,8 +228,7 @@ def pause(root: Path) -> int:
     state = update(root, change)
     remove_scope(root)
     telemetry.emit(root, "session.paused", {"session_id": state["session_id"], "wave": state["current_wave"]})
-    print(f"paused {describe(state)}. Resume with /session (runtime: 'session start {state['type']} --resume').")
-    return 0
+    return state
 
 
 def close_refusal(state: State, outcome: str) -> str | None:
