@@ -19,8 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.config import SESSION_TYPES
+from ..core.words import count
 from ..loop.session import (
+    EXIT_UNFINISHED,
     OUTCOMES,
+    CloseRefusedError,
     close,
     describe,
     enforcement,
@@ -60,7 +63,7 @@ def run(args: Namespace) -> int:
     root = project_root()
     try:
         if args.session_command == "start":
-            return start(root, args.type, resume=args.resume, fresh=args.fresh, force=args.force)
+            return _start(root, args.type, resume=args.resume, fresh=args.fresh, force=args.force)
         if args.session_command == "status":
             return status(root, as_json=args.json)
         if args.session_command == "pause":
@@ -68,10 +71,81 @@ def run(args: Namespace) -> int:
             print(f"paused {describe(state)}. Resume with /session (runtime: 'session start {state['type']} "
                   "--resume').")
             return 0
-        return close(root, args.outcome, args.carryover, args.reason)
+        return _close(root, args.outcome, args.carryover, args.reason)
     except StateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+def _start(root: Path, session_type: str, resume: bool, fresh: bool, force: bool) -> int:
+    result = start(root, session_type, resume=resume, fresh=fresh, force=force)
+    if result["backstop"]:
+        print(result["backstop"])
+    for note in result["notes"]:
+        print(f"note: {note}", file=sys.stderr)
+    state = result["state"]
+    if result["outcome"] == "resumed":
+        wave = state["waves"][state["current_wave"] - 1] if state.get("waves") else None
+        print(f"resumed {describe(state)}")
+        if not state.get("plan_set"):
+            print("next: no plan is recorded yet; record one with 'plan set -', then /go starts wave 1.")
+        elif wave is not None:
+            print(f"next: /go continues at wave {wave['wave']} ({wave['role']}): "
+                  f"'python3 .orchestrator/runtime wave start {wave['wave']}'")
+        if state["type"] != session_type:
+            print(f"note: the session keeps its type {state['type']!r}; {session_type!r} was ignored.")
+        return 0
+    if result["outcome"] == "unfinished":
+        # The command offered is one that works: a live session is taken over only with --force.
+        live = result["live"]
+        note = " It changed recently, so another agent may be working in it right now." if live else ""
+        anew = "--fresh --force" if live else "--fresh"
+        caution = "only if no agent is working in it; " if live else ""
+        print(f"an unfinished session exists: {describe(state)}.{note}\n"
+              f"  resume it:   python3 .orchestrator/runtime session start {state['type']} --resume\n"
+              f"  start anew:  python3 .orchestrator/runtime session start {session_type} {anew} "
+              f"({caution}the old record is archived, not deleted)")
+        return EXIT_UNFINISHED
+    if result["outcome"] == "live":
+        print(f"session {state['session_id']} is active and changed at {state['updated']} (pid "
+              f"{state.get('pid')}); another agent may be working in it. Pause or close it there first "
+              "('session pause'), or add --force to archive it anyway.", file=sys.stderr)
+        return EXIT_UNFINISHED
+    ref, total, cleared = result["ref"], result["total"], result["cleared"]
+    print(f"session {state['session_id']} started ({session_type}, {total} waves, start ref "
+          f"{ref[:12] or 'none (not a git repository)'}).")
+    for wave in state["waves"]:
+        gate = f", gate {wave['gate']} after" if wave["gate"] else ""
+        print(f"  wave {wave['wave']}: {wave['role']} (up to {count(wave['max_agents'], 'agent')}{gate})")
+    if cleared:
+        print(f"cleared {count(cleared, 'circuit breaker')} from the previous session.")
+    print("next: 'gate baseline', then agree the plan ('plan template', 'plan set -').")
+    return 0
+
+
+def _close(root: Path, outcome: str, carryover: int | None, reason: str) -> int:
+    try:
+        result = close(root, outcome, carryover, reason)
+    except CloseRefusedError as exc:
+        print(f"session not closed: {exc}", file=sys.stderr)
+        return 2
+    for note in result["notes"]:
+        print(f"note: {note}", file=sys.stderr)
+    state, record, skipped = result["state"], result["record"], result["skipped"]
+    minutes = (record["duration_s"] or 0) / 60
+    print(f"session {state['session_id']} closed: {outcome}, {minutes:.0f} min, waves "
+          f"{last_completed_wave(state)}/{state['total_waves']}, items done {record['items_done']}/"
+          f"{record['items_planned']}, carryover {record['carryover']}, gates {record['gates']['passed']}/"
+          f"{record['gates']['run']} passed, regressions caught {record['regressions_caught']}, files changed "
+          f"{record['files_changed']}.")
+    if skipped:
+        print(f"waves {', '.join(map(str, skipped))} were not run: recorded as skipped; the unfinished items go to "
+              "carryover ('close carryover').")
+    if result["kept"]:
+        print("recorded in .orchestrator/metrics/sessions.jsonl; 'close commit' commits it with the session's files.")
+    else:
+        print("recorded in .orchestrator/metrics/sessions.jsonl; STATE.md removed (persistence: false).")
+    return 0
 
 
 def status(root: Path, as_json: bool = False) -> int:

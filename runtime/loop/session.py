@@ -15,12 +15,10 @@ last wave.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from ..core.words import count
 from .records import Gate, State
 
 OUTCOMES = ("completed", "partial", "abandoned")
@@ -64,16 +62,27 @@ def _new_id(session_type: str) -> str:
     return f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{session_type}-{secrets.token_hex(2)}"
 
 
-# --- commands --------------------------------------------------------------
+# --- the life cycle --------------------------------------------------------
 
 
-def start(root: Path, session_type: str, resume: bool = False, fresh: bool = False, force: bool = False) -> int:
+def start(root: Path, session_type: str, resume: bool = False, fresh: bool = False, force: bool = False
+          ) -> dict[str, Any]:
+    """Start a session of `session_type`, or resume or archive the unfinished one; returns what happened.
+
+    The result's `outcome` says which: `started` (with `state`, `ref`, `total`, `cleared` breakers),
+    `resumed` (with `state`), or a refusal that records nothing: `unfinished` (an unfinished session
+    exists and neither --resume nor --fresh was given; `live` says whether it changed recently) or
+    `live` (--fresh without --force on a session another agent may be working in). Every result
+    carries `backstop` (what re-placing the git backstop said, or "") and `notes` (warnings).
+    Raises StateError: --resume with nothing to resume, a corrupt STATE.md without --fresh.
+    """
     from ..core import telemetry
-    from ..guards import breaker
     from ..core.paths import orch_dir
     from ..core.proc import git
+    from ..guards import breaker
     from .state import (
         StateCorruptError,
+        StateError,
         is_live,
         load,
         locked,
@@ -90,15 +99,14 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
     from ..guards.githooks import ensure
 
     backstop = ensure(root, config.get("git-backstop"))  # husky and lefthook rewrite the hook file they share
-    if backstop:
-        print(backstop)
+    notes: list[str] = []
     with locked(root):
         try:
             old = load(root)
         except StateCorruptError as exc:
             if not fresh:
                 raise
-            print(f"note: {exc}", file=sys.stderr)
+            notes.append(str(exc))
             old = None
         if old is not None and old.get("status") in ("active", "paused"):
             if resume:
@@ -106,37 +114,16 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
                 old["current_wave"] = resume_wave(old)
                 old["history"].append({"ts": now_iso(), "event": "resumed"})
                 save(root, old)
-                wave = old["waves"][old["current_wave"] - 1] if old.get("waves") else None
                 telemetry.emit(root, "session.resumed", {"session_id": old["session_id"],
                                                          "wave": old["current_wave"]})
-                print(f"resumed {describe(old)}")
-                if not old.get("plan_set"):
-                    print("next: no plan is recorded yet; record one with 'plan set -', then /go starts wave 1.")
-                elif wave is not None:
-                    print(f"next: /go continues at wave {wave['wave']} ({wave['role']}): "
-                          f"'python3 .orchestrator/runtime wave start {wave['wave']}'")
-                if old["type"] != session_type:
-                    print(f"note: the session keeps its type {old['type']!r}; {session_type!r} was ignored.")
-                return 0
+                return {"outcome": "resumed", "state": old, "backstop": backstop, "notes": notes}
             if not fresh:
-                # The command offered is one that works: a live session is taken over only with --force.
-                live = is_live(old)
-                note = " It changed recently, so another agent may be working in it right now." if live else ""
-                anew = "--fresh --force" if live else "--fresh"
-                caution = "only if no agent is working in it; " if live else ""
-                print(f"an unfinished session exists: {describe(old)}.{note}\n"
-                      f"  resume it:   python3 .orchestrator/runtime session start {old['type']} --resume\n"
-                      f"  start anew:  python3 .orchestrator/runtime session start {session_type} {anew} "
-                      f"({caution}the old record is archived, not deleted)")
-                return EXIT_UNFINISHED
+                return {"outcome": "unfinished", "state": old, "live": is_live(old), "backstop": backstop,
+                        "notes": notes}
             if is_live(old) and not force:
-                print(f"session {old['session_id']} is active and changed at {old['updated']} (pid "
-                      f"{old.get('pid')}); another agent may be working in it. Pause or close it there first "
-                      "('session pause'), or add --force to archive it anyway.", file=sys.stderr)
-                return EXIT_UNFINISHED
+                return {"outcome": "live", "state": old, "backstop": backstop, "notes": notes}
         elif resume:
-            print("error: there is no unfinished session to resume; start one without --resume", file=sys.stderr)
-            return 1
+            raise StateError("there is no unfinished session to resume; start one without --resume")
         if old is not None and (fresh or old.get("status") == "completed"):
             archive = orch_dir(root) / "state" / "archive" / f"STATE-{old['session_id']}.md"
             archive.parent.mkdir(parents=True, exist_ok=True)
@@ -162,15 +149,8 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
     remove_scope(root)
     telemetry.emit(root, "session.started", {"session_id": state["session_id"], "type": session_type,
                                              "waves": total})
-    print(f"session {state['session_id']} started ({session_type}, {total} waves, start ref "
-          f"{ref[:12] or 'none (not a git repository)'}).")
-    for wave in state["waves"]:
-        gate = f", gate {wave['gate']} after" if wave["gate"] else ""
-        print(f"  wave {wave['wave']}: {wave['role']} (up to {count(wave['max_agents'], 'agent')}{gate})")
-    if cleared:
-        print(f"cleared {count(cleared, 'circuit breaker')} from the previous session.")
-    print("next: 'gate baseline', then agree the plan ('plan template', 'plan set -').")
-    return 0
+    return {"outcome": "started", "state": state, "ref": ref, "total": total, "cleared": cleared,
+            "backstop": backstop, "notes": notes}
 
 
 def enforcement(root: Path) -> dict[str, Any]:
@@ -274,19 +254,28 @@ def skip_waves(state: State, reason: str, when: str) -> list[int]:
     return skipped
 
 
-def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> int:
+class CloseRefusedError(Exception):
+    """The waves, the gates or the evidence do not allow this outcome; nothing was recorded."""
+
+
+def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> dict[str, Any]:
+    """Close the active (or paused) session with `outcome` and append its metrics record.
+
+    Returns `state`, `record` (the sessions.jsonl line), `skipped` (the waves recorded as skipped),
+    `kept` (whether STATE.md stays, per `persistence`) and `notes` (warnings). Raises
+    CloseRefusedError saying why the outcome is not allowed, StateError for a bad --reason or no session.
+    """
     from ..core import telemetry
-    from .sessionrecord import session_record
-    from ..guards import breaker
     from ..core.paths import state_file
+    from ..guards import breaker
     from .plan import placeholder
-    from .state import load, locked, now_iso, record_file, require_active, save
+    from .sessionrecord import session_record
+    from .state import StateError, load, locked, now_iso, record_file, require_active, save
     from .waves import remove_scope
 
     why_not = placeholder(reason) if reason.strip() else None
     if why_not:
-        print(f"error: --reason: {why_not}; say in your own words why the session stops here", file=sys.stderr)
-        return 1
+        raise StateError(f"--reason: {why_not}; say in your own words why the session stops here")
     with locked(root):
         state = load(root)
         if state is None or state.get("status") != "paused":
@@ -299,8 +288,7 @@ def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> 
             ledger = build(root, state)
             refusal = evidence_refusal(ledger) if outcome == "completed" else None
         if refusal:
-            print(f"session not closed: {refusal}", file=sys.stderr)
-            return 2
+            raise CloseRefusedError(refusal)
         ended = now_iso()
         skipped: list[int] = []
         if outcome != "completed":
@@ -322,35 +310,25 @@ def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> 
     breaker.clear(root)
     telemetry.emit(root, "session.closed", {"session_id": state["session_id"], "outcome": outcome})
     kept = _persistence(root)
+    notes: list[str] = []
     if kept:  # evolve reads closed sessions' records; the next session overwrites session.json
-        _archive(root, state)
+        notes.extend(_archive(root, state))
     else:  # the record lives on in sessions.jsonl; nothing carries into the next session
         state_file(root).unlink(missing_ok=True)
         record_file(root).unlink(missing_ok=True)
-    minutes = (record["duration_s"] or 0) / 60
-    print(f"session {state['session_id']} closed: {outcome}, {minutes:.0f} min, waves "
-          f"{last_completed_wave(state)}/{state['total_waves']}, items done {record['items_done']}/"
-          f"{record['items_planned']}, carryover {record['carryover']}, gates {record['gates']['passed']}/"
-          f"{record['gates']['run']} passed, regressions caught {record['regressions_caught']}, files changed "
-          f"{record['files_changed']}.")
-    if skipped:
-        print(f"waves {', '.join(map(str, skipped))} were not run: recorded as skipped; the unfinished items go to "
-              "carryover ('close carryover').")
-    if kept:
-        print("recorded in .orchestrator/metrics/sessions.jsonl; 'close commit' commits it with the session's files.")
-    else:
-        print("recorded in .orchestrator/metrics/sessions.jsonl; STATE.md removed (persistence: false).")
-    return 0
+    return {"state": state, "record": record, "skipped": skipped, "kept": kept, "notes": notes}
 
 
-def _archive(root: Path, state: State) -> None:
+def _archive(root: Path, state: State) -> list[str]:
+    """Keep a copy of the closed session's record; returns a note when it could not be written."""
     from ..core.fsutil import write_atomic
     from .state import render_record, state_dir
 
     try:
         write_atomic(state_dir(root) / "archive" / f"{state['session_id']}.json", render_record(state))
     except OSError as exc:  # the session is closed and recorded in sessions.jsonl; the archive is a convenience
-        print(f"note: could not archive the session record: {exc}", file=sys.stderr)
+        return [f"could not archive the session record: {exc}"]
+    return []
 
 
 def _persistence(root: Path) -> bool:
