@@ -78,6 +78,32 @@ def _override(root: Path, args: Namespace) -> int:
     return 0
 
 
+def _accept_lost(root: Path, args: Namespace) -> int:
+    from ..loop.losttests import NAMED, AcceptError, accept
+
+    names, reason, clear = list(args.check), args.reason, args.clear
+    if not names:
+        print("error: name the tests: 'gate accept-lost TEST_ID... --reason \"why they were removed\"'",
+              file=sys.stderr)
+        return 1
+    if not clear and not (reason or "").strip():
+        print("error: accepting a lost test needs --reason \"why it was removed\"", file=sys.stderr)
+        return 1
+    try:
+        removed = accept(root, names, reason, clear)
+    except AcceptError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if clear:
+        print(f"withdrawn: {removed} accepted lost test{'s' if removed != 1 else ''}; losing them blocks again.")
+    else:
+        print(f"accepted as removed on purpose ({str(reason).strip()}): {', '.join(names[:NAMED])}"
+              + (f" and {len(names) - NAMED} more" if len(names) > NAMED else "")
+              + ". Every gate, STATE.md and 'session status' list them; withdraw with "
+              "'gate accept-lost TEST_ID... --clear'.")
+    return 0
+
+
 def run(args: Namespace) -> int:
     from ..core.config import ConfigError
     from ..core.paths import project_root
@@ -93,9 +119,7 @@ def run(args: Namespace) -> int:
                 return 1
             return _override(root, args)
         if args.variant == "accept-lost":
-            from ..loop.losttests import accept
-
-            return accept(root, list(args.check), args.reason, args.clear)
+            return _accept_lost(root, args)
         if args.check:
             print(f"error: 'gate {args.variant}' takes no check name", file=sys.stderr)
             return 1

@@ -48,13 +48,13 @@ def run(args: Namespace) -> int:
         if args.plan_command == "set":
             return _set(root, args.file or args.source or "-")
         if args.plan_command == "show":
-            state = load(root)
-            if state is None:
+            current = load(root)
+            if current is None:
                 raise StateError("there is no session; start one with 'session start <type>'")
-            if args.wave is not None and not 1 <= args.wave <= len(state["waves"]):
+            if args.wave is not None and not 1 <= args.wave <= len(current["waves"]):
                 raise StateError(f"wave {args.wave} does not exist; this session has waves 1 to "
-                                 f"{len(state['waves'])}")
-            print(show(state, args.wave))
+                                 f"{len(current['waves'])}")
+            print(show(current, args.wave))
             return 0
         set_item(root, args.ident, args.status, args.note)
         print(f"item {args.ident}: {args.status}" + (f" ({args.note})" if args.note else ""))

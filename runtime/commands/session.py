@@ -172,7 +172,8 @@ def status(root: Path, as_json: bool = False) -> int:
             out["waves"] = [{k: w.get(k) for k in ("wave", "role", "status", "gate", "gate_status", "max_agents")}
                             for w in state["waves"]]
             out["items"] = state.get("items", [])
-            out["last_gate"] = gate_brief((state.get("gates") or [None])[-1])
+            gates = state.get("gates") or []
+            out["last_gate"] = gate_brief(gates[-1] if gates else None)
             out["baseline"] = gate_brief(state.get("baseline"))
             out["gate_overrides"] = state.get("gate_overrides") or {}
             out["accepted_lost"] = state.get("accepted_lost") or []

@@ -205,7 +205,7 @@ def pause(root: Path) -> State:
         state["history"].append({"ts": now_iso(), "event": "paused"})
         return state
 
-    state = update(root, change)
+    state: State = update(root, change)
     remove_scope(root)
     telemetry.emit(root, "session.paused", {"session_id": state["session_id"], "wave": state["current_wave"]})
     return state
