@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core import jsonl
-from . import learnings
 from ..core.paths import metrics_dir, orch_dir, state_file
+from . import learnings
 
 KINDS = ("recurring-fix", "gate-failure", "out-of-scope", "scope-estimate", "denied-retry", learnings.NOT_TO_RETRY)
 PER_SESSION_CAP = 3

@@ -227,8 +227,8 @@ def _utc_env() -> dict[str, str]:
 
 
 def history(root: Path, since: str) -> dict[str, Any]:
-    from . import learnings
     from ..core import telemetry
+    from . import learnings
 
     stamp = since_stamp(root, since)
     sessions = [s for s in telemetry.read_sessions(root) if str(s.get("ended") or "") >= stamp]

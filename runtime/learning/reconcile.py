@@ -166,8 +166,8 @@ def apply(root: Path, pending: list[Change], idents: list[str], threshold: float
     for given in idents:
         matches = [i for i in by_id if i == given] or [i for i in by_id if i.startswith(given)]
         if len(matches) != 1:
-            raise NotPendingError(f"{given!r} is not a pending proposal ('reconcile propose' lists them; a rule already "
-                             f"present, a learning not accepted or below {threshold:g} is not one)")
+            raise NotPendingError(f"{given!r} is not a pending proposal ('reconcile propose' lists them; a rule "
+                                  f"already present, a learning not accepted or below {threshold:g} is not one)")
         chosen.append(matches[0])
     written: list[tuple[str, str]] = []
     for ident in dict.fromkeys(chosen):
