@@ -59,8 +59,8 @@ def run(args: Any) -> int:
             print("git backstop: the check can run")
             return 0
         return check(hook_root())
-    from ..guards import githooks
     from ..core.paths import project_root
+    from ..guards import githooks
 
     root = project_root()
     if command == "install":

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.config import load_or_defaults
-from ..hookpath.banner import banner
 from ..core.paths import project_root
+from ..hookpath.banner import banner
 
 
 def add_arguments(parser: Any) -> None:

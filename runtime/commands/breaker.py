@@ -27,8 +27,8 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from ..guards import breaker
     from ..core.paths import project_root
+    from ..guards import breaker
 
     root = project_root()
     tripped = breaker.active(root)

@@ -56,8 +56,8 @@ def current_session(root: Path) -> Any:
 
 
 def run(args: Any) -> int:
-    from ..loop.state import StateError
     from ..core.paths import project_root
+    from ..loop.state import StateError
 
     root = project_root()
     try:

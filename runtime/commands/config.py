@@ -13,8 +13,8 @@ import sys
 from typing import Any
 
 from ..core.config import SCHEMA, ConfigError, format_problems, format_value, load
-from ..loop.detect import resolve
 from ..core.paths import project_root
+from ..loop.detect import resolve
 
 
 def add_arguments(parser: Any) -> None:

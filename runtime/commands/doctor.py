@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.config import CONFIG_FILES, ConfigError, load
-from ..loop.detect import resolve
 from ..core.paths import orch_dir, project_root
+from ..loop.detect import resolve
 from ..platforms import UnknownPlatformError, get
 
 JSON_SCHEMA = 1

@@ -56,10 +56,10 @@ class _NoAgent:
 def _check(root: Path, args: argparse.Namespace) -> int:
     """The hook's own judgement of a shell call (guard, self-protection, scope, the Session Config with
     the values fixed at the latest session start); only the loop guard's memory of earlier calls is left out."""
-    from ..guards.policy import PolicyError, load
-    from ..guards.shell import parse, quote
     from ..core.toolcall import SHELL, ToolCall
     from ..guards.context import HookContext
+    from ..guards.policy import PolicyError, load
+    from ..guards.shell import parse, quote
     from ..hookpath.hooks import judge, with_held_back
 
     words = [w for w in args.words if w != "--"] if args.words[:1] == ["--"] else list(args.words)

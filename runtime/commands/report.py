@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..loop.reportdata import HEADERS, median_text, rows, session_row, summarise, weeks
 from ..core.words import count
+from ..loop.reportdata import HEADERS, median_text, rows, session_row, summarise, weeks
 
 JSON_SCHEMA = 1
 

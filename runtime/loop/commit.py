@@ -37,9 +37,9 @@ class CommitRefusedError(Exception):
 def plan(root: Path, state: State, ledger: dict[str, Any]) -> dict[str, Any]:
     """What would be committed: {'stage', 'left_out', 'staged_elsewhere', 'message', 'gate'}; raises
     CommitRefusedError when the last full gate does not vouch for the code."""
-    from ..guards.pathglob import glob_match
     from ..core.proc import run
     from ..core.treestate import TreeUnreadableError, is_runtime_record, snapshot
+    from ..guards.pathglob import glob_match
 
     gate = ledger["gate"]
     if not gate["ran"]:

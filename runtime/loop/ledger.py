@@ -216,8 +216,8 @@ def _find_test(root: Path, named: str) -> str | None:
 
 def build(root: Path, state: State) -> dict[str, Any]:
     """The whole ledger: per item the evidence and a verdict; the emergent changes; whether it passes."""
-    from ..guards.pathglob import glob_match
     from ..core.treestate import TreeUnreadableError
+    from ..guards.pathglob import glob_match
 
     start_ref = str(state.get("start_ref") or "")
     problems: list[str] = []

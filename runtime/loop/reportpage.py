@@ -23,8 +23,8 @@ import html
 import math
 from typing import Any
 
-from .reportdata import HEADERS, OUTCOMES, minutes_text, rows, session_row, summarise, weeks
 from ..core.words import count
+from .reportdata import HEADERS, OUTCOMES, minutes_text, rows, session_row, summarise, weeks
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 COLORS = {"completed": "#2e7d4f", "partial": "#d49a2a", "abandoned": "#a3a8ae", "rate": "#3f8f5a",
