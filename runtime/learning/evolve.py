@@ -28,15 +28,13 @@ More repetitions raise it; sessions that no longer confirm it age it away.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
 from ..core import jsonl
-from ..core.paths import metrics_dir, orch_dir, project_root, state_file
+from ..core.paths import metrics_dir, orch_dir, state_file
 from ..loop.records import State
 from . import learnings
 
@@ -367,101 +365,31 @@ def format_learning(record: dict[str, Any], number: int | None = None) -> list[s
     return lines
 
 
-# --- command line -------------------------------------------------------------------------------
+# --- what the command reads and changes --------------------------------------------------------
 
 
-def add_arguments(parser: Any) -> None:
-    sub = parser.add_subparsers(dest="evolve_command", metavar="<analyze|review|list|accept|reject|retire|edit>",
-                                required=True)
-    analyze_p = sub.add_parser("analyze", help="Find patterns in the recorded sessions and store them as learnings.")
-    analyze_p.add_argument("--force", action="store_true", help="analyse even with fewer sessions than the minimum")
-    analyze_p.add_argument("--json", action="store_true", help="print the learnings as JSON")
-    sub.add_parser("review", help="List the proposed learnings, numbered, with how to accept, reject or edit each.")
-    list_p = sub.add_parser("list", help="Print the learnings.")
-    list_p.add_argument("--status", choices=learnings.STATUSES, help="only learnings with this status")
-    list_p.add_argument("--json", action="store_true", help="print them as JSON")
-    for verb, done in (("accept", "accepted"), ("reject", "rejected"), ("retire", "retired")):
-        p = sub.add_parser(verb, help=f"Mark learnings as {done} (ids or unique id prefixes).")
-        p.add_argument("ids", nargs="+", metavar="ID")
-    edit = sub.add_parser("edit", help="Reword a learning; re-analysis keeps your wording.")
-    edit.add_argument("id", metavar="ID")
-    edit.add_argument("--statement", required=True, help="the new statement")
+def session_counts(root: Path) -> tuple[int, int]:
+    """How many closed sessions patterns can be read from, and how many abandoned ones are left out."""
+    return len(_sessions(root)), _abandoned(root)
 
 
-def run(args: Any) -> int:
-    from ..core.config import load_or_defaults
-
-    root = project_root()
-    config, _ = load_or_defaults(root)
-    command = args.evolve_command
-    if command == "analyze":
-        return _analyze(root, config, args.force, args.json)
-    if command == "list":
-        return _list(root, args.status, args.json)
-    if command == "review":
-        return _review(root)
-    if command == "edit":
-        return _change(root, [args.id], statement=args.statement)
-    status = {"accept": "accepted", "reject": "rejected", "retire": "retired"}[command]
-    return _change(root, args.ids, status=status)
+def listed(root: Path, status: str | None = None) -> list[dict[str, Any]]:
+    """The stored learnings (only those with `status`, when given), most confident first."""
+    return learnings.ranked([r for r in learnings.current(root).values()
+                             if status is None or r.get("status") == status])
 
 
-def _analyze(root: Path, config: Any, force: bool, as_json: bool) -> int:
-    minimum = int(config.get("evolve-min-sessions", 5))
-    half_life = int(config.get("learning-half-life", 10))
-    count = len(_sessions(root))
-    abandoned = _abandoned(root)
-    left_out = f" ({abandoned} abandoned session(s) left out)" if abandoned else ""
-    if count < minimum and not force:
-        print(f"evolve analyze: {count} closed session(s){left_out} recorded in .orchestrator/metrics/sessions.jsonl; "
-              f"patterns need at least {minimum} (evolve-min-sessions) to mean something. Run more sessions, "
-              "or add --force to analyse anyway.", file=sys.stderr)
-        return 2
-    found, count = analyze(root, half_life)
-    if as_json:
-        print(json.dumps(found, indent=2, sort_keys=True))
-        return 0
-    print(f"evolve analyze: {count} closed session(s){left_out}, evidence half-life {half_life} session(s)")
-    if not found:
-        print("no patterns found.")
-        return 0
-    print(f"{len(found)} learning(s), most confident first:")
-    for record in found:
-        print("\n".join(format_learning(record)))
-    proposed = sum(1 for r in found if r["status"] == "proposed")
-    if proposed:
-        print(f"next: 'evolve review' walks the {proposed} proposed learning(s) with the user.")
-    return 0
+class ChangeError(Exception):
+    """A change names a learning that does not exist (or is ambiguous), or is empty; nothing was changed."""
 
 
-def _list(root: Path, status: str | None, as_json: bool) -> int:
-    records = learnings.ranked([r for r in learnings.current(root).values()
-                                if status is None or r.get("status") == status])
-    if as_json:
-        print(json.dumps(records, indent=2, sort_keys=True))
-        return 0
-    if not records:
-        print("no learnings" + (f" with status {status}" if status else "") + "; 'evolve analyze' finds them.")
-        return 0
-    for record in records:
-        print("\n".join(format_learning(record)))
-    return 0
+def change(root: Path, idents: list[str], *, status: str | None = None, statement: str | None = None
+           ) -> list[tuple[str, dict[str, Any]]]:
+    """Set the status of (or reword) the learnings named by ids or unique id prefixes; returns each id
+    with its record as saved.
 
-
-def _review(root: Path) -> int:
-    proposed = learnings.ranked([r for r in learnings.current(root).values() if r.get("status") == "proposed"])
-    if not proposed:
-        print("no proposed learnings to review.")
-        return 0
-    print(f"{len(proposed)} proposed learning(s); ask the user about each one:")
-    for number, record in enumerate(proposed, 1):
-        print("\n".join(format_learning(record, number)))
-    print("record each answer with one of:\n"
-          "  evolve accept ID ...\n  evolve reject ID ...\n  evolve edit ID --statement \"better wording\"")
-    return 0
-
-
-def _change(root: Path, idents: list[str], *, status: str | None = None, statement: str | None = None) -> int:
+    Every id is resolved before anything is written, so a bad one changes nothing (ChangeError).
+    """
     stored = learnings.current(root)
     resolved = []
     for given in idents:
@@ -469,12 +397,11 @@ def _change(root: Path, idents: list[str], *, status: str | None = None, stateme
                                                                      if ident.startswith(given)]
         if len(matches) != 1:
             why = "no learning has" if not matches else f"{len(matches)} learnings match"
-            print(f"error: {why} the id {given!r}; 'evolve list' shows them. Nothing was changed.", file=sys.stderr)
-            return 1
+            raise ChangeError(f"{why} the id {given!r}; 'evolve list' shows them")
         resolved.append(matches[0])
     if statement is not None and not statement.strip():
-        print("error: --statement is empty. Nothing was changed.", file=sys.stderr)
-        return 1
+        raise ChangeError("--statement is empty")
+    saved = []
     for ident in resolved:
         record = dict(stored[ident])
         if status is not None:
@@ -482,5 +409,5 @@ def _change(root: Path, idents: list[str], *, status: str | None = None, stateme
         if statement is not None:
             record["statement"], record["edited"] = " ".join(statement.split()), True
         learnings.save(root, record)
-        print(f"{ident}: {record['status']}" + (f" - {record['statement']}" if statement is not None else ""))
-    return 0
+        saved.append((ident, record))
+    return saved

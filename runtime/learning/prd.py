@@ -22,12 +22,9 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 from pathlib import Path
 from typing import Any
-
-from ..core.paths import project_root
 
 KINDS = ("feature", "new", "retro")
 ITEM_RE = re.compile(r"^- \[ \] ([A-Za-z][A-Za-z0-9_.-]*): (.+)$")
@@ -254,57 +251,13 @@ def history(root: Path, since: str) -> dict[str, Any]:
     }
 
 
-# --- command line --------------------------------------------------------------------------------
+# --- writing ---------------------------------------------------------------------------------------
 
 
-def add_arguments(parser: Any) -> None:
-    sub = parser.add_subparsers(dest="doc_command", metavar="<template|write|retro|items>", required=True)
-    template = sub.add_parser("template", help="Print the JSON to fill for a document of this kind.")
-    template.add_argument("--kind", choices=KINDS, default="feature")
-    write = sub.add_parser("write", help="Validate the JSON document and write it under prd-dir.")
-    write.add_argument("--kind", choices=KINDS, default="feature")
-    write.add_argument("source", nargs="?", default="-", help="a JSON file, or '-' for standard input (default)")
-    write.add_argument("--force", action="store_true", help="replace a document with the same name")
-    retro = sub.add_parser("retro", help="Print the sessions and learnings since a date or git tag.")
-    retro.add_argument("--since", required=True, help="YYYY-MM-DD or a git tag")
-    retro.add_argument("--json", action="store_true")
-    sub.add_parser("items", help="List the open items of the PRDs (what /session offers as candidates).")
-
-
-def run(args: Any) -> int:
-    root = project_root()
-    command = args.doc_command
-    try:
-        if command == "template":
-            print(json.dumps(TEMPLATES[args.kind], indent=2))
-            return 0
-        if command == "write":
-            return _write(root, args.kind, args.source, args.force)
-        if command == "retro":
-            data = history(root, args.since)
-            print(json.dumps(data, indent=2) if args.json else _format_history(data))
-            return 0
-        items = open_items(root, 100)
-        for item in items:
-            print(f"{item['doc']}: {item['id']}: {item['text']}")
-        if not items:
-            print(f"no open PRD items under {prd_dir(root).relative_to(root).as_posix()}/")
-        return 0
-    except DocError as exc:
-        print(f"error: {exc}. Nothing was written.", file=sys.stderr)
-        return 1
-
-
-def _write(root: Path, kind: str, source: str, force: bool) -> int:
-    name = "standard input" if source == "-" else source
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DocError(f"cannot read {name}: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DocError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+def write(root: Path, kind: str, data: Any, name: str, force: bool = False) -> tuple[Path, int]:
+    """Validate `data` (read from `name`, which errors cite) as a document of `kind` and write it under
+    prd-dir; returns the file written and how many open items it holds. Raises DocError; nothing is
+    written then."""
     doc = validate(kind, data, name)
     created = time.strftime("%Y-%m-%d", time.gmtime())
     directory = prd_dir(root)
@@ -315,23 +268,4 @@ def _write(root: Path, kind: str, source: str, force: bool) -> int:
     from ..core.fsutil import write_atomic
 
     write_atomic(target, render(kind, doc, created))
-    items = len(doc.get("requirements") or doc.get("actions") or [])
-    print(f"wrote {target.relative_to(root).as_posix()} ({items} open item(s)); /session offers them as "
-          "candidates at its next start.")
-    return 0
-
-
-def _format_history(data: dict[str, Any]) -> str:
-    totals = data["totals"]
-    out = [f"since {data['since']} ({data['since_utc']}): {totals['sessions']} session(s), {totals['completed']} "
-           f"completed; items done {totals['items_done']}/{totals['items_planned']}, carryover {totals['carryover']},"
-           f" regressions caught {totals['regressions_caught']}"]
-    for s in data["sessions"]:
-        failing = ", ".join(s.get("gate_failures") or []) or "-"
-        out.append(f"  {s['id']} {s['type']} ended {s['ended']}: {s['outcome']}, items {s['items_done']}/"
-                   f"{s['items_planned']}, carryover {s['carryover']}, gate failures: {failing}")
-    out.append(f"learnings seen since then: {len(data['learnings'])}")
-    for record in data["learnings"]:
-        out.append(f"  [{float(record.get('confidence') or 0):.2f}] {record['status']} {record['id']}: "
-                   f"{record['statement']}")
-    return "\n".join(out)
+    return target, len(doc.get("requirements") or doc.get("actions") or [])

@@ -29,11 +29,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.paths import project_root
 from . import learnings
 
 MARKER = "session-orchestrator learning:"
@@ -148,44 +146,16 @@ def _with_bullet(text: str, heading: str, record: dict[str, Any]) -> str:
     return f"{prefix}{chr(10) if prefix else ''}{heading}\n\n{bullet}\n"
 
 
-def add_arguments(parser: Any) -> None:
-    sub = parser.add_subparsers(dest="reconcile_command", metavar="<propose|apply>", required=True)
-    sub.add_parser("propose", help="Print the new rules as a unified diff; writes nothing.")
-    apply = sub.add_parser("apply", help="Write the rules of these learnings (after the user approved the diff).")
-    apply.add_argument("ids", nargs="+", metavar="ID")
+class NotPendingError(Exception):
+    """An id given to apply names no pending proposal; nothing was written."""
 
 
-def run(args: Any) -> int:
-    from ..core.config import load_or_defaults
+def apply(root: Path, pending: list[Change], idents: list[str], threshold: float) -> list[tuple[str, str]]:
+    """Write the rules of the learnings named by ids or unique id prefixes (among `pending`, from
+    `changes(root, threshold)`); returns (path, learning id) for each file written, in order.
 
-    root = project_root()
-    config, _ = load_or_defaults(root)
-    threshold = float(config.get("reconcile-confidence", 0.7))
-    pending = changes(root, threshold)
-    if args.reconcile_command == "propose":
-        return _propose(root, pending, threshold)
-    return _apply(root, pending, args.ids, threshold)
-
-
-def _propose(root: Path, pending: list[Change], threshold: float) -> int:
-    if not pending:
-        accepted = sum(1 for r in learnings.current(root).values() if r.get("status") == "accepted")
-        print(f"nothing to propose: {accepted} accepted learning(s); none at or above reconcile-confidence "
-              f"{threshold:g} is without its rule.")
-        return 0
-    print(f"{len(pending)} proposed rule(s); nothing has been written. Show the user each diff and ask which "
-          "to apply.")
-    for change in pending:
-        record = change.record
-        print(f"\n# {record['id']} ({record.get('kind')}, confidence {float(record.get('confidence') or 0):.2f}) "
-              f"-> {change.path} [{change.platform}]")
-        print(change.diff(), end="")
-    ids = " ".join(dict.fromkeys(c.record["id"] for c in pending))
-    print(f"\napply the approved ones with: reconcile apply {ids}")
-    return 0
-
-
-def _apply(root: Path, pending: list[Change], idents: list[str], threshold: float) -> int:
+    Every id is resolved before anything is written, so a bad one writes nothing (NotPendingError).
+    """
     from ..core import telemetry
     from ..core.fsutil import write_atomic
 
@@ -196,11 +166,10 @@ def _apply(root: Path, pending: list[Change], idents: list[str], threshold: floa
     for given in idents:
         matches = [i for i in by_id if i == given] or [i for i in by_id if i.startswith(given)]
         if len(matches) != 1:
-            print(f"error: {given!r} is not a pending proposal ('reconcile propose' lists them; a rule already "
-                  f"present, a learning not accepted or below {threshold:g} is not one). Nothing was written.",
-                  file=sys.stderr)
-            return 1
+            raise NotPendingError(f"{given!r} is not a pending proposal ('reconcile propose' lists them; a rule "
+                                  f"already present, a learning not accepted or below {threshold:g} is not one)")
         chosen.append(matches[0])
+    written: list[tuple[str, str]] = []
     for ident in dict.fromkeys(chosen):
         for change in by_id[ident]:
             if change.heading is not None:  # a section: add the bullet to the file as it is now
@@ -208,6 +177,6 @@ def _apply(root: Path, pending: list[Change], idents: list[str], threshold: floa
                 current = path.read_text(encoding="utf-8") if path.is_file() else ""
                 change.after = _with_bullet(current, change.heading, change.record)
             write_atomic(root / change.path, change.after)
-            print(f"wrote {change.path} ({ident})")
+            written.append((str(change.path), ident))
     telemetry.emit(root, "reconcile.applied", {"learnings": list(dict.fromkeys(chosen))})
-    return 0
+    return written

@@ -20,15 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core import jsonl
-from ..core.paths import metrics_dir, project_root, state_file
+from ..core.paths import metrics_dir, state_file
 from ..core.proc import run as run_tool
 from ..core.treestate import git_status
-
-
-def add_arguments(parser: Any) -> None:
-    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
-    parser.add_argument("--commits", type=int, default=10, help="how many recent commits to show (default 10)")
-    parser.add_argument("--issues", type=int, default=20, help="how many open issues to list (default 20)")
 
 
 def detect_vcs(root: Path, configured: str = "auto", gitlab_hosts: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -152,65 +146,3 @@ def _prd_items(root: Path) -> list[dict[str, str]]:
     from .prd import open_items
 
     return open_items(root)
-
-
-def format_text(data: dict[str, Any]) -> str:
-    out = [f"Branch: {data['branch'] or '(not a git repository)'}"]
-    changes = data["uncommitted"]
-    out.append(f"Uncommitted files: {len(changes)}")
-    out.extend(f"  {line}" for line in changes[:15])
-    if len(changes) > 15:
-        out.append(f"  ... and {len(changes) - 15} more")
-    out.append("Recent commits:")
-    out.extend(f"  {line}" for line in data["recent_commits"] or ["(none)"])
-    vcs = data["vcs"]
-    if not vcs["cli"]:
-        cli = "no CLI"
-    elif not vcs["cli_available"]:
-        cli = f"{vcs['cli']} not installed"
-    else:
-        cli = f"{vcs['cli']} available, " + ("signed in" if vcs.get("signed_in") else "not signed in")
-    out.append(f"VCS: {vcs['host']} ({cli}){' - ' + vcs['note'] if vcs.get('note') else ''}")
-    issues = data["open_issues"]
-    if issues["ok"]:
-        out.append(f"Open issues: {len(issues['issues'])}")
-        for issue in issues["issues"]:
-            labels = f" [{', '.join(issue['labels'])}]" if issue["labels"] else ""
-            out.append(f"  #{issue['number']} {issue['title']}{labels}")
-    else:
-        out.append(f"Open issues: not listed ({issues['why']})")
-    out.append("Recent sessions:")
-    if data["recent_sessions"]:
-        for s in data["recent_sessions"]:
-            out.append(f"  {s['id']} {s['type']} ended {s['ended']}: {s['outcome']}, carryover {s['carryover']}")
-    else:
-        out.append("  (none recorded)")
-    if data.get("carryover"):
-        out.append("Carryover not in a tracker yet (.orchestrator/carryover.md; offer these as candidates):")
-        for entry in data["carryover"]:
-            what = "close the issue " + entry["ref"] if entry["state"] == "to-close" else "open"
-            out.append(f"  [{what}] {entry['title']}")
-            out.extend(f"      {line}" for line in entry["body"].splitlines()
-                       if line.startswith(("**Left:**", "**Done:**", "**Origin:**")))
-    if data.get("carryover_error"):
-        out.append(f"Carryover list unreadable: {data['carryover_error']}")
-    if data["do_not_retry"]:
-        out.append("What not to retry:")
-        out.extend(f"  {line}" for line in data["do_not_retry"])
-    if data.get("learnings"):
-        out.append("Learnings (accepted, for the likely files; 'evolve list' shows all):")
-        out.extend(data["learnings"])
-    if data.get("prd_items"):
-        out.append("Open PRD items (offer these as candidates):")
-        out.extend(f"  {item['id']}: {item['text']} ({item['doc']})" for item in data["prd_items"])
-    for trip in data["breakers"]:
-        out.append(f"Circuit breaker tripped ({trip.get('kind')}): {trip.get('reason')}")
-    for problem in data["config_problems"]:
-        out.append(f"Config: {problem.splitlines()[0]}")
-    return "\n".join(out)
-
-
-def run(args: Any) -> int:
-    data = gather(project_root(), args.commits, args.issues)
-    print(json.dumps(data, indent=2) if args.json else format_text(data))
-    return 0

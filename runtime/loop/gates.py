@@ -16,7 +16,6 @@ does not block, so an old broken test cannot stall a session.
 from __future__ import annotations
 
 import re
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -604,8 +603,9 @@ def summarize(record: Gate, state: State, streak: int = 0) -> str:
     return "\n".join(lines)
 
 
-def override(root: Path, kind: str, reason: str | None, clear: bool) -> int:
-    """Record (or clear) the user's decision to go on although `kind` cannot run.
+def override(root: Path, kind: str, reason: str | None, clear: bool) -> bool:
+    """Record (or clear) the user's decision to go on although `kind` cannot run; returns whether an
+    override was set before (what clearing one that was never set says).
 
     The override is visible everywhere the verdict is: in each gate's output, in
     `session status` and in telemetry, so nobody mistakes an unchecked gate for a passed one.
@@ -613,115 +613,18 @@ def override(root: Path, kind: str, reason: str | None, clear: bool) -> int:
     from ..core import telemetry
     from .state import load, locked, now_iso, require_active, save
 
-    if not clear and not (reason or "").strip():
-        print("error: an override needs --reason \"why this check may be skipped\"", file=sys.stderr)
-        return 1
     with locked(root):
         state = require_active(load(root))
         overrides = state.setdefault("gate_overrides", {})
+        existed = kind in overrides and overrides[kind] is not None
         if clear:
-            existed = overrides.pop(kind, None) is not None
+            overrides.pop(kind, None)
         else:
             overrides[kind] = {"reason": str(reason).strip()[:200], "ts": now_iso()}
         save(root, state)
     telemetry.emit(root, "gate.override", {"session_id": state["session_id"], "check": kind,
                                            "cleared": clear, "reason": "" if clear else str(reason).strip()[:200]})
-    if clear:
-        print(f"override for {kind} {'cleared' if existed else 'was not set'}; a {kind} check that cannot run "
-              "blocks again.")
-    else:
-        print(f"override recorded: a {kind} check that cannot run no longer blocks this session "
-              f"(reason: {str(reason).strip()}). It stays visible in every gate and in 'session status'; "
-              f"clear it with 'gate override {kind} --clear'.")
-    return 0
-
-
-# --- CLI -------------------------------------------------------------------
-
-
-def add_arguments(parser: Any) -> None:
-    from argparse import SUPPRESS
-
-    parser.add_argument("variant", choices=(*VARIANTS, "override", "accept-lost", "wait"), help="baseline at session "
-                        "start, incremental between waves, full after Quality and before close; 'override CHECK "
-                        "--reason TEXT' lets the session go on although that check cannot run; 'accept-lost "
-                        "TEST_ID... --reason TEXT' records that tests which passed at baseline were removed on "
-                        "purpose; 'wait' follows a gate started with --detach and prints its recorded result")
-    parser.add_argument("check", nargs="*", metavar="CHECK|TEST_ID",
-                        help="with override: test, typecheck or lint; with accept-lost: the test ids a gate named")
-    parser.add_argument("--reason", default=None, help="with override or accept-lost: why")
-    parser.add_argument("--clear", action="store_true", help="with override or accept-lost: withdraw it")
-    parser.add_argument("--timeout", type=float, default=None, metavar="S",
-                        help="seconds each check may run (default: Session Config gate-timeout, 1800)")
-    parser.add_argument("--json", action="store_true", help="print one JSON document (a documented, versioned shape)")
-    parser.add_argument("--detach", action="store_true", help="run the gate in the background and return at once; "
-                        "'gate wait' then prints its recorded result (for gates longer than a tool call may run)")
-    parser.add_argument("--max", type=float, default=None, metavar="S", help="with wait: return after S seconds "
-                        "(exit 3) if the gate is still running (default 100)")
-    parser.add_argument("--progress", type=float, default=None, metavar="S",
-                        help="print a progress line every S seconds while checks run (default 30; 0: never)")
-    parser.add_argument("--detached-run", default=None, help=SUPPRESS)  # set by --detach for the gate it starts
-
-
-def _emit(args: Any, code: int, summary: str, record: Gate | None, message: str = "") -> int:
-    import json
-
-    from .gatejson import error, shape
-
-    if getattr(args, "json", False):
-        print(json.dumps(shape(record, code, summary) if record is not None else error(message, code), indent=1))
-    elif message:
-        print(message, file=sys.stderr)
-    else:
-        print(summary)
-    if getattr(args, "detached_run", None):
-        from ..core.paths import project_root
-        from .detached import finished
-
-        finished(project_root(), args.detached_run, code, summary or message,
-                 shape(record, code, summary) if record is not None else None)
-    return code
-
-
-def run(args: Any) -> int:
-    from ..core.config import ConfigError
-    from ..core.paths import project_root
-    from .checkrun import PROGRESS_EVERY, Stopped
-    from .state import StateError
-
-    root = project_root()
-    progress = PROGRESS_EVERY if args.progress is None else args.progress
-    try:
-        if args.variant == "override":
-            if len(args.check) != 1 or args.check[0] not in KINDS:
-                print("error: name the check: 'gate override test|typecheck|lint --reason \"...\"'", file=sys.stderr)
-                return 1
-            return override(root, args.check[0], args.reason, args.clear)
-        if args.variant == "accept-lost":
-            from .losttests import accept
-
-            return accept(root, list(args.check), args.reason, args.clear)
-        if args.check:
-            print(f"error: 'gate {args.variant}' takes no check name", file=sys.stderr)
-            return 1
-        if args.variant == "wait":
-            from .detached import WAIT_DEFAULT, wait
-
-            return wait(root, WAIT_DEFAULT if args.max is None else args.max, args.json)
-        if args.detach:
-            from .detached import start
-
-            return start(root, args.variant, args.timeout, progress)
-        code, summary, record = run_gate_record(root, args.variant, args.timeout, progress)
-    except StateError as exc:
-        return _emit(args, 1, "", None, f"error: {exc}")
-    except ConfigError as exc:
-        return _emit(args, 1, "", None, "error: the Session Config is invalid, so the gate cannot know what to run:"
-                     f"\n{exc}")
-    except Stopped as exc:
-        return _emit(args, 128 + exc.signum, "", None, f"gate {args.variant} stopped by {exc.name}: every check it "
-                     "started was ended; nothing was recorded.")
-    return _emit(args, code, summary, record)
+    return existed
 
 
 # doctor's probes are in probes.py (they use check_result and diagnose from here).

@@ -35,7 +35,6 @@ every gate, STATE.md and `session status`; it is never a silent pass.
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any, Final
@@ -261,23 +260,23 @@ def accepted(state: State) -> list[dict[str, Any]]:
     return list(state.get(STATE_KEY) or [])
 
 
-def accept(root: Path, names: list[str], reason: str | None, clear: bool) -> int:
-    """Record (or withdraw) that tests which passed at baseline were removed on purpose.
+class AcceptError(Exception):
+    """A name the baseline did not see pass; nothing was recorded."""
 
-    Refused for a name the baseline did not see pass, when the baseline lists names,
-    so a typo cannot quietly accept nothing while the real loss still blocks.
+
+def accept(root: Path, names: list[str], reason: str | None, clear: bool) -> int:
+    """Record (or, with `clear`, withdraw) that tests which passed at baseline were removed on purpose;
+    returns how many accepted entries were withdrawn (0 when recording).
+
+    Refused (AcceptError) for a name the baseline did not see pass, when the baseline lists
+    names, so a typo cannot quietly accept nothing while the real loss still blocks. The
+    caller checks that there are names and, unless clearing, a reason.
     """
     from ..core import telemetry
     from .state import load as load_state
     from .state import locked, now_iso, require_active, save
 
-    if not names:
-        print("error: name the tests: 'gate accept-lost TEST_ID... --reason \"why they were removed\"'",
-              file=sys.stderr)
-        return 1
-    if not clear and not (reason or "").strip():
-        print("error: accepting a lost test needs --reason \"why it was removed\"", file=sys.stderr)
-        return 1
+    removed = 0
     with locked(root):
         state = require_active(load_state(root))
         entries = accepted(state)
@@ -292,9 +291,8 @@ def accept(root: Path, names: list[str], reason: str | None, clear: bool) -> int
             if passed:
                 unknown = [n for n in names if not any(_is_accepted(p, [n]) for p in passed)]
                 if unknown:
-                    print(f"error: no test that passed at baseline matches {', '.join(unknown)}; use the names a gate "
-                          "printed after LOST:", file=sys.stderr)
-                    return 1
+                    raise AcceptError(f"no test that passed at baseline matches {', '.join(unknown)}; use the names "
+                                      "a gate printed after LOST:")
             stamp = now_iso()
             done = {e.get("test") for e in entries}
             wave = state.get("current_wave") or 0
@@ -304,11 +302,4 @@ def accept(root: Path, names: list[str], reason: str | None, clear: bool) -> int
         save(root, state)
     telemetry.emit(root, "gate.accept_lost", {"session_id": state["session_id"], "tests": names[:20],
                                               "count": len(names), "cleared": clear})
-    if clear:
-        print(f"withdrawn: {removed} accepted lost test{'s' if removed != 1 else ''}; losing them blocks again.")
-    else:
-        print(f"accepted as removed on purpose ({str(reason).strip()}): {', '.join(names[:NAMED])}"
-              + (f" and {len(names) - NAMED} more" if len(names) > NAMED else "")
-              + ". Every gate, STATE.md and 'session status' list them; withdraw with "
-              "'gate accept-lost TEST_ID... --clear'.")
-    return 0
+    return removed

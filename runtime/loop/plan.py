@@ -13,8 +13,6 @@ says what to change, because the agent fixing it only sees this message.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -307,81 +305,26 @@ def show(state: State, wave: int | None = None) -> str:
     return "\n".join(out)
 
 
-# --- CLI -------------------------------------------------------------------
+# --- recording ---------------------------------------------------------------
 
 
-def add_arguments(parser: Any) -> None:
-    sub = parser.add_subparsers(dest="plan_command", metavar="<template|set|show|item>", required=True)
-    sub.add_parser("template", help="Print a JSON skeleton of this session's waves to fill in.")
-    setter = sub.add_parser("set", help="Validate and record the plan (JSON from --file or stdin with '-').")
-    setter.add_argument("source", nargs="?", default=None, help="'-' to read standard input")
-    setter.add_argument("--file", default=None, help="read the plan from this file ('-' for standard input)")
-    shower = sub.add_parser("show", help="Show the plan; with --wave N, the dispatch briefs of wave N.")
-    shower.add_argument("--wave", type=int, default=None)
-    item = sub.add_parser("item", help="Record the outcome of a plan item.")
-    item.add_argument("ident", metavar="ID")
-    item.add_argument("--status", required=True, choices=ITEM_STATUSES)
-    item.add_argument("--note", default="")
+def record(root: Path, data: Any) -> dict[str, Any]:
+    """Validate `data` against the active session and record it; returns the plan as recorded.
 
-
-def run(args: Any) -> int:
-    from ..core.paths import project_root
-    from .state import StateError, load, require_active
-
-    root = project_root()
-    try:
-        if args.plan_command == "template":
-            active = require_active(load(root))
-            print(json.dumps(template(active), indent=2))
-            return 0
-        if args.plan_command == "set":
-            return _set(root, args.file or args.source or "-")
-        if args.plan_command == "show":
-            state = load(root)
-            if state is None:
-                raise StateError("there is no session; start one with 'session start <type>'")
-            if args.wave is not None and not 1 <= args.wave <= len(state["waves"]):
-                raise StateError(f"wave {args.wave} does not exist; this session has waves 1 to "
-                                 f"{len(state['waves'])}")
-            print(show(state, args.wave))
-            return 0
-        return _item(root, args.ident, args.status, args.note)
-    except StateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-
-
-def _set(root: Path, source: str) -> int:
+    Raises PlanError with every problem found, or StateError when a started wave's tasks would change
+    (a started wave keeps the tasks it was started with).
+    """
     from ..core import telemetry
-    from .state import load, locked, require_active, save
+    from .state import StateError, load, locked, require_active, save
 
-    name = "standard input" if source == "-" else source
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"error: cannot read the plan from {name}: {exc}", file=sys.stderr)
-        return 1
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        print(f"error: the plan in {name} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}",
-              file=sys.stderr)
-        return 1
     with locked(root):
         state = require_active(load(root))
         started = [w["wave"] for w in state["waves"] if w["status"] != "pending"]
-        try:
-            plan = validate(data, state, root)
-        except PlanError as exc:
-            print(f"error: the plan was not recorded; {count(len(exc.problems), 'problem')}:", file=sys.stderr)
-            for problem in exc.problems:
-                print(f"  - {problem}", file=sys.stderr)
-            return 1
-        for number in started:  # a started wave keeps the tasks it was started with
+        plan = validate(data, state, root)
+        for number in started:
             if plan["waves"][number - 1] != state["waves"][number - 1]["tasks"]:
-                print(f"error: wave {number} has already started; its tasks cannot change. Change only later "
-                      "waves, and record the change with 'wave done --deviation'.", file=sys.stderr)
-                return 1
+                raise StateError(f"wave {number} has already started; its tasks cannot change. Change only later "
+                                 "waves, and record the change with 'wave done --deviation'.")
         old = {i["id"]: i for i in state.get("items", [])}
         for item in plan["items"]:
             if item["id"] in old:
@@ -394,13 +337,11 @@ def _set(root: Path, source: str) -> int:
     tasks = sum(len(t) for t in plan["waves"])
     telemetry.emit(root, "plan.recorded", {"session_id": state["session_id"], "items": len(plan["items"]),
                                            "tasks": tasks})
-    print(f"plan recorded: {count(len(plan['items']), 'item')}, {count(tasks, 'task')} over "
-          f"{count(len(plan['waves']), 'wave')}. "
-          "Next: 'python3 .orchestrator/runtime wave start 1' (from /go).")
-    return 0
+    return plan
 
 
-def _item(root: Path, ident: str, status: str, note: str) -> int:
+def set_item(root: Path, ident: str, status: str, note: str) -> None:
+    """Record the outcome of plan item `ident`; raises StateError naming what is wrong."""
     from .state import StateError, update
 
     why = placeholder(note) if note.strip() else None
@@ -418,5 +359,3 @@ def _item(root: Path, ident: str, status: str, note: str) -> int:
         raise StateError(f"there is no plan item {ident!r}; the items are {known}")
 
     update(root, change)
-    print(f"item {ident}: {status}" + (f" ({note})" if note else ""))
-    return 0

@@ -14,8 +14,6 @@ nothing disappears silently.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -87,44 +85,12 @@ def format_review(review: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def add_arguments(parser: Any) -> None:
-    sub = parser.add_subparsers(dest="review_command", metavar="<record>", required=True)
-    record = sub.add_parser("record", help="Record the session reviewer's findings for a wave.")
-    record.add_argument("--wave", type=int, required=True, metavar="N")
-    record.add_argument("source", nargs="?", default=None, help="'-' to read standard input")
-    record.add_argument("--file", default=None, help="read the findings from this file ('-' for standard input)")
-
-
-def run(args: Any) -> int:
-    from ..core.paths import project_root
-    from .state import StateError
-
-    root = project_root()
-    try:
-        return record(root, args.wave, args.file or args.source or "-")
-    except StateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-
-
-def record(root: Path, wave: int, source: str) -> int:
+def record(root: Path, wave: int, review: dict[str, Any]) -> dict[str, Any]:
+    """Keep a validated review (see `validate`) with wave `wave` of the active session, stamped with the
+    confidence floor in force; returns it as kept. Raises StateError when there is no such wave."""
     from ..core import telemetry
     from .state import StateError, now_iso, session_config, update
 
-    name = "standard input" if source == "-" else source
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-        review = validate(json.loads(text))
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"error: cannot read the review from {name}: {exc}", file=sys.stderr)
-        return 1
-    except json.JSONDecodeError as exc:
-        print(f"error: the review in {name} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}",
-              file=sys.stderr)
-        return 1
-    except ReviewError as exc:
-        print(f"error: the review in {name} was not recorded: {exc}", file=sys.stderr)
-        return 1
     floor = int(session_config(root).get("review-confidence-floor", 80))
     review.update({"wave": wave, "floor": floor, "ts": now_iso()})
 
@@ -138,5 +104,4 @@ def record(root: Path, wave: int, source: str) -> int:
     shown, hidden = split(review["findings"], floor)
     telemetry.emit(root, "review.recorded", {"session_id": session_id, "wave": wave, "verdict": review["verdict"],
                                              "shown": len(shown), "hidden": len(hidden)})
-    print(format_review(review))
-    return 0
+    return review

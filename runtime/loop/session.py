@@ -15,56 +15,14 @@ last wave.
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from ..core.config import SESSION_TYPES
-from ..core.words import count
 from .records import Gate, State
 
 OUTCOMES = ("completed", "partial", "abandoned")
 EXIT_UNFINISHED = 3
-
-
-def add_arguments(parser: Any) -> None:
-    sub = parser.add_subparsers(dest="session_command", metavar="<start|status|pause|close>", required=True)
-    start = sub.add_parser("start", help="Start a session, or resume or archive an unfinished one.")
-    start.add_argument("type", choices=SESSION_TYPES)
-    mode = start.add_mutually_exclusive_group()
-    mode.add_argument("--resume", action="store_true", help="continue the unfinished session")
-    mode.add_argument("--fresh", action="store_true", help="archive the unfinished session and start anew")
-    start.add_argument("--force", action="store_true",
-                       help="with --fresh: take over even if the other session looks live")
-    status = sub.add_parser("status", help="Show the current session, its waves, gates and breakers.")
-    status.add_argument("--json", action="store_true")
-    sub.add_parser("pause", help="Pause the session; /session resumes it later.")
-    close = sub.add_parser("close", help="Close the session and append its metrics record.")
-    close.add_argument("--outcome", choices=OUTCOMES, default="completed")
-    close.add_argument("--carryover", type=int, default=None, metavar="N",
-                       help="number of carryover entries (default: plan items the evidence does not show done)")
-    close.add_argument("--reason", default="",
-                       help="with --outcome partial: why the waves not run are skipped (recorded with each)")
-
-
-def run(args: Any) -> int:
-    from ..core.paths import project_root
-    from .state import StateError
-
-    root = project_root()
-    try:
-        if args.session_command == "start":
-            return start(root, args.type, resume=args.resume, fresh=args.fresh, force=args.force)
-        if args.session_command == "status":
-            return status(root, as_json=args.json)
-        if args.session_command == "pause":
-            return pause(root)
-        return close(root, args.outcome, args.carryover, args.reason)
-    except StateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
 
 
 # --- helpers ---------------------------------------------------------------
@@ -104,16 +62,27 @@ def _new_id(session_type: str) -> str:
     return f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{session_type}-{secrets.token_hex(2)}"
 
 
-# --- commands --------------------------------------------------------------
+# --- the life cycle --------------------------------------------------------
 
 
-def start(root: Path, session_type: str, resume: bool = False, fresh: bool = False, force: bool = False) -> int:
+def start(root: Path, session_type: str, resume: bool = False, fresh: bool = False, force: bool = False
+          ) -> dict[str, Any]:
+    """Start a session of `session_type`, or resume or archive the unfinished one; returns what happened.
+
+    The result's `outcome` says which: `started` (with `state`, `ref`, `total`, `cleared` breakers),
+    `resumed` (with `state`), or a refusal that records nothing: `unfinished` (an unfinished session
+    exists and neither --resume nor --fresh was given; `live` says whether it changed recently) or
+    `live` (--fresh without --force on a session another agent may be working in). Every result
+    carries `backstop` (what re-placing the git backstop said, or "") and `notes` (warnings).
+    Raises StateError: --resume with nothing to resume, a corrupt STATE.md without --fresh.
+    """
     from ..core import telemetry
     from ..core.paths import orch_dir
     from ..core.proc import git
     from ..guards import breaker
     from .state import (
         StateCorruptError,
+        StateError,
         is_live,
         load,
         locked,
@@ -130,15 +99,14 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
     from ..guards.githooks import ensure
 
     backstop = ensure(root, config.get("git-backstop"))  # husky and lefthook rewrite the hook file they share
-    if backstop:
-        print(backstop)
+    notes: list[str] = []
     with locked(root):
         try:
             old = load(root)
         except StateCorruptError as exc:
             if not fresh:
                 raise
-            print(f"note: {exc}", file=sys.stderr)
+            notes.append(str(exc))
             old = None
         if old is not None and old.get("status") in ("active", "paused"):
             if resume:
@@ -146,37 +114,16 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
                 old["current_wave"] = resume_wave(old)
                 old["history"].append({"ts": now_iso(), "event": "resumed"})
                 save(root, old)
-                wave = old["waves"][old["current_wave"] - 1] if old.get("waves") else None
                 telemetry.emit(root, "session.resumed", {"session_id": old["session_id"],
                                                          "wave": old["current_wave"]})
-                print(f"resumed {describe(old)}")
-                if not old.get("plan_set"):
-                    print("next: no plan is recorded yet; record one with 'plan set -', then /go starts wave 1.")
-                elif wave is not None:
-                    print(f"next: /go continues at wave {wave['wave']} ({wave['role']}): "
-                          f"'python3 .orchestrator/runtime wave start {wave['wave']}'")
-                if old["type"] != session_type:
-                    print(f"note: the session keeps its type {old['type']!r}; {session_type!r} was ignored.")
-                return 0
+                return {"outcome": "resumed", "state": old, "backstop": backstop, "notes": notes}
             if not fresh:
-                # The command offered is one that works: a live session is taken over only with --force.
-                live = is_live(old)
-                note = " It changed recently, so another agent may be working in it right now." if live else ""
-                anew = "--fresh --force" if live else "--fresh"
-                caution = "only if no agent is working in it; " if live else ""
-                print(f"an unfinished session exists: {describe(old)}.{note}\n"
-                      f"  resume it:   python3 .orchestrator/runtime session start {old['type']} --resume\n"
-                      f"  start anew:  python3 .orchestrator/runtime session start {session_type} {anew} "
-                      f"({caution}the old record is archived, not deleted)")
-                return EXIT_UNFINISHED
+                return {"outcome": "unfinished", "state": old, "live": is_live(old), "backstop": backstop,
+                        "notes": notes}
             if is_live(old) and not force:
-                print(f"session {old['session_id']} is active and changed at {old['updated']} (pid "
-                      f"{old.get('pid')}); another agent may be working in it. Pause or close it there first "
-                      "('session pause'), or add --force to archive it anyway.", file=sys.stderr)
-                return EXIT_UNFINISHED
+                return {"outcome": "live", "state": old, "backstop": backstop, "notes": notes}
         elif resume:
-            print("error: there is no unfinished session to resume; start one without --resume", file=sys.stderr)
-            return 1
+            raise StateError("there is no unfinished session to resume; start one without --resume")
         if old is not None and (fresh or old.get("status") == "completed"):
             archive = orch_dir(root) / "state" / "archive" / f"STATE-{old['session_id']}.md"
             archive.parent.mkdir(parents=True, exist_ok=True)
@@ -202,75 +149,11 @@ def start(root: Path, session_type: str, resume: bool = False, fresh: bool = Fal
     remove_scope(root)
     telemetry.emit(root, "session.started", {"session_id": state["session_id"], "type": session_type,
                                              "waves": total})
-    print(f"session {state['session_id']} started ({session_type}, {total} waves, start ref "
-          f"{ref[:12] or 'none (not a git repository)'}).")
-    for wave in state["waves"]:
-        gate = f", gate {wave['gate']} after" if wave["gate"] else ""
-        print(f"  wave {wave['wave']}: {wave['role']} (up to {count(wave['max_agents'], 'agent')}{gate})")
-    if cleared:
-        print(f"cleared {count(cleared, 'circuit breaker')} from the previous session.")
-    print("next: 'gate baseline', then agree the plan ('plan template', 'plan set -').")
-    return 0
+    return {"outcome": "started", "state": state, "ref": ref, "total": total, "cleared": cleared,
+            "backstop": backstop, "notes": notes}
 
 
-def status(root: Path, as_json: bool = False) -> int:
-    from ..guards import breaker
-    from .state import StateCorruptError, load
-
-    breakers = breaker.active(root)
-    try:
-        state = load(root)
-    except StateCorruptError as exc:
-        if as_json:
-            print(json.dumps({"session": None, "error": str(exc), "breakers": breakers,
-                              "enforcement": _enforcement(root)}))
-        else:
-            print(f"STATE.md problem: {exc}")
-        return 1
-    if as_json:
-        out: dict[str, Any] = {"session": None, "breakers": breakers, "enforcement": _enforcement(root)}
-        if state is not None:
-            out["session"] = {k: state.get(k) for k in ("session_id", "type", "status", "current_wave",
-                                                        "total_waves", "started", "updated", "start_ref", "branch")}
-            out["session"]["last_completed_wave"] = last_completed_wave(state)
-            out["session"]["plan_set"] = bool(state.get("plan_set"))
-            out["waves"] = [{k: w.get(k) for k in ("wave", "role", "status", "gate", "gate_status", "max_agents")}
-                            for w in state["waves"]]
-            out["items"] = state.get("items", [])
-            gates = state.get("gates") or []
-            out["last_gate"] = _gate_brief(gates[-1] if gates else None)
-            out["baseline"] = _gate_brief(state.get("baseline"))
-            out["gate_overrides"] = state.get("gate_overrides") or {}
-            out["accepted_lost"] = state.get("accepted_lost") or []
-        print(json.dumps(out, indent=2))
-        return 0
-    if state is None:
-        print("no session; start one with /session (runtime: 'session start <housekeeping|feature|deep>').")
-    else:
-        print(describe(state))
-        for wave in state["waves"]:
-            gate = f"; gate {wave['gate']}: {wave.get('gate_status') or 'not run'}" if wave.get("gate") else ""
-            print(f"  wave {wave['wave']} {wave['role']}: {wave['status']}{gate}")
-        baseline = state.get("baseline")
-        print(f"  baseline: {'recorded ' + baseline['ts'] if baseline else 'not recorded'}; "
-              f"plan: {'recorded' if state.get('plan_set') else 'not recorded'}")
-        for kind, entry in (state.get("gate_overrides") or {}).items():
-            print(f"  OVERRIDE: the {kind} check may be left unchecked when it cannot run ({entry.get('reason')})")
-        for entry in state.get("accepted_lost") or []:
-            print(f"  ACCEPTED LOST: {entry.get('test')} removed on purpose ({entry.get('reason')})")
-        if state["status"] == "active":
-            print(f"  next: {_next_step(state)}")
-    if breakers:
-        print(f"circuit breaker tripped ({len(breakers)}):")
-        for entry in breakers[-3:]:
-            print(f"  - {entry.get('kind')}: {entry.get('reason')} ({entry.get('ts')})")
-        print(f"  no wave or subagent starts until a gate passes or the user runs: {breaker.ACK}")
-    for line in _enforcement_lines(root):
-        print(line)
-    return 0
-
-
-def _enforcement(root: Path) -> dict[str, Any]:
+def enforcement(root: Path) -> dict[str, Any]:
     """The values the latest agent session runs under, and per agent whether its hooks fire."""
     from ..guards.pinning import agents, pinned_values
 
@@ -279,22 +162,22 @@ def _enforcement(root: Path) -> dict[str, Any]:
                        for name, label, level, why in agents(root)]}
 
 
-def _enforcement_lines(root: Path) -> list[str]:
+def enforcement_lines(root: Path) -> list[str]:
     from ..guards.pinning import summary_lines
 
-    pinned = _enforcement(root)["pinned"]
+    pinned = enforcement(root)["pinned"]
     head = [f"enforcement fixed at the latest session start: {pinned.get('enforcement')}"
             + (", allow-destructive-ops: true" if pinned.get("allow-destructive-ops") else "")] if pinned else []
     return head + summary_lines(root)
 
 
-def _gate_brief(record: Gate | None) -> dict[str, Any] | None:
+def gate_brief(record: Gate | None) -> dict[str, Any] | None:
     if not record:
         return None
     return {k: record.get(k) for k in ("variant", "wave", "ts", "blocked", "regressions", "new_problems", "lost")}
 
 
-def _next_step(state: State) -> str:
+def next_step(state: State) -> str:
     if not state.get("baseline"):
         return "'gate baseline'"
     if not state.get("plan_set"):
@@ -309,7 +192,8 @@ def _next_step(state: State) -> str:
     return "/close: 'gate full', then 'session close'"
 
 
-def pause(root: Path) -> int:
+def pause(root: Path) -> State:
+    """Pause the active session (the scope file goes with it); raises StateError when none is active."""
     from ..core import telemetry
     from .state import StateError, now_iso, update
     from .waves import remove_scope
@@ -321,11 +205,10 @@ def pause(root: Path) -> int:
         state["history"].append({"ts": now_iso(), "event": "paused"})
         return state
 
-    state = update(root, change)
+    state: State = update(root, change)
     remove_scope(root)
     telemetry.emit(root, "session.paused", {"session_id": state["session_id"], "wave": state["current_wave"]})
-    print(f"paused {describe(state)}. Resume with /session (runtime: 'session start {state['type']} --resume').")
-    return 0
+    return state
 
 
 def close_refusal(state: State, outcome: str) -> str | None:
@@ -371,19 +254,28 @@ def skip_waves(state: State, reason: str, when: str) -> list[int]:
     return skipped
 
 
-def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> int:
+class CloseRefusedError(Exception):
+    """The waves, the gates or the evidence do not allow this outcome; nothing was recorded."""
+
+
+def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> dict[str, Any]:
+    """Close the active (or paused) session with `outcome` and append its metrics record.
+
+    Returns `state`, `record` (the sessions.jsonl line), `skipped` (the waves recorded as skipped),
+    `kept` (whether STATE.md stays, per `persistence`) and `notes` (warnings). Raises
+    CloseRefusedError saying why the outcome is not allowed, StateError for a bad --reason or no session.
+    """
     from ..core import telemetry
     from ..core.paths import state_file
     from ..guards import breaker
     from .plan import placeholder
     from .sessionrecord import session_record
-    from .state import load, locked, now_iso, record_file, require_active, save
+    from .state import StateError, load, locked, now_iso, record_file, require_active, save
     from .waves import remove_scope
 
     why_not = placeholder(reason) if reason.strip() else None
     if why_not:
-        print(f"error: --reason: {why_not}; say in your own words why the session stops here", file=sys.stderr)
-        return 1
+        raise StateError(f"--reason: {why_not}; say in your own words why the session stops here")
     with locked(root):
         state = load(root)
         if state is None or state.get("status") != "paused":
@@ -396,8 +288,7 @@ def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> 
             ledger = build(root, state)
             refusal = evidence_refusal(ledger) if outcome == "completed" else None
         if refusal:
-            print(f"session not closed: {refusal}", file=sys.stderr)
-            return 2
+            raise CloseRefusedError(refusal)
         ended = now_iso()
         skipped: list[int] = []
         if outcome != "completed":
@@ -419,28 +310,17 @@ def close(root: Path, outcome: str, carryover: int | None, reason: str = "") -> 
     breaker.clear(root)
     telemetry.emit(root, "session.closed", {"session_id": state["session_id"], "outcome": outcome})
     kept = _persistence(root)
+    notes: list[str] = []
     if kept:  # evolve reads closed sessions' records; the next session overwrites session.json
-        _archive(root, state)
+        notes.extend(_archive(root, state))
     else:  # the record lives on in sessions.jsonl; nothing carries into the next session
         state_file(root).unlink(missing_ok=True)
         record_file(root).unlink(missing_ok=True)
-    minutes = (record["duration_s"] or 0) / 60
-    print(f"session {state['session_id']} closed: {outcome}, {minutes:.0f} min, waves "
-          f"{last_completed_wave(state)}/{state['total_waves']}, items done {record['items_done']}/"
-          f"{record['items_planned']}, carryover {record['carryover']}, gates {record['gates']['passed']}/"
-          f"{record['gates']['run']} passed, regressions caught {record['regressions_caught']}, files changed "
-          f"{record['files_changed']}.")
-    if skipped:
-        print(f"waves {', '.join(map(str, skipped))} were not run: recorded as skipped; the unfinished items go to "
-              "carryover ('close carryover').")
-    if kept:
-        print("recorded in .orchestrator/metrics/sessions.jsonl; 'close commit' commits it with the session's files.")
-    else:
-        print("recorded in .orchestrator/metrics/sessions.jsonl; STATE.md removed (persistence: false).")
-    return 0
+    return {"state": state, "record": record, "skipped": skipped, "kept": kept, "notes": notes}
 
 
-def _archive(root: Path, state: State) -> None:
+def _archive(root: Path, state: State) -> list[str]:
+    """Keep a copy of the closed session's record; returns a note when it could not be written."""
     from ..core.fsutil import write_atomic
     from ..core.paths import state_dir
     from .state import render_record
@@ -448,7 +328,8 @@ def _archive(root: Path, state: State) -> None:
     try:
         write_atomic(state_dir(root) / "archive" / f"{state['session_id']}.json", render_record(state))
     except OSError as exc:  # the session is closed and recorded in sessions.jsonl; the archive is a convenience
-        print(f"note: could not archive the session record: {exc}", file=sys.stderr)
+        return [f"could not archive the session record: {exc}"]
+    return []
 
 
 def _persistence(root: Path) -> bool:

@@ -14,9 +14,7 @@ hooks enforce, so scope is always the plan's, never what the agent remembers.
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
-from typing import Any
 
 from .records import Scope, State, Wave
 
@@ -140,34 +138,6 @@ def remove_scope(root: Path) -> None:
     scope_path(root).unlink(missing_ok=True)
 
 
-# --- CLI -------------------------------------------------------------------
-
-
-def add_arguments(parser: Any) -> None:
-    sub = parser.add_subparsers(dest="wave_command", metavar="<start|done>", required=True)
-    start = sub.add_parser("start", help="Start wave N: check the previous gate, set the edit scope, print briefs.")
-    start.add_argument("number", type=int, metavar="N")
-    done = sub.add_parser("done", help="Finish wave N: record task results and deviations. On a wave that is "
-                                       "already done, --task adds or corrects results without reopening it.")
-    done.add_argument("number", type=int, metavar="N")
-    done.add_argument("--task", action="append", default=[], metavar="ID=done|partial|failed[:note]")
-    done.add_argument("--deviation", action="append", default=[], metavar="TEXT")
-
-
-def run(args: Any) -> int:
-    from ..core.paths import project_root
-    from .state import StateError
-
-    root = project_root()
-    try:
-        if args.wave_command == "start":
-            return start_wave(root, args.number)
-        return finish_wave(root, args.number, args.task, args.deviation)
-    except StateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-
-
 def _wave(state: State, number: int) -> Wave:
     from .state import StateError
 
@@ -233,9 +203,18 @@ def baseline_refusal_for(state: State) -> str | None:
     return None
 
 
-def start_wave(root: Path, number: int) -> int:
+class WaveRefusedError(Exception):
+    """Why a wave may not start now (the loop's order, a gate, a breaker); the command exits 2 on it."""
+
+
+def start_wave(root: Path, number: int) -> tuple[State, Wave, bool, str, str | None]:
+    """Start (or restart) wave `number` and write its edit scope.
+
+    Returns the state, the wave, whether it was already active, the enforcement level, and what the
+    git backstop repair says (or None). Raises WaveRefusedError when the wave may not start, StateError
+    when there is no active session or no such wave.
+    """
     from ..core import telemetry
-    from .plan import briefs
     from .state import load, locked, require_active, save, session_config
 
     enforcement = str(session_config(root).get("enforcement", "warn"))
@@ -245,8 +224,7 @@ def start_wave(root: Path, number: int) -> int:
 
         refusal = breaker.refusal(root, f"starting wave {number}") or start_refusal(state, number)
         if refusal:
-            print(f"wave {number} cannot start: {refusal}", file=sys.stderr)
-            return 2
+            raise WaveRefusedError(refusal)
         wave = _wave(state, number)
         restarted = wave.get("status") == "active"
         wave["status"] = "active"
@@ -262,19 +240,10 @@ def start_wave(root: Path, number: int) -> int:
                                           "tasks": len(wave.get("tasks", [])), "restarted": restarted})
     from ..guards.githooks import repair
 
-    backstop = repair(root)
-    if backstop:
-        print(backstop)
-    again = " (already active: scope rewritten, briefs repeated)" if restarted else ""
-    print(f"wave {number} of {state['total_waves']} started: {wave['role']}{again}. "
-          f"Edit scope: {'read-only' if wave.get('read_only') else 'the files listed in each brief'} "
-          f"(enforcement: {enforcement}).")
-    print()
-    print(briefs(state, number))
-    return 0
+    return state, wave, restarted, enforcement, repair(root)
 
 
-_TASK_STATUSES = ("done", "partial", "failed")
+TASK_STATUSES = ("done", "partial", "failed")
 
 
 def parse_task_result(text: str) -> tuple[str, str, str]:
@@ -284,39 +253,38 @@ def parse_task_result(text: str) -> tuple[str, str, str]:
         raise ValueError(f"--task {text!r} must look like ID=done|partial|failed[:note]")
     status, _, note = rest.partition(":")
     status = status.strip().lower()
-    if status not in _TASK_STATUSES:
-        raise ValueError(f"--task {text!r}: status must be one of {', '.join(_TASK_STATUSES)}, got {status!r}")
+    if status not in TASK_STATUSES:
+        raise ValueError(f"--task {text!r}: status must be one of {', '.join(TASK_STATUSES)}, got {status!r}")
     return ident.strip(), status, note.strip()
 
 
-def finish_wave(root: Path, number: int, task_args: list[str], deviations: list[str]) -> int:
-    from ..core import telemetry
-    from .state import load, locked, now_iso, require_active, save
+def finish_wave(root: Path, number: int, results: list[tuple[str, str, str]], deviations: list[str]
+                ) -> tuple[State, Wave, bool, dict[str, int], list[str]]:
+    """Record wave `number`'s task results (from `parse_task_result`) and deviations, and finish it
+    unless it is already done (then the results amend it).
 
-    try:
-        results = [parse_task_result(t) for t in task_args]
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    Returns the state, the wave, whether this amended a done wave, the count of each task status, and
+    the tasks still without a result. Raises StateError saying what is wrong; nothing is recorded then.
+    """
+    from ..core import telemetry
+    from .state import StateError, load, locked, now_iso, require_active, save
+
     with locked(root):
         state = require_active(load(root))
         wave = _wave(state, number)
         amending = wave.get("status") == "done"
         if amending and not results and not deviations:
-            print(f"error: wave {number} is already done; to add or correct results, name them: "
-                  f"'python3 .orchestrator/runtime wave done {number} --task <ID>=done|partial|failed[:note]'",
-                  file=sys.stderr)
-            return 1
+            raise StateError(f"wave {number} is already done; to add or correct results, name them: "
+                             f"'python3 .orchestrator/runtime wave done {number} --task <ID>=done|partial|failed"
+                             "[:note]'")
         if wave.get("status") != "active" and not amending:
-            print(f"error: wave {number} is {wave.get('status')}, not active; "
-                  f"start it with 'python3 .orchestrator/runtime wave start {number}'", file=sys.stderr)
-            return 1
+            raise StateError(f"wave {number} is {wave.get('status')}, not active; "
+                             f"start it with 'python3 .orchestrator/runtime wave start {number}'")
         known = {t["id"] for t in wave.get("tasks", [])}
         unknown = [ident for ident, _, _ in results if ident not in known]
         if unknown:
-            print(f"error: wave {number} has no task {', '.join(unknown)}; its tasks are "
-                  f"{', '.join(sorted(known)) or '(none)'}", file=sys.stderr)
-            return 1
+            raise StateError(f"wave {number} has no task {', '.join(unknown)}; its tasks are "
+                             f"{', '.join(sorted(known)) or '(none)'}")
         stamp = now_iso()
         for ident, status, note in results:
             wave["results"][ident] = {"status": status, "note": note}
@@ -333,23 +301,8 @@ def finish_wave(root: Path, number: int, task_args: list[str], deviations: list[
             wave["gate_status"] = "pending" if wave.get("gate") else None
         missing = sorted(known - set(wave["results"]))
         save(root, state)
-    counts = {s: sum(1 for r in wave["results"].values() if r["status"] == s) for s in _TASK_STATUSES}
-    later = (f"; no result for {', '.join(missing)} (add {'it' if len(missing) == 1 else 'them'} with "
-             f"'wave done {number} --task <ID>=<status>')" if missing else "")
-    if amending:
-        print(f"wave {number} ({wave['role']}) results amended: {counts['done']} done, {counts['partial']} partial, "
-              f"{counts['failed']} failed{later}")
-        return 0
-    telemetry.emit(root, "wave.completed", {"session_id": state["session_id"], "wave": number, "role": wave["role"],
-                                            **counts})
-    print(f"wave {number} ({wave['role']}) done: {counts['done']} done, {counts['partial']} partial, "
-          f"{counts['failed']} failed{later}")
-    if wave.get("gate"):
-        print(f"next: run 'python3 .orchestrator/runtime gate {wave['gate']}'; wave {number + 1} "
-              "cannot start until it passes." if number < len(state["waves"]) else
-              f"next: run 'python3 .orchestrator/runtime gate {wave['gate']}'.")
-    elif number < len(state["waves"]):
-        print(f"next: 'python3 .orchestrator/runtime wave start {number + 1}'")
-    else:
-        print("all waves are done: run /close (it runs 'gate full', then 'session close').")
-    return 0
+    counts = {s: sum(1 for r in wave["results"].values() if r["status"] == s) for s in TASK_STATUSES}
+    if not amending:
+        telemetry.emit(root, "wave.completed", {"session_id": state["session_id"], "wave": number,
+                                                "role": wave["role"], **counts})
+    return state, wave, amending, counts, missing

@@ -218,3 +218,40 @@ def test_every_runtime_import_resolves() -> None:
                     if alias.name.startswith("runtime") and alias.name not in mods:
                         missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {alias.name}")
     assert not missing, "imports of runtime modules that do not exist:\n" + "\n".join(missing)
+
+
+def argparse_users() -> list[str]:
+    """Every import of argparse (function-local ones included) outside the command layer, as text."""
+    found = []
+    for name, path in modules().items():
+        if name == "runtime.commands" or name.startswith("runtime.commands."):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            if any(n == "argparse" or n.startswith("argparse.") for n in names):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_argparse_lives_only_in_the_command_layer() -> None:
+    """Domain modules expose functions that take plain values; parsing a command line, printing and
+    `--json` belong to `runtime/commands/`, so a function can be called without building an argparse
+    namespace and a command's interface is read in one place."""
+    found = argparse_users()
+    assert found == [], "argparse outside runtime/commands/ (move the command's parsing there):\n" + "\n".join(found)
+
+
+def test_every_command_is_a_module_of_the_command_layer() -> None:
+    """The command table points only into `runtime/commands/`, one module per command, and no module
+    below it keeps a command's `add_arguments`/`run(args)` pair."""
+    from runtime.commands.main import COMMANDS
+
+    outside = {name: module for name, (module, _) in COMMANDS.items() if not module.startswith("commands.")}
+    assert outside == {}, f"commands whose module is not in runtime/commands/: {outside}"
+    modules_used = [module for module, _ in COMMANDS.values()]
+    assert len(modules_used) == len(set(modules_used)), "two commands share one module"
+    kept = [f"{path.relative_to(ROOT)}" for name, path in modules().items()
+            if not name.startswith("runtime.commands")
+            and re.search(r"^def add_arguments\(", path.read_text(encoding="utf-8"), re.MULTILINE)]
+    assert kept == [], f"command-line parsing left in domain modules: {kept}"
