@@ -47,13 +47,15 @@ def _reason_and_fix(exc: ValueError) -> tuple[str, str]:
     return (exc.reason, exc.fix) if isinstance(exc, BadValueError) else (str(exc), "")
 
 _HEADING_RE = re.compile(r"^##[ \t]+Session[ \t]+Config[ \t]*(?:<!--.*-->)?[ \t]*\r?$")
-_LOOSE_HEADING_RE = re.compile(r"^#{1,6}\s*session[\s_-]*config\b", re.IGNORECASE)
+# Patterns below are needed only for a missing heading or one key's value: `re.match` compiles them on first use
+# (and caches them), so reading a well-formed config on a hook call does not pay for them.
+_LOOSE_HEADING = r"^#{1,6}\s*session[\s_-]*config\b"
 _END_RE = re.compile(r"^#{1,2}[ \t]")
 _KEY_RE = re.compile(
     r"^(?P<indent>[ \t]*)(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z0-9_-]*)"
     r"(?::(?:\*\*|__)|(?:\*\*|__)?:)(?P<value>.*)$"
 )
-_OVERRIDE_RE = re.compile(r"^(?P<base>\d+)\s*\((?P<rest>[^)]*)\)\s*$")
+_OVERRIDE = r"^(?P<base>\d+)\s*\((?P<rest>[^)]*)\)\s*$"
 
 
 class Problem:
@@ -184,7 +186,7 @@ def _relative_dir(raw: str) -> str:
 def _agents_per_wave(raw: str) -> dict[str, int]:
     """`6` or `6 (deep: 18, housekeeping: 2)`: a default plus per-session-type caps."""
     text = raw.strip()
-    match = _OVERRIDE_RE.match(text)
+    match = re.match(_OVERRIDE, text)
     base_text, rest = (match.group("base"), match.group("rest")) if match else (text, "")
     result = {"default": _int_at_least(2)(base_text)}
     for part in filter(None, (p.strip() for p in rest.split(","))):
@@ -199,7 +201,7 @@ def _agents_per_wave(raw: str) -> dict[str, int]:
     return result
 
 
-_HOST_RE = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?$")
+_HOST = r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?$"
 
 
 def _hosts(raw: str) -> tuple[str, ...]:
@@ -211,7 +213,7 @@ def _hosts(raw: str) -> tuple[str, ...]:
     for part in (p.strip().lower() for p in text.split(",")):
         if not part:
             continue
-        if "://" in part or "/" in part or not _HOST_RE.match(part):
+        if "://" in part or "/" in part or not re.match(_HOST, part):
             raise BadValueError(f"{part!r} is not a host name",
                                 "write host names only, comma-separated, e.g. 'git.example.com, gitlab.internal'")
         hosts.append(part)
@@ -380,7 +382,7 @@ def parse_text(text: str, filename: str = CONFIG_FILES[0]) -> SessionConfig:
     lines = text.splitlines()
     start = find_heading(lines)
     if start is None:
-        loose = next((i for i in _outside_fences(lines) if _LOOSE_HEADING_RE.match(lines[i])), None)
+        loose = next((i for i in _outside_fences(lines) if re.match(_LOOSE_HEADING, lines[i], re.IGNORECASE)), None)
         if loose is not None:
             raise ConfigError(
                 [

@@ -21,7 +21,6 @@ use and nothing else; `known()` lists the modules without importing them.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 TYPE_CHECKING = False
@@ -36,7 +35,13 @@ INSTRUCTION_FILES = ("CLAUDE.md", "AGENTS.md")
 
 # What marks a hook entry as ours in any settings file: its command runs the vendored runtime's hook.
 MARKER = ".orchestrator/runtime"
-_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
+_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz")
+_REST = _FIRST | frozenset("0123456789_")
+
+
+def _valid_name(name: str) -> bool:
+    """`[a-z][a-z0-9_]{0,31}` spelled without `re`: this runs on every hook call, compiling costs it time."""
+    return 0 < len(name) <= 32 and name[0] in _FIRST and all(c in _REST for c in name)
 _SHARED = frozenset({"jsonhooks", "jsonsplice", "flatjsonhooks", "pitrust"})
 # Settings files of agents that have no module here yet: the scope check protects them all the same,
 # since an agent that rewrites another agent's hooks could unhook the guard there. A platform's module
@@ -172,7 +177,7 @@ def known() -> list[str]:
 
 def get(name: str) -> Platform:
     """The platform module called `name`, imported on first use (only that one)."""
-    if not _NAME.fullmatch(name or "") or name in _SHARED:
+    if not _valid_name(name or "") or name in _SHARED:
         raise UnknownPlatformError(f"unknown platform {name!r}")
     import importlib
 

@@ -4,12 +4,17 @@ call repeats). Measured with `-X importtime` on the real hook, run as the agents
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from runtime.core import config
 from tests.helpers import init_repo
-from tests.runtime.test_stdlib_only import imported_modules
+from tests.runtime.test_stdlib_only import RUNTIME, imported_modules
 
 HEAVY = {"subprocess", "hashlib", "runtime.core.treestate", "runtime.core.proc", "tempfile", "difflib"}
 
@@ -28,3 +33,55 @@ def test_an_ordinary_call_stays_light(tmp_path: Path, payload: dict) -> None:
         assert result.returncode == 0, result.stderr[-2000:]
     assert "runtime.guards.pinning" in names  # the session's values were applied
     assert not HEAVY & names, sorted(HEAVY & names)
+
+
+# Runs the hook the way `python3 -S <runtime>` does, recording which runtime file compiles each regular
+# expression (a cache miss in `re`): json's and pathlib's own patterns are the standard library's business.
+_COMPILE_TRACE = """
+import atexit, json, os, re, runpy, sys
+runtime = sys.argv[1]
+seen = set()
+original = re._compile
+def _compile(pattern, flags):
+    if isinstance(pattern, str) and (type(pattern), pattern, flags) not in re._cache:
+        frame = sys._getframe(1)
+        while frame and os.path.dirname(frame.f_code.co_filename) == os.path.dirname(re.__file__):
+            frame = frame.f_back
+        name = frame.f_code.co_filename if frame else ""
+        if name.startswith(runtime + os.sep):
+            seen.add((os.path.relpath(name, runtime).replace(os.sep, "/"), pattern))
+    return original(pattern, flags)
+re._compile = _compile
+atexit.register(lambda: sys.stderr.write("COMPILED " + json.dumps(sorted(seen)) + "\\n"))
+sys.argv = [runtime, *sys.argv[2:]]
+runpy.run_path(runtime, run_name="__main__")
+"""
+# Reading a well-formed Session Config needs its heading, end and key patterns; these it does not.
+UNUSED = {config._LOOSE_HEADING, config._OVERRIDE, config._HOST}
+
+
+@pytest.mark.parametrize("payload", [
+    {"tool_name": "Bash", "tool_input": {"command": "pytest -q tests/test_a.py"}},
+    {"tool_name": "Bash", "tool_input": {"command": "bash -c 'git reset --hard HEAD~1'"}},
+    {"tool_name": "Read", "tool_input": {"file_path": "README.md"}},
+], ids=["allow-bash", "deny-bash", "allow-read"])
+def test_a_call_compiles_no_pattern_it_does_not_use(tmp_path: Path, payload: dict) -> None:
+    """The platform name check and the Session Config patterns for a missing heading or one key's value
+    must not be compiled on a call that reads a well-formed config: each costs a fraction of a millisecond,
+    on every tool call."""
+    repo = init_repo(tmp_path / "repo")
+    (repo / "CLAUDE.md").write_text("# R\n\n## Session Config\n\n- enforcement: strict\n")
+    env = {**os.environ, "SO_PROJECT_DIR": str(repo)}
+    env.pop("CLAUDE_PROJECT_DIR", None)
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", _COMPILE_TRACE, str(RUNTIME), "hook", "claude", "pre-tool-use"],
+        input=json.dumps({"session_id": "s1", "cwd": str(repo), **payload}), capture_output=True, text=True,
+        env=env, cwd=repo,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    line = next(x for x in result.stderr.splitlines() if x.startswith("COMPILED "))
+    compiled = {(name, pattern) for name, pattern in json.loads(line.removeprefix("COMPILED "))}
+    assert {name for name, _ in compiled} & {"core/config.py"}, compiled  # the trace saw the config read
+    wasted = {(name, pattern) for name, pattern in compiled
+              if name.startswith("platforms/") or (name == "core/config.py" and pattern in UNUSED)}
+    assert not wasted, sorted(wasted)

@@ -138,6 +138,14 @@ def test_an_unknown_platform_is_refused_by_name() -> None:
             platforms.get(bad)
 
 
+@pytest.mark.parametrize("name", ["a", "x" * 32, "x" * 33, "a_1", "1a", "_a", "aB", "a-b", "a.b", "a\n", "é", "a ",
+                                  "z9_"])
+def test_a_platform_name_is_checked_as_the_pattern_says(name: str) -> None:
+    """The check is spelled without `re` (it runs on every hook call); it must accept exactly what the
+    documented pattern accepts."""
+    assert platforms._valid_name(name) == bool(re.fullmatch(r"[a-z][a-z0-9_]{0,31}", name))
+
+
 class TestPiExtension:
     """Pi's wiring is the extension file itself: written whole, checked byte for byte, removed only
     while it is still ours. The extension's own code is driven through the real Pi in tests/e2e."""
