@@ -90,7 +90,7 @@ def _run(argv: list[str], stdin: bytes, project: Path) -> tuple[float, float, su
 
 def agents(runtime: Path) -> list[str]:
     """The agents whose hooks `runtime` dispatches (this checkout's list, less any `runtime` lacks)."""
-    return [name for name in import_defining(r"^def known\(").known()
+    return [name for name in import_defining(r"^class Platform\b").known()
             if (runtime / "platforms" / f"{name}.py").is_file()]
 
 
@@ -98,7 +98,7 @@ def hook_variants(python: str, flags: list[str], project: Path, runtime: Path, l
                   checks: dict[str, Callable[[str, int], bool]]) -> dict[str, Variant]:
     """Allow and deny variants of every agent's pre-tool hook in `project`; `checks` gets each variant's
     reading of the answer (the agent's own `allows` or `denies`)."""
-    platforms = import_defining(r"^def known\(")
+    platforms = import_defining(r"^class Platform\b")
     variants: dict[str, Variant] = {}
     for name in agents(runtime):
         platform = platforms.get(name)

@@ -140,7 +140,7 @@ def main() -> int:
     if args.smoke:
         args.runs, names = 1, names[:1]
     python = real_interpreter(args.python)
-    platforms = import_defining(r"^def known\(")
+    platforms = import_defining(r"^class Platform\b")
     command = ALLOW if args.path == "allow" else DENY
     result: dict[str, Any] = {"interpreter": python, "path": args.path, "runs": args.runs, "agents": {}}
     with tempfile.TemporaryDirectory(prefix="so-hook-profile-") as tmp:
