@@ -30,7 +30,10 @@ def test_a_cursor_only_repo_passes_and_says_what_was_installed_and_how_to_start(
     out = result.stdout
     assert "Cursor: hooks wired in .cursor/hooks.json (beforeShellExecution, preToolUse, sessionStart)" in out
     assert "Cursor: guard answers (allows 'ls', denies 'rm -rf ./build')" in out
-    assert ("Cursor: installed: 6 commands in .cursor/commands; 3 agents in .cursor/agents; "
+    commands = len(list((cursor_repo / ".cursor" / "commands").glob("*.md")))
+    agents = len(list((cursor_repo / ".cursor" / "agents").glob("*.md")))
+    assert commands >= 7 and agents == 3  # the catalog's: six loop commands and /discovery; three agents
+    assert (f"Cursor: installed: {commands} commands in .cursor/commands; {agents} agents in .cursor/agents; "
             "always-on rule in .cursor/rules") in out
     assert "note  Cursor: open the repository in Cursor and trust the workspace" in out
     assert "third-party" not in out, "with no Claude Code hooks there is no setting to think about"
