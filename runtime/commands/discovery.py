@@ -13,6 +13,8 @@ import json
 import sys
 from typing import Any
 
+LISTED = 10  # findings listed per category unless --all
+
 
 def add_arguments(parser: Any) -> None:
     parser.add_argument("scope", nargs="?", default="all",
@@ -23,6 +25,9 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--offline", action="store_true",
                         help="do not ask the issue tracker for open issues; deduplicate against the carryover list")
     parser.add_argument("--dry-run", action="store_true", help="with 'file': show what would be filed; write nothing")
+    parser.add_argument("--all", action="store_true",
+                        help=f"list every finding (by default at most {LISTED} per category are listed; "
+                             "the counts are always whole)")
 
 
 def run(args: Any) -> int:
@@ -46,7 +51,7 @@ def run(args: Any) -> int:
         data = discovery.collect(root, "all" if filing else args.scope)
         data["dedup"] = discovery.known(root, data["findings"], ask_tracker=not args.offline)
         if not filing:
-            print(json.dumps(data, indent=2) if args.json else discovery.format_text(data))
+            print(json.dumps(data, indent=2) if args.json else discovery.format_text(data, 0 if args.all else LISTED))
             return 0
         chosen, unknown = discovery.select(data["findings"], args.ids)
         if unknown:

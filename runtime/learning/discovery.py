@@ -177,7 +177,13 @@ def file_findings(root: Path, chosen: list[dict[str, Any]], dry_run: bool = Fals
 # --- printing ---------------------------------------------------------------------
 
 
-def format_text(data: dict[str, Any]) -> str:
+def format_text(data: dict[str, Any], limit: int = 0) -> str:
+    """The findings grouped by category, at most `limit` per category (0: all).
+
+    A first run on a grown project finds hundreds of lint and type findings from the baseline; listing every
+    one buries the few untested modules and old TODOs the user came for, and costs the agent its context.
+    The counts stay whole, and `--json` always carries everything.
+    """
     from ..core.words import count
 
     findings = data["findings"]
@@ -185,17 +191,26 @@ def format_text(data: dict[str, Any]) -> str:
     stacks = ", ".join(data["stacks"]) or "none recognised"
     out = [f"discovery ({data['scope']}): {count(len(findings), 'finding')}, {len(new)} not yet in an issue or "
            f"the carryover list; stacks: {stacks}"]
-    category = None
+    groups: dict[str, list[dict[str, Any]]] = {}
     for finding in findings:
-        if finding["category"] != category:
-            category = finding["category"]
-            out.append(f"{category}:")
-        where = finding.get("file") or ""
-        if where and finding.get("line"):
-            where += f":{finding['line']}"
-        held = f" (known: {finding['known']})" if finding.get("known") else ""
-        out.append(f"  {finding['id']}  {finding['title']}{held}")
-        out.append(f"            {where + ': ' if where else ''}{finding['evidence']}")
+        groups.setdefault(finding["category"], []).append(finding)
+    hidden = 0
+    for category, members in groups.items():
+        out.append(f"{category} ({len(members)}):")
+        shown = members[:limit] if limit else members
+        for finding in shown:
+            where = finding.get("file") or ""
+            if where and finding.get("line"):
+                where += f":{finding['line']}"
+            held = f" (known: {finding['known']})" if finding.get("known") else ""
+            evidence = finding["evidence"]
+            out.append(f"  {finding['id']}  {finding['title']}{held}")
+            out.append(f"            {where + ': ' if where and where not in evidence else ''}{evidence}")
+        if len(members) > len(shown):
+            hidden += len(members) - len(shown)
+            out.append(f"  ... and {len(members) - len(shown)} more {category} findings")
+    if hidden:
+        out.append(f"note: {count(hidden, 'finding')} not listed; '--all' lists every one, '--json' gives them as data")
     for note in data.get("notes") or []:
         out.append(f"note: {note}")
     tracker = data.get("dedup") or {}

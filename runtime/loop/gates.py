@@ -84,9 +84,15 @@ def diagnose(kind: str, command: str, code: int | None, output: str, parsed: dic
     missing = re.search(_MISSING_MODULE, output)
     if code != 0 and missing and (parsed is None or kind != "test"):
         module = missing.group(1)
-        return (f"the interpreter has no module {module!r} (exit {code})",
-                f"run it in the project's environment (e.g. set {kind}-command to '.venv/bin/python -m ...') or "
-                f"install {module} into the interpreter that runs it")
+        cause = f"the interpreter has no module {module!r} (exit {code})"
+        if "/" in program and "python" in program.rsplit("/", 1)[-1]:
+            # Already the project's own interpreter: pointing at '.venv/bin/python' again would send the
+            # user in a circle; what is missing is the tool in that environment (or the project runs it
+            # some other way, which the Session Config should then say).
+            return (cause, f"install it there ('{program} -m pip install {module}'), or set {kind}-command to "
+                           f"the command the project runs {module} with (a tox or nox session, a pipx or uv tool)")
+        return (cause, f"run it in the project's environment (e.g. set {kind}-command to '.venv/bin/python -m ...') "
+                       f"or install {module} into the interpreter that runs it")
     missing_cmd = missing_program(output) if code != 0 and parsed is None else ""
     if missing_cmd:
         return (f"a command was not found (exit {code}): {missing_cmd}",

@@ -99,7 +99,7 @@ def test_gates_on_a_real_project(tmp_path: Path, project: Project) -> None:
     gate = rt(repo, "gate", "full")
     assert gate.returncode == 2, gate.stdout
     assert "BROKEN: test could not run: the interpreter has no module 'pytest'" in gate.stdout
-    assert "fix: run it in the project's environment" in gate.stdout
+    assert "fix: install it there ('.venv/bin/python -m pip install pytest')" in gate.stdout, gate.stdout
     assert "PASS" not in gate.stdout
     doctor = rt(repo, "doctor")
     assert doctor.returncode == 1 and "no module 'pytest'" in doctor.stdout

@@ -203,3 +203,22 @@ def test_an_open_issue_that_names_a_finding_holds_it(planted: Any, tmp_path: Pat
     issues = json.loads(server.read_text())["issues"]
     assert [(i["number"], i["labels"]) for i in issues] == [(1, []), (2, ["carryover"])]
     assert f"item={other['id']} -->" in issues[1]["body"]
+
+
+def test_a_long_category_is_cut_short_in_text_but_counted_whole(tmp_path: Path) -> None:
+    """Twelve old TODOs: the text lists ten with the count of the rest, `--all` and `--json` have all twelve."""
+    from tests.runtime.loop_support import calc_repo
+
+    repo = calc_repo(tmp_path)
+    notes = "".join(f"# TODO: note number {n}\n" for n in range(12))
+    (repo / "src" / "calc" / "notes.py").write_text(notes, encoding="utf-8")
+    _commit(repo, "notes", "2024-05-01")
+    env = _bin_without_audit_tools(tmp_path)
+    short = rt(repo, "discovery", "code", "--offline", env=env)
+    assert short.returncode == 0, short.stderr
+    assert "todo (12):" in short.stdout and "  ... and 2 more todo findings" in short.stdout
+    assert short.stdout.count("TODO in src/calc/notes.py") == 10
+    every = rt(repo, "discovery", "code", "--offline", "--all", env=env)
+    assert every.stdout.count("TODO in src/calc/notes.py") == 12 and "more todo" not in every.stdout
+    data = discover(repo, env, "code", "--offline")
+    assert sum(f["category"] == "todo" for f in data["findings"]) == 12
