@@ -142,7 +142,8 @@ def test_without_offline_open_issues_are_read_through_the_tracker_or_the_reason_
     by = {e["name"]: e for e in data["free"]}
     assert by["tracked"]["issues"] == 7 and by["tracked"]["reasons"][0] == "7 open issues waiting"
     assert [e["name"] for e in data["free"]] == ["tracked", "local"]
-    assert by["local"]["issues"] is None and by["local"]["notes"] == ["open issues not read: the repository has no remote"]
+    assert by["local"]["issues"] is None
+    assert by["local"]["notes"] == ["open issues not read: the repository has no remote"]
 
 
 def test_two_dispatchers_started_together_claim_different_repositories(tmp_path: Path) -> None:
