@@ -91,9 +91,9 @@ def _last_session(repo: Path) -> float | None:
 
 def _gate(repo: Path) -> dict[str, Any]:
     """{'health': passed | failed | unknown, 'where'}: the newest gate record the repository kept."""
-    from .discoveryprobes import _last_gate
+    from .discoveryprobes import last_gate
 
-    record, where = _last_gate(repo)
+    record, where = last_gate(repo)
     if record is None:
         return {"health": "unknown", "where": where}
     statuses = [str(c.get("status") or "") for c in (record.get("checks") or {}).values()]
