@@ -132,10 +132,11 @@ def claim(directory: Path, holder: str, ttl: float = TTL,
     now = time.time() if now is None else now
     current = read(directory)
     state = status(current, now)
-    if state == "held" and current["holder"] != holder:
+    owner = current.get("holder") if current else None
+    if state == "held" and owner != holder:
         return False, current
     seen = current["generation"] if current else 0
-    extra = {"took_over": current["holder"]} if state == "expired" and current["holder"] != holder else {}
+    extra = {"took_over": owner} if state == "expired" and owner != holder else {}
     record = _record(holder, ttl, now, **extra)
     if _swap(directory, seen, record):
         return True, {**record, "generation": seen + 1}

@@ -236,7 +236,7 @@ def claim(ranking: dict[str, Any], holder: str, ttl: float = lease.TTL, only: Pa
     if only is not None:
         want = only.resolve().as_posix()
         candidates = [p for p in candidates if p == want] or [want]
-    lost = []
+    lost: list[dict[str, Any]] = []
     for path in candidates:
         won, record = lease.claim(lease_dir(Path(path)), holder, ttl)
         if won:
