@@ -205,6 +205,10 @@ def score(entry: dict[str, Any]) -> tuple[int, list[str]]:
     if days is not None:
         points += min(int(days // 7), STALE_CAP) * STALE_WEEK
         why.append(f"last commit or session {count(days, 'day')} ago")
+    session = entry["session"]
+    if session["status"] in ("active", "paused"):
+        left = "was left active" if session["status"] == "active" else "is paused"
+        why.append(f"session {session.get('id')} {left} (updated {session.get('updated')}): resume it there")
     if entry["lease"]["status"] == "expired":
         why.append(f"the lease of {entry['lease'].get('holder')} expired at {entry['lease'].get('expires_at')}")
     return points, why

@@ -103,6 +103,7 @@ def test_the_ranking_orders_free_repositories_by_work_gate_and_idleness(fleet: P
     assert by["bravo"]["gate"]["health"] == "failed" and by["group/green"]["gate"]["health"] == "passed"
     assert "the last gate failed (the baseline gate of session" in "; ".join(by["bravo"]["reasons"])
     assert by["alpha"]["reasons"][0] == "3 carryover items waiting"
+    assert by["bravo"]["reasons"][-1].startswith("session ") and " is paused (updated " in by["bravo"]["reasons"][-1]
     assert by["charlie"]["idle_days"] == 60 and by["delta"]["idle_days"] == 1
     assert by["foxtrot"]["lease"]["status"] == "expired" and "the lease of gone expired" in by["foxtrot"]["reasons"][-1]
     assert all("open issues not read: not asked (--offline)" in e["notes"] for e in data["free"])
