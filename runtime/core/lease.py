@@ -104,7 +104,7 @@ def _swap(directory: Path, seen: int, record: dict[str, Any]) -> bool:
     directory.mkdir(parents=True, exist_ok=True)
     gen = seen + 1
     target = _name(directory, gen)
-    tmp = directory / f".tmp-{os.getpid()}-{time.monotonic_ns()}"
+    tmp = directory / f".tmp-{socket.gethostname()}-{os.getpid()}-{time.monotonic_ns()}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -125,6 +125,17 @@ def test_a_holder_whose_lease_was_taken_over_cannot_renew_it(tmp_path: Path) -> 
         lease.renew(where, "alice")
 
 
+def test_a_writer_that_read_long_ago_cannot_recreate_a_pruned_generation(tmp_path: Path) -> None:
+    """The one way an old name comes back: generation 2 was written and pruned after this writer read 1."""
+    where = tmp_path / "lease"
+    assert lease.claim(where, "alice", ttl=-1)[0]
+    stale = lease.read(where)  # a slow taker reads generation 1, expired ...
+    assert lease.claim(where, "bob", ttl=60)[0] and lease.renew(where, "bob", ttl=60)  # ... meanwhile 2, then 3
+    assert sorted(p.name for p in where.iterdir()) == ["000000000003.json"]
+    assert not lease._swap(where, stale["generation"], {"holder": "carol", "expires": time.time() + 60})
+    assert lease.read(where)["holder"] == "bob" and sorted(p.name for p in where.iterdir()) == ["000000000003.json"]
+
+
 def test_a_damaged_lease_file_is_named(tmp_path: Path) -> None:
     where = tmp_path / "lease"
     where.mkdir()
