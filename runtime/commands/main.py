@@ -45,6 +45,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reconcile": ("commands.reconcile",
                   "Propose accepted learnings as agent rule files (a diff); write them on approval."),
     "discovery": ("commands.discovery", "Probe the repository for gaps and debt; file the findings the user chose."),
+    "dispatcher": ("commands.dispatcher",
+                   "Rank the repositories under a root by pending work, idleness and gate health; lease one."),
     "plan-doc": ("commands.plandoc",
                  "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
 }

@@ -274,7 +274,7 @@ def _blame_times(root: Path, path: str, numbers: list[int]) -> dict[int, int]:
 
 def gate_debt(root: Path) -> tuple[list[dict[str, Any]], str]:
     """Lint and typecheck findings of the newest gate record, and which record that was."""
-    record, where = _last_gate(root)
+    record, where = last_gate(root)
     if record is None:
         return [], where
     out = []
@@ -298,7 +298,8 @@ def gate_debt(root: Path) -> tuple[list[dict[str, Any]], str]:
     return out, where
 
 
-def _last_gate(root: Path) -> tuple[Gate | None, str]:
+def last_gate(root: Path) -> tuple[Gate | None, str]:
+    """The newest gate record the repository kept (the session's, else the newest archived one) and where."""
     from ..core.paths import state_dir
     from ..loop.state import StateError, load, parse_record
 
