@@ -343,4 +343,5 @@ def guard_answers(root: Path, name: str, guard_lifted: bool = False) -> tuple[bo
         return True, "allows 'ls', denies 'rm -rf ./build'"
     if guard_lifted and platform.allows(denied.stdout, denied.returncode):
         return True, "answers; the destructive-command guard is lifted (allow-destructive-ops: true)"
-    return False, f"the hook did not deny 'rm -rf ./build' (rc={denied.returncode}, output={denied.stdout.strip()[:80]!r})"
+    said = denied.stdout.strip()[:80]
+    return False, f"the hook did not deny 'rm -rf ./build' (rc={denied.returncode}, output={said!r})"

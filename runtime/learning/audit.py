@@ -132,7 +132,8 @@ def check_gates(gate_checks: list[dict[str, Any]] | None) -> dict[str, Any]:
                        "set test-command in the Session Config")
     ran = [c["text"].split()[0] for c in gate_checks if c["level"] == "ok"]
     skipped = [c["text"].split()[0] for c in gate_checks if c["level"] != "ok"]
-    return _result("gates", True, f"runnable: {', '.join(ran)}" + (f"; skipped: {', '.join(skipped)}" if skipped else ""))
+    also = f"; skipped: {', '.join(skipped)}" if skipped else ""
+    return _result("gates", True, f"runnable: {', '.join(ran)}{also}")
 
 
 def check_tests(root: Path) -> dict[str, Any]:

@@ -47,11 +47,11 @@ def report_dir(root: Path) -> Path:
 
 def _pytest_markers(root: Path) -> list[tuple[str, str]]:
     """(marker, where) for each suite marker declared in a pytest config."""
-    from .detect import _read, _section
+    from .detect import read_text, section
 
     found = []
     for name, header in PYTEST_CONFIGS:
-        body = _section(_read(root / name), header)
+        body = section(read_text(root / name), header)
         if body is None:
             continue
         for marker in MARKERS:
@@ -69,7 +69,7 @@ def _python(root: Path) -> str:
 
 def detect(root: Path, configured: str = "auto") -> dict[str, Any]:
     """{'command', 'runner', 'why', 'looked'}; command is '' when the project has no such suite."""
-    from .detect import _node_runner, package_scripts
+    from .detect import node_runner, package_scripts
 
     looked: list[str] = []
     value = configured.strip()
@@ -94,7 +94,7 @@ def detect(root: Path, configured: str = "auto") -> dict[str, Any]:
     scripts = package_scripts(root)
     for name in SCRIPTS:
         if name in scripts:
-            node = _node_runner(root)
+            node = node_runner(root)
             return {"command": f"{node} run {name}", "runner": node, "why": f"package.json has a '{name}' script",
                     "looked": looked, "pass_args": "--"}
     looked.append("a package.json script (" + ", ".join(SCRIPTS[:4]) + ", ...)")
