@@ -150,10 +150,16 @@ def run(root: Path, scope: str = "", timeout: float | None = None, progress: flo
         data["verdict"] = "failed"
         data["findings"] = findings
         data["reason"] = f"{len(findings)} failing test{'' if len(findings) == 1 else 's'}"
-    elif check.get("ok") or (failures is not None and result[0] == 0):
+    elif result[0] == 0 and (check.get("counts") or failures is not None):
         data["verdict"] = "passed"
         counts = check.get("counts") or {}
-        data["reason"] = f"{counts.get('passed', '?')} passed" if counts else "the runner exited 0"
+        data["reason"] = (f"{counts.get('passed', 0)} passed" if counts
+                          else "the runner's own report names no failing test")
+    elif result[0] == 0:  # exit 0 with no summary and no report: nothing says a test ran
+        data["verdict"] = "cannot-judge"
+        data["reason"] = ("exit 0 but neither a test summary nor a JUnit report the runtime can read; fix: make "
+                          "the runner print its summary or write a JUnit report (see docs/test.md)")
+        data["tail"] = [line[:200] for line in output.rstrip().splitlines()[-20:]]
     else:
         data["verdict"] = "cannot-judge"
         data["reason"] = f"exit {result[0]} but no failing test could be named from the output or a report"

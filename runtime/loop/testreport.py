@@ -124,7 +124,14 @@ def read_failures(path: Path, root: Path | None = None) -> list[dict[str, Any]] 
                                                                 if line.strip()), "")
         file, line = None, None
         for where, number in _LOCATION.findall(text):
-            candidate = where.lstrip("./")
+            candidate = where[2:] if where.startswith("./") else where
+            if candidate.startswith("/"):  # Node and browsers name files by absolute path
+                if root is None:
+                    continue
+                try:
+                    candidate = Path(candidate).resolve().relative_to(root.resolve()).as_posix()
+                except (ValueError, OSError):
+                    continue
             if root is None or (root / candidate).is_file():
                 file, line = candidate, int(number)
         found.append({"test": _node_id(case.get("classname") or "", case.get("name") or "", root, known),
