@@ -322,3 +322,26 @@ def check_backstop(root: Path, report: Report) -> None:
                     "make python3 available to git, or fix the runtime as reported above")
         return
     report.ok(f"{text}; it runs")
+
+
+def guard_answers(root: Path, name: str, guard_lifted: bool = False) -> tuple[bool, str]:
+    """(answers, detail): doctor's own hook probe for one agent, as data for `audit`.
+
+    The agent's hook program is run for real against a throwaway root, as `check_hooks` does:
+    it must allow 'ls' and deny 'rm -rf ./build' (allow both when the guard is lifted)."""
+    try:
+        platform = get(name)
+    except UnknownPlatformError as exc:
+        return False, str(exc)
+    with tempfile.TemporaryDirectory(prefix="so-doctor-") as scratch:
+        probe_root = _probe_root(root, Path(scratch))
+        allowed = _hook(root, probe_root, name, platform.probe("ls"))
+        denied = _hook(root, probe_root, name, platform.probe("rm -rf ./build"))
+    if not platform.allows(allowed.stdout, allowed.returncode):
+        return False, f"the hook did not allow 'ls' (rc={allowed.returncode})"
+    if platform.denies(denied.stdout, denied.returncode):
+        return True, "allows 'ls', denies 'rm -rf ./build'"
+    if guard_lifted and platform.allows(denied.stdout, denied.returncode):
+        return True, "answers; the destructive-command guard is lifted (allow-destructive-ops: true)"
+    said = denied.stdout.strip()[:80]
+    return False, f"the hook did not deny 'rm -rf ./build' (rc={denied.returncode}, output={said!r})"

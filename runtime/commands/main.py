@@ -47,6 +47,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "discovery": ("commands.discovery", "Probe the repository for gaps and debt; file the findings the user chose."),
     "dispatcher": ("commands.dispatcher",
                    "Rank the repositories under a root by pending work, idleness and gate health; lease one."),
+    "test": ("commands.testsuite",
+             "Run the end-to-end or integration suite; turn its failures into findings and file the chosen ones."),
+    "audit": ("commands.audit", "Score the repository's own harness against a fixed rubric and record the score."),
     "plan-doc": ("commands.plandoc",
                  "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
 }

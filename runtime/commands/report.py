@@ -49,11 +49,12 @@ def table(sessions: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def render_html(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]] | None = None) -> str:
-    """The HTML page for `sessions` (the last N), with trends over `recorded` (all of them)."""
+def render_html(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]] | None = None,
+                audits: list[dict[str, Any]] | None = None) -> str:
+    """The HTML page for `sessions` (the last N), with trends over `recorded` (all of them) and the audit scores."""
     from ..loop.reportpage import render
 
-    return render(sessions, sessions if recorded is None else recorded)
+    return render(sessions, sessions if recorded is None else recorded, audits)
 
 
 def add_arguments(parser: Any) -> None:
@@ -66,6 +67,8 @@ def add_arguments(parser: Any) -> None:
 def run(args: Any) -> int:
     from ..core.paths import project_root
     from ..core.telemetry import read_sessions, sessions_path
+    from ..loop.audittrend import line as audit_line
+    from ..loop.audittrend import read as read_audits
 
     root = project_root()
     if args.last < 1:
@@ -73,17 +76,20 @@ def run(args: Any) -> int:
         return 1
     recorded = read_sessions(root)
     sessions = recorded[-args.last:]
+    audits = read_audits(root)
     as_data = bool(getattr(args, "json", False))
     if as_data:
         print(json.dumps(as_json(sessions, recorded, sessions_path(root)), indent=2))
     else:
         print(table(sessions))
+        if audits:
+            print(audit_line(audits))
     if args.html:
         target = Path(args.html)
         try:
             from ..core.fsutil import write_atomic
 
-            write_atomic(target, render_html(sessions, recorded))
+            write_atomic(target, render_html(sessions, recorded, audits))
         except OSError as exc:
             print(f"error: cannot write {target}: {exc}", file=sys.stderr)
             return 1

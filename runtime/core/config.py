@@ -243,6 +243,8 @@ SCHEMA: dict[str, Key] = {
         Key("typecheck-command", _command, "auto",
             "Runs the type checker for every gate. 'auto' detects, 'skip' disables."),
         Key("lint-command", _command, "auto", "Runs the linter for every gate. 'auto' detects, 'skip' disables."),
+        Key("e2e-command", _command, "auto",
+            "Runs the end-to-end or integration suite for /test. 'auto' detects, 'skip' says there is none."),
         Key("agents-per-wave", _agents_per_wave, {"default": 6}, "Most subagents one wave runs in parallel."),
         Key("waves", _int_at_least(3), 5, "How many waves /go runs."),
         Key("persistence", _bool, True, "Keep STATE.md and metrics so sessions can resume."),

@@ -90,16 +90,18 @@ def collect(root: Path, scope: str = "all") -> dict[str, Any]:
 # --- what is already known ----------------------------------------------------
 
 
-def known(root: Path, findings: list[dict[str, Any]], ask_tracker: bool = True) -> dict[str, Any]:
+def known(root: Path, findings: list[dict[str, Any]], ask_tracker: bool = True,
+          session: str = SESSION) -> dict[str, Any]:
     """Mark each finding an open issue or the carryover list already holds (`known`: '#12' or the list's path).
 
     An issue holds a finding when its body has the finding's marker or its title or body
-    names the finding's id. Returns {'tracker', 'why'}: where open issues were read, or why not."""
+    names the finding's id. Returns {'tracker', 'why'}: where open issues were read, or why not.
+    `session`: the marker's session field (`test` files its failures the same way)."""
     from ..core.config import load_or_defaults
     from ..loop import carryover as cfile
     from ..loop.tracker import Tracker, TrackerError, detect
 
-    listed = {str(e["item"]): e for e in cfile.read(root) if str(e["session"]) == SESSION}
+    listed = {str(e["item"]): e for e in cfile.read(root) if str(e["session"]) == session}
     for entry in findings:
         held = listed.get(entry["id"])
         if held is not None:
@@ -122,7 +124,7 @@ def known(root: Path, findings: list[dict[str, Any]], ask_tracker: bool = True) 
     for entry in findings:
         if entry.get("known"):
             continue
-        mark = cfile.marker(SESSION, entry["id"])
+        mark = cfile.marker(session, entry["id"])
         for issue in issues:
             text = f"{issue.get('title', '')}\n{issue.get('body', '')}"
             if mark in text or entry["id"] in text.split() or f"[{entry['id']}]" in text:
@@ -135,18 +137,18 @@ def known(root: Path, findings: list[dict[str, Any]], ask_tracker: bool = True) 
 # --- filing ---------------------------------------------------------------------
 
 
-def entry_for(finding: dict[str, Any]) -> dict[str, Any]:
+def entry_for(finding: dict[str, Any], session: str = SESSION, prefix: str = "[Discovery]") -> dict[str, Any]:
     """The carryover-list entry (and issue) for a finding the user chose to file."""
     from ..loop import carryover as cfile
 
     where = finding.get("file") or "-"
     if finding.get("line"):
         where += f":{finding['line']}"
-    body = [f"Found by `discovery` ({finding['category']}), finding {finding['id']}.", "",
+    body = [f"Found by `{session}` ({finding['category']}), finding {finding['id']}.", "",
             f"**Where:** {where}", f"**Evidence:** {finding['evidence']}", f"**Left:** {finding['title']}", "",
-            cfile.marker(SESSION, finding["id"])]
-    return {"state": "open", "ref": "", "title": f"[Discovery] {finding['title']}", "body": "\n".join(body),
-            "session": SESSION, "item": finding["id"]}
+            cfile.marker(session, finding["id"])]
+    return {"state": "open", "ref": "", "title": f"{prefix} {finding['title']}", "body": "\n".join(body),
+            "session": session, "item": finding["id"]}
 
 
 def select(findings: list[dict[str, Any]], ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -164,12 +166,13 @@ def select(findings: list[dict[str, Any]], ids: list[str]) -> tuple[list[dict[st
     return chosen, unknown
 
 
-def file_findings(root: Path, chosen: list[dict[str, Any]], dry_run: bool = False) -> dict[str, Any]:
+def file_findings(root: Path, chosen: list[dict[str, Any]], dry_run: bool = False, session: str = SESSION,
+                  prefix: str = "[Discovery]") -> dict[str, Any]:
     """File the chosen findings through close's filing path; those already known are reported, not refiled."""
     from ..loop.filing import run_carryover
 
     fresh = [f for f in chosen if not f.get("known")]
-    report = run_carryover(root, None, None, dry_run, extra=[entry_for(f) for f in fresh])
+    report = run_carryover(root, None, None, dry_run, extra=[entry_for(f, session, prefix) for f in fresh])
     report["known"] = [{"id": f["id"], "title": f["title"], "known": f["known"]} for f in chosen if f.get("known")]
     return report
 

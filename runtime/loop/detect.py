@@ -231,3 +231,7 @@ def resolve(kind: str, configured: str, root: Path) -> tuple[str, str]:
         return "skip", "disabled in Session Config"
     command, note = check_mode(kind, configured)
     return command, "Session Config" + (f"; {note}" if note else "")
+
+
+# For the modules that detect other suites the same way (loop/e2edetect.py).
+read_text, section, node_runner = _read, _section, _node_runner

@@ -261,7 +261,22 @@ p.empty { background: #fff; border: 1px dashed #c9ced4; border-radius: 8px; padd
 """.replace("FONT", FONT)
 
 
-def render(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> str:
+def _audits(audits: list[dict[str, Any]]) -> str:
+    """The harness audit's score, one bar per recorded run (the last 20), what each run failed beside it."""
+    if not audits:
+        return ""
+    shown = audits[-20:]
+    labels = [(str(a["ts"])[:16].replace("T", " "), str(a["ts"])) for a in shown]
+    values = [float(a["score"]) for a in shown]
+    notes = [f"{a['score']}" + (f" (failed: {', '.join(a.get('failed') or [])})" if a.get("failed") else "")
+             for a in shown]
+    chart = bars("Harness audit", "the audit's score out of 100, oldest first", labels, values, notes,
+                 [COLORS["rate"]] * len(shown), maximum=100)
+    return f'<h2>Harness audit</h2><div class="panel">{chart}</div>'
+
+
+def render(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]],
+           audits: list[dict[str, Any]] | None = None) -> str:
     totals = summarise(sessions)
     if sessions:
         head = "".join(f"<th>{_e(h)}</th>" for h in HEADERS)
@@ -284,6 +299,6 @@ def render(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> st
 <style>{CSS}</style></head><body><main>
 <h1>Session report</h1>
 <p class="sub">{_e(subtitle)}</p>
-{content}
+{content}{_audits(audits or [])}
 </main></body></html>
 """

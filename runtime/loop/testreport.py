@@ -98,6 +98,48 @@ def read_junit(path: Path, root: Path | None = None) -> list[tuple[str, str]] | 
     return tests
 
 
+_LOCATION = re.compile(r"(?m)^\s*(?:at .*?\()?([\w./@-]+\.\w+):(\d+)(?::\d+)?\)?(?::|$| )")
+
+
+def read_failures(path: Path, root: Path | None = None) -> list[dict[str, Any]] | None:
+    """Every failing test case of a JUnit XML report with what the runner said about it, or None if unreadable.
+
+    {'test', 'message', 'file', 'line'}: `message` is the failure's own message (or the first
+    line of its text); `file` and `line` are the last location in the text that is a file of
+    the project (the assertion rather than the helpers the runner called on the way)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        tree = ET.parse(path)
+    except (OSError, ET.ParseError):
+        return None
+    known: dict[str, str] = {}
+    found = []
+    for case in tree.iter("testcase"):
+        problem = next((child for child in case if child.tag in ("failure", "error")), None)
+        if problem is None:
+            continue
+        text = problem.text or ""
+        said = (problem.get("message") or "").strip() or next((line.strip() for line in text.splitlines()
+                                                                if line.strip()), "")
+        file, line = None, None
+        for where, number in _LOCATION.findall(text):
+            candidate = where[2:] if where.startswith("./") else where
+            if candidate.startswith("/"):  # Node and browsers name files by absolute path
+                if root is None:
+                    continue
+                try:
+                    candidate = Path(candidate).resolve().relative_to(root.resolve()).as_posix()
+                except (ValueError, OSError):
+                    continue
+            if root is None or (root / candidate).is_file():
+                file, line = candidate, int(number)
+        found.append({"test": _node_id(case.get("classname") or "", case.get("name") or "", root, known),
+                      "message": said.splitlines()[0][:300] if said else "", "kind": problem.tag,
+                      "file": file, "line": line})
+    return found
+
+
 _SUMMARY_WORD = re.compile(r"(\d+) (passed|xpassed)\b")
 
 
