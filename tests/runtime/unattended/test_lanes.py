@@ -139,7 +139,7 @@ def test_unmerged_commits_are_kept_unless_told(repo: Path) -> None:
 def test_a_lane_without_a_verified_close_is_refused(repo: Path) -> None:
     lane = lanes.start(repo, "open")
     before = head(repo)
-    with pytest.raises(LaneRefusedError, match="has not run a session of its own"):
+    with pytest.raises(LaneRefusedError, match="has no session record"):
         lanes.merge(repo, "open")
     session(lane.path, "power", POWER, "tests/test_ops.py::test_power", close=False)
     commit_all(lane.path, "the work, committed by hand without a close")
@@ -161,3 +161,26 @@ def test_a_failing_gate_on_the_merged_result_refuses_and_leaves_main(repo: Path)
     assert "test_no_power_yet" in str(refused.value)
     assert head(repo) == before and head(lane.path) == lane_head  # main unmoved, the lane as it was
     assert git(repo, "status", "--porcelain") == "" and git(lane.path, "status", "--porcelain") == ""
+
+
+def test_an_ignored_file_git_would_overwrite_silently_is_named(tmp_path: Path) -> None:
+    """The hole the loss check closes: a fast-forward replaces an ignored file the incoming commit tracks,
+    without a word. Shown with git itself on a copy, then the check names the file on the original."""
+    from runtime.unattended.lanesafety import main_losses
+    from tests.helpers import init_repo
+
+    repo = init_repo(tmp_path / "plain")
+    (repo / ".gitignore").write_text("local.cfg\n")
+    commit_all(repo, "ignore local.cfg")
+    old = head(repo)
+    git(repo, "checkout", "-q", "-b", "other")
+    (repo / "local.cfg").write_text("tracked now\n")
+    git(repo, "add", "-f", "local.cfg")
+    git(repo, "commit", "-q", "-m", "track it")
+    new = head(repo)
+    git(repo, "checkout", "-q", "main")
+    (repo / "local.cfg").write_text("my settings\n")
+    assert main_losses(repo, old, new) == [("local.cfg", "is untracked or ignored here; the merge brings a tracked "
+                                                         "file of that name and would overwrite it")]
+    git(repo, "merge", "--ff-only", "-q", new)  # what the check prevents
+    assert (repo / "local.cfg").read_text() == "tracked now\n"
