@@ -45,7 +45,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reconcile": ("commands.reconcile",
                   "Propose accepted learnings as agent rule files (a diff); write them on approval."),
     "discovery": ("commands.discovery", "Probe the repository for gaps and debt; file the findings the user chose."),
-    "lane": ("commands.lane", "Parallel sessions in git worktrees: start, merge (after a verified close), clean, list."),
+    "lane": ("commands.lane",
+             "Parallel sessions in git worktrees: start, merge (after a verified close), clean, list."),
     "plan-doc": ("commands.plandoc",
                  "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
 }

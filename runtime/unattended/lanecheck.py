@@ -113,7 +113,9 @@ def merged_gate(lane: Lane, timeout: float | None = None) -> dict[str, Any]:
     from ..loop.losttests import load as with_test_names
     from ..loop.state import session_config
 
-    state = _session(lane.path) or {}
+    state = _session(lane.path)
+    if state is None:
+        raise LaneRefusedError(f"lane {lane.name} has no session record to take the gate's baseline from")
     config = session_config(lane.path)
     limit = float(timeout if timeout is not None else config.get("gate-timeout", 1800))
     commands = {kind: resolve(kind, str(config.get(f"{kind}-command", "auto")), lane.path) for kind in KINDS}

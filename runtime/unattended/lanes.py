@@ -160,9 +160,11 @@ def describe(root: Path, lane: Lane) -> dict[str, Any]:
         state = load(lane.path)
     except StateError:
         state = None
-    own = state is not None and state.get("session_id") != lane.inherited_session
-    out["session"] = state.get("session_id") if own else None
-    out["state"] = "closed" if own and state.get("status") == "completed" else "running"
+    if state is None or state.get("session_id") == lane.inherited_session:
+        out["state"] = "running"
+        return out
+    out["session"] = state.get("session_id")
+    out["state"] = "closed" if state.get("status") == "completed" else "running"
     return out
 
 

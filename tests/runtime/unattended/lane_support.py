@@ -47,7 +47,9 @@ def plan(waves: list[dict[str, Any]], item: str, files: list[str], test: str) ->
 def session(lane: Path, item: str, edits: dict[str, str], test: str, close: bool = True) -> None:
     """A whole session in `lane`: start, baseline, plan, five waves (the edits in wave 2), the full gate,
     the item marked done; with `close`, `close verify`, `session close` and `close commit`."""
-    rt = lambda *args, stdin=None: runtime(lane, *args, stdin=stdin, timeout=180)  # noqa: E731
+    def rt(*args: str, stdin: str | None = None) -> Any:
+        return runtime(lane, *args, stdin=stdin, timeout=180)
+
     ok(rt("session", "start", "feature"))
     ok(rt("gate", "baseline"))
     waves = json.loads(ok(rt("session", "status", "--json")).stdout)["waves"]
