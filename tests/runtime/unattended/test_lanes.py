@@ -50,6 +50,14 @@ def test_two_lanes_run_at_once_and_both_merge_back(repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
     rows = json.loads(ok(runtime(repo, "lane", "list", "--json")).stdout)
     assert {row["name"]: row["state"] for row in rows} == {"power": "merged", "half": "merged"}
+    later = lanes.start(repo, "later")  # its base carries the merged lanes' closed session record, not its own
+    assert later.inherited_session == second.session
+    (later.path / "extra.txt").write_text("work without a session\n")
+    commit_all(later.path, "work without a session")
+    with pytest.raises(LaneRefusedError, match="has not run a session of its own"):
+        lanes.merge(repo, "later")
+    assert head(repo) == second.merged
+    lanes.clean(repo, "later", force=True)
     lanes.clean(repo, "power")
     lanes.clean(repo, "half")
     assert not one.path.exists() and lanes.list_lanes(repo) == []
