@@ -73,6 +73,7 @@ class MergeResult:
     resolved: list[str] = field(default_factory=list)  # runtime records whose both-sides changes were combined
     gate: dict[str, Any] = field(default_factory=dict)  # the full gate on the merged result
     session: str = ""  # the lane's verified session
+    archived: list[str] = field(default_factory=list)  # the lane's session records copied into the main archive
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -228,6 +228,23 @@ def _bring_in(lane: Lane, tip: str) -> tuple[str, list[str]]:
     return git_out(lane.path, "rev-parse", "HEAD").strip(), resolved
 
 
+def _keep_archive(root: Path, lane: Lane) -> list[str]:
+    """Copy the lane's archived session records into the main checkout's archive: `evolve` reads closed
+    sessions' records there, and cleaning the lane would otherwise take them with it."""
+    import shutil
+
+    from ..core.paths import state_dir
+
+    source, dest = state_dir(lane.path) / "archive", state_dir(root) / "archive"
+    copied = []
+    for path in sorted(source.glob("*.json")) if source.is_dir() else []:
+        if not (dest / path.name).exists():
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest / path.name)
+            copied.append(path.name)
+    return copied
+
+
 def _named(losses: list[tuple[str, str]]) -> str:
     return "; ".join(f"{path} {why}" for path, why in losses)
 
@@ -298,6 +315,7 @@ def merge(root: Path, name: str, timeout: float | None = None) -> MergeResult:
         result.merged = new
         lane.merged = new
         write(root, lane)
+        result.archived = _keep_archive(root, lane)
     from ..core import telemetry
 
     telemetry.emit(root, "lane.merged", {"lane": name, "commit": new, "stale": stale, "behind": behind,

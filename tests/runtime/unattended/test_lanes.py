@@ -46,6 +46,7 @@ def test_two_lanes_run_at_once_and_both_merge_back(repo: Path) -> None:
     ids = [json.loads(line)["id"] for line in (repo / ".orchestrator/metrics/sessions.jsonl").read_text()
            .splitlines()]
     assert first.session in ids and second.session in ids
+    assert (repo / ".orchestrator/state/archive" / f"{first.session}.json").is_file()  # evolve still reads it
     assert "def power" in (repo / "src/calc/ops.py").read_text() and (repo / "src/calc/half.py").is_file()
     assert git(repo, "status", "--porcelain") == ""
     rows = json.loads(ok(runtime(repo, "lane", "list", "--json")).stdout)
