@@ -136,7 +136,9 @@ def test_clean_keeps_scratch_unless_told(repo: Path) -> None:
 
 
 def test_unmerged_commits_are_kept_unless_told(repo: Path) -> None:
-    lane = lanes.start(repo, "commits")
+    started = json.loads(ok(runtime(repo, "lane", "start", "commits", "--json")).stdout)
+    lane = lanes.list_lanes(repo)[0]
+    assert started["path"] == str(lane.path) and started["base"] == head(repo) and started["branch"] == "lane/commits"
     (lane.path / "extra.txt").write_text("work\n")
     commit_all(lane.path, "work in the lane")
     with pytest.raises(LaneRefusedError, match="1 commit"):
@@ -194,3 +196,16 @@ def test_an_ignored_file_git_would_overwrite_silently_is_named(tmp_path: Path) -
                                                          "file of that name and would overwrite it")]
     git(repo, "merge", "--ff-only", "-q", new)  # what the check prevents
     assert (repo / "local.cfg").read_text() == "tracked now\n"
+
+
+def test_a_conflict_with_the_moved_branch_is_refused_and_the_lane_kept(repo: Path) -> None:
+    lane = lanes.start(repo, "clash")
+    (repo / "src/calc/ops.py").write_text((repo / "src/calc/ops.py").read_text() + "\n\ndef power():\n    pass\n")
+    commit_all(repo, "main defines power its own way")
+    before = head(repo)
+    session(lane.path, "power", POWER, "tests/test_ops.py::test_power")
+    lane_head = head(lane.path)
+    with pytest.raises(LaneRefusedError, match="conflicts in src/calc/ops.py"):
+        lanes.merge(repo, "clash")
+    assert head(repo) == before and head(lane.path) == lane_head
+    assert git(lane.path, "status", "--porcelain") == ""  # the half-done merge in the lane was undone
