@@ -50,6 +50,8 @@ def run(args: Any) -> int:
                 print(f"lane {lane.name}: {lane.path} on {lane.branch}, base {lane.base[:12]} ({lane.target})")
                 print(f"overlay: SO_PORT_OFFSET={lane.port_offset} SO_NAME_SUFFIX={lane.suffix} "
                       "(in .orchestrator/lane.env; load it with: set -a; . .orchestrator/lane.env; set +a)")
+                for note in lane.notes:
+                    print(f"note: {note}")
                 print(f"work there: cd {lane.path}")
             return 0
         if args.lane_command == "merge":

@@ -50,6 +50,7 @@ class Lane:
     created: str = ""
     inherited_session: str = ""  # the session record the base commit already carried (not the lane's own)
     merged: str = ""  # the commit the target branch moved to when the lane merged, or ""
+    notes: list[str] = field(default_factory=list)  # what the lane starts without that the main checkout has
 
     def env(self) -> dict[str, str]:
         """The overlay a process in this lane runs with (also written to the lane's `.orchestrator/lane.env`)."""

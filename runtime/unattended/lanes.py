@@ -87,6 +87,26 @@ def _write_env(lane: Lane) -> None:
             handle.write(f"\n# lanes' environment overlay (session-orchestrator)\n/{ENV_FILE}\n")
 
 
+def _config_notes(root: Path, commit: str) -> list[str]:
+    """The lane runs the Session Config its base commit holds; say so when the main checkout's differs."""
+    from ..core.config import find_config_file
+
+    found = find_config_file(root)
+    if found is None:
+        return []
+    try:
+        rel = found.resolve().relative_to(root).as_posix()
+        here = found.read_text(encoding="utf-8")
+    except (ValueError, OSError):  # outside the repository ($SO_CONFIG_FILE) or unreadable: not the lane's concern
+        return []
+    code, committed, _ = git_run(root, "show", f"{commit}:{rel}")
+    if code != 0:
+        return [f"{rel} (the Session Config) is not in the base commit; the lane runs with the defaults"]
+    if committed != here:
+        return [f"{rel} (the Session Config) differs from the base commit's; the lane runs the committed one"]
+    return []
+
+
 def start(root: Path, name: str, base: str | None = None) -> Lane:
     """Create lane `name`: a worktree on branch `lane/<name>` at `base` (default: the checked-out branch's
     tip), its overlay written, its record kept in the main checkout. Raises LaneError naming what is wrong
@@ -124,7 +144,8 @@ def start(root: Path, name: str, base: str | None = None) -> Lane:
             inherited = load(path)
             lane = Lane(name=name, path=path, branch=branch, base=commit, port_offset=offset,
                         suffix=suffix_for(name), target=target, created=_now(),
-                        inherited_session=str((inherited or {}).get("session_id") or ""))
+                        inherited_session=str((inherited or {}).get("session_id") or ""),
+                        notes=_config_notes(root, commit))
             _write_env(lane)
             write(root, lane)
         except BaseException:

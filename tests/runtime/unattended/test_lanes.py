@@ -30,6 +30,7 @@ def test_two_lanes_run_at_once_and_both_merge_back(repo: Path) -> None:
     assert git(two.path, "check-ignore", ".orchestrator/lane.env").strip()  # never committed from the lane
     assert (one.path / ".orchestrator" / "runtime" / "__main__.py").is_file()
     assert git(repo, "status", "--porcelain") == ""  # the main checkout sees nothing of its lanes
+    assert one.notes == []
     with ThreadPoolExecutor(2) as pool:  # two independent sessions at the same time, one per lane
         jobs = [pool.submit(session, one.path, "power", POWER, "tests/test_ops.py::test_power"),
                 pool.submit(session, two.path, "half", HALF, "tests/test_half.py::test_half")]
@@ -115,7 +116,11 @@ def test_a_stale_base_is_detected_and_merged_onto_the_current_tip(repo: Path) ->
 
 
 def test_clean_keeps_scratch_unless_told(repo: Path) -> None:
+    (repo / "CLAUDE.md").write_text((repo / "CLAUDE.md").read_text() + "- waves: 4\n")
     lane = lanes.start(repo, "scratch")
+    assert lane.notes == ["CLAUDE.md (the Session Config) differs from the base commit's; the lane runs the "
+                          "committed one"]
+    git(repo, "checkout", "--", "CLAUDE.md")
     (lane.path / "scratch.txt").write_text("half an idea\n")
     (lane.path / ".orchestrator/tmp").mkdir(parents=True)
     (lane.path / ".orchestrator/tmp/notes.md").write_text("ignored, still mine\n")
@@ -205,7 +210,7 @@ def test_a_conflict_with_the_moved_branch_is_refused_and_the_lane_kept(repo: Pat
     before = head(repo)
     session(lane.path, "power", POWER, "tests/test_ops.py::test_power")
     lane_head = head(lane.path)
-    with pytest.raises(LaneRefusedError, match="conflicts in src/calc/ops.py"):
+    with pytest.raises(LaneRefusedError, match=r"conflicts in src/calc/ops\.py"):
         lanes.merge(repo, "clash")
     assert head(repo) == before and head(lane.path) == lane_head
     assert git(lane.path, "status", "--porcelain") == ""  # the half-done merge in the lane was undone
