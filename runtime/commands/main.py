@@ -50,6 +50,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "test": ("commands.testsuite",
              "Run the end-to-end or integration suite; turn its failures into findings and file the chosen ones."),
     "audit": ("commands.audit", "Score the repository's own harness against a fixed rubric and record the score."),
+    "lane": ("commands.lane",
+             "Parallel sessions in git worktrees: start, merge (after a verified close), clean, list."),
     "plan-doc": ("commands.plandoc",
                  "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
 }
