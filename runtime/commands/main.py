@@ -45,6 +45,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reconcile": ("commands.reconcile",
                   "Propose accepted learnings as agent rule files (a diff); write them on approval."),
     "discovery": ("commands.discovery", "Probe the repository for gaps and debt; file the findings the user chose."),
+    "debug": ("commands.debug", "Keep a root-cause record; mark it fixed only when its test fails at the start ref "
+                                "and passes now."),
+    "grill": ("commands.grill", "Record a question, its answer and the change it made in a plan's Grill log."),
+    "brainstorm": ("commands.brainstorm", "Write the spec a design dialogue ended in, for /plan and /session."),
     "plan-doc": ("commands.plandoc",
                  "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
 }
