@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .prd import ITEM_RE, DocError, _items, _strings, _text, slugify
+from .prd import ITEM_RE, DocError, item_list, slugify, string_list, text_field
 
 REL_DIR = ".orchestrator/specs"
 TEMPLATE: dict[str, Any] = {
@@ -49,13 +49,13 @@ def validate(data: Any, where: str) -> dict[str, Any]:
     unknown = sorted(set(data) - set(TEMPLATE))
     if unknown:
         raise DocError(f"{where}: unknown field(s) {', '.join(unknown)}; the fields are {', '.join(TEMPLATE)}")
-    options = _strings(data, "options", where, required=True)
+    options = string_list(data, "options", where, required=True)
     if len(options) < 2:
         raise DocError(f"{where}: 'options' needs at least two approaches: a decision needs something it beat")
-    return {"title": _text(data, "title", where), "problem": _text(data, "problem", where), "options": options,
-            "decision": _text(data, "decision", where), "items": _items(data, "items", where),
-            "out_of_scope": _strings(data, "out_of_scope", where),
-            "open_questions": _strings(data, "open_questions", where)}
+    return {"title": text_field(data, "title", where), "problem": text_field(data, "problem", where),
+            "options": options, "decision": text_field(data, "decision", where), "items": item_list(data, "items", where),
+            "out_of_scope": string_list(data, "out_of_scope", where),
+            "open_questions": string_list(data, "open_questions", where)}
 
 
 def render(spec: dict[str, Any], created: str) -> str:
