@@ -164,7 +164,7 @@ def _fix(root: Any, args: Any, record: dict[str, Any]) -> int:
     files = [f.strip() for f in (fields.get("files") or "").split(",") if f.strip()]
     start = check.at_start(root, ref, fields["command"], files, timeout)
     current = check.now(root, fields["command"], timeout)
-    reasons = check.judge(start, current)
+    reasons = check.judge(start, current, fields.get("test") or "")
     line = f"at start ref {ref[:12]}: {check.describe(start)}; now: {check.describe(current)}"
     record["verification"].append({"ts": rec.now_iso(), "text": ("refused: " if reasons else "accepted: ") + line})
     if not reasons:

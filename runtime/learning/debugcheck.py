@@ -177,10 +177,21 @@ def describe(check: dict[str, Any]) -> str:
     return out
 
 
-def judge(start: dict[str, Any], current: dict[str, Any]) -> list[str]:
-    """Why the fix is refused; empty when the reproduction failed at the start ref and passes now."""
+def _names(test: str, failing: list[str]) -> bool:
+    """Whether the runner's failing names include the recorded test (a pytest node id or a prefix of one)."""
+    return any(name == test or name.startswith(test + "::") or name.startswith(test + "[") for name in failing)
+
+
+def judge(start: dict[str, Any], current: dict[str, Any], test: str = "") -> list[str]:
+    """Why the fix is refused; empty when the reproduction failed at the start ref and passes now.
+
+    When the runner names its failing tests and the record's test is a node id (`file::name`),
+    the failure at the start ref must be that test's: another test failing there proves nothing."""
     reasons = []
-    if start.get("status") == "passed":
+    failing = start.get("failed_tests") or []
+    if start.get("status") == "failed" and "::" in test and failing and not _names(test, failing):
+        reasons.append(f"at the start ref other tests failed ({', '.join(failing[:3])}), not {test}")
+    elif start.get("status") == "passed":
         reasons.append("the reproduction passes at the start ref too, so it does not reproduce the bug")
     elif start.get("status") != "failed":
         reasons.append(f"the reproduction did not run at the start ref ({start.get('cause')}); it must run "

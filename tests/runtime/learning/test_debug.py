@@ -179,3 +179,19 @@ def test_list_and_a_second_record_with_the_same_symptom(repo: Path) -> None:
     listed = json.loads(rt(repo, "debug", "list", "--json").stdout)
     assert [r["id"] for r in listed] == [RECORD_ID, f"{RECORD_ID}-2"]
     assert listed[0]["issue"] == "#7" and listed[0]["status"] == "open"
+
+
+def test_a_failure_of_another_test_at_the_start_ref_does_not_count(repo: Path) -> None:
+    """The command runs the whole file: at the start ref a different test fails, the named one passes."""
+    (repo / "tests/test_sign.py").write_text("from calc import ops\n\n\ndef test_add_still_works():\n"
+                                             "    assert ops.add(1, 1) == 2\n" + TEST, encoding="utf-8")
+    command = f"{sys.executable} -m pytest -q -p no:cacheprovider tests/test_sign.py"
+    result = rt(repo, "debug", "repro", RECORD_ID, "--test", "tests/test_sign.py::test_add_still_works",
+                "--command", command, "--no-run")
+    assert result.returncode == 0, result.stderr
+    _fix_code(repo)
+    code, out = _fix(repo)
+    assert code == 2
+    assert out["start"]["failed_tests"] == ["tests/test_sign.py::test_absolute_of_negative"]
+    assert out["reasons"] == ["at the start ref other tests failed (tests/test_sign.py::test_absolute_of_negative), "
+                              "not tests/test_sign.py::test_add_still_works"]
