@@ -53,7 +53,8 @@ def validate(data: Any, where: str) -> dict[str, Any]:
     if len(options) < 2:
         raise DocError(f"{where}: 'options' needs at least two approaches: a decision needs something it beat")
     return {"title": text_field(data, "title", where), "problem": text_field(data, "problem", where),
-            "options": options, "decision": text_field(data, "decision", where), "items": item_list(data, "items", where),
+            "options": options, "decision": text_field(data, "decision", where),
+            "items": item_list(data, "items", where),
             "out_of_scope": string_list(data, "out_of_scope", where),
             "open_questions": string_list(data, "open_questions", where)}
 
