@@ -52,6 +52,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("commands.audit", "Score the repository's own harness against a fixed rubric and record the score."),
     "lane": ("commands.lane",
              "Parallel sessions in git worktrees: start, merge (after a verified close), clean, list."),
+    "debug": ("commands.debug", "Keep a root-cause record; mark it fixed only when its test fails at the start ref "
+                                "and passes now."),
+    "grill": ("commands.grill", "Record a question, its answer and the change it made in a plan's Grill log."),
+    "brainstorm": ("commands.brainstorm", "Write the spec a design dialogue ended in, for /plan and /session."),
     "plan-doc": ("commands.plandoc",
                  "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
 }

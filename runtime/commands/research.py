@@ -82,6 +82,9 @@ def format_text(data: dict[str, Any]) -> str:
     if data.get("prd_items"):
         out.append("Open PRD items (offer these as candidates):")
         out.extend(f"  {item['id']}: {item['text']} ({item['doc']})" for item in data["prd_items"])
+    for spec in data.get("specs") or []:
+        out.append(f"Open spec from /brainstorm: {spec['path']}: {spec['title']} (start from it; offer its items)")
+        out.extend(f"  {item['id']}: {item['text']}" for item in spec["items"])
     for trip in data["breakers"]:
         out.append(f"Circuit breaker tripped ({trip.get('kind')}): {trip.get('reason')}")
     for problem in data["config_problems"]:

@@ -100,6 +100,9 @@ def _items(data: dict[str, Any], key: str, where: str, extra: tuple[str, ...] = 
     return out
 
 
+# the same checks for the spec /brainstorm writes (learning/specs.py)
+text_field, string_list, item_list = _text, _strings, _items
+
 def validate(kind: str, data: Any, where: str = "the document") -> dict[str, Any]:
     if not isinstance(data, dict):
         raise DocError(f"{where}: expected a JSON object like 'plan-doc template --kind {kind}' prints")

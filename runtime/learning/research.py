@@ -116,6 +116,7 @@ def gather(root: Path, commits: int = 10, issue_limit: int = 20) -> dict[str, An
         "breakers": breaker.active(root),
         "learnings": _learnings(root, config, changes),
         "prd_items": _prd_items(root),
+        "specs": _specs(root),
         "config_problems": [str(p) for p in problems],
     }
 
@@ -139,6 +140,13 @@ def _learnings(root: Path, config: Any, changes: list[str]) -> list[str]:
         return []
     return learnings.for_start(root, learnings.likely_files(root, changes), int(config.get("learnings-at-start", 5)),
                                int(config.get("learnings-budget", 800)))[1:]
+
+
+def _specs(root: Path) -> list[dict[str, object]]:
+    """The open specs /brainstorm wrote: the decided design /plan and /session start from."""
+    from .specs import listing
+
+    return listing(root)
 
 
 def _prd_items(root: Path) -> list[dict[str, str]]:

@@ -58,7 +58,8 @@ def test_adding_then_removing_codex_changes_only_codex_files(claude_only: Path) 
     _update(repo, ["claude", "codex"])
     with_codex = _tree(repo)
     added = sorted(set(with_codex) - set(before))
-    user_only = ("go", "close", "plan", "evolve", "reconcile", "discovery", "dispatcher", "test", "audit")
+    user_only = ("go", "close", "plan", "evolve", "reconcile", "discovery", "dispatcher", "test", "audit",
+                 "debug", "grill", "brainstorm")
     assert added == sorted([*(f".agents/skills/{n}/SKILL.md" for n in ("session", *user_only)),
                             *(f".agents/skills/{n}/agents/openai.yaml" for n in user_only),
                             *(f".codex/agents/{n}.toml" for n in ("explorer", "implementer", "session-reviewer"))])
