@@ -33,7 +33,10 @@ import shlex
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..loop.records import Check
 
 from .debugrecord import DebugRecordError
 
@@ -90,7 +93,7 @@ def command_for(root: Path, test: str, command: str) -> tuple[str, str]:
 
 
 def run_once(root: Path, command: str, label: str, timeout: float, env: dict[str, str] | None = None
-             ) -> dict[str, Any]:
+             ) -> Check:
     """Run the reproduction in `root` as a gate runs a test check; the check record (status passed|failed|broken)."""
     from ..loop.checkrun import Running
     from ..loop.gates import check_result
@@ -140,7 +143,7 @@ def _remove_tree(root: Path, tree: Path) -> None:
     run(["git", "worktree", "prune"], root, timeout=60)
 
 
-def at_start(root: Path, ref: str, command: str, files: list[str], timeout: float) -> dict[str, Any]:
+def at_start(root: Path, ref: str, command: str, files: list[str], timeout: float) -> Check:
     """The reproduction run at `ref` with the working tree's test files in place."""
     holder = Path(tempfile.mkdtemp(prefix="so-debug-"))
     tree = holder / "start"
@@ -155,7 +158,7 @@ def at_start(root: Path, ref: str, command: str, files: list[str], timeout: floa
         shutil.rmtree(holder, ignore_errors=True)
 
 
-def now(root: Path, command: str, timeout: float) -> dict[str, Any]:
+def now(root: Path, command: str, timeout: float) -> Check:
     """The reproduction run in the working tree (one gate at a time: they share the report file)."""
     from ..loop.checkrun import OneGate
 
@@ -163,7 +166,7 @@ def now(root: Path, command: str, timeout: float) -> dict[str, Any]:
         return run_once(root, command, "now", timeout)
 
 
-def describe(check: dict[str, Any]) -> str:
+def describe(check: Check) -> str:
     """One line for the record: the outcome with counts and failing names, or why it could not run."""
     status = check.get("status")
     if status == "broken":
@@ -182,7 +185,7 @@ def _names(test: str, failing: list[str]) -> bool:
     return any(name == test or name.startswith(test + "::") or name.startswith(test + "[") for name in failing)
 
 
-def judge(start: dict[str, Any], current: dict[str, Any], test: str = "") -> list[str]:
+def judge(start: Check, current: Check, test: str = "") -> list[str]:
     """Why the fix is refused; empty when the reproduction failed at the start ref and passes now.
 
     When the runner names its failing tests and the record's test is a node id (`file::name`),

@@ -30,7 +30,10 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..loop.records import Check
 
 FORMAT = 1
 SESSION = "test"  # the carryover marker's session field for the findings of /test
@@ -60,7 +63,7 @@ def _reports(root: Path, runner: str) -> list[dict[str, Any]] | None:
     return found
 
 
-def _findings(check: dict[str, Any], failures: list[dict[str, Any]] | None, output: str) -> list[dict[str, Any]]:
+def _findings(check: Check, failures: list[dict[str, Any]] | None, output: str) -> list[dict[str, Any]]:
     from ..loop.failtext import first_failure
 
     by_test = {f["test"]: f for f in failures or []}
@@ -187,7 +190,7 @@ def load_last(root: Path) -> dict[str, Any] | None:
 
 def format_text(data: dict[str, Any]) -> str:
     verdict = data["verdict"]
-    suite = data.get("suite")
+    suite = data.get("suite") or {}
     if verdict == "none":
         return (f"test: no end-to-end or integration suite: {data['reason']}\n"
                 f"looked for: {'; '.join(data['looked']) or '-'}\n"

@@ -267,7 +267,7 @@ def _audits(audits: list[dict[str, Any]]) -> str:
         return ""
     shown = audits[-20:]
     labels = [(str(a["ts"])[:16].replace("T", " "), str(a["ts"])) for a in shown]
-    values = [float(a["score"]) for a in shown]
+    values: list[float | None] = [float(a["score"]) for a in shown]
     notes = [f"{a['score']}" + (f" (failed: {', '.join(a.get('failed') or [])})" if a.get("failed") else "")
              for a in shown]
     chart = bars("Harness audit", "the audit's score out of 100, oldest first", labels, values, notes,
