@@ -84,3 +84,20 @@ def test_a_skeleton_filled_in_validates_with_its_agents(tmp_path: Path) -> None:
     assert {t["agent"] for t in waves[3]} == {"test-writer", "qa-strategist"}
     assert set(roles.ROLE_AGENTS["Quality"]) <= set(roles.known_agents())
     assert EXAMPLE_TASK not in str(waves)
+
+
+def test_a_read_only_agent_in_a_writing_wave_gets_an_empty_scope(tmp_path: Path) -> None:
+    from runtime.loop.waves import build_scope
+    from tests.runtime.loop_support import calc_repo
+
+    repo = calc_repo(tmp_path)
+    state = _state()
+    quality = state["waves"][3]
+    quality["tasks"] = [
+        {"id": "T4a", "agent": "test-writer", "items": ["I1"], "task": "t", "files": ["tests/test_power.py"]},
+        {"id": "T4b", "agent": "qa-strategist", "items": ["I1"], "task": "q", "files": []}]
+    scope = build_scope(state, quality, "strict", repo)
+    assert scope["agents"]["qa-strategist"] == []
+    assert scope["agents"]["test-writer"][0] == "tests/test_power.py" and "tests/" in scope["agents"]["test-writer"]
+    quality["tasks"].pop()  # one writing agent alone: the wave's list is its list, as before
+    assert "agents" not in build_scope(state, quality, "strict", repo)
