@@ -166,6 +166,8 @@ def _responses_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
     elif "tool" in step:
         item = {"type": "function_call", "id": f"fc_fake_{turn}", "call_id": step.get("id") or tool_use_id(turn),
                 "name": step["tool"], "arguments": json.dumps(step.get("input", {}))}
+        if step.get("namespace"):  # a tool inside a namespace tool (Codex's multi_agent_v1.spawn_agent)
+            item["namespace"] = step["namespace"]
     else:
         item = {"type": "message", "id": f"msg_fake_{turn}", "role": "assistant", "status": "completed",
                 "content": [{"type": "output_text", "text": step.get("text", "done"), "annotations": []}]}

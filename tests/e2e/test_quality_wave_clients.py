@@ -3,7 +3,8 @@ and Pi CLIs (pinned versions) against the scripted model.
 
 Real: the template rendered for each agent, the vendored runtime walking the session to the Quality
 wave and writing its scope (tests/e2e/quality_wave.py), each CLI's own way of dispatching the agent
-(Claude Code's Agent tool starting the rendered `.claude/agents/test-writer.md`; Pi, which has no
+(Claude Code's Agent tool starting the rendered `.claude/agents/test-writer.md`; Codex's
+`multi_agent_v1.spawn_agent` starting the rendered `.codex/agents/test-writer.toml` as a role; Pi, which has no
 subagents, reading the rendered `.pi/skills/test-writer/SKILL.md` as its `/go` text says), the hooks,
 git and the files on disk. Scripted: the model's requests. What is asserted is what the CLI did: the
 files on disk and the denial in the tool result the client sent back to the model.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.fake_model import tool_results, tool_use_id
+from tests.e2e.fake_model import tool_result_text, tool_results, tool_use_id
 from tests.e2e.quality_wave import OUTSIDE, TEST_BODY, TEST_FILE, TEST_WRITER_MARKER, start_quality_wave
 from tests.helpers import commit_all, copy_example, render
 
@@ -72,3 +73,49 @@ def test_pi_runs_the_test_writer_skill_itself_and_is_denied_outside_its_scope(tm
     denied = tool_results(run.requests, tool_use_id(2))
     assert denied and "scope (strict): Blocked" in denied[0]["text"] and OUTSIDE in denied[0]["text"], run.describe()
     assert (repo / OUTSIDE).read_bytes() == outside_before
+
+
+def _codex_patch(header: str, lines: list[str]) -> str:
+    """An apply_patch call as the model makes it through Codex's shell; Codex intercepts and applies it."""
+    body = "\n".join(lines)
+    return f"apply_patch <<'PATCH'\n*** Begin Patch\n*** {header}\n{body}\n*** End Patch\nPATCH\n"
+
+
+def test_codex_spawns_the_test_writer_role_which_writes_its_test_and_is_denied_outside_its_scope(
+        tmp_path: Path, codex_bin: Path, run_codex) -> None:
+    """Codex is trusted the way a user trusts it (project, then each hook's hash); no bypass flag."""
+    from tests.e2e.runners import trust_like_a_user
+
+    repo = render(copy_example(tmp_path / "calc"), platforms=["codex"])
+    commit_all(repo, "Add session-orchestrator for Codex CLI")
+    role = (repo / ".codex" / "agents" / "test-writer.toml").read_text(encoding="utf-8")
+    assert 'name = "test-writer"' in role and TEST_WRITER_MARKER in role and "sandbox_mode" not in role
+    start_quality_wave(repo, "AGENTS.md")
+    home = tmp_path / "user-home" / ".codex"
+    trust_like_a_user(codex_bin, home, repo)
+    outside_before = (repo / OUTSIDE).read_bytes()
+    first = outside_before.decode().splitlines()[0]
+    add = _codex_patch(f"Add File: {TEST_FILE}", ["+" + line for line in TEST_BODY.splitlines()])
+    edit = _codex_patch(f"Update File: {OUTSIDE}", ["@@", "-" + first, "+# not mine"])
+    # the parent waits for the subagent's last file on disk, then a moment for its last report
+    wait = f"for i in $(seq 1 120); do [ -f {TEST_FILE} ] && break; sleep 0.5; done; sleep 4"
+    script = {
+        "steps": [{"tool": "spawn_agent", "namespace": "multi_agent_v1", "id": "call_spawn",
+                   "input": {"agent_type": "test-writer",
+                             "message": f"Task T4a: test squaring with multiply. Scope: {TEST_FILE}"}},
+                  {"shell": wait}, {"text": "wave 4 dispatched"}],
+        "routes": [{"contains": TEST_WRITER_MARKER, "steps": [
+            {"shell": edit, "id": "call_tw_outside"},
+            {"shell": add, "id": "call_tw_test"},
+            {"text": "STATUS: partial - wrote the test; ops.py is outside my scope"}]}],
+    }
+    run = run_codex(repo, "run wave 4", script, trust_project=False, trust_hooks=False, codex_home=home)
+
+    spawned = tool_result_text(run.requests, "call_spawn")
+    assert '"agent_id"' in spawned, run.describe()  # Codex started the role
+    denied = tool_result_text(run.requests, "call_tw_outside")
+    assert "Command blocked by PreToolUse hook" in denied, run.describe()
+    assert "scope (strict): Blocked" in denied and "for agent test-writer" in denied and OUTSIDE in denied, denied
+    assert (repo / OUTSIDE).read_bytes() == outside_before
+    assert (repo / TEST_FILE).read_text(encoding="utf-8") == TEST_BODY, run.describe()
+    assert "blocked" not in tool_result_text(run.requests, "call_tw_test").lower()
