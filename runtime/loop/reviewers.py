@@ -68,10 +68,8 @@ def diff(root: Path, start: str, end: str) -> list[dict[str, Any]]:
     for line in _git(root, "diff", "--no-renames", "--no-color", "--no-ext-diff", "-U0", start, end).splitlines():
         if line.startswith("diff --git "):
             current = None
-        elif line.startswith("--- a/") and current is None:
-            current = changes.get(line[6:])
-        elif line.startswith("+++ b/"):
-            current = changes.get(line[6:])
+        elif (line.startswith("--- a/") and current is None) or line.startswith("+++ b/"):
+            current = changes.get(line[6:])  # a deleted file has only its `--- a/` name
         elif current is not None and line.startswith("+") and not line.startswith("+++ "):
             current["added"].append(line[1:])
         elif current is not None and line.startswith("-") and not line.startswith("--- "):

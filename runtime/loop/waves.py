@@ -92,9 +92,8 @@ def scope_path(root: Path) -> Path:
 
 def build_scope(state: State, wave: Wave, enforcement: str, root: Path) -> Scope:
     """The scope contract the guard reads: which paths this wave's agents may write."""
-    from .state import changed_files
-
     from .roles import read_only_agents
+    from .state import changed_files
 
     allowed: list[str] = []
     by_agent: dict[str, list[str]] = {}

@@ -110,3 +110,11 @@ def test_every_rule_names_a_read_only_agent_of_the_catalog() -> None:
     assert rules["always"] in read_only_agents()
     assert {r["agent"] for r in rules["rules"]} == {"security-reviewer", "architect-reviewer"}
     assert all(r["agent"] in read_only_agents() for r in rules["rules"])
+
+
+def test_a_deleted_module_adds_the_architect(tmp_path: Path) -> None:
+    repo = calc_repo(tmp_path)
+    (repo / "src" / "calc" / "cli.py").unlink()
+    plan = select(diff(repo, "HEAD", tree_id(repo)), load_rules())
+    assert [r["agent"] for r in plan] == ["session-reviewer", "architect-reviewer"]
+    assert "src/calc/cli.py: a deleted file matching **/*.py" in plan[1]["reasons"]
