@@ -19,7 +19,8 @@ Script file format (re-read on every request)::
      "routes": [{"contains": "MARKER", "steps": [...]}]}
 
 A step is a text reply (`text`), a named tool call (`tool` + `input`, in the
-client's own tool vocabulary), a freeform tool call on the Responses wire
+client's own tool vocabulary; on the Responses wire an optional `namespace` names
+the namespace tool it belongs to), a freeform tool call on the Responses wire
 (`custom_tool` + raw `input` text: Codex's apply_patch for models that have
 it), or `{"shell": "CMD"}`: a call of whichever
 shell tool the request offers (Claude `Bash{command}`, Codex
