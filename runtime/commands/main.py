@@ -38,7 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "wave": ("commands.wave", "Start or finish a wave; starting one sets the edit scope the hooks enforce."),
     "gate": ("commands.gate", "Run the test, typecheck and lint gate and compare it with the baseline."),
     "breaker": ("commands.breaker", "Show a tripped circuit breaker, or acknowledge it (the user's decision)."),
-    "review": ("commands.review", "Record the session reviewer's findings with their confidence."),
+    "review": ("commands.review", "Record reviewers' findings; list the reviewers a wave's diff needs."),
     "close": ("commands.close", "Verify each plan item from evidence, commit the session's files, file carryover."),
     "report": ("commands.report", "Summarise recent sessions as a terminal table or an HTML page."),
     "evolve": ("commands.evolve", "Find patterns across sessions and keep them as learnings you review."),

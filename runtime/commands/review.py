@@ -4,7 +4,8 @@
 # flake8: noqa
 # mypy: ignore-errors
 # type: ignore
-"""`review record --wave N`: the command line of the session review (`loop/review.py`).
+"""`review record|plan --wave N`: the command line of the session review (`loop/review.py`) and of the
+choice of reviewers (`loop/reviewers.py`).
 
 Reading the reviewer's JSON and printing the findings above the floor are here; validating and
 keeping them are functions of the review module.
@@ -21,7 +22,10 @@ from ..loop.review import ReviewError, format_review, record, validate
 
 
 def add_arguments(parser: ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="review_command", metavar="<record>", required=True)
+    sub = parser.add_subparsers(dest="review_command", metavar="<record|plan>", required=True)
+    plan_p = sub.add_parser("plan", help="Which reviewers a wave needs, from its git diff and the reviewer rules.")
+    plan_p.add_argument("--wave", type=int, required=True, metavar="N")
+    plan_p.add_argument("--json", action="store_true", help="print the reviewers and their reasons as JSON")
     record_p = sub.add_parser("record", help="Record the session reviewer's findings for a wave.")
     record_p.add_argument("--wave", type=int, required=True, metavar="N")
     record_p.add_argument("source", nargs="?", default=None, help="'-' to read standard input")
@@ -34,6 +38,8 @@ def run(args: Namespace) -> int:
 
     root = project_root()
     try:
+        if args.review_command == "plan":
+            return _plan(root, args.wave, args.json)
         return _record(root, args.wave, args.file or args.source or "-")
     except StateError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -56,4 +62,16 @@ def _record(root: Path, wave: int, source: str) -> int:
         print(f"error: the review in {name} was not recorded: {exc}", file=sys.stderr)
         return 1
     print(format_review(record(root, wave, review)))
+    return 0
+
+
+def _plan(root: Path, wave: int, as_json: bool) -> int:
+    from ..loop.reviewers import ReviewersError, for_wave, format_plan
+
+    try:
+        plan = for_wave(root, wave)
+    except ReviewersError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(plan, indent=2) if as_json else format_plan(plan))
     return 0

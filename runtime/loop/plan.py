@@ -58,24 +58,23 @@ def placeholder(text: str) -> str | None:
 
 def template(state: State) -> dict[str, Any]:
     """A skeleton for this session's layout, with example entries to replace."""
-    from .roles import first_agent
+    from .roles import default_agents, read_only_agents
 
     waves = []
     for wave in state["waves"]:
         read_only = bool(wave.get("read_only"))
-        agent = first_agent(read_only)
-        waves.append({
-            "wave": wave["wave"],
-            "role": wave["role"],
-            "max_agents": wave["max_agents"],
-            "tasks": [{
-                "id": f"T{wave['wave']}",
+        names = default_agents(wave.get("roles") or [wave["role"]], read_only)[:max(1, int(wave["max_agents"]))]
+        tasks = []
+        for position, agent in enumerate(names):
+            writes = not read_only and agent not in read_only_agents()
+            tasks.append({
+                "id": f"T{wave['wave']}" + (chr(ord("a") + position) if len(names) > 1 else ""),
                 "agent": agent,
                 "items": ["I1"],
                 "task": EXAMPLE_TASK,
-                "files": [] if read_only else list(EXAMPLE_FILES),
-            }],
-        })
+                "files": list(EXAMPLE_FILES) if writes else [],
+            })
+        waves.append({"wave": wave["wave"], "role": wave["role"], "max_agents": wave["max_agents"], "tasks": tasks})
     return {"items": [{"id": "I1", "title": EXAMPLE_TITLE, "issue": EXAMPLE_ISSUE,
                        "acceptance": EXAMPLE_ACCEPTANCE}], "waves": waves}
 
@@ -109,7 +108,7 @@ def _normal(root: Path, path: str) -> str:
 
 def validate(plan: Any, state: State, root: Path) -> dict[str, Any]:
     """A normalised plan, or PlanError listing every problem."""
-    from .roles import canonical_role, known_agents, read_only_agents
+    from .roles import canonical_role, known_agents, read_only_agents, writing_agents
 
     problems: list[str] = []
     if not isinstance(plan, dict):
@@ -223,6 +222,9 @@ def validate(plan: Any, state: State, root: Path) -> dict[str, Any]:
                 why = "the Discovery wave is read-only" if expected.get("read_only") else f"{agent} is read-only"
                 problems.append(f"{where}: has files {files} but {why}; remove 'files' or move the task "
                                 "to an implementation wave")
+            elif not files and not expected.get("read_only") and agent in writing_agents():
+                problems.append(f"{where}: agent {agent} writes files but the task lists none; give it the files it "
+                                f"may change, or use a read-only agent ({', '.join(read_only_agents())})")
             clean_files = []
             for path in files:
                 if not isinstance(path, str) or not path.strip():

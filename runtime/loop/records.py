@@ -71,6 +71,7 @@ class Wave(TypedDict, total=False):
     status: str  # pending | active | done | skipped (a partial close before the wave ran)
     skip_reason: str
     started: str | None  # None: restarted from a record that never said when it started
+    start_tree: str | None  # git tree id of the code when the wave started; the review step diffs from it
     ended: str
     tasks: list[Task]
     results: dict[str, TaskResult]

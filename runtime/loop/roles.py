@@ -43,6 +43,27 @@ def first_agent(read_only: bool) -> str:
     """The catalog's first read-only (or first writing) agent: the example a plan template offers."""
     return next(name for name, flag in agents().items() if flag == read_only)
 
+def writing_agents() -> tuple[str, ...]:
+    return tuple(name for name, read_only in agents().items() if not read_only)
+
+
+# The agents a plan skeleton offers for each role, in order; a role not named here gets the catalog's first
+# writing agent. The Quality wave closes test gaps, so it gets the test planner and the test writer.
+ROLE_AGENTS = {"Quality": ("test-writer", "qa-strategist")}
+
+
+def default_agents(roles: list[str], read_only: bool) -> list[str]:
+    """The agents a plan skeleton offers a wave carrying `roles`: a read-only wave gets the first read-only
+    agent; otherwise the first role with its own agents decides, and the first writing agent leads."""
+    if read_only:
+        return [first_agent(True)]
+    for role in reversed(roles):  # a folded wave (Impl-Polish+Quality) is led by its last role
+        named = [name for name in ROLE_AGENTS.get(role, ()) if name in agents()]
+        if named:
+            return named
+    return [first_agent(False)]
+
+
 # accepted spellings of folded roles, mapped to the canonical name
 ALIASES = {"impl": "Impl-Core+Impl-Polish", "implementation": "Impl-Core+Impl-Polish"}
 

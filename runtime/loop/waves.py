@@ -92,11 +92,15 @@ def scope_path(root: Path) -> Path:
 
 def build_scope(state: State, wave: Wave, enforcement: str, root: Path) -> Scope:
     """The scope contract the guard reads: which paths this wave's agents may write."""
+    from .roles import read_only_agents
     from .state import changed_files
 
     allowed: list[str] = []
     by_agent: dict[str, list[str]] = {}
+    readers: set[str] = set()  # read-only agents dispatched in a writing wave: their scope is empty
     for task in wave.get("tasks", []):
+        if str(task.get("agent") or "") in read_only_agents() and not task.get("files"):
+            readers.add(str(task["agent"]))
         for path in task.get("files") or []:
             if path not in allowed:
                 allowed.append(path)
@@ -121,8 +125,10 @@ def build_scope(state: State, wave: Wave, enforcement: str, root: Path) -> Scope
         "allowed": [] if wave.get("read_only") else allowed,
         "read_only": bool(wave.get("read_only")),
     }
-    if len(by_agent) > 1 and not wave.get("read_only"):
+    readers -= set(by_agent)
+    if len(by_agent) + len(readers) > 1 and not wave.get("read_only"):
         scope["agents"] = {name: [*paths, *extra] for name, paths in by_agent.items()}
+        scope["agents"].update({name: [] for name in sorted(readers)})
     return scope
 
 
@@ -203,6 +209,17 @@ def baseline_refusal_for(state: State) -> str | None:
     return None
 
 
+def _start_tree(root: Path) -> str | None:
+    """The git tree of the code as the wave starts: the review step diffs against it (reviewers.py).
+    None when git cannot answer; the review then falls back to the session's start commit."""
+    from ..core.treestate import TreeUnreadableError, tree_id
+
+    try:
+        return tree_id(root)
+    except (TreeUnreadableError, OSError):
+        return None
+
+
 class WaveRefusedError(Exception):
     """Why a wave may not start now (the loop's order, a gate, a breaker); the command exits 2 on it."""
 
@@ -233,6 +250,7 @@ def start_wave(root: Path, number: int) -> tuple[State, Wave, bool, str, str | N
             from .state import now_iso
 
             wave["started"] = now_iso()
+            wave["start_tree"] = _start_tree(root)
         state["current_wave"] = number
         write_scope(root, build_scope(state, wave, enforcement, root))
         save(root, state)

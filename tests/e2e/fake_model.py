@@ -19,7 +19,8 @@ Script file format (re-read on every request)::
      "routes": [{"contains": "MARKER", "steps": [...]}]}
 
 A step is a text reply (`text`), a named tool call (`tool` + `input`, in the
-client's own tool vocabulary), a freeform tool call on the Responses wire
+client's own tool vocabulary; on the Responses wire an optional `namespace` names
+the namespace tool it belongs to), a freeform tool call on the Responses wire
 (`custom_tool` + raw `input` text: Codex's apply_patch for models that have
 it), or `{"shell": "CMD"}`: a call of whichever
 shell tool the request offers (Claude `Bash{command}`, Codex
@@ -166,6 +167,8 @@ def _responses_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
     elif "tool" in step:
         item = {"type": "function_call", "id": f"fc_fake_{turn}", "call_id": step.get("id") or tool_use_id(turn),
                 "name": step["tool"], "arguments": json.dumps(step.get("input", {}))}
+        if step.get("namespace"):  # a tool inside a namespace tool (Codex's multi_agent_v1.spawn_agent)
+            item["namespace"] = step["namespace"]
     else:
         item = {"type": "message", "id": f"msg_fake_{turn}", "role": "assistant", "status": "completed",
                 "content": [{"type": "output_text", "text": step.get("text", "done"), "annotations": []}]}

@@ -14,10 +14,14 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from copier import run_copy, run_update
 
 from session_orchestrator.template import ANSWERS_FILE
-from tests.helpers import commit_all, copy_example, git, tagged_template
+from tests.helpers import ROOT, commit_all, copy_example, git, tagged_template
+
+AGENTS = [a["name"] for a in yaml.safe_load((ROOT / "template" / "_canonical" / "catalog.yml").read_text(
+    encoding="utf-8"))["catalog"]["default"]["agents"]]
 
 USER_HOOKS = (b'{\n  "hooks": {\n    "Stop": [{"hooks": [{"type": "command", "command": "./notify.sh"}]}]\n'
               b'  }\n}\n')
@@ -62,7 +66,7 @@ def test_adding_then_removing_codex_changes_only_codex_files(claude_only: Path) 
                  "debug", "grill", "brainstorm")
     assert added == sorted([*(f".agents/skills/{n}/SKILL.md" for n in ("session", *user_only)),
                             *(f".agents/skills/{n}/agents/openai.yaml" for n in user_only),
-                            *(f".codex/agents/{n}.toml" for n in ("explorer", "implementer", "session-reviewer"))])
+                            *(f".codex/agents/{n}.toml" for n in AGENTS)])
     changed = sorted(name for name in set(before) & set(with_codex) if before[name] != with_codex[name])
     assert changed == [".codex/hooks.json", ".copier-answers.session-orchestrator.yml",
                        ".orchestrator/install.json", "AGENTS.md"]

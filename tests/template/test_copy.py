@@ -82,7 +82,9 @@ def test_default_render_has_the_agents_with_platform_tool_names(default_render: 
         assert [t.strip() for t in meta["tools"].split(",")] == [tools[t] for t in agent["tools"]]
         assert body.strip()
     names = {p.stem for p in (default_render / ".claude" / "agents").iterdir()}
-    assert names == {"explorer", "implementer", "session-reviewer"}
+    assert names == {agent["name"] for agent in catalog()["agents"]}
+    assert {"explorer", "implementer", "session-reviewer", "test-writer", "qa-strategist", "security-reviewer",
+            "architect-reviewer", "docs-writer", "db-specialist", "ui-developer", "analyst"} == names
 
 
 def test_settings_hooks_run_the_vendored_runtime(default_render: Path) -> None:
