@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "discovery": ("commands.discovery", "Probe the repository for gaps and debt; file the findings the user chose."),
     "plan-doc": ("commands.plandoc",
                  "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
+    "autopilot": ("commands.autopilot",
+                  "Run whole sessions unattended through an agent's headless mode, until a kill-switch stops it."),
 }
 
 

@@ -89,7 +89,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
 
 
 # The floor plan, bottom to top: a module may import from its own package and from packages below it.
-LAYERS = ("core", "platforms", "guards", "loop", "learning", "hookpath", "commands")
+LAYERS = ("core", "platforms", "guards", "loop", "learning", "unattended", "hookpath", "commands")
 # Imports that run against the layers on purpose, each with its reason. Keep this short.
 ALLOWED_UPWARD = {
     # The platform registry (runtime/platforms/__init__.py) is the one place agent names may be written,
