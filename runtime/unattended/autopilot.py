@@ -223,11 +223,16 @@ def run(root: Path, options: Options, environ: dict[str, str] | None = None) -> 
     stop_path = root / STOP_FILE
     iterations: list[dict[str, Any]] = []
     stop: tuple[str, str] | None = None
-    while stop is None:
+
+    def observe() -> None:
+        """Refresh the facts only the file system and the clock know, before the switches are asked."""
         facts.elapsed_s = time.monotonic() - started
         facts.breakers = breaker.active(root)
         facts.stop_file = stop_path.exists()
         facts.stop_text = stop_path.read_text(encoding="utf-8", errors="replace") if facts.stop_file else ""
+
+    while stop is None:
+        observe()
         stop = first_stop(limits, facts)
         if stop:
             break
@@ -263,22 +268,22 @@ def run(root: Path, options: Options, environ: dict[str, str] | None = None) -> 
                       stopped=result.stopped, paused=paused, output=result.output,
                       agent_said=str(usage.get("text") or "")[:300])
         iterations.append(line)
+        observe()
         if result.stopped == "stall":
             facts.stalled_s = result.stalled_s
             stop = first_stop(limits, facts)
         elif result.stopped == "hours":
-            facts.elapsed_s = time.monotonic() - started
             stop = ("hours", f"the wall-clock limit of {limits.max_hours:g} hours passed during a session; "
                              "the agent was stopped")
         elif result.stopped == "interrupted":
             stop = ("interrupted", "the run was interrupted (Ctrl-C or a stop signal); the agent was stopped")
-        elif got["outcome"] in ("unclosed", "unverified", "no-session"):
+        else:
+            stop = first_stop(limits, facts)  # a tripped breaker explains an open session better than "unclosed"
+        if stop is None and got["outcome"] in ("unclosed", "unverified", "no-session"):
             name = "agent-failed" if got["outcome"] == "no-session" and result.returncode else "unverified-close"
             tail = result.stderr.strip().splitlines()[-1:] if result.returncode else []
             stop = (name, got["why"] + (f"; the agent exited {result.returncode}: {tail[0][:200]}" if tail else "")
                     + "; a verified close is required before the next session")
-        if stop is None:
-            stop = first_stop(limits, facts)
     switch, reason = stop
     notes = []
     if switch == "stop-file":

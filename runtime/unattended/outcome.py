@@ -89,8 +89,11 @@ def read(root: Path, was: dict[str, Any]) -> dict[str, Any]:
         return out
     out["committed"] = head(root) != was.get("head") and _committed_record(root, str(record.get("id")))
     if record.get("outcome") != "completed":
-        out.update(outcome="carried", why=f"closed as {record.get('outcome')}: "
-                                          f"{record.get('carryover') or 0} item(s) carried over")
+        closed = f"closed as {record.get('outcome')}: {record.get('carryover') or 0} item(s) carried over"
+        if out["committed"]:
+            out.update(outcome="carried", why=closed)
+        else:
+            out.update(outcome="unverified", why=closed + ", but the close is not committed")
         return out
     problems = []
     if state is not None and state.get("session_id") == record.get("id"):
