@@ -265,3 +265,43 @@ def test_a_bad_work_file_names_the_file_and_line(repo: Path) -> None:
     path.write_text("fine\n" + "x" * 600 + "\n")
     result = runtime(repo, "autopilot", "--agent", "claude", "--agent-command", "python3", "--work", str(path))
     assert result.returncode == 1 and f"{path}:2:" in result.stderr, result.stderr
+
+
+# --- the record, shown by report and research --------------------------------------------------------
+
+
+def test_report_and_research_show_the_unattended_runs(repo: Path) -> None:
+    autopilot(repo, ["complete"], "--work", work(repo, "Add f1"), "--max-sessions", "1")
+    table = runtime(repo, "report")
+    assert table.returncode == 0, table.stderr
+    assert "unattended runs" in table.stdout and "1 sessions, 1 verified, 0 carried over; 1200 tokens" in table.stdout
+    assert "stopped by sessions: ran 1 sessions (limit 1)" in table.stdout
+    data = json.loads(runtime(repo, "report", "--json").stdout)
+    assert data["autopilot"][0]["verified"] == 1 and data["autopilot"][0]["stop"] == "sessions"
+    page = repo.parent / "report.html"
+    assert runtime(repo, "report", "--html", str(page)).returncode == 0
+    html = page.read_text()
+    assert "<h2>Unattended runs</h2>" in html and "<td>sessions</td>" in html
+    research = runtime(repo, "research")
+    assert "Unattended runs (autopilot" in research.stdout and "1 verified" in research.stdout, research.stdout
+    assert json.loads(runtime(repo, "research", "--json").stdout)["autopilot"][0]["agent"] == "claude"
+
+
+# --- the question policy ---------------------------------------------------------------------------
+
+
+def test_the_texts_tell_an_unattended_agent_to_park_questions_and_the_runtime_says_when(rendered: Path) -> None:
+    texts = [rendered / ".claude/skills" / name / "SKILL.md" for name in ("session", "go", "close")]
+    texts += [rendered / ".pi/prompts" / f"{name}.md" for name in ("session", "go", "close")]
+    for path in texts:
+        text = path.read_text()
+        assert "says the run is unattended" in text and "open question: <the question>" in text, path
+    quiet = runtime(rendered, "session", "status")
+    assert "Unattended run" not in quiet.stdout
+    loud = runtime(rendered, "session", "status", env={"SO_UNATTENDED": "1", "SO_AUTOPILOT_ITEM": "Add f1"})
+    assert "Unattended run (autopilot): nobody is at the keyboard" in loud.stdout
+    assert "Autopilot item: Add f1" in loud.stdout
+    assert json.loads(runtime(rendered, "session", "status", "--json", env={"SO_UNATTENDED": "1"}).stdout)[
+        "unattended"] is True
+    banner = runtime(rendered, "banner", env={"SO_UNATTENDED": "1"})
+    assert "Never wait for an answer." in banner.stdout, banner.stdout + banner.stderr
