@@ -305,3 +305,54 @@ def test_the_texts_tell_an_unattended_agent_to_park_questions_and_the_runtime_sa
         "unattended"] is True
     banner = runtime(rendered, "banner", env={"SO_UNATTENDED": "1"})
     assert "Never wait for an answer." in banner.stdout, banner.stdout + banner.stderr
+
+
+# --- lanes ---------------------------------------------------------------------------------------------
+
+
+class GitLanes:
+    """Real git worktrees behind the interface of `runtime/unattended/lanes.py` (`start(root, name)` with
+    `.path`, `merge`, `clean`), so the loop's side of `--lanes` is tested whether or not that module is
+    there. Its merge is deliberately simple (the lane's side wins where both changed a runtime record);
+    the refusals and the gate on the merged result are the lanes module's own tests."""
+
+    def __init__(self, where: Path) -> None:
+        self.where = where
+        self.started: list[str] = []
+
+    def start(self, root: Path, name: str, base: str | None = None) -> Any:
+        from types import SimpleNamespace
+
+        path = self.where / name
+        git(root, "worktree", "add", "-q", "-b", f"lane/{name}", str(path), base or "HEAD")
+        self.started.append(name)
+        return SimpleNamespace(path=path)
+
+    def merge(self, root: Path, name: str) -> None:
+        git(root, "merge", "-q", "--no-edit", "-X", "theirs", f"lane/{name}")
+
+    def clean(self, root: Path, name: str, force: bool = False) -> None:
+        git(root, "worktree", "remove", "--force", str(self.where / name))
+
+
+def test_two_lanes_run_side_by_side_and_each_merges_after_its_verified_close(repo: Path, tmp_path: Path) -> None:
+    from runtime.unattended import autopilot as loop
+    from tests.helpers import GIT_ENV
+
+    script = repo.parent / "script.json"
+    script.write_text(json.dumps(["complete"]))
+    environ = {**os.environ, **GIT_ENV, "STANDIN_SCRIPT": str(script)}
+    environ.pop("SO_PROJECT_DIR", None)
+    options = loop.Options(agent="claude", lanes=2, agent_command=f"{sys.executable} {STANDIN} --format claude",
+                           work=Path(work(repo, "Add f1", "Add f2", "Add f3")))
+    lanes = GitLanes(tmp_path / "lanes")
+    summary = loop.run_in_lanes(repo, options, loop.plan_run(repo, options, environ), lanes)
+    assert summary["switch"] == "lanes-done" and len(summary["merged"]) == 2, summary
+    assert (repo / "src/calc/f1.py").exists() and (repo / "src/calc/f2.py").exists()
+    assert not (repo / "src/calc/f3.py").exists(), "two lanes take two items"
+    assert git(repo, "worktree", "list").count("\n") == 1, "merged lanes are cleaned"
+    lines = [line for line in records(repo) if line["kind"] == "iteration"]
+    assert sorted(line["item"] for line in lines) == ["Add f1", "Add f2"]
+    assert all(line["outcome"] == "verified" and line["merged"] for line in lines)
+    starts = sorted(p["n"] for p in prompts(repo))
+    assert starts == [1, 2]
