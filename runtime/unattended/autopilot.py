@@ -135,6 +135,12 @@ def preflight(root: Path, platform: Any, data: dict[str, Any]) -> list[str]:
     return problems
 
 
+def trust_warnings(root: Path, platform: Any, data: dict[str, Any]) -> list[str]:
+    """What the agent's trust checks cannot tell (a `warn`): the run goes on, and the record says so."""
+    return [f"{text} ({fix})" if fix else text for level, text, fix in platform.trust_checks(root, data)
+            if level == "warn"] if data else []
+
+
 def _new_run_id() -> str:
     import secrets
 
@@ -188,7 +194,7 @@ def plan_run(root: Path, options: Options, environ: dict[str, str] | None = None
     problems = preflight(root, platform, data)
     if problems:
         raise AutopilotError("cannot run unattended: " + "; ".join(problems))
-    notes = unenforceable(options.limits, tuple(platform.headless_reports))
+    notes = unenforceable(options.limits, tuple(platform.headless_reports)) + trust_warnings(root, platform, data)
     return {"platform": platform, "executable": exe, "data": data, "env": env, "notes": notes}
 
 

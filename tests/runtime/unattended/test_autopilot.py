@@ -285,6 +285,15 @@ def test_lanes_without_the_lanes_module_are_refused_clearly(repo: Path, monkeypa
         loop.run(repo, options)
 
 
+def test_a_trust_check_that_cannot_tell_is_said_and_the_run_may_go_on(repo: Path) -> None:
+    empty = repo.parent / "pi-empty"
+    empty.mkdir()
+    result = runtime(repo, "autopilot", "--agent", "pi", "--agent-command", sys.executable, "--dry-run",
+                     "--work", work(repo, "a"), env={"PI_CODING_AGENT_DIR": str(empty)})
+    assert result.returncode == 0, result.stderr
+    assert "Pi has no trust decision saved for this project" in result.stdout, result.stdout
+
+
 def test_a_bad_work_file_names_the_file_and_line(repo: Path) -> None:
     path = repo.parent / "work.txt"
     path.write_text("fine\n" + "x" * 600 + "\n")
