@@ -154,7 +154,7 @@ def test_a_cli_that_reports_no_usage_is_said_so_and_the_other_caps_hold(repo: Pa
 
 
 def test_a_stalled_agent_is_stopped_its_session_paused_and_the_next_run_resumes_it(repo: Path) -> None:
-    summary = autopilot(repo, ["stall", "complete"], "--work", work(repo, "Add f1"), "--stall-minutes", "0.05")
+    summary = autopilot(repo, ["stall", "complete"], "--work", work(repo, "Add f1"), "--stall-minutes", "0.1")
     assert (summary["switch"], summary["exit"]) == ("stall", 2), summary
     assert summary["elapsed"] < 60, "the hung agent was stopped, not waited for"
     paused = summary["paused"]
