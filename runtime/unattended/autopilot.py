@@ -403,9 +403,13 @@ def run_in_lanes(root: Path, options: Options, planned: dict[str, Any], lanes: A
         if verified:
             try:
                 lanes.merge(root, name)
-                lanes.clean(root, name)
             except Exception as exc:  # the lanes module's refusal: the lane is kept, with its reason
                 verified, why = False, f"{why}; merge refused: {exc}"
+        if verified:
+            try:
+                lanes.clean(root, name)  # never forced: scratch the lane holds is kept for a person
+            except Exception as exc:
+                why = f"{why}; merged, but the lane is kept: {exc}"
         (merged if verified else kept).append(name)
         result = got["result"]
         append(root, run_id, "iteration", lane=name, item=got["item"]["title"], item_key=got["item"]["key"],
