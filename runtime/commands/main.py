@@ -58,6 +58,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "brainstorm": ("commands.brainstorm", "Write the spec a design dialogue ended in, for /plan and /session."),
     "plan-doc": ("commands.plandoc",
                  "Validate and write a PRD or retrospective; gather the history a retrospective reads."),
+    "autopilot": ("commands.autopilot",
+                  "Run whole sessions unattended through an agent's headless mode, until a kill-switch stops it."),
 }
 
 

@@ -27,8 +27,11 @@ def add_arguments(parser: ArgumentParser) -> None:
 
 def run(args: Namespace) -> int:
     from ..core.paths import project_root
+    from ..unattended.record import runs
 
-    data = gather(project_root(), args.commits, args.issues)
+    root = project_root()
+    data = gather(root, args.commits, args.issues)
+    data["autopilot"] = runs(root)[-3:]  # the unattended runs: learning/ sits below unattended/, so added here
     print(json.dumps(data, indent=2) if args.json else format_text(data))
     return 0
 
@@ -85,6 +88,11 @@ def format_text(data: dict[str, Any]) -> str:
     for spec in data.get("specs") or []:
         out.append(f"Open spec from /brainstorm: {spec['path']}: {spec['title']} (start from it; offer its items)")
         out.extend(f"  {item['id']}: {item['text']}" for item in spec["items"])
+    if data.get("autopilot"):
+        from ..unattended.record import summary_lines
+
+        out.append("Unattended runs (autopilot; .orchestrator/metrics/autopilot.jsonl):")
+        out.extend(f"  {line}" for line in summary_lines(data["autopilot"]))
     for trip in data["breakers"]:
         out.append(f"Circuit breaker tripped ({trip.get('kind')}): {trip.get('reason')}")
     for problem in data["config_problems"]:

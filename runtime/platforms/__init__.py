@@ -167,6 +167,53 @@ class Platform:
         (level, text, fix) for `doctor`: level is ok, warn (cannot tell) or fail. Most agents have none."""
         return []
 
+    # --- running unattended (autopilot) -----------------------------------------------------------
+    # The agent's command-line program under its usual name on PATH ("" when it has no headless mode),
+    # and the flags that make it run one prompt without asking anything and exit: the data file's
+    # `headless:` key (tests/runtime/platforms/test_agent_facts.py checks the two agree).
+    headless_executable = ""
+    headless_args: tuple[str, ...] = ()
+    # What its output reports ("tokens", "cost"): a cap on what it does not report cannot be enforced.
+    headless_reports: tuple[str, ...] = ()
+
+    def headless_argv(self, executable: list[str], prompt: str) -> list[str]:
+        """The command line that runs `prompt` once, non-interactively; `executable` is the program
+        (found on PATH or given by the user, possibly with flags of their own)."""
+        if not self.headless_executable:
+            raise UnknownPlatformError(f"{self.name} has no headless mode: autopilot cannot drive it")
+        return [*executable, *self.headless_args, prompt]
+
+    def read_headless(self, stdout: str) -> dict[str, Any]:
+        """What a headless run printed: {"text", "input_tokens", "output_tokens", "cost_usd"}, with
+        None for what this CLI does not report (the caller says so rather than guessing)."""
+        return headless_result(stdout.strip())
+
+
+def headless_result(text: str = "", input_tokens: Any = None, output_tokens: Any = None,
+                    cost_usd: Any = None) -> dict[str, Any]:
+    """The neutral shape of a headless run's output; counts that are not numbers become None."""
+    def number(value: Any, kind: type) -> Any:
+        return kind(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return {"text": text, "input_tokens": number(input_tokens, int), "output_tokens": number(output_tokens, int),
+            "cost_usd": number(cost_usd, float)}
+
+
+def json_lines(stdout: str) -> list[dict[str, Any]]:
+    """The JSON objects of a JSON-lines stream; other lines (warnings, progress) are skipped."""
+    import json
+
+    out = []
+    for line in stdout.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                out.append(value)
+    return out
+
 
 def known() -> list[str]:
     """The platform modules shipped with this runtime (by file name; nothing is imported)."""

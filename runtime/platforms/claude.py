@@ -14,6 +14,7 @@ subagent, `agent_type`; `$CLAUDE_PROJECT_DIR` names the project. Answers add a
 from __future__ import annotations
 
 from ..core.toolcall import DISPATCH, READ, SHELL, WRITE
+from . import headless_result, json_lines
 from .jsonhooks import NestedJsonHooks
 
 TYPE_CHECKING = False
@@ -45,6 +46,27 @@ class Claude(NestedJsonHooks):
     def agent_id(self, payload: dict[str, Any]) -> str | None:
         agent = payload.get("agent_type")
         return agent if isinstance(agent, str) and agent else None
+
+    # --- running unattended: `claude -p PROMPT --output-format json` prints one result object ---------
+    headless_executable = "claude"
+    # Skipping permission prompts is what lets a run with nobody at the keyboard act at all; the guard's
+    # hooks still judge every call. As root it needs IS_SANDBOX=1 (containers, CI runners).
+    headless_args = ("-p", "--output-format", "json", "--dangerously-skip-permissions")
+    headless_reports = ("tokens", "cost")
+
+    def read_headless(self, stdout: str) -> dict[str, Any]:
+        """The result object's text, its `usage` (input counts cache reads and writes too: they are
+        tokens the run consumed) and `total_cost_usd`."""
+        results = [item for item in json_lines(stdout) if item.get("type") == "result"]
+        if not results:
+            return headless_result(stdout.strip())
+        result = results[-1]
+        raw = result.get("usage")
+        usage: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        parts = [usage.get(key) for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")]
+        counted = [part for part in parts if isinstance(part, int)]
+        return headless_result(str(result.get("result") or ""), sum(counted) if counted else None,
+                               usage.get("output_tokens"), result.get("total_cost_usd"))
 
 
 PLATFORM = Claude()

@@ -33,6 +33,7 @@ import sys
 from pathlib import Path
 
 from ..core.toolcall import SHELL, WRITE, ToolCall
+from . import headless_result, json_lines
 from .jsonhooks import NestedJsonHooks, patch_paths
 
 TYPE_CHECKING = False
@@ -97,6 +98,28 @@ class Codex(NestedJsonHooks):
 
     def trust_checks(self, root: Path, data: dict[str, Any]) -> list[tuple[str, str, str]]:
         return trust_checks(root, data, os.environ)
+
+    # --- running unattended: `codex exec --json PROMPT` prints JSON-lines events ----------------------
+    headless_executable = "codex"
+    # No approval prompts and no sandbox: nobody is there to approve, and the guard's hooks judge every
+    # call. Codex runs those hooks only in a trusted project with trusted hooks (autopilot checks first).
+    headless_args = ("exec", "--json", "--dangerously-bypass-approvals-and-sandbox")
+    headless_reports = ("tokens",)
+
+    def read_headless(self, stdout: str) -> dict[str, Any]:
+        """The last `agent_message` item's text and the sum of every `turn.completed` usage; Codex
+        reports no cost."""
+        events = json_lines(stdout)
+        texts = [str(item.get("text") or "") for event in events if event.get("type") == "item.completed"
+                 for item in [event.get("item")] if isinstance(item, dict) and item.get("type") == "agent_message"]
+        usages = [event["usage"] for event in events
+                  if event.get("type") == "turn.completed" and isinstance(event.get("usage"), dict)]
+
+        def total(key: str) -> int | None:
+            values = [usage.get(key) for usage in usages if isinstance(usage.get(key), int)]
+            return sum(values) if values else None
+        return headless_result(texts[-1] if texts else "", total("input_tokens"), total("output_tokens"), None)
+
 
 
 def codex_home(env: Any) -> Path:

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from ..core.decision import DENY, WARN
 from ..core.toolcall import DISPATCH, READ, SHELL, WRITE, ToolCall, classify
+from . import headless_result, json_lines
 from .flatjsonhooks import FlatJsonHooks
 
 TYPE_CHECKING = False
@@ -187,6 +188,26 @@ class Cursor(FlatJsonHooks):
         from_cursor = "cursor_version" in payload or (
             "conversation_id" in payload and bool(os.environ.get("CURSOR_VERSION")))
         return from_cursor and self.wired_for(root, event)
+
+    # --- running unattended: `cursor-agent -p PROMPT --output-format json` (not run here: the CLI
+    # cannot be pointed at a local model; shape from Cursor's CLI documentation) -----------------------
+    headless_executable = "cursor-agent"
+    # --trust: print mode otherwise stops at "Workspace Trust Required"; --force: nobody approves actions.
+    headless_args = ("-p", "--output-format", "json", "--trust", "--force")
+    headless_reports = ()
+
+    def read_headless(self, stdout: str) -> dict[str, Any]:
+        """The result object's text, and its `usage` where the CLI version reports one (either
+        spelling); Cursor reports no cost."""
+        results = [item for item in json_lines(stdout) if item.get("type") == "result"]
+        if not results:
+            return headless_result(stdout.strip())
+        result = results[-1]
+        raw = result.get("usage")
+        usage: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        return headless_result(str(result.get("result") or ""),
+                               usage.get("input_tokens", usage.get("inputTokens")),
+                               usage.get("output_tokens", usage.get("outputTokens")), None)
 
 
 PLATFORM = Cursor()

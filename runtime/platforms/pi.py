@@ -39,7 +39,7 @@ from pathlib import Path
 
 from ..core.decision import DENY, WARN
 from ..core.toolcall import READ, SHELL, WRITE, ToolCall, classify
-from . import Platform, WireError
+from . import Platform, WireError, headless_result, json_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -234,6 +234,27 @@ class Pi(Platform):
     def probe(self, command: str) -> dict[str, Any]:
         return {"event": "tool_call", "session_id": "doctor-probe", "toolName": "bash",
                 "toolCallId": "doctor-probe", "input": {"command": command}}
+
+    # --- running unattended: `pi -p --mode json PROMPT` prints JSON-lines events ----------------------
+    headless_executable = "pi"
+    headless_args = ("-p", "--mode", "json")
+    headless_reports = ("tokens", "cost")
+
+    def read_headless(self, stdout: str) -> dict[str, Any]:
+        """Summed over the assistant's `message_end` events: the last text, `usage.input` (plus cache
+        reads and writes), `usage.output` and `usage.cost.total` (Pi prices by its model table)."""
+        messages = [event["message"] for event in json_lines(stdout) if event.get("type") == "message_end"
+                    and isinstance(event.get("message"), dict) and event["message"].get("role") == "assistant"]
+        usages = [m["usage"] for m in messages if isinstance(m.get("usage"), dict)]
+        texts = [str(part.get("text") or "") for m in messages if isinstance(m.get("content"), list)
+                 for part in m["content"] if isinstance(part, dict) and part.get("type") == "text"]
+
+        def total(values: list[Any]) -> Any:
+            numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            return sum(numbers) if numbers else None
+        tokens_in = total([u.get(k) for u in usages for k in ("input", "cacheRead", "cacheWrite")])
+        cost = total([u["cost"].get("total") for u in usages if isinstance(u.get("cost"), dict)])
+        return headless_result(texts[-1] if texts else "", tokens_in, total([u.get("output") for u in usages]), cost)
 
 
 PLATFORM = Pi()

@@ -15,6 +15,7 @@ OWN_SUBPROCESS = {
     "loop/probes.py": "runs doctor's probe of a gate command through a shell, in its own session, colour off",
     "loop/detached.py": "starts a detached gate in a session of its own that outlives the caller",
     "commands/doctor.py": "feeds a probe payload to the hook on stdin",
+    "unattended/runner.py": "runs the agent CLI in its own process group, watched for stall and stopped as a group",
 }
 
 

@@ -77,6 +77,17 @@ def disagreements(data: dict[str, dict[str, Any]], modules: dict[str, Any], unio
             if var not in platform.project_env:
                 out.append(f"{yml}: hook_command uses ${var}, missing from {module}'s project_env "
                            f"{platform.project_env!r}")
+        headless = facts.get("headless") or {}
+        if platform.headless_executable != headless.get("executable"):
+            out.append(f"{yml}: headless.executable is {headless.get('executable')!r} but {module} has "
+                       f"headless_executable = {platform.headless_executable!r}")
+        if list(platform.headless_args) != list(headless.get("args") or []):
+            out.append(f"{yml}: headless.args is {headless.get('args')!r} but {module} has "
+                       f"headless_args = {platform.headless_args!r}")
+        reports = tuple(kind for kind in ("tokens", "cost") if (headless.get("reports") or {}).get(kind))
+        if tuple(platform.headless_reports) != reports:
+            out.append(f"{yml}: headless.reports names {reports!r} but {module} has "
+                       f"headless_reports = {platform.headless_reports!r}")
         for where, line, text in labels.get(name, []):
             if text != facts.get("label"):
                 out.append(f"{yml}: label is {facts.get('label')!r} but {where}:{line} falls back to {text!r}")
@@ -111,6 +122,12 @@ def test_every_runtime_constant_agrees_with_the_data_files() -> None:
      "platforms/pi.yml: label is 'Pi agent' but runtime/platforms/pitrust.py:"),
     (lambda d, u: d["claude"].update(hook_command='python3 -S "$CLAUDE_PROJECT_DIR/x" hook claud {event}'),
      "platforms/claude.yml: hook_command 'python3 -S \"$CLAUDE_PROJECT_DIR/x\" hook claud {event}' does not run"),
+    (lambda d, u: d["codex"]["headless"].update(args=["exec", "--json"]),
+     "platforms/codex.yml: headless.args is ['exec', '--json'] but runtime/platforms/codex.py has headless_args"),
+    (lambda d, u: d["pi"]["headless"].update(executable="pi-agent"),
+     "platforms/pi.yml: headless.executable is 'pi-agent' but runtime/platforms/pi.py"),
+    (lambda d, u: d["claude"]["headless"].update(reports={"tokens": True}),
+     "platforms/claude.yml: headless.reports names ('tokens',) but runtime/platforms/claude.py"),
     (lambda d, u: u.append("GEMINI.md"),
      "runtime.platforms.INSTRUCTION_FILES is ('CLAUDE.md', 'AGENTS.md', 'GEMINI.md')"),
 ])
