@@ -49,11 +49,13 @@ def table(sessions: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def render_html(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]] | None = None) -> str:
-    """The HTML page for `sessions` (the last N), with trends over `recorded` (all of them)."""
+def render_html(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]] | None = None,
+                autopilot: list[dict[str, Any]] | None = None) -> str:
+    """The HTML page for `sessions` (the last N), with trends over `recorded` (all of them) and the
+    unattended runs (`autopilot`, as `unattended.record.runs` sums them up)."""
     from ..loop.reportpage import render
 
-    return render(sessions, sessions if recorded is None else recorded)
+    return render(sessions, sessions if recorded is None else recorded, autopilot or [])
 
 
 def add_arguments(parser: Any) -> None:
@@ -71,19 +73,25 @@ def run(args: Any) -> int:
     if args.last < 1:
         print("error: --last must be 1 or more", file=sys.stderr)
         return 1
+    from ..unattended.record import runs, summary_lines
+
     recorded = read_sessions(root)
     sessions = recorded[-args.last:]
+    autopilot = runs(root)[-args.last:]
     as_data = bool(getattr(args, "json", False))
     if as_data:
-        print(json.dumps(as_json(sessions, recorded, sessions_path(root)), indent=2))
+        print(json.dumps({**as_json(sessions, recorded, sessions_path(root)), "autopilot": autopilot}, indent=2))
     else:
         print(table(sessions))
+        if autopilot:
+            print("\nunattended runs (.orchestrator/metrics/autopilot.jsonl):")
+            print("\n".join(f"  {line}" for line in summary_lines(autopilot, args.last)))
     if args.html:
         target = Path(args.html)
         try:
             from ..core.fsutil import write_atomic
 
-            write_atomic(target, render_html(sessions, recorded))
+            write_atomic(target, render_html(sessions, recorded, autopilot))
         except OSError as exc:
             print(f"error: cannot write {target}: {exc}", file=sys.stderr)
             return 1

@@ -27,8 +27,11 @@ def add_arguments(parser: ArgumentParser) -> None:
 
 def run(args: Namespace) -> int:
     from ..core.paths import project_root
+    from ..unattended.record import runs
 
-    data = gather(project_root(), args.commits, args.issues)
+    root = project_root()
+    data = gather(root, args.commits, args.issues)
+    data["autopilot"] = runs(root)[-3:]  # the unattended runs: learning/ sits below unattended/, so added here
     print(json.dumps(data, indent=2) if args.json else format_text(data))
     return 0
 
@@ -82,6 +85,11 @@ def format_text(data: dict[str, Any]) -> str:
     if data.get("prd_items"):
         out.append("Open PRD items (offer these as candidates):")
         out.extend(f"  {item['id']}: {item['text']} ({item['doc']})" for item in data["prd_items"])
+    if data.get("autopilot"):
+        from ..unattended.record import summary_lines
+
+        out.append("Unattended runs (autopilot; .orchestrator/metrics/autopilot.jsonl):")
+        out.extend(f"  {line}" for line in summary_lines(data["autopilot"]))
     for trip in data["breakers"]:
         out.append(f"Circuit breaker tripped ({trip.get('kind')}): {trip.get('reason')}")
     for problem in data["config_problems"]:

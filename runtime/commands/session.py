@@ -163,7 +163,10 @@ def status(root: Path, as_json: bool = False) -> int:
             print(f"STATE.md problem: {exc}")
         return 1
     if as_json:
-        out: dict[str, Any] = {"session": None, "breakers": breakers, "enforcement": enforcement(root)}
+        from ..unattended.policy import active
+
+        out: dict[str, Any] = {"session": None, "breakers": breakers, "enforcement": enforcement(root),
+                               "unattended": active()}
         if state is not None:
             out["session"] = {k: state.get(k) for k in ("session_id", "type", "status", "current_wave",
                                                         "total_waves", "started", "updated", "start_ref", "branch")}
@@ -201,5 +204,9 @@ def status(root: Path, as_json: bool = False) -> int:
             print(f"  - {entry.get('kind')}: {entry.get('reason')} ({entry.get('ts')})")
         print(f"  no wave or subagent starts until a gate passes or the user runs: {breaker.ACK}")
     for line in enforcement_lines(root):
+        print(line)
+    from ..unattended.policy import notice_lines
+
+    for line in notice_lines():
         print(line)
     return 0

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -79,6 +80,10 @@ def banner(root: Path, config: Any, problems: list[Any], prefix: str = "/", ctx:
     from ..learning.learnings import banner_lines
 
     lines.extend(banner_lines(root, config, changes))
+    if os.environ.get("SO_UNATTENDED"):  # autopilot's run: imported only then, the usual start pays nothing
+        from ..unattended.policy import notice_lines
+
+        lines.extend(notice_lines())
     return "\n".join(lines)
 
 

@@ -261,7 +261,29 @@ p.empty { background: #fff; border: 1px dashed #c9ced4; border-radius: 8px; padd
 """.replace("FONT", FONT)
 
 
-def render(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> str:
+AUTOPILOT_HEADERS = ("started", "agent", "sessions", "verified", "carried over", "tokens", "cost (USD)", "stopped by",
+                     "reason")
+
+
+def _autopilot(runs: list[dict[str, Any]]) -> str:
+    """The unattended runs (autopilot.jsonl, summed per run by the caller), one row each; "" when none."""
+    if not runs:
+        return ""
+    head = "".join(f"<th>{_e(h)}</th>" for h in AUTOPILOT_HEADERS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in (
+            run.get("started"), run.get("agent"), run.get("iterations"), run.get("verified"), run.get("carried"),
+            "not reported" if run.get("tokens") is None else run["tokens"],
+            "not reported" if run.get("cost_usd") is None else f"{run['cost_usd']:.4f}",
+            run.get("stop") or "still running?", run.get("reason") or "")) + "</tr>"
+        for run in runs)
+    return (f'<h2>Unattended runs</h2><p class="sub">{_e(count(len(runs), "autopilot run"))}, from '
+            '<code>.orchestrator/metrics/autopilot.jsonl</code>; usage as each agent CLI reported it.</p>'
+            f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+
+
+def render(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]], runs: list[dict[str, Any]] | None = None
+           ) -> str:
     totals = summarise(sessions)
     if sessions:
         head = "".join(f"<th>{_e(h)}</th>" for h in HEADERS)
@@ -278,6 +300,7 @@ def render(sessions: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> st
         content = ('<p class="empty">No sessions recorded yet. Each session adds a line to '
                    '<code>.orchestrator/metrics/sessions.jsonl</code> when it is closed.</p>')
         subtitle = "no sessions yet"
+    content += _autopilot(runs or [])
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Session report: {_e(subtitle)}</title>

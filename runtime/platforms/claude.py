@@ -61,7 +61,8 @@ class Claude(NestedJsonHooks):
         if not results:
             return headless_result(stdout.strip())
         result = results[-1]
-        usage = result.get("usage") if isinstance(result.get("usage"), dict) else {}
+        raw = result.get("usage")
+        usage: dict[str, Any] = raw if isinstance(raw, dict) else {}
         parts = [usage.get(key) for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")]
         counted = [part for part in parts if isinstance(part, int)]
         return headless_result(str(result.get("result") or ""), sum(counted) if counted else None,

@@ -203,7 +203,8 @@ class Cursor(FlatJsonHooks):
         if not results:
             return headless_result(stdout.strip())
         result = results[-1]
-        usage = result.get("usage") if isinstance(result.get("usage"), dict) else {}
+        raw = result.get("usage")
+        usage: dict[str, Any] = raw if isinstance(raw, dict) else {}
         return headless_result(str(result.get("result") or ""),
                                usage.get("input_tokens", usage.get("inputTokens")),
                                usage.get("output_tokens", usage.get("outputTokens")), None)

@@ -326,9 +326,13 @@ def _pause_if_open(root: Path) -> str | None:
 def run_lanes(root: Path, options: Options, planned: dict[str, Any]) -> dict[str, Any]:
     """`--lanes N`: N items at once, each an independent session in its own git worktree (lanes.py),
     each merged back only after its own verified close."""
+    import importlib
+
     try:
-        from . import lanes
-    except ImportError:
+        lanes = importlib.import_module(f"{__package__}.lanes")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.lanes":
+            raise  # something lanes.py itself needs is missing: say that, not "not available"
         raise AutopilotError("lanes not available: this runtime has no unattended/lanes.py; run with --lanes 1") \
             from None
     return run_in_lanes(root, options, planned, lanes)
@@ -348,8 +352,6 @@ def run_in_lanes(root: Path, options: Options, planned: dict[str, Any], lanes: A
     platform, exe, data, env = planned["platform"], planned["executable"], planned["data"], planned["env"]
     run_id = _new_run_id()
     limits = options.limits
-    append(root, run_id, "start", agent=platform.name, executable=exe, limits=vars(limits), notes=planned["notes"],
-           lanes=options.lanes, reports=list(platform.headless_reports))
     skip = verified_before(root)
     batch = []
     for n in range(options.lanes):
@@ -359,12 +361,14 @@ def run_in_lanes(root: Path, options: Options, planned: dict[str, Any], lanes: A
         skip.add(item["key"])
         batch.append((f"autopilot-{run_id}-{n + 1}", item))
     if options.dry_run or not batch:
-        return {"dry_run": options.dry_run, "lanes": [name for name, _ in batch], "run": run_id}
+        return {"dry_run": options.dry_run, "lanes": [name for name, _ in batch], "run": run_id,
+                "exit": 0, "switch": "no-work", "reason": "no item to start a lane on", "iterations": []}
+    append(root, run_id, "start", agent=platform.name, executable=exe, limits=vars(limits), notes=planned["notes"],
+           lanes=options.lanes, reports=list(platform.headless_reports))
     results: dict[str, dict[str, Any]] = {}
+    started = {name: (Path(lanes.start(root, name).path), item) for name, item in batch}  # one at a time: git locks
 
-    def one(name: str, item: dict[str, Any]) -> None:
-        lane = lanes.start(root, name)
-        where = Path(lane.path)
+    def one(name: str, where: Path, item: dict[str, Any]) -> None:
         was = outcome.before(where)
         argv = platform.headless_argv(exe, prompt(platform, where, data, item, options.session_type))
         result = runner.run(argv, where, {**env, ENV: "1", ITEM_ENV: item["title"][:200]},
@@ -374,24 +378,30 @@ def run_in_lanes(root: Path, options: Options, planned: dict[str, Any], lanes: A
         results[name] = {"item": item, "result": result, "outcome": outcome.read(where, was),
                          "usage": platform.read_headless(result.stdout)}
 
-    threads = [threading.Thread(target=one, args=pair) for pair in batch]
+    threads = [threading.Thread(target=one, args=(name, where, item)) for name, (where, item) in started.items()]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     merged, kept = [], []
-    for name, got in results.items():
+    for name in started:
+        got = results.get(name) or {"item": started[name][1], "result": None,
+                                    "outcome": {"outcome": "no-session", "why": "the lane's session did not run"},
+                                    "usage": {}}
+        why = got["outcome"]["why"]
         verified = got["outcome"]["outcome"] == "verified"
         if verified:
-            lanes.merge(root, name)
-            lanes.clean(root, name)
-            merged.append(name)
-        else:
-            kept.append(name)
+            try:
+                lanes.merge(root, name)
+                lanes.clean(root, name)
+            except Exception as exc:  # the lanes module's refusal: the lane is kept, with its reason
+                verified, why = False, f"{why}; merge refused: {exc}"
+        (merged if verified else kept).append(name)
+        result = got["result"]
         append(root, run_id, "iteration", lane=name, item=got["item"]["title"], item_key=got["item"]["key"],
-               outcome=got["outcome"]["outcome"], why=got["outcome"]["why"], merged=verified,
+               outcome=got["outcome"]["outcome"], why=why, merged=verified,
                usage={k: got["usage"].get(k) for k in ("input_tokens", "output_tokens", "cost_usd")},
-               seconds=round(got["result"].seconds, 2), stopped=got["result"].stopped)
+               seconds=round(result.seconds, 2) if result else 0, stopped=result.stopped if result else None)
     summary = append(root, run_id, "stop", switch="lanes-done", reason=f"{len(merged)} lane(s) merged, "
                      f"{len(kept)} kept for a person to look at", merged=merged, kept=kept)
     summary["exit"] = 0 if not kept else 2

@@ -51,7 +51,7 @@ def _committed_record(root: Path, session_id: str) -> bool:
     return False
 
 
-def gate_sequence(state: dict[str, Any] | None, record: dict[str, Any] | None) -> list[bool]:
+def gate_sequence(state: Any, record: dict[str, Any] | None) -> list[bool]:
     """The session's gates in order, True where blocked (baselines left out): from the state when it
     is this session's, else approximated from the sessions.jsonl counts (the blocked ones last)."""
     if state is not None and (record is None or state.get("session_id") == record.get("id")):

@@ -85,10 +85,10 @@ def _tokens(usage: dict[str, Any]) -> int | None:
     return sum(numbers) if numbers else None
 
 
-def summary_lines(root: Path, limit: int = 5) -> list[str]:
-    """The last runs in one line each, for `report` and `research`."""
+def summary_lines(summaries: list[dict[str, Any]], limit: int = 5) -> list[str]:
+    """The last runs (`runs`' summaries) in one line each, for `report` and `research`."""
     lines = []
-    for run in runs(root)[-limit:]:
+    for run in summaries[-limit:]:
         usage = (f"{run['tokens']} tokens" if run["tokens"] is not None else "tokens not reported")
         if run["cost_usd"] is not None:
             usage += f", {run['cost_usd']:.4f} USD"

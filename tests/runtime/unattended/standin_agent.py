@@ -58,17 +58,18 @@ def begin() -> dict:
 def plan(number: int, title: str) -> None:
     waves = status()["waves"]
     tasks = {1: [{"id": "T1", "agent": "implementer", "items": ["I1"], "task": title,
-                  "files": ["src/calc/ops.py", "tests/test_ops.py"]}]}
-    body = {"items": [{"id": "I1", "title": title, "acceptance": f"ops.f{number}() == {number}",
-                       "tests": [f"tests/test_ops.py::test_f{number}"]}],
+                  "files": [f"src/calc/f{number}.py", f"tests/test_f{number}.py"]}]}
+    body = {"items": [{"id": "I1", "title": title, "acceptance": f"f{number}() == {number}",
+                       "tests": [f"tests/test_f{number}.py::test_f{number}"]}],
             "waves": [{"wave": w["wave"], "role": w["role"], "tasks": tasks.get(w["wave"], [])} for w in waves]}
     rt("plan", "set", "-", stdin=json.dumps(body))
 
 
 def write_change(number: int, broken: bool) -> None:
-    ops, tests = ROOT / "src" / "calc" / "ops.py", ROOT / "tests" / "test_ops.py"
-    ops.write_text(ops.read_text() + f"\n\ndef f{number}():\n    return {number + (1 if broken else 0)}\n")
-    tests.write_text(tests.read_text() + f"\n\ndef test_f{number}():\n    assert ops.f{number}() == {number}\n")
+    """A new module and its test per item, so sessions in parallel lanes never touch the same file."""
+    (ROOT / "src" / "calc" / f"f{number}.py").write_text(f"def f{number}():\n    return {number + int(broken)}\n")
+    (ROOT / "tests" / f"test_f{number}.py").write_text(
+        f"from calc.f{number} import f{number}\n\n\ndef test_f{number}():\n    assert f{number}() == {number}\n")
 
 
 def run_waves(number: int, broken: bool = False, gate_tries: int = 1) -> bool:
@@ -113,7 +114,7 @@ def session(mode: str, number: int, title: str) -> str:
     now = begin()
     if now.get("items"):  # a resumed session goes on with its own item
         title = str(now["items"][0]["title"])
-        number = int(title.rpartition("f")[2])
+        number = int(str(now["items"][0]["tests"][0]).rpartition("::test_f")[2])  # the planned f<N>
     else:
         plan(number, title)
     if mode == "stall":
@@ -178,7 +179,9 @@ def main() -> None:
     with script.with_suffix(".prompts").open("a") as log:
         log.write(json.dumps({"n": number, "mode": mode, "prompt": prompt, "argv": sys.argv[1:-1],
                               "unattended": os.environ.get("SO_UNATTENDED"), "pid": os.getpid()}) + "\n")
-    title = f"Add f{number}"
+    title = os.environ.get("SO_AUTOPILOT_ITEM") or f"Add f{number}"
+    if title.rpartition(" f")[2].isdigit():  # an item named "... f<N>" works on f<N> whichever run this is
+        number = int(title.rpartition(" f")[2])
     text = session(mode, number, title)
     emit(fmt, text, int(os.environ.get("STANDIN_TOKENS", "1000")), float(os.environ.get("STANDIN_COST", "0.01")))
 

@@ -265,3 +265,94 @@ def test_a_bad_work_file_names_the_file_and_line(repo: Path) -> None:
     path.write_text("fine\n" + "x" * 600 + "\n")
     result = runtime(repo, "autopilot", "--agent", "claude", "--agent-command", "python3", "--work", str(path))
     assert result.returncode == 1 and f"{path}:2:" in result.stderr, result.stderr
+
+
+# --- the record, shown by report and research --------------------------------------------------------
+
+
+def test_report_and_research_show_the_unattended_runs(repo: Path) -> None:
+    autopilot(repo, ["complete"], "--work", work(repo, "Add f1"), "--max-sessions", "1")
+    table = runtime(repo, "report")
+    assert table.returncode == 0, table.stderr
+    assert "unattended runs" in table.stdout and "1 sessions, 1 verified, 0 carried over; 1200 tokens" in table.stdout
+    assert "stopped by sessions: ran 1 sessions (limit 1)" in table.stdout
+    data = json.loads(runtime(repo, "report", "--json").stdout)
+    assert data["autopilot"][0]["verified"] == 1 and data["autopilot"][0]["stop"] == "sessions"
+    page = repo.parent / "report.html"
+    assert runtime(repo, "report", "--html", str(page)).returncode == 0
+    html = page.read_text()
+    assert "<h2>Unattended runs</h2>" in html and "<td>sessions</td>" in html
+    research = runtime(repo, "research")
+    assert "Unattended runs (autopilot" in research.stdout and "1 verified" in research.stdout, research.stdout
+    assert json.loads(runtime(repo, "research", "--json").stdout)["autopilot"][0]["agent"] == "claude"
+
+
+# --- the question policy ---------------------------------------------------------------------------
+
+
+def test_the_texts_tell_an_unattended_agent_to_park_questions_and_the_runtime_says_when(rendered: Path) -> None:
+    texts = [rendered / ".claude/skills" / name / "SKILL.md" for name in ("session", "go", "close")]
+    texts += [rendered / ".pi/prompts" / f"{name}.md" for name in ("session", "go", "close")]
+    for path in texts:
+        text = path.read_text()
+        assert "says the run is unattended" in text and "open question: <the question>" in text, path
+    quiet = runtime(rendered, "session", "status")
+    assert "Unattended run" not in quiet.stdout
+    loud = runtime(rendered, "session", "status", env={"SO_UNATTENDED": "1", "SO_AUTOPILOT_ITEM": "Add f1"})
+    assert "Unattended run (autopilot): nobody is at the keyboard" in loud.stdout
+    assert "Autopilot item: Add f1" in loud.stdout
+    assert json.loads(runtime(rendered, "session", "status", "--json", env={"SO_UNATTENDED": "1"}).stdout)[
+        "unattended"] is True
+    banner = runtime(rendered, "banner", env={"SO_UNATTENDED": "1"})
+    assert "Never wait for an answer." in banner.stdout, banner.stdout + banner.stderr
+
+
+# --- lanes ---------------------------------------------------------------------------------------------
+
+
+class GitLanes:
+    """Real git worktrees behind the interface of `runtime/unattended/lanes.py` (`start(root, name)` with
+    `.path`, `merge`, `clean`), so the loop's side of `--lanes` is tested whether or not that module is
+    there. Its merge is deliberately simple (the lane's side wins where both changed a runtime record);
+    the refusals and the gate on the merged result are the lanes module's own tests."""
+
+    def __init__(self, where: Path) -> None:
+        self.where = where
+        self.started: list[str] = []
+
+    def start(self, root: Path, name: str, base: str | None = None) -> Any:
+        from types import SimpleNamespace
+
+        path = self.where / name
+        git(root, "worktree", "add", "-q", "-b", f"lane/{name}", str(path), base or "HEAD")
+        self.started.append(name)
+        return SimpleNamespace(path=path)
+
+    def merge(self, root: Path, name: str) -> None:
+        git(root, "merge", "-q", "--no-edit", "-X", "theirs", f"lane/{name}")
+
+    def clean(self, root: Path, name: str, force: bool = False) -> None:
+        git(root, "worktree", "remove", "--force", str(self.where / name))
+
+
+def test_two_lanes_run_side_by_side_and_each_merges_after_its_verified_close(repo: Path, tmp_path: Path) -> None:
+    from runtime.unattended import autopilot as loop
+    from tests.helpers import GIT_ENV
+
+    script = repo.parent / "script.json"
+    script.write_text(json.dumps(["complete"]))
+    environ = {**os.environ, **GIT_ENV, "STANDIN_SCRIPT": str(script)}
+    environ.pop("SO_PROJECT_DIR", None)
+    options = loop.Options(agent="claude", lanes=2, agent_command=f"{sys.executable} {STANDIN} --format claude",
+                           work=Path(work(repo, "Add f1", "Add f2", "Add f3")))
+    lanes = GitLanes(tmp_path / "lanes")
+    summary = loop.run_in_lanes(repo, options, loop.plan_run(repo, options, environ), lanes)
+    assert summary["switch"] == "lanes-done" and len(summary["merged"]) == 2, summary
+    assert (repo / "src/calc/f1.py").exists() and (repo / "src/calc/f2.py").exists()
+    assert not (repo / "src/calc/f3.py").exists(), "two lanes take two items"
+    assert git(repo, "worktree", "list").count("\n") == 1, "merged lanes are cleaned"
+    lines = [line for line in records(repo) if line["kind"] == "iteration"]
+    assert sorted(line["item"] for line in lines) == ["Add f1", "Add f2"]
+    assert all(line["outcome"] == "verified" and line["merged"] for line in lines)
+    starts = sorted(p["n"] for p in prompts(repo))
+    assert starts == [1, 2]
