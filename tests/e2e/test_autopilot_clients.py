@@ -89,3 +89,7 @@ def test_one_unattended_iteration_completes_a_verified_session(agent: str, fake_
     assert iteration["not_reported"] == ([] if reports_cost else ["cost_usd"])
     assert lines[2]["switch"] == "sessions" and lines[2]["tokens"] == usage["input_tokens"] + usage["output_tokens"]
     assert 0 < iteration["seconds"] <= run.seconds
+    report = subprocess.run([sys.executable, ".orchestrator/runtime", "report"], cwd=repo, capture_output=True,
+                            text=True, timeout=120)
+    tokens = usage["input_tokens"] + usage["output_tokens"]
+    assert f" {agent}: 1 sessions, 1 verified, 0 carried over; {tokens} tokens" in report.stdout, report.stdout
