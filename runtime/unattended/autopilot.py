@@ -135,6 +135,12 @@ def preflight(root: Path, platform: Any, data: dict[str, Any]) -> list[str]:
     return problems
 
 
+def trust_warnings(root: Path, platform: Any, data: dict[str, Any]) -> list[str]:
+    """What the agent's trust checks cannot tell (a `warn`): the run goes on, and the record says so."""
+    return [f"{text} ({fix})" if fix else text for level, text, fix in platform.trust_checks(root, data)
+            if level == "warn"] if data else []
+
+
 def _new_run_id() -> str:
     import secrets
 
@@ -188,7 +194,7 @@ def plan_run(root: Path, options: Options, environ: dict[str, str] | None = None
     problems = preflight(root, platform, data)
     if problems:
         raise AutopilotError("cannot run unattended: " + "; ".join(problems))
-    notes = unenforceable(options.limits, tuple(platform.headless_reports))
+    notes = unenforceable(options.limits, tuple(platform.headless_reports)) + trust_warnings(root, platform, data)
     return {"platform": platform, "executable": exe, "data": data, "env": env, "notes": notes}
 
 
@@ -231,59 +237,62 @@ def run(root: Path, options: Options, environ: dict[str, str] | None = None) -> 
         facts.stop_file = stop_path.exists()
         facts.stop_text = stop_path.read_text(encoding="utf-8", errors="replace") if facts.stop_file else ""
 
-    while stop is None:
-        observe()
-        stop = first_stop(limits, facts)
-        if stop:
-            break
-        item, why = next_item(root, options.work, skip)
-        if item is None:
-            stop = ("no-work", why)
-            break
-        skip.add(item["key"])
-        was = outcome.before(root)
-        child_env = {**env, ENV: "1", ITEM_ENV: item["title"][:200]}
-        argv = platform.headless_argv(exe, prompt(platform, root, data, item, options.session_type))
-        result = runner.run(argv, root, child_env, state_dir(root) / "autopilot", f"{run_id}-{facts.sessions + 1}",
-                            stall_s=stall_s, deadline=deadline, poll_s=options.poll_s)
-        facts.sessions += 1
-        usage = platform.read_headless(result.stdout)
-        tokens = [usage.get("input_tokens"), usage.get("output_tokens")]
-        for value in tokens:
-            facts.tokens = _add(facts.tokens, value)
-        facts.cost_usd = _add(facts.cost_usd, usage.get("cost_usd"))
-        got = outcome.read(root, was)
-        paused = _pause_if_open(root)
-        facts.blocked_gates = _blocked_in_a_row(facts.blocked_gates, got["gates"])
-        facts.items += 1
-        if got["outcome"] != "verified":
-            facts.carried += 1
-        unreported = [k for k in ("input_tokens", "output_tokens", "cost_usd") if usage.get(k) is None]
-        line = append(root, run_id, "iteration", n=facts.sessions, item=item["title"], item_key=item["key"],
-                      source=item["source"], session_id=got.get("session_id"), outcome=got["outcome"],
-                      why=got["why"], committed=got.get("committed"), items_planned=got.get("items_planned"),
-                      items_done=got.get("items_done"), gates_blocked=sum(got["gates"]),
-                      usage={k: usage.get(k) for k in ("input_tokens", "output_tokens", "cost_usd")},
-                      not_reported=unreported, seconds=round(result.seconds, 2), exit=result.returncode,
-                      stopped=result.stopped, paused=paused, output=result.output,
-                      agent_said=str(usage.get("text") or "")[:300])
-        iterations.append(line)
-        observe()
-        if result.stopped == "stall":
-            facts.stalled_s = result.stalled_s
+    try:
+        while stop is None:
+            observe()
             stop = first_stop(limits, facts)
-        elif result.stopped == "hours":
-            stop = ("hours", f"the wall-clock limit of {limits.max_hours:g} hours passed during a session; "
-                             "the agent was stopped")
-        elif result.stopped == "interrupted":
-            stop = ("interrupted", "the run was interrupted (Ctrl-C or a stop signal); the agent was stopped")
-        else:
-            stop = first_stop(limits, facts)  # a tripped breaker explains an open session better than "unclosed"
-        if stop is None and got["outcome"] in ("unclosed", "unverified", "no-session"):
-            name = "agent-failed" if got["outcome"] == "no-session" and result.returncode else "unverified-close"
-            tail = result.stderr.strip().splitlines()[-1:] if result.returncode else []
-            stop = (name, got["why"] + (f"; the agent exited {result.returncode}: {tail[0][:200]}" if tail else "")
-                    + "; a verified close is required before the next session")
+            if stop:
+                break
+            item, why = next_item(root, options.work, skip)
+            if item is None:
+                stop = ("no-work", why)
+                break
+            skip.add(item["key"])
+            was = outcome.before(root)
+            child_env = {**env, ENV: "1", ITEM_ENV: item["title"][:200]}
+            argv = platform.headless_argv(exe, prompt(platform, root, data, item, options.session_type))
+            result = runner.run(argv, root, child_env, state_dir(root) / "autopilot", f"{run_id}-{facts.sessions + 1}",
+                                stall_s=stall_s, deadline=deadline, poll_s=options.poll_s)
+            facts.sessions += 1
+            usage = platform.read_headless(result.stdout)
+            tokens = [usage.get("input_tokens"), usage.get("output_tokens")]
+            for value in tokens:
+                facts.tokens = _add(facts.tokens, value)
+            facts.cost_usd = _add(facts.cost_usd, usage.get("cost_usd"))
+            got = outcome.read(root, was)
+            paused = _pause_if_open(root)
+            facts.blocked_gates = _blocked_in_a_row(facts.blocked_gates, got["gates"])
+            facts.items += 1
+            if got["outcome"] != "verified":
+                facts.carried += 1
+            unreported = [k for k in ("input_tokens", "output_tokens", "cost_usd") if usage.get(k) is None]
+            line = append(root, run_id, "iteration", n=facts.sessions, item=item["title"], item_key=item["key"],
+                          source=item["source"], session_id=got.get("session_id"), outcome=got["outcome"],
+                          why=got["why"], committed=got.get("committed"), items_planned=got.get("items_planned"),
+                          items_done=got.get("items_done"), gates_blocked=sum(got["gates"]),
+                          usage={k: usage.get(k) for k in ("input_tokens", "output_tokens", "cost_usd")},
+                          not_reported=unreported, seconds=round(result.seconds, 2), exit=result.returncode,
+                          stopped=result.stopped, paused=paused, output=result.output,
+                          agent_said=str(usage.get("text") or "")[:300])
+            iterations.append(line)
+            observe()
+            if result.stopped == "stall":
+                facts.stalled_s = result.stalled_s
+                stop = first_stop(limits, facts)
+            elif result.stopped == "hours":
+                stop = ("hours", f"the wall-clock limit of {limits.max_hours:g} hours passed during a session; "
+                                 "the agent was stopped")
+            elif result.stopped == "interrupted":
+                stop = ("interrupted", "the run was interrupted (Ctrl-C or a stop signal); the agent was stopped")
+            else:
+                stop = first_stop(limits, facts)  # a tripped breaker explains an open session better than "unclosed"
+            if stop is None and got["outcome"] in ("unclosed", "unverified", "no-session"):
+                name = "agent-failed" if got["outcome"] == "no-session" and result.returncode else "unverified-close"
+                tail = result.stderr.strip().splitlines()[-1:] if result.returncode else []
+                stop = (name, got["why"] + (f"; the agent exited {result.returncode}: {tail[0][:200]}" if tail else "")
+                        + "; a verified close is required before the next session")
+    except KeyboardInterrupt:  # between sessions: the runner handles one during a session itself
+        stop = ("interrupted", "the run was interrupted (Ctrl-C or a stop signal) between sessions")
     switch, reason = stop
     notes = []
     if switch == "stop-file":

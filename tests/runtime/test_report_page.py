@@ -140,7 +140,7 @@ def test_report_json_is_the_documented_shape(tmp_path: Path) -> None:
     done = rt(tmp_path, "report", "--json", "--last", "8", "--html", str(tmp_path / "r.html"))
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)  # stdout is the object alone; the HTML note goes to stderr
-    assert set(data) == {"schema_version", "source", "recorded", "shown", "totals", "weeks", "sessions"}
+    assert set(data) == {"schema_version", "source", "recorded", "shown", "totals", "weeks", "sessions", "autopilot"}
     assert data["schema_version"] == 1 and data["recorded"] == 10 and data["shown"] == 8
     assert data["totals"]["median_of"] == 7 and data["totals"]["gate_pass_rate"] == 26 / 31
     assert [w["week"] for w in data["weeks"]] == ["2026-W43", "2026-W44", "2026-W45", "2026-W46", "2026-W47"]

@@ -173,6 +173,31 @@ def test_the_wall_clock_cap_stops_an_agent_mid_session(repo: Path) -> None:
     assert assert_nothing_half_written(repo)["status"] == "paused"
 
 
+def test_a_stop_signal_stops_the_agent_now_and_pauses_its_session(repo: Path) -> None:
+    """What a cancelled CI job does: TERM to autopilot stops the agent's process group, the session is paused."""
+    import signal
+    import subprocess
+
+    from tests.helpers import GIT_ENV
+
+    script = repo.parent / "script.json"
+    script.write_text(json.dumps(["stall"]))
+    env = {**os.environ, **GIT_ENV, "STANDIN_SCRIPT": str(script), "SO_PROJECT_DIR": str(repo)}
+    proc = subprocess.Popen(["python3", ".orchestrator/runtime", "autopilot", "--agent", "claude", "--json",
+                             "--agent-command", f"{sys.executable} {STANDIN} --format claude",
+                             "--work", work(repo, "a")], cwd=repo, env=env, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (load(repo) or {}).get("items"):
+        time.sleep(0.2)  # wait until the agent is inside its session
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out
+    assert json.loads(out)["switch"] == "interrupted"
+    with pytest.raises(ProcessLookupError):
+        os.kill(prompts(repo)[0]["pid"], 0)
+    assert assert_nothing_half_written(repo)["status"] == "paused"
+
+
 def test_consecutive_blocked_gates_stop_the_run(repo: Path) -> None:
     summary = autopilot(repo, ["fail-gate-once"], "--work", work(repo, "a", "b", "c"),
                         "--max-gate-failures", "2")
@@ -258,6 +283,15 @@ def test_lanes_without_the_lanes_module_are_refused_clearly(repo: Path, monkeypa
     options = loop.Options(agent="claude", lanes=2, agent_command=sys.executable)
     with pytest.raises(loop.AutopilotError, match="lanes not available"):
         loop.run(repo, options)
+
+
+def test_a_trust_check_that_cannot_tell_is_said_and_the_run_may_go_on(repo: Path) -> None:
+    empty = repo.parent / "pi-empty"
+    empty.mkdir()
+    result = runtime(repo, "autopilot", "--agent", "pi", "--agent-command", sys.executable, "--dry-run",
+                     "--work", work(repo, "a"), env={"PI_CODING_AGENT_DIR": str(empty)})
+    assert result.returncode == 0, result.stderr
+    assert "Pi has no trust decision saved for this project" in result.stdout, result.stdout
 
 
 def test_a_bad_work_file_names_the_file_and_line(repo: Path) -> None:
