@@ -25,7 +25,8 @@ from .records import State
 
 # The runtime's records a session commits with its work (the rest of .orchestrator/state is machine-local).
 SESSION_RECORDS = (".orchestrator/STATE.md", ".orchestrator/metrics/sessions.jsonl",
-                   ".orchestrator/metrics/learnings.jsonl", ".orchestrator/carryover.md")
+                   ".orchestrator/metrics/learnings.jsonl", ".orchestrator/carryover.md",
+                   ".orchestrator/metrics/autopilot.jsonl")  # the unattended runs' record, up to this session
 _CONVENTIONAL = re.compile(r"^(feat|fix|docs|style|refactor|perf|test|build|ci|chore|revert)(\([^)]*\))?!?: \S")
 TYPE_BY_SESSION = {"feature": "feat", "deep": "feat", "housekeeping": "chore"}
 

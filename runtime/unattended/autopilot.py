@@ -392,7 +392,8 @@ def run_in_lanes(root: Path, options: Options, planned: dict[str, Any], lanes: A
         thread.start()
     for thread in threads:
         thread.join()
-    merged, kept = [], []
+    merged: list[str] = []
+    kept: list[str] = []
     for name in started:
         got = results.get(name) or {"item": started[name][1], "result": None,
                                     "outcome": {"outcome": "no-session", "why": "the lane's session did not run"},

@@ -39,7 +39,8 @@ class RunResult:
 
 def progress_mark(root: Path) -> tuple[object, ...]:
     """What changes when the session makes progress: HEAD, and the size and time of the runtime's state
-    and telemetry files (STATE.md, the session record, the events and sessions logs, hook heartbeats)."""
+    and telemetry files (STATE.md, the session record, the events and sessions logs, hook heartbeats,
+    the log of a gate that is running)."""
     from ..core.paths import metrics_dir, orch_dir, state_dir
     from ..core.proc import run
 
@@ -47,8 +48,9 @@ def progress_mark(root: Path) -> tuple[object, ...]:
     marks: list[object] = [head.strip() if code == 0 else None]
     candidates = [orch_dir(root) / "STATE.md", metrics_dir(root) / "events.jsonl",
                   metrics_dir(root) / "sessions.jsonl"]
-    with contextlib.suppress(OSError):
-        candidates += sorted(p for p in state_dir(root).iterdir() if p.is_file())
+    for folder in (state_dir(root), state_dir(root) / "gates"):  # a running gate's log grows: that is progress
+        with contextlib.suppress(OSError):
+            candidates += sorted(p for p in folder.iterdir() if p.is_file())
     for path in candidates:
         try:
             stat = path.stat()

@@ -108,6 +108,8 @@ def test_each_session_starts_only_after_a_verified_close_and_the_session_cap_end
     assert ".claude/skills/session/SKILL.md" in sent[0]["prompt"], "the prompt names the command's file"
     kinds = [line["kind"] for line in records(repo)]
     assert kinds == ["start", "iteration", "iteration", "stop"]
+    committed = git(repo, "show", "HEAD:.orchestrator/metrics/autopilot.jsonl").splitlines()
+    assert [json.loads(line)["kind"] for line in committed] == ["start", "iteration"], "the next close commits it"
     assert_nothing_half_written(repo)
     again = autopilot(repo, ["complete"], "--work", work(repo, "Add f1", "Add f2", "Add f3"), "--max-sessions", "5")
     assert [i["item"] for i in again["iterations"]] == ["Add f3"], "items verified earlier are not redone"
@@ -152,7 +154,7 @@ def test_a_cli_that_reports_no_usage_is_said_so_and_the_other_caps_hold(repo: Pa
 
 
 def test_a_stalled_agent_is_stopped_its_session_paused_and_the_next_run_resumes_it(repo: Path) -> None:
-    summary = autopilot(repo, ["stall", "complete"], "--work", work(repo, "Add f1"), "--stall-minutes", "0.05")
+    summary = autopilot(repo, ["stall", "complete"], "--work", work(repo, "Add f1"), "--stall-minutes", "0.1")
     assert (summary["switch"], summary["exit"]) == ("stall", 2), summary
     assert summary["elapsed"] < 60, "the hung agent was stopped, not waited for"
     paused = summary["paused"]
