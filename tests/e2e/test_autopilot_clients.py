@@ -49,8 +49,8 @@ def test_one_unattended_iteration_completes_a_verified_session(agent: str, fake_
     # A commit holding the change and the closed session's record; nothing else left behind.
     log = git(repo, "log", "--format=%s").splitlines()
     assert log[1:] == ["Add session-orchestrator", "six 1.17.0 from its sdist"], log
-    assert head_files(repo) == [".orchestrator/STATE.md", ".orchestrator/metrics/sessions.jsonl", "six.py",
-                                "test_six.py"]
+    assert head_files(repo) == [".orchestrator/STATE.md", ".orchestrator/metrics/autopilot.jsonl",
+                                ".orchestrator/metrics/sessions.jsonl", "six.py", "test_six.py"]
     assert "def ensure_tuple(value):" in git(repo, "show", "HEAD:six.py")
     leftovers = [line for line in git(repo, "status", "--porcelain").splitlines()
                  if not line[3:].startswith((".orchestrator/metrics/", ".orchestrator/state/"))]
@@ -77,6 +77,9 @@ def test_one_unattended_iteration_completes_a_verified_session(agent: str, fake_
     lines = autopilot_lines(repo)
     assert [line["kind"] for line in lines] == ["start", "iteration", "stop"]
     iteration = lines[1]
+    committed = [json.loads(line) for line in git(repo, "show", "HEAD:.orchestrator/metrics/autopilot.jsonl")
+                 .splitlines()]
+    assert committed == lines[:1], "the close commits the run's record as it stood (its start line)"
     assert (iteration["outcome"], iteration["committed"], iteration["session_id"]) == (
         "verified", True, state["session_id"]), iteration
     assert (iteration["item"], iteration["exit"], iteration["stopped"]) == (TASK, 0, None)
