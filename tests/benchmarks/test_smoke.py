@@ -56,6 +56,13 @@ EXPECTED: dict[str, list[str]] = {
         rf"^\s+init\s+{NUMBER}\s+bare copier copy\s+{NUMBER}\s+ratio {NUMBER}x",
         rf"^\s+update\s+{NUMBER}\s+bare copier update\s+{NUMBER}\s+ratio {NUMBER}x",
     ],
+    "autopilot_overhead": [
+        r"^one unattended iteration vs the bare CLI on the same task, median of 1 run\(s\) per side$",
+        rf"^claude bare\s+{NUMBER}\s+-\s+-\s+\d+\s+\d+\s+\d+$",
+        rf"^claude autopilot(\s+{NUMBER}){{6}}$",
+        rf"^claude: orchestration added [+-]{NUMBER} s \(ratio {NUMBER}x\), [+-]\d+ tokens \(ratio {NUMBER}x\), "
+        r"[+-]\d+ turns$",
+    ],
     "backstop_latency": [
         rf"^\s+no hook\s+median\s+{NUMBER} ms\s+p90\s+{NUMBER} ms$",
         rf"^\s+backstop, no session\s+median\s+{NUMBER} ms.*\(\+{NUMBER} ms over no hook\)$",

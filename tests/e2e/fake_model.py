@@ -28,6 +28,13 @@ shell tool the request offers (Claude `Bash{command}`, Codex
 A request without tools gets ``side_text`` so title or summary side calls never
 consume a step. ``routes`` sends a request whose body contains a marker to its
 own step list (used to answer a subagent's nested request).
+
+Token usage: every reply reports 10 input and 5 output tokens unless the script
+says ``"usage": "estimate"``; then a reply reports what a real model would bill
+in proportion: the request body's characters / 4 as input (system prompt, tool
+definitions and the whole conversation so far, as a real model is sent them) and
+the reply's characters / 4 as output. The clients add these up in their own
+usage output, so two runs of one client can be compared by what they sent.
 """
 
 from __future__ import annotations
@@ -107,11 +114,18 @@ def _turns(body: dict[str, Any]) -> int:
     return _responses_turns(body) if "input" in body and "messages" not in body else _assistant_turns(body)
 
 
+def _usage(script: dict[str, Any], raw: str, step: dict[str, Any]) -> tuple[int, int]:
+    """(input, output) tokens to report for this reply (see the module docstring)."""
+    if script.get("usage") != "estimate":
+        return 10, 5
+    return max(1, len(raw) // 4), max(1, len(json.dumps(step)) // 4)
+
+
 def _sse(event: str, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
 
 
-def _anthropic_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
+def _anthropic_stream(step: dict[str, Any], model: str, turn: int, usage: tuple[int, int] = (10, 5)) -> bytes:
     """Render one scripted step as an Anthropic Messages SSE stream."""
     out = [
         _sse(
@@ -126,7 +140,7 @@ def _anthropic_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
                     "content": [],
                     "stop_reason": None,
                     "stop_sequence": None,
-                    "usage": {"input_tokens": 10, "output_tokens": 1},
+                    "usage": {"input_tokens": usage[0], "output_tokens": 1},
                 },
             },
         )
@@ -150,7 +164,7 @@ def _anthropic_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
             {
                 "type": "message_delta",
                 "delta": {"stop_reason": stop_reason, "stop_sequence": None},
-                "usage": {"output_tokens": 5},
+                "usage": {"output_tokens": usage[1]},
             },
         )
     )
@@ -158,7 +172,7 @@ def _anthropic_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
     return b"".join(out)
 
 
-def _responses_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
+def _responses_stream(step: dict[str, Any], model: str, turn: int, usage: tuple[int, int] = (10, 5)) -> bytes:
     """Render one scripted step as an OpenAI Responses SSE stream (what Codex reads)."""
     response_id = f"resp_fake_{turn}"
     if "custom_tool" in step:  # a freeform tool (Codex's apply_patch for models that have it): raw text input
@@ -172,8 +186,8 @@ def _responses_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
     else:
         item = {"type": "message", "id": f"msg_fake_{turn}", "role": "assistant", "status": "completed",
                 "content": [{"type": "output_text", "text": step.get("text", "done"), "annotations": []}]}
-    usage = {"input_tokens": 10, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 5,
-             "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 15}
+    counts = {"input_tokens": usage[0], "input_tokens_details": {"cached_tokens": 0}, "output_tokens": usage[1],
+              "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": sum(usage)}
     events = [
         ("response.created", {"type": "response.created",
                               "response": {"id": response_id, "model": model, "status": "in_progress"}}),
@@ -181,12 +195,12 @@ def _responses_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
         ("response.output_item.done", {"type": "response.output_item.done", "output_index": 0, "item": item}),
         ("response.completed", {"type": "response.completed",
                                 "response": {"id": response_id, "model": model, "status": "completed",
-                                             "output": [item], "usage": usage}}),
+                                             "output": [item], "usage": counts}}),
     ]
     return b"".join(_sse(name, data) for name, data in events)
 
 
-def _chat_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
+def _chat_stream(step: dict[str, Any], model: str, turn: int, usage: tuple[int, int] = (10, 5)) -> bytes:
     """Render one scripted step as an OpenAI Chat Completions SSE stream (what Pi reads)."""
     def chunk(delta: dict[str, Any], finish: str | None, **extra: Any) -> bytes:
         data = {"id": f"chatcmpl_fake_{turn}", "object": "chat.completion.chunk", "created": 0, "model": model,
@@ -201,8 +215,8 @@ def _chat_stream(step: dict[str, Any], model: str, turn: int) -> bytes:
     else:
         body = chunk({"role": "assistant", "content": step.get("text", "done")}, None)
         finish = "stop"
-    usage = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
-    return body + chunk({}, finish, usage=usage) + b"data: [DONE]\n\n"
+    counts = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
+    return body + chunk({}, finish, usage=counts) + b"data: [DONE]\n\n"
 
 
 class FakeModel:
@@ -276,12 +290,13 @@ class FakeModel:
                     fake.on_turn(turn, body)
                 step = _pick_step(script, body, raw)
                 model = body.get("model", "fake")
+                usage = _usage(script, raw, step)
                 if self.path.split("?")[0].endswith("/responses"):
-                    self._stream(_responses_stream(step, model, turn))
+                    self._stream(_responses_stream(step, model, turn, usage))
                 elif self.path.split("?")[0].endswith("/chat/completions"):
-                    self._stream(_chat_stream(step, model, turn))
+                    self._stream(_chat_stream(step, model, turn, usage))
                 elif body.get("stream"):
-                    self._stream(_anthropic_stream(step, model, turn))
+                    self._stream(_anthropic_stream(step, model, turn, usage))
                 else:
                     self._json(
                         {
@@ -291,7 +306,7 @@ class FakeModel:
                             "model": body.get("model", "fake"),
                             "content": [{"type": "text", "text": step.get("text", "ok")}],
                             "stop_reason": "end_turn",
-                            "usage": {"input_tokens": 10, "output_tokens": 1},
+                            "usage": {"input_tokens": usage[0], "output_tokens": usage[1]},
                         }
                     )
 

@@ -117,14 +117,18 @@ def codex_command(codex: Path, repo: Path, base_url: str, prompt: str, extra_arg
     `trust_project`/`trust_hooks` exist so a test can show what a user who has
     not opened a gate gets: the project's hooks are skipped without an error.
     """
-    provider = (f'{{name="mock",base_url={_toml_string(base_url + "/v1")},env_key="MOCK_API_KEY",'
-                'wire_api="responses",request_max_retries=0,stream_max_retries=0}')
     trusted = f'{{{_toml_string(str(repo.resolve()))}={{trust_level="trusted"}}}}'
     gates = (["--dangerously-bypass-hook-trust"] if trust_hooks else []) + (
         ["-c", f"projects={trusted}"] if trust_project else [])
     return [str(codex), "exec", "--json", "--dangerously-bypass-approvals-and-sandbox", *gates,
-            "-c", "model_provider=mock", "-c", "model=mock-model", "-c", f"model_providers.mock={provider}",
-            *extra_args, prompt]
+            *codex_provider_args(base_url), *extra_args, prompt]
+
+
+def codex_provider_args(base_url: str) -> list[str]:
+    """The `-c` overrides that point Codex at the fake model (they go before or after `exec` alike)."""
+    provider = (f'{{name="mock",base_url={_toml_string(base_url + "/v1")},env_key="MOCK_API_KEY",'
+                'wire_api="responses",request_max_retries=0,stream_max_retries=0}')
+    return ["-c", "model_provider=mock", "-c", "model=mock-model", "-c", f"model_providers.mock={provider}"]
 
 
 def codex_hooks(codex: Path, codex_home: Path, repo: Path) -> list[dict[str, Any]]:
@@ -249,6 +253,9 @@ def run_pi(pi: Path, fake_model: FakeModel, state: Path, repo: Path, prompt: str
     fake_model.set_script(script)
     fake_model.log_path.write_text("")
     env = {**_base_env(pi, home), "PI_CODING_AGENT_DIR": str(agent_dir), "PI_OFFLINE": "1"}
-    cmd = [str(pi), "-p", "--mode", "json", "--no-session", "--offline", "--provider", "mock", "--model",
-           "mock-model", *extra_args, prompt]
+    cmd = [str(pi), "-p", "--mode", "json", *PI_MOCK_ARGS, *extra_args, prompt]
     return _run("pi", cmd, repo, env, prompt, fake_model)
+
+
+# Pi's flags for a scripted run besides print mode: no session files, no update check, the fake model.
+PI_MOCK_ARGS = ("--no-session", "--offline", "--provider", "mock", "--model", "mock-model")

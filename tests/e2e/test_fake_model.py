@@ -102,3 +102,21 @@ def test_request_without_tools_gets_side_text_and_every_body_is_logged(server: F
     logged = [json.loads(line) for line in server.log_path.read_text().splitlines()]
     assert logged == [{"stream": True, "messages": [{"role": "user", "content": "title?"}]}]
     assert server.requests() == []  # side calls are not agent turns
+
+
+def test_usage_is_fixed_unless_the_script_asks_for_an_estimate_from_the_request(server: FakeModel) -> None:
+    tools = [{"type": "function", "function": {"name": "bash"}}]
+    short = {"stream": True, "tools": tools, "messages": [{"role": "user", "content": "go"}]}
+    long = {**short, "messages": [{"role": "system", "content": "x" * 4000}, *short["messages"]]}
+
+    def usage(body: dict[str, Any]) -> dict[str, int]:
+        return next(chunk["usage"] for chunk in _sse_data(_post(server, "/v1/chat/completions", body))
+                    if chunk.get("usage"))
+
+    assert usage(short) == usage(long) == {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+    server.set_script({**SCRIPT, "usage": "estimate"})
+    small, large = usage(short), usage(long)
+    assert small["prompt_tokens"] == len(json.dumps(short)) // 4
+    assert large["prompt_tokens"] - small["prompt_tokens"] >= 1000  # the 4000 characters more it was sent
+    assert small["completion_tokens"] == len(json.dumps({"tool": "bash", "shell": "echo hi",
+                                                         "input": {"command": "echo hi"}})) // 4
