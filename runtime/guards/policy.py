@@ -16,10 +16,10 @@ ask for less protection only out loud, never silently.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
+from ..core import quickjson
 from .rulekinds import KINDS
 
 TYPE_CHECKING = False
@@ -53,7 +53,7 @@ def load(root: Path, floor_path: Path = FLOOR_PATH) -> Policy:
     """Floor plus overlay. Raises PolicyError only when the floor itself is unusable."""
     try:
         floor_text = floor_path.read_text(encoding="utf-8")
-        floor = json.loads(floor_text)
+        floor = quickjson.loads(floor_text)
     except OSError as exc:
         raise PolicyError(f"{floor_path}: cannot be read ({exc.strerror}); reinstall the runtime with "
                           "'copier update' or restore the file from git") from None
@@ -85,7 +85,7 @@ def load(root: Path, floor_path: Path = FLOOR_PATH) -> Policy:
         text = ""
     if text.strip():
         try:
-            overlay = json.loads(text)
+            overlay = quickjson.loads(text)
         except ValueError as exc:
             overlay_error = (f"{OVERLAY_REL}:{getattr(exc, 'lineno', 0)}: is not valid JSON ({_short(exc)}); "
                              "only the shipped rules apply until it is fixed")
@@ -213,7 +213,7 @@ def validate(rule: Any) -> str:
 
 def _line_of(text: str, rule_id: Any) -> int:
     if isinstance(rule_id, str):
-        at = text.find(json.dumps(rule_id))
+        at = text.find(quickjson.dumps(rule_id))
         if at >= 0:
             return text.count("\n", 0, at) + 1
     return 1

@@ -26,12 +26,12 @@ hash has been reviewed (`/hooks`); otherwise it skips them without a word.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
 from pathlib import Path
 
+from ..core import quickjson
 from ..core.toolcall import SHELL, WRITE, ToolCall
 from .jsonhooks import NestedJsonHooks, patch_paths
 
@@ -72,7 +72,7 @@ class Codex(NestedJsonHooks):
         would be dropped as a failed hook."""
         if event == "session-start":
             if text:
-                sys.stdout.write(json.dumps({"hookSpecificOutput": {"hookEventName": "SessionStart",
+                sys.stdout.write(quickjson.dumps({"hookSpecificOutput": {"hookEventName": "SessionStart",
                                                                     "additionalContext": text}}) + "\n")
             return 0
         return super().answer(event, decision, text)
@@ -86,7 +86,7 @@ class Codex(NestedJsonHooks):
         note = super().unwire(root, data, dry_run)
         path = root / data["settings_file"]
         try:
-            left = json.loads(path.read_text(encoding="utf-8"))
+            left = quickjson.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return note
         if not dry_run and isinstance(left, dict) and set(left) <= {"hooks"} and not any(
@@ -109,7 +109,7 @@ def our_hook_keys(root: Path, settings_file: str) -> list[str] | None:
 
     path = root / settings_file
     try:
-        hooks = json.loads(path.read_text(encoding="utf-8")).get("hooks", {})
+        hooks = quickjson.loads(path.read_text(encoding="utf-8")).get("hooks", {})
         keys = []
         for event, groups in hooks.items():
             for g, group in enumerate(groups):

@@ -16,11 +16,11 @@ reads payloads and answers, and never pays for the splice.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
 
+from ..core import quickjson
 from ..core.decision import ALLOW, DENY, WARN
 from ..core.toolcall import SHELL, WRITE, ToolCall, classify
 from . import MARKER, Platform
@@ -76,7 +76,7 @@ class NestedJsonHooks(Platform):
             return 0
         if self.system_message:
             out["systemMessage"] = decision.headline
-        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.write(quickjson.dumps(out) + "\n")
         sys.stdout.flush()
         return 0
 
@@ -95,7 +95,7 @@ class NestedJsonHooks(Platform):
 
     def missing_hooks(self, root: Path, data: dict[str, Any]) -> list[str] | None:
         try:
-            wired = json.loads((root / data["settings_file"]).read_text(encoding="utf-8")).get("hooks", {})
+            wired = quickjson.loads((root / data["settings_file"]).read_text(encoding="utf-8")).get("hooks", {})
             return [event for event in data.get("hooks", {})
                     if not any(MARKER in str(h.get("command", ""))
                                for group in wired.get(event, []) for h in group.get("hooks", []))]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from runtime import platforms
 from runtime.core import config
 from tests.helpers import init_repo
 from tests.runtime.test_stdlib_only import RUNTIME, imported_modules
@@ -33,6 +34,26 @@ def test_an_ordinary_call_stays_light(tmp_path: Path, payload: dict) -> None:
         assert result.returncode == 0, result.stderr[-2000:]
     assert "runtime.guards.pinning" in names  # the session's values were applied
     assert not HEAVY & names, sorted(HEAVY & names)
+
+
+# What an agent's pre-tool hook does not import, allowing or denying a shell command: each costs every tool call
+# a millisecond or more of a budget measured against the interpreter's bare start (benchmarks/hook_latency.py).
+# `json` brings `re` and `enum` and compiles six patterns; `core/quickjson` drives its C accelerator instead.
+HOOK_PATH_HEAVY = HEAVY | {"json", "json.decoder", "json.encoder", "json.scanner"}
+
+
+@pytest.mark.parametrize("platform", platforms.known())
+@pytest.mark.parametrize("command", ["pytest -q tests/test_a.py", "git reset --hard HEAD~1"], ids=["allow", "deny"])
+def test_every_agents_pre_tool_hook_stays_light(tmp_path: Path, platform: str, command: str) -> None:
+    repo = init_repo(tmp_path / "repo")
+    (repo / "CLAUDE.md").write_text("# R\n\n## Session Config\n\n- enforcement: strict\n")
+    adapter = platforms.get(platform)
+    names, result = imported_modules(repo, "pre-tool-use", adapter.probe(command), platform)
+    assert result.returncode in (0, 2), result.stderr[-2000:]
+    answer = adapter.denies if command.startswith("git reset") else adapter.allows
+    assert answer(result.stdout, result.returncode), (result.stdout, result.stderr[-2000:])
+    assert "runtime.guards.shell" in names  # the command was parsed: the path measured is the real one
+    assert not HOOK_PATH_HEAVY & names, sorted(HOOK_PATH_HEAVY & names)
 
 
 # Runs the hook the way `python3 -S <runtime>` does, recording which runtime file compiles each regular
