@@ -46,11 +46,14 @@ class BadValueError(ValueError):
 def _reason_and_fix(exc: ValueError) -> tuple[str, str]:
     return (exc.reason, exc.fix) if isinstance(exc, BadValueError) else (str(exc), "")
 
-_HEADING_RE = re.compile(r"^##[ \t]+Session[ \t]+Config[ \t]*(?:<!--.*-->)?[ \t]*\r?$")
+# The heading and the section's end are found without compiling these two patterns (`_is_heading`, `_ENDS`):
+# every hook call reads the config, and compiling them cost it half a millisecond.
+_HEADING = r"^##[ \t]+Session[ \t]+Config[ \t]*(?:<!--.*-->)?[ \t]*\r?$"
+_END = r"^#{1,2}[ \t]"
+_ENDS = ("# ", "#\t", "## ", "##\t")  # the lines `_END` matches start with one of these
 # Patterns below are needed only for a missing heading or one key's value: `re.match` compiles them on first use
 # (and caches them), so reading a well-formed config on a hook call does not pay for them.
 _LOOSE_HEADING = r"^#{1,6}\s*session[\s_-]*config\b"
-_END_RE = re.compile(r"^#{1,2}[ \t]")
 _KEY_RE = re.compile(
     r"^(?P<indent>[ \t]*)(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z0-9_-]*)"
     r"(?::(?:\*\*|__)|(?:\*\*|__)?:)(?P<value>.*)$"
@@ -335,13 +338,31 @@ def find_config_file(root: Path, prefer: str | None = None) -> Path | None:
     return existing[0] if existing else None
 
 
+def _is_heading(line: str) -> bool:
+    """`re.match(_HEADING, line)`, spelled out; a line holding a newline (where `$` has two places to match)
+    is left to the pattern itself."""
+    if "\n" in line:
+        return re.match(_HEADING, line) is not None
+    if not line.startswith("##"):
+        return False
+    rest = line[2:]
+    for word in ("Session", "Config"):
+        after = rest.lstrip(" \t")
+        if len(after) == len(rest) or not after.startswith(word):
+            return False
+        rest = after[len(word):]
+    rest = rest.lstrip(" \t")
+    rest = (rest[:-1] if rest.endswith("\r") else rest).rstrip(" \t")
+    return not rest or (len(rest) >= 7 and rest.startswith("<!--") and rest.endswith("-->"))
+
+
 def find_heading(lines: list[str]) -> int | None:
     in_fence = False
     for index, line in enumerate(lines):
         if line.lstrip().startswith("```"):
             in_fence = not in_fence
             continue
-        if not in_fence and _HEADING_RE.match(line):
+        if not in_fence and _is_heading(line):
             return index
     return None
 
@@ -367,9 +388,11 @@ def _clean_value(raw: str) -> str:
         quote = value[0]
         end = value.index(quote, 1)
         return value[1:end]
-    comment = re.search(r"\s#", value)
-    if comment:
-        value = value[: comment.start()]
+    hash_at = value.find("#", 1)  # an inline comment: `re.search(r"\s#", value)`, without compiling it
+    while hash_at > 0 and not value[hash_at - 1].isspace():
+        hash_at = value.find("#", hash_at + 1)
+    if hash_at > 0:
+        value = value[: hash_at - 1]
     return value.strip()
 
 
@@ -418,7 +441,7 @@ def parse_text(text: str, filename: str = CONFIG_FILES[0]) -> SessionConfig:
         if stripped.startswith("```"):
             in_fence = not in_fence
             continue
-        if not in_fence and _END_RE.match(line):
+        if not in_fence and line.startswith(_ENDS):
             break
         if not stripped or stripped.startswith(("<!--", ">")):
             continue

@@ -16,7 +16,6 @@ ask for less protection only out loud, never silently.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..core import quickjson
@@ -30,8 +29,18 @@ FLOOR_PATH = Path(__file__).with_name("policy.json")
 OVERLAY_REL = ".orchestrator/policy/guard.json"
 
 SEVERITIES = {"warn": 1, "block": 2}
-_PACK_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# What `re.match(r"^[a-z][a-z0-9-]*$", pack)` and `re.match(r"^[a-z0-9][a-z0-9._-]*$", rule_id)` accept, checked
+# character by character: compiling the two patterns cost every hook call a fifth of a millisecond.
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_PACK_FIRST, _PACK_REST = _LOWER, _LOWER | frozenset("0123456789-")
+_ID_FIRST, _ID_REST = _LOWER | frozenset("0123456789"), _LOWER | frozenset("0123456789._-")
+
+
+def _spelled(value: str, first: frozenset[str], rest: frozenset[str]) -> bool:
+    """Whether `value` is one character of `first` then any of `rest` (a final newline allowed, as `$` allows)."""
+    if value.endswith("\n"):
+        value = value[:-1]
+    return bool(value) and value[0] in first and all(char in rest for char in value[1:])
 
 
 class PolicyError(Exception):
@@ -175,11 +184,11 @@ def validate(rule: Any) -> str:
     if not isinstance(rule, dict):
         return "a rule must be a JSON object"
     rule_id = rule.get("id")
-    if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
+    if not isinstance(rule_id, str) or not _spelled(rule_id, _ID_FIRST, _ID_REST):
         return "\"id\" must be lowercase letters, digits and dashes"
     if rule.get("severity") not in SEVERITIES:
         return f"\"severity\" must be 'warn' or 'block', got {rule.get('severity')!r}"
-    if "pack" in rule and not (isinstance(rule["pack"], str) and _PACK_RE.match(rule["pack"])):
+    if "pack" in rule and not (isinstance(rule["pack"], str) and _spelled(rule["pack"], _PACK_FIRST, _PACK_REST)):
         return "\"pack\" must be a lowercase name such as 'git' or 'databases'"
     for key in ("why", "safer"):
         if not isinstance(rule.get(key), str) or not rule[key].strip():
