@@ -39,7 +39,8 @@ def test_an_ordinary_call_stays_light(tmp_path: Path, payload: dict) -> None:
 # What an agent's pre-tool hook does not import, allowing or denying a shell command: each costs every tool call
 # a millisecond or more of a budget measured against the interpreter's bare start (benchmarks/hook_latency.py).
 # `json` brings `re` and `enum` and compiles six patterns; `core/quickjson` drives its C accelerator instead.
-HOOK_PATH_HEAVY = HEAVY | {"json", "json.decoder", "json.encoder", "json.scanner"}
+# `urllib.parse` (with `ipaddress`) comes with `pathlib` for `as_uri()` alone; `core/lightpath` defers it.
+HOOK_PATH_HEAVY = HEAVY | {"json", "json.decoder", "json.encoder", "json.scanner", "urllib.parse", "ipaddress"}
 
 
 @pytest.mark.parametrize("platform", platforms.known())
@@ -54,6 +55,16 @@ def test_every_agents_pre_tool_hook_stays_light(tmp_path: Path, platform: str, c
     assert answer(result.stdout, result.returncode), (result.stdout, result.stderr[-2000:])
     assert "runtime.guards.shell" in names  # the command was parsed: the path measured is the real one
     assert not HOOK_PATH_HEAVY & names, sorted(HOOK_PATH_HEAVY & names)
+
+
+def test_path_without_urllib_is_pathlib_all_the_same() -> None:
+    """The deferred `urllib.parse` is the real one once asked for, and `as_uri()` still makes a URI."""
+    probe = ("import sys; from runtime.core.lightpath import Path; import pathlib; "
+             "print(Path is pathlib.Path, 'urllib.parse' in sys.modules, 'ipaddress' in sys.modules); "
+             "print(Path('/tmp/a b').as_uri()); import urllib.parse; print(urllib.parse.urlsplit('http://h/p').netloc)")
+    done = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, cwd=RUNTIME.parent,
+                          check=True)
+    assert done.stdout.split("\n")[:3] == ["True False False", "file:///tmp/a%20b", "h"], done.stdout
 
 
 # Runs the hook the way `python3 -S <runtime>` does, recording which runtime file compiles each regular
