@@ -4,18 +4,20 @@
 # flake8: noqa
 # mypy: ignore-errors
 # type: ignore
-"""`pathlib.Path`, imported without loading `urllib.parse` and `ipaddress` along with it.
+"""`pathlib.Path`, imported without loading `urllib.parse`, `ipaddress`, `re` and `enum` along with it.
 
-Up to Python 3.12, `pathlib` imports `urllib.parse` at its top for one function,
-`quote_from_bytes`, which only `Path.as_uri()` calls; `urllib.parse` in turn loads
-`ipaddress`. Together they cost every hook call two to three milliseconds, and no
-hook call makes a URI. So while `pathlib` is first imported, `urllib.parse` is
-stood in for by a placeholder whose functions import the real module when called,
-and the placeholder is gone from `sys.modules` before anything else runs: a later
-`import urllib.parse` gets the real module, and `as_uri()` works as before, paying
-for the import then. When `pathlib` or `urllib.parse` is already loaded (or from
-Python 3.13, whose `pathlib` imports `urllib.parse` only inside those functions),
-this is a plain `from pathlib import Path`.
+Up to Python 3.12, `pathlib` imports `urllib.parse` (which loads `ipaddress`) for
+one function only `Path.as_uri()` calls, and `re` (which loads `enum`), directly
+and through `fnmatch`, for globbing and pattern matching. Together they cost every
+hook call several milliseconds, and a hook call neither makes a URI nor globs. So
+while `pathlib` is first imported, those two modules are stood in for by
+placeholders that load the real module the moment anything is asked of them (a
+function of `urllib.parse` that `pathlib` binds at import loads it when called);
+the placeholders leave `sys.modules` before anything else runs, so a later
+`import re` or `import urllib.parse` gets the real module, and `pathlib` and
+`fnmatch` work exactly as before, paying for the import when first used. When
+`pathlib` or one of the two is already loaded (or from Python 3.13, whose `pathlib`
+imports them only where it uses them), this is a plain `from pathlib import Path`.
 """
 
 from __future__ import annotations
@@ -27,34 +29,62 @@ if TYPE_CHECKING:  # annotations only: typing would cost every hook call a milli
     from collections.abc import Callable
     from typing import Any
 
+_DEFERRED = ("urllib.parse", "re")
+_importing = False  # True while pathlib itself is being imported
 
-def _when_called(name: str) -> Callable[..., Any]:
-    """A stand-in for `urllib.parse.<name>` that imports the real module on its first call."""
-    if name.startswith("__"):  # the import system asking what kind of module this is: an ordinary one
-        raise AttributeError(name)
 
+def _real(name: str) -> Any:
+    """The real module `name`, imported now if only its placeholder was there."""
+    module = sys.modules.get(name)
+    if module is not None and not getattr(module, "_placeholder", False):
+        return module
+    sys.modules.pop(name, None)
+    __import__(name)
+    return sys.modules[name]
+
+
+def _when_called(name: str, attr: str) -> Callable[..., Any]:
+    """A stand-in for the function `<name>.<attr>` that imports the real module on its first call."""
     def call(*args: Any, **kwargs: Any) -> Any:
-        import urllib.parse
+        return getattr(_real(name), attr)(*args, **kwargs)
 
-        return getattr(urllib.parse, name)(*args, **kwargs)
-
-    call.__name__ = call.__qualname__ = name
+    call.__name__ = call.__qualname__ = attr
     return call
 
 
+def _placeholder(name: str) -> Any:
+    module = type(sys)(name)
+    module._placeholder = True
+
+    def attribute(attr: str) -> Any:
+        if attr.startswith("__"):  # the import system asking what kind of module this is: an ordinary one
+            raise AttributeError(attr)
+        if _importing and name == "urllib.parse":  # `from urllib.parse import quote_from_bytes`
+            return _when_called(name, attr)
+        value = getattr(_real(name), attr)
+        setattr(module, attr, value)
+        return value
+
+    module.__getattr__ = attribute  # PEP 562: asked for every name the placeholder lacks
+    return module
+
+
 def _import_path() -> type:
-    if "pathlib" in sys.modules or "urllib.parse" in sys.modules or sys.version_info >= (3, 13):
+    global _importing
+    if "pathlib" in sys.modules or any(name in sys.modules for name in _DEFERRED) or sys.version_info >= (3, 13):
         from pathlib import Path
 
         return Path
-    placeholder = type(sys)("urllib.parse")
-    placeholder.__getattr__ = _when_called  # `from urllib.parse import x` gets a stand-in for any x
-    sys.modules["urllib.parse"] = placeholder
+    placeholders = {name: _placeholder(name) for name in _DEFERRED}
+    sys.modules.update(placeholders)
+    _importing = True
     try:
         from pathlib import Path
     finally:
-        if sys.modules.get("urllib.parse") is placeholder:
-            del sys.modules["urllib.parse"]
+        _importing = False
+        for name, placeholder in placeholders.items():
+            if sys.modules.get(name) is placeholder:
+                del sys.modules[name]
     return Path
 
 

@@ -27,7 +27,6 @@ hash has been reviewed (`/hooks`); otherwise it skips them without a word.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -40,7 +39,7 @@ if TYPE_CHECKING:  # annotations only: typing would cost every hook call a milli
     from typing import Any, ClassVar
 
 # A shell call that runs apply_patch (Codex applies such a patch itself, not the shell).
-_RUNS_PATCH = re.compile(r"(?:^|[\s;&|(])(?:apply_patch|applypatch)\b")
+_RUNS_PATCH = r"(?:^|[\s;&|(])(?:apply_patch|applypatch)\b"  # compiled on first use: only for a patch
 # hooks.json event names -> the names in Codex's hook-trust keys.
 _EVENT_KEYS = {"PreToolUse": "pre_tool_use", "SessionStart": "session_start", "PostToolUse": "post_tool_use",
                "UserPromptSubmit": "user_prompt_submit", "Stop": "stop", "PermissionRequest": "permission_request"}
@@ -61,9 +60,11 @@ class Codex(NestedJsonHooks):
 
     def tool_call(self, payload: dict[str, Any]) -> ToolCall:
         call = super().tool_call(payload)
-        if call.kind == SHELL and call.command and "*** Begin Patch" in call.command \
-                and _RUNS_PATCH.search(call.command):
-            call.paths = patch_paths(call.command)  # the guard still reads the whole command
+        if call.kind == SHELL and call.command and "*** Begin Patch" in call.command:
+            import re  # here, not at the top: only a call holding a patch needs it
+
+            if re.search(_RUNS_PATCH, call.command):
+                call.paths = patch_paths(call.command)  # the guard still reads the whole command
         return call
 
     def answer(self, event: str, decision: Any, text: str = "") -> int:
@@ -105,6 +106,8 @@ def codex_home(env: Any) -> Path:
 
 def our_hook_keys(root: Path, settings_file: str) -> list[str] | None:
     """Codex's trust keys for our handlers in the hooks file: `<file>:<event>:<group>:<handler>`."""
+    import re  # here, not at the top: reading trust keys is not the hook path
+
     from . import MARKER
 
     path = root / settings_file

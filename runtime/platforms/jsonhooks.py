@@ -16,7 +16,6 @@ reads payloads and answers, and never pays for the splice.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -34,6 +33,8 @@ _PATCH_FILE = r"^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$
 
 def patch_paths(patch: str) -> list[str]:
     """Every file an apply_patch text touches: added, updated, deleted, and both ends of a move."""
+    import re  # here: only a patch needs it
+
     return [(m.group(1) or m.group(2)).strip() for m in re.finditer(_PATCH_FILE, patch, re.MULTILINE)]
 
 

@@ -9,7 +9,7 @@ import random
 import re
 
 from runtime.core import config
-from runtime.guards import policy
+from runtime.guards import lexer, policy
 
 PACK, RULE_ID = r"^[a-z][a-z0-9-]*$", r"^[a-z0-9][a-z0-9._-]*$"
 
@@ -45,3 +45,24 @@ def test_inline_comment_is_cut_where_the_pattern_cut_it() -> None:
             continue
         match = re.search(r"\s#", stripped)
         assert config._clean_value(value) == (stripped[: match.start()] if match else stripped).strip(), repr(value)
+
+
+def test_session_config_key_line_is_read_as_its_pattern_reads_it() -> None:
+    """Which bullet, emphasis and key length the pattern settles on (it backtracks) must come out the same."""
+    key = re.compile(config._KEY)
+    for line in _strings(["-", "*", " ", "_", "__", "**", "k", ":", "a-"], 5,
+                         ["-", "*", "+", " ", "\t", "**", "__", "_", "key", "k", "1", ":", "v", "x-y", "\n", "\u00e9",
+                          ":**"], 100000, 5):
+        found = key.match(line)
+        assert config._key_line(line) == (found.group("indent", "key", "value") if found else None), repr(line)
+
+
+def test_plain_runs_of_a_short_command_end_where_the_pattern_ends_them() -> None:
+    plain = re.compile(lexer._PLAIN_PATTERN)
+    alphabet = [*";&|<>()\\'\"`$*?[#]{}!~=-_/.a1", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0",
+                "\u2003", "\u3000", "\u00e9"]
+    for text in _strings(alphabet[:12], 3, alphabet, 30000, 6):
+        for start in range(len(text) + 1):
+            found, run = plain.match(text, start), lexer._short_run(text, start)
+            assert (found.group(), found.end()) == (run.group(), run.end()) if found else run is None, (text, start)
+    assert lexer._plain_run("x" * (lexer._SHORT + 1)) != lexer._short_run  # a long text is read by the pattern
