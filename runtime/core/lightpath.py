@@ -4,19 +4,21 @@
 # flake8: noqa
 # mypy: ignore-errors
 # type: ignore
-"""`pathlib.Path`, imported without loading `urllib.parse`, `ipaddress`, `re` and `enum` along with it.
+"""`pathlib.Path`, imported without loading `urllib.parse`, `ipaddress`, `re`, `enum`, `fnmatch` and
+`ntpath` along with it.
 
 Up to Python 3.12, `pathlib` imports `urllib.parse` (which loads `ipaddress`) for
-one function only `Path.as_uri()` calls, and `re` (which loads `enum`), directly
-and through `fnmatch`, for globbing and pattern matching. Together they cost every
-hook call several milliseconds, and a hook call neither makes a URI nor globs. So
-while `pathlib` is first imported, those two modules are stood in for by
+one function only `Path.as_uri()` calls, `re` (which loads `enum`) and `fnmatch`
+for globbing and pattern matching, and `ntpath` for Windows paths. Together they
+cost every hook call several milliseconds, and a hook call on this system neither
+makes a URI nor globs nor reads a Windows path. So
+while `pathlib` is first imported, those modules are stood in for by
 placeholders that load the real module the moment anything is asked of them (a
 function of `urllib.parse` that `pathlib` binds at import loads it when called);
 the placeholders leave `sys.modules` before anything else runs, so a later
-`import re` or `import urllib.parse` gets the real module, and `pathlib` and
-`fnmatch` work exactly as before, paying for the import when first used. When
-`pathlib` or one of the two is already loaded (or from Python 3.13, whose `pathlib`
+`import re` or `import urllib.parse` gets the real module, and `pathlib` works
+exactly as before, paying for the import when first used. When
+`pathlib` or one of them is already loaded (or from Python 3.13, whose `pathlib`
 imports them only where it uses them), this is a plain `from pathlib import Path`.
 """
 
@@ -29,7 +31,7 @@ if TYPE_CHECKING:  # annotations only: typing would cost every hook call a milli
     from collections.abc import Callable
     from typing import Any
 
-_DEFERRED = ("urllib.parse", "re")
+_DEFERRED = ("urllib.parse", "re", "fnmatch", "ntpath")
 _importing = False  # True while pathlib itself is being imported
 
 

@@ -38,11 +38,11 @@ def test_an_ordinary_call_stays_light(tmp_path: Path, payload: dict) -> None:
 # What an agent's pre-tool hook does not import, allowing or denying a shell command: each costs every tool call
 # a millisecond or more of a budget measured against the interpreter's bare start (benchmarks/hook_latency.py).
 # `json` brings `re` and `enum` and compiles six patterns; `core/quickjson` drives its C accelerator instead.
-# `urllib.parse` (with `ipaddress`) and `re` (with `enum`) come with `pathlib` for making URIs and globbing, which
-# no hook call does; `core/lightpath` defers them. The Session Config, the policy and the shell lexer are read by
-# string checks that accept what their patterns accepted (test_hookpath_matchers.py).
+# `urllib.parse` (with `ipaddress`), `re` (with `enum`), `fnmatch` and `ntpath` come with `pathlib` for URIs, globs
+# and Windows paths, which no hook call needs; `core/lightpath` defers them. The Session Config, the policy and the
+# shell lexer are read by string checks that accept what their patterns accepted (test_hookpath_matchers.py).
 HOOK_PATH_HEAVY = HEAVY | {"json", "json.decoder", "json.encoder", "json.scanner", "urllib.parse", "ipaddress",
-                           "re", "enum"}
+                           "re", "enum", "fnmatch", "ntpath"}
 
 
 @pytest.mark.parametrize("platform", platforms.known())
@@ -60,13 +60,17 @@ def test_every_agents_pre_tool_hook_stays_light(tmp_path: Path, platform: str, c
 
 
 def test_path_without_urllib_is_pathlib_all_the_same() -> None:
-    """The deferred `urllib.parse` is the real one once asked for, and `as_uri()` still makes a URI."""
+    """The modules `core/lightpath` defers are the real ones once asked for, and what `pathlib` needs them for
+    (a URI, a glob, a Windows path) still works."""
     probe = ("import sys; from runtime.core.lightpath import Path; import pathlib; "
-             "print(Path is pathlib.Path, 'urllib.parse' in sys.modules, 'ipaddress' in sys.modules); "
-             "print(Path('/tmp/a b').as_uri()); import urllib.parse; print(urllib.parse.urlsplit('http://h/p').netloc)")
+             "print(Path is pathlib.Path, sorted(set(sys.modules) & {'urllib.parse', 'ipaddress', 're', 'enum', "
+             "'fnmatch', 'ntpath'})); "
+             "print(Path('/tmp/a b').as_uri(), Path('a/b.py').match('*.py'), "
+             "pathlib.PureWindowsPath('C:/x/y').parent); "
+             "import urllib.parse, re; print(urllib.parse.urlsplit('http://h/p').netloc, re is sys.modules['re'])")
     done = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, cwd=RUNTIME.parent,
                           check=True)
-    assert done.stdout.split("\n")[:3] == ["True False False", "file:///tmp/a%20b", "h"], done.stdout
+    assert done.stdout.split("\n")[:3] == ["True []", "file:///tmp/a%20b True C:\\x", "h True"], done.stdout
 
 
 # Runs the hook the way `python3 -S <runtime>` does, recording which runtime file compiles each regular
