@@ -40,7 +40,21 @@ def _spelled(value: str, first: frozenset[str], rest: frozenset[str]) -> bool:
     """Whether `value` is one character of `first` then any of `rest` (a final newline allowed, as `$` allows)."""
     if value.endswith("\n"):
         value = value[:-1]
-    return bool(value) and value[0] in first and all(char in rest for char in value[1:])
+    return bool(value) and value[0] in first and rest.issuperset(value[1:])
+
+
+def _string_groups(groups: Any) -> bool:
+    """A non-empty list of strings for each entry of a list; written as loops, not nested generators, because
+    every hook call checks every shipped rule."""
+    if not isinstance(groups, list):
+        return False
+    for group in groups:
+        if not isinstance(group, list) or not group:
+            return False
+        for item in group:
+            if not isinstance(item, str):
+                return False
+    return True
 
 
 class PolicyError(Exception):
@@ -214,8 +228,7 @@ def validate(rule: Any) -> str:
             return "\"min_operands\" must be a whole number"
         for key in ("flags", "args", "operands", "seq"):
             groups = alt.get(key)
-            if groups is not None and not (isinstance(groups, list) and all(
-                    isinstance(g, list) and g and all(isinstance(x, str) for x in g) for g in groups)):
+            if groups is not None and not _string_groups(groups):
                 return f"\"{key}\" must be a list of lists of strings (each inner list: any one of them)"
     return ""
 
