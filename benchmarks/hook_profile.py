@@ -35,7 +35,7 @@ from hook_latency import ALLOW, DENY, agents, real_interpreter
 
 IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)$")
 # Run inside the hook's interpreter: count `re`'s compiler calls (each one is a cache miss) by caller.
-# json is imported only at the end: its own import compiles regular expressions the hook pays for too.
+# json is imported only at the end, with counting stopped: the hook itself reads and writes JSON without it.
 COUNTER = """
 import re, runpy, sys
 compiler = getattr(re, '_compiler', None) or __import__('sre_compile')
@@ -56,6 +56,7 @@ try:
 except SystemExit:
     pass
 finally:
+    compiler.compile = real  # json's own patterns, compiled below for this report, are not the hook's
     import json
     sys.stderr.write('\\nREGEX-COMPILES ' + json.dumps(calls) + '\\n')
 """

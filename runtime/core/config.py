@@ -19,7 +19,6 @@ against it by a test, so the reference and the parser cannot drift apart.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from ..platforms import INSTRUCTION_FILES
@@ -46,15 +45,20 @@ class BadValueError(ValueError):
 def _reason_and_fix(exc: ValueError) -> tuple[str, str]:
     return (exc.reason, exc.fix) if isinstance(exc, BadValueError) else (str(exc), "")
 
-_HEADING_RE = re.compile(r"^##[ \t]+Session[ \t]+Config[ \t]*(?:<!--.*-->)?[ \t]*\r?$")
-# Patterns below are needed only for a missing heading or one key's value: `re.match` compiles them on first use
-# (and caches them), so reading a well-formed config on a hook call does not pay for them.
+# The heading and the section's end are found without compiling these two patterns (`_is_heading`, `_ENDS`):
+# every hook call reads the config, and compiling them cost it half a millisecond.
+_HEADING = r"^##[ \t]+Session[ \t]+Config[ \t]*(?:<!--.*-->)?[ \t]*\r?$"
+_END = r"^#{1,2}[ \t]"
+_ENDS = ("# ", "#\t", "## ", "##\t")  # the lines `_END` matches start with one of these
+# Patterns below are needed only for a missing heading or one key's value: `re` is imported and they are compiled
+# on first use, so reading a well-formed config on a hook call pays for neither.
 _LOOSE_HEADING = r"^#{1,6}\s*session[\s_-]*config\b"
-_END_RE = re.compile(r"^#{1,2}[ \t]")
-_KEY_RE = re.compile(
-    r"^(?P<indent>[ \t]*)(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z0-9_-]*)"
-    r"(?::(?:\*\*|__)|(?:\*\*|__)?:)(?P<value>.*)$"
-)
+# A `key: value` line; `_key_line` reads it without compiling this pattern.
+_KEY = (r"^(?P<indent>[ \t]*)(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z0-9_-]*)"
+        r"(?::(?:\*\*|__)|(?:\*\*|__)?:)(?P<value>.*)$")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_KEY_CHARS = _LETTERS | frozenset("0123456789_-")
+_EMPHASIS = ("**", "__")
 _OVERRIDE = r"^(?P<base>\d+)\s*\((?P<rest>[^)]*)\)\s*$"
 
 
@@ -186,6 +190,8 @@ def _relative_dir(raw: str) -> str:
 def _agents_per_wave(raw: str) -> dict[str, int]:
     """`6` or `6 (deep: 18, housekeeping: 2)`: a default plus per-session-type caps."""
     text = raw.strip()
+    import re  # only a value with an override in brackets needs it
+
     match = re.match(_OVERRIDE, text)
     base_text, rest = (match.group("base"), match.group("rest")) if match else (text, "")
     result = {"default": _int_at_least(2)(base_text)}
@@ -209,6 +215,8 @@ def _hosts(raw: str) -> tuple[str, ...]:
     text = raw.strip()
     if text.lower() in ("none", ""):
         return ()
+    import re  # only a host list needs it
+
     hosts = []
     for part in (p.strip().lower() for p in text.split(",")):
         if not part:
@@ -337,13 +345,66 @@ def find_config_file(root: Path, prefer: str | None = None) -> Path | None:
     return existing[0] if existing else None
 
 
+def _key_line(line: str) -> tuple[str, str, str] | None:
+    """`re.match(_KEY, line)` as (indent, key, value), spelled out, trying the pattern's alternatives in its
+    order (bullet before none, emphasis before none, the longest key first); a line holding a newline is
+    left to the pattern itself."""
+    if "\n" in line:
+        import re
+
+        found = re.match(_KEY, line)
+        return found.group("indent", "key", "value") if found else None
+    n = len(line)
+    at = n - len(line.lstrip(" \t"))
+    starts = [at]
+    if at + 1 < n and line[at] in "-*+" and line[at + 1] in " \t":
+        after = line[at + 1:]
+        starts.insert(0, n - len(after.lstrip(" \t")))
+    for start in starts:
+        for begin in ((start + 2, start) if line.startswith(_EMPHASIS, start) else (start,)):
+            if begin >= n or line[begin] not in _LETTERS:
+                continue
+            end = begin + 1
+            while end < n and line[end] in _KEY_CHARS:
+                end += 1
+            for stop in range(end, begin, -1):
+                if line.startswith(":", stop):
+                    value = stop + 3 if line.startswith(_EMPHASIS, stop + 1) else stop + 1
+                elif line.startswith(_EMPHASIS, stop) and line.startswith(":", stop + 2):
+                    value = stop + 3
+                else:
+                    continue
+                return line[:at], line[begin:stop], line[value:]
+    return None
+
+
+def _is_heading(line: str) -> bool:
+    """`re.match(_HEADING, line)`, spelled out; a line holding a newline (where `$` has two places to match)
+    is left to the pattern itself."""
+    if "\n" in line:
+        import re
+
+        return re.match(_HEADING, line) is not None
+    if not line.startswith("##"):
+        return False
+    rest = line[2:]
+    for word in ("Session", "Config"):
+        after = rest.lstrip(" \t")
+        if len(after) == len(rest) or not after.startswith(word):
+            return False
+        rest = after[len(word):]
+    rest = rest.lstrip(" \t")
+    rest = (rest[:-1] if rest.endswith("\r") else rest).rstrip(" \t")
+    return not rest or (len(rest) >= 7 and rest.startswith("<!--") and rest.endswith("-->"))
+
+
 def find_heading(lines: list[str]) -> int | None:
     in_fence = False
     for index, line in enumerate(lines):
         if line.lstrip().startswith("```"):
             in_fence = not in_fence
             continue
-        if not in_fence and _HEADING_RE.match(line):
+        if not in_fence and _is_heading(line):
             return index
     return None
 
@@ -369,9 +430,11 @@ def _clean_value(raw: str) -> str:
         quote = value[0]
         end = value.index(quote, 1)
         return value[1:end]
-    comment = re.search(r"\s#", value)
-    if comment:
-        value = value[: comment.start()]
+    hash_at = value.find("#", 1)  # an inline comment: `re.search(r"\s#", value)`, without compiling it
+    while hash_at > 0 and not value[hash_at - 1].isspace():
+        hash_at = value.find("#", hash_at + 1)
+    if hash_at > 0:
+        value = value[: hash_at - 1]
     return value.strip()
 
 
@@ -384,6 +447,8 @@ def parse_text(text: str, filename: str = CONFIG_FILES[0]) -> SessionConfig:
     lines = text.splitlines()
     start = find_heading(lines)
     if start is None:
+        import re  # only a missing heading needs it
+
         loose = next((i for i in _outside_fences(lines) if re.match(_LOOSE_HEADING, lines[i], re.IGNORECASE)), None)
         if loose is not None:
             raise ConfigError(
@@ -420,11 +485,11 @@ def parse_text(text: str, filename: str = CONFIG_FILES[0]) -> SessionConfig:
         if stripped.startswith("```"):
             in_fence = not in_fence
             continue
-        if not in_fence and _END_RE.match(line):
+        if not in_fence and line.startswith(_ENDS):
             break
         if not stripped or stripped.startswith(("<!--", ">")):
             continue
-        match = _KEY_RE.match(line)
+        match = _key_line(line)
         if not match:
             if ":" in stripped and stripped[:1] in "-*+":
                 warnings.append(
@@ -432,9 +497,9 @@ def parse_text(text: str, filename: str = CONFIG_FILES[0]) -> SessionConfig:
                             "write it as '- key: value' with a hyphenated key", "warning")
                 )
             continue
-        indent = len(match.group("indent").expandtabs(4))
-        name = match.group("key").lower().replace("_", "-")
-        raw_value = match.group("value")
+        indent = len(match[0].expandtabs(4))
+        name = match[1].lower().replace("_", "-")
+        raw_value = match[2]
         if block is not None and indent > block_indent:
             sub = (block.subkeys or {}).get(name)
             if sub is None:

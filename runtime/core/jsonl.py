@@ -13,9 +13,10 @@ line, even for records larger than the pipe-atomic size.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
+
+from . import quickjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -28,7 +29,7 @@ except ImportError:  # Windows: O_APPEND alone still keeps short lines whole
 
 
 def append(path: Path, record: dict[str, Any]) -> None:
-    data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    data = (quickjson.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
@@ -44,6 +45,8 @@ def append(path: Path, record: dict[str, Any]) -> None:
 
 def read(path: Path) -> list[dict[str, Any]]:
     """All well-formed records; a torn or hand-edited line is skipped, not fatal."""
+    import json  # here, not at the top: a hook call appends records and never reads them
+
     if not path.exists():
         return []
     out = []

@@ -13,7 +13,8 @@ use, so a session started in one agent can be resumed from another.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+from .lightpath import Path
 
 ORCH_DIR = ".orchestrator"
 

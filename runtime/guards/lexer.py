@@ -36,18 +36,50 @@ _GLOB = frozenset("*?[")
 TOO_DEEP = "\x00too-deep"  # queued as a substitution: marks the parse as exhausted
 
 _PLAIN: Any = None
+_PLAIN_PATTERN = r"[^\s;&|<>()\\'\"`$*?\[#]+"
+_SPECIAL = frozenset(";&|<>()\\'\"`$*?[#")  # with whitespace: the characters `_PLAIN_PATTERN` stops at
+_SHORT = 2048  # up to this length a text is scanned in Python: cheaper than compiling the pattern
 
 
-def _plain_run() -> Any:
-    """`match(s, i)` of a run of characters with no meaning to the shell (compiled on first use, not at import).
+class _Run:
+    """What the lexer reads of a `re.Match`: the run's text and where it ends."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def group(self) -> str:
+        return self._text[self._start:self._end]
+
+    def end(self) -> int:
+        return self._end
+
+
+def _short_run(s: str, i: int) -> _Run | None:
+    """`re.match(_PLAIN_PATTERN, s[i:])`, scanned in Python (`str.isspace` is the pattern's `\\s`)."""
+    end, n = i, len(s)
+    while end < n:
+        c = s[end]
+        if c in _SPECIAL or c.isspace():
+            break
+        end += 1
+    return _Run(s, i, end) if end > i else None
+
+
+def _plain_run(s: str) -> Any:
+    """`match(s, i)` of a run of characters with no meaning to the shell. A short text (every ordinary
+    command) is scanned in Python; a long one with the pattern, compiled on first use, not at import.
 
     A character class with `+` cannot backtrack, so this stays linear.
     """
     global _PLAIN
+    if len(s) <= _SHORT:
+        return _short_run
     if _PLAIN is None:
         import re
 
-        _PLAIN = re.compile(r"[^\s;&|<>()\\'\"`$*?\[#]+").match
+        _PLAIN = re.compile(_PLAIN_PATTERN).match
     return _PLAIN
 
 
@@ -70,7 +102,7 @@ class Lexer:
         s, n, i = self.s, self.n, 0
         clock = current_clock()
         steps = 0
-        plain = _plain_run()
+        plain = _plain_run(s)
         while i < n:
             steps += 1
             if steps == 1024:
@@ -181,7 +213,7 @@ class Lexer:
         buf: list[str] = []
         quoted = False
         dyn = 0
-        plain = _plain_run()
+        plain = _plain_run(s)
         while i < n:
             run = plain(s, i)
             if run is not None:  # the common case: a stretch of ordinary characters, copied at C speed

@@ -29,10 +29,10 @@ little history, never the call).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
+from ..core import quickjson
 from ..core.decision import DENY, WARN, Decision
 from ..core.paths import state_dir
 from ..core.toolcall import WRITE
@@ -68,7 +68,7 @@ def _path(root: Path, session_id: str) -> Path:
 
 def call_key(name: str, tool_input: Any) -> str:
     """A short hash of (tool, input): the raw input never reaches disk."""
-    text = json.dumps([name, tool_input], sort_keys=True, default=str, separators=(",", ":"))
+    text = quickjson.dumps([name, tool_input], sort_keys=True, default=str, separators=(",", ":"))
     return sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
 
 
@@ -187,7 +187,7 @@ def _relative(target: str, root: Path) -> str:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = quickjson.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
         return {}
     if not isinstance(data, dict):
@@ -204,7 +204,7 @@ def _write(path: Path, state: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(state, separators=(",", ":")))
+            handle.write(quickjson.dumps(state, separators=(",", ":")))
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)

@@ -13,10 +13,10 @@ Its own module so that none of them imports another for these.
 from __future__ import annotations
 
 import os
-import re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    import re
     from pathlib import Path
     from typing import Any
 
@@ -32,6 +32,8 @@ def glob_match(pattern: str, path: str) -> bool:
         return quick
     regex = _GLOB_CACHE.get(pattern)
     if regex is None:
+        import re  # here, not at the top: most calls are answered by the quick match and never load `re`
+
         body, prefix = (pattern[:-1], True) if pattern.endswith("/") and len(pattern) > 1 else (pattern, False)
         out, i = [], 0
         while i < len(body):

@@ -25,10 +25,11 @@ most recently started session's values and records nothing.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
+
+from ..core import quickjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -88,7 +89,7 @@ def stricter(pinned: dict[str, Any], current: dict[str, Any]) -> tuple[dict[str,
 
 def _read(path: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = quickjson.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     return data if isinstance(data, dict) and isinstance(data.get("pinned"), dict) else None
@@ -99,7 +100,7 @@ def _write(path: Path, record: dict[str, Any]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+        tmp.write_text(quickjson.dumps(record, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:  # a read-only state directory must not cost the call; the session is judged as pinned
         pass
@@ -255,7 +256,7 @@ def agents(root: Path, starting_platform: str = "", starting: str = "") -> list[
     from ..core.paths import orch_dir
 
     try:
-        manifest = json.loads((orch_dir(root) / "install.json").read_text(encoding="utf-8"))
+        manifest = quickjson.loads((orch_dir(root) / "install.json").read_text(encoding="utf-8"))
         selected = manifest.get("platforms") or {}
     except (OSError, ValueError, AttributeError):
         selected = {}

@@ -24,10 +24,10 @@ in `selfprotect.py`.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
+from ..core import quickjson
 from ..core.decision import DENY, WARN, Decision, cannot_judge
 from .context import HookContext
 from .pathglob import glob_match, resolve, temp_roots  # resolve: also imported from here by others
@@ -130,7 +130,7 @@ def load(root: Path) -> tuple[dict[str, Any] | None, str]:
     except (OSError, UnicodeDecodeError) as exc:
         return None, f"{SCOPE_REL}: cannot be read ({getattr(exc, 'strerror', None) or exc})"
     try:
-        data = json.loads(text)
+        data = quickjson.loads(text)
     except ValueError as exc:
         return None, f"{SCOPE_REL}:{getattr(exc, 'lineno', 0)}: is not valid JSON ({getattr(exc, 'msg', exc)})"
     if not isinstance(data, dict):

@@ -21,9 +21,9 @@ Failure behaviour (docs/guards.md):
 
 from __future__ import annotations
 
-import json
 import sys
 
+from ..core import quickjson
 from ..core.decision import ALLOW, DENY, WARN, Decision, cannot_judge, combine, risky_words
 from ..core.paths import project_root
 from ..core.toolcall import DISPATCH, SHELL, WRITE
@@ -155,7 +155,7 @@ def main(argv: list[str]) -> int:
         raw = sys.stdin.buffer.read() if sys.stdin is not None else b""  # None: the agent closed stdin
         if not raw.strip():
             raise ValueError("stdin was empty")
-        payload = json.loads(raw)
+        payload = quickjson.loads(raw)
         if not isinstance(payload, dict):
             raise ValueError(f"expected a JSON object on stdin, got {type(payload).__name__}")
     except RecursionError:

@@ -26,12 +26,11 @@ hash has been reviewed (`/hooks`); otherwise it skips them without a word.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import sys
 from pathlib import Path
 
+from ..core import quickjson
 from ..core.toolcall import SHELL, WRITE, ToolCall
 from . import headless_result, json_lines
 from .jsonhooks import NestedJsonHooks, patch_paths
@@ -41,7 +40,7 @@ if TYPE_CHECKING:  # annotations only: typing would cost every hook call a milli
     from typing import Any, ClassVar
 
 # A shell call that runs apply_patch (Codex applies such a patch itself, not the shell).
-_RUNS_PATCH = re.compile(r"(?:^|[\s;&|(])(?:apply_patch|applypatch)\b")
+_RUNS_PATCH = r"(?:^|[\s;&|(])(?:apply_patch|applypatch)\b"  # compiled on first use: only for a patch
 # hooks.json event names -> the names in Codex's hook-trust keys.
 _EVENT_KEYS = {"PreToolUse": "pre_tool_use", "SessionStart": "session_start", "PostToolUse": "post_tool_use",
                "UserPromptSubmit": "user_prompt_submit", "Stop": "stop", "PermissionRequest": "permission_request"}
@@ -62,9 +61,11 @@ class Codex(NestedJsonHooks):
 
     def tool_call(self, payload: dict[str, Any]) -> ToolCall:
         call = super().tool_call(payload)
-        if call.kind == SHELL and call.command and "*** Begin Patch" in call.command \
-                and _RUNS_PATCH.search(call.command):
-            call.paths = patch_paths(call.command)  # the guard still reads the whole command
+        if call.kind == SHELL and call.command and "*** Begin Patch" in call.command:
+            import re  # here, not at the top: only a call holding a patch needs it
+
+            if re.search(_RUNS_PATCH, call.command):
+                call.paths = patch_paths(call.command)  # the guard still reads the whole command
         return call
 
     def answer(self, event: str, decision: Any, text: str = "") -> int:
@@ -73,7 +74,7 @@ class Codex(NestedJsonHooks):
         would be dropped as a failed hook."""
         if event == "session-start":
             if text:
-                sys.stdout.write(json.dumps({"hookSpecificOutput": {"hookEventName": "SessionStart",
+                sys.stdout.write(quickjson.dumps({"hookSpecificOutput": {"hookEventName": "SessionStart",
                                                                     "additionalContext": text}}) + "\n")
             return 0
         return super().answer(event, decision, text)
@@ -87,7 +88,7 @@ class Codex(NestedJsonHooks):
         note = super().unwire(root, data, dry_run)
         path = root / data["settings_file"]
         try:
-            left = json.loads(path.read_text(encoding="utf-8"))
+            left = quickjson.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return note
         if not dry_run and isinstance(left, dict) and set(left) <= {"hooks"} and not any(
@@ -128,11 +129,13 @@ def codex_home(env: Any) -> Path:
 
 def our_hook_keys(root: Path, settings_file: str) -> list[str] | None:
     """Codex's trust keys for our handlers in the hooks file: `<file>:<event>:<group>:<handler>`."""
+    import re  # here, not at the top: reading trust keys is not the hook path
+
     from . import MARKER
 
     path = root / settings_file
     try:
-        hooks = json.loads(path.read_text(encoding="utf-8")).get("hooks", {})
+        hooks = quickjson.loads(path.read_text(encoding="utf-8")).get("hooks", {})
         keys = []
         for event, groups in hooks.items():
             for g, group in enumerate(groups):

@@ -31,11 +31,11 @@ Cursor's own hooks already judge, so one tool call meets one guard.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
+from ..core import quickjson
 from ..core.decision import DENY, WARN
 from ..core.toolcall import DISPATCH, READ, SHELL, WRITE, ToolCall, classify
 from . import headless_result, json_lines
@@ -50,7 +50,7 @@ _SHELL_EVENT = "beforeShellExecution"
 
 def _message(out: str) -> dict[str, Any] | None:
     try:
-        answer = json.loads(out.strip().splitlines()[-1]) if out.strip() else None
+        answer = quickjson.loads(out.strip().splitlines()[-1]) if out.strip() else None
     except ValueError:
         return None
     return answer if isinstance(answer, dict) else None
@@ -80,7 +80,7 @@ class Cursor(FlatJsonHooks):
         tool_input = payload.get("tool_input")
         if isinstance(tool_input, str):  # MCP calls pass their input as a JSON string
             try:
-                tool_input = json.loads(tool_input)
+                tool_input = quickjson.loads(tool_input)
             except ValueError:
                 tool_input = {"raw": tool_input}
         if not isinstance(tool_input, dict):
@@ -106,7 +106,7 @@ class Cursor(FlatJsonHooks):
                 out["agent_message"] = decision.reason
         else:
             return 0
-        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.write(quickjson.dumps(out) + "\n")
         sys.stdout.flush()
         return 0
 
@@ -158,7 +158,7 @@ class Cursor(FlatJsonHooks):
             from ..core.config import load
 
             level = str(load(root).get("enforcement"))
-            wired = json.loads((root / self.settings_file(data)).read_text(encoding="utf-8")).get("hooks", {})
+            wired = quickjson.loads((root / self.settings_file(data)).read_text(encoding="utf-8")).get("hooks", {})
         except Exception:  # doctor reports an unreadable config or hooks file elsewhere
             return []
         from .flatjsonhooks import is_ours

@@ -21,10 +21,10 @@ imports it only when `install` or `doctor` calls it.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
+from ..core import quickjson
 from . import MARKER, Platform
 
 TYPE_CHECKING = False
@@ -72,7 +72,7 @@ def shape_problem(data: Any, version: int) -> str | None:
     if not isinstance(data, dict):
         return "<top level>: expected an object"
     if "version" in data and data["version"] != version:
-        return f"version: expected {version}, found {json.dumps(data['version'])}"
+        return f"version: expected {version}, found {quickjson.dumps(data['version'])}"
     if "hooks" not in data:
         return None
     hooks = data["hooks"]
@@ -112,15 +112,15 @@ def splice_hooks(text: str, wanted: dict[str, list[dict[str, Any]]], version: in
     The caller has checked the shape with `shape_problem`.
     """
     if not text.strip():
-        return json.dumps({"version": version, "hooks": wanted}, indent=2) + "\n" if wanted else text
-    data = json.loads(text)
+        return quickjson.dumps({"version": version, "hooks": wanted}, indent=2) + "\n" if wanted else text
+    data = quickjson.loads(text)
     if _ours_now(data) == wanted:
         return text
     from .jsonsplice import splice_events
 
     def entry_part(item: Any, unit: str) -> str | None:
         piece = text[item.start:item.end]
-        return None if is_ours(json.loads(piece)) else piece
+        return None if is_ours(quickjson.loads(piece)) else piece
 
     return splice_events(text, wanted, entry_part)
 
@@ -147,7 +147,7 @@ class FlatJsonHooks(Platform):
         merged = splice_hooks(text, wanted, self.version)
         if merged == text:
             return f"{name}: hooks already up to date" if wanted else f"{name}: none of our hooks to remove"
-        if not wanted and merged == json.dumps({"version": self.version, "hooks": {}}, indent=2) + "\n":
+        if not wanted and merged == quickjson.dumps({"version": self.version, "hooks": {}}, indent=2) + "\n":
             # Exactly the file we create, emptied: it was ours alone, so it goes with our entries.
             if not dry_run:
                 path.unlink()
@@ -159,7 +159,7 @@ class FlatJsonHooks(Platform):
         if not wanted:
             return f"{name}: {'would remove' if dry_run else 'removed'} our hooks"
         note = f"{name}: {'would wire' if dry_run else 'wired'} hooks ({', '.join(wanted)})"
-        if text.strip() and "version" not in json.loads(text):
+        if text.strip() and "version" not in quickjson.loads(text):
             note += f"; the file has no \"version\": add \"version\": {self.version}, or the agent may ignore it"
         return note
 
@@ -171,7 +171,7 @@ class FlatJsonHooks(Platform):
 
     def missing_hooks(self, root: Path, data: dict[str, Any]) -> list[str] | None:
         try:
-            wired = json.loads((root / self.settings_file(data)).read_text(encoding="utf-8")).get("hooks", {})
+            wired = quickjson.loads((root / self.settings_file(data)).read_text(encoding="utf-8")).get("hooks", {})
             return [event for event in data.get("hooks", {})
                     if not any(is_ours(entry) for entry in wired.get(event, []))]
         except (OSError, ValueError, KeyError, AttributeError, TypeError):

@@ -16,11 +16,10 @@ reads payloads and answers, and never pays for the splice.
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from pathlib import Path
 
+from ..core import quickjson
 from ..core.decision import ALLOW, DENY, WARN
 from ..core.toolcall import SHELL, WRITE, ToolCall, classify
 from . import MARKER, Platform
@@ -34,6 +33,8 @@ _PATCH_FILE = r"^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$
 
 def patch_paths(patch: str) -> list[str]:
     """Every file an apply_patch text touches: added, updated, deleted, and both ends of a move."""
+    import re  # here: only a patch needs it
+
     return [(m.group(1) or m.group(2)).strip() for m in re.finditer(_PATCH_FILE, patch, re.MULTILINE)]
 
 
@@ -76,7 +77,7 @@ class NestedJsonHooks(Platform):
             return 0
         if self.system_message:
             out["systemMessage"] = decision.headline
-        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.write(quickjson.dumps(out) + "\n")
         sys.stdout.flush()
         return 0
 
@@ -95,7 +96,7 @@ class NestedJsonHooks(Platform):
 
     def missing_hooks(self, root: Path, data: dict[str, Any]) -> list[str] | None:
         try:
-            wired = json.loads((root / data["settings_file"]).read_text(encoding="utf-8")).get("hooks", {})
+            wired = quickjson.loads((root / data["settings_file"]).read_text(encoding="utf-8")).get("hooks", {})
             return [event for event in data.get("hooks", {})
                     if not any(MARKER in str(h.get("command", ""))
                                for group in wired.get(event, []) for h in group.get("hooks", []))]

@@ -33,10 +33,10 @@ from the vendored copy: an edited guard is not the guard this runtime vouches fo
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from pathlib import Path
 
+from ..core import quickjson
 from ..core.decision import DENY, WARN
 from ..core.toolcall import READ, SHELL, WRITE, ToolCall, classify
 from . import Platform, WireError, headless_result, json_lines
@@ -81,13 +81,13 @@ class Pi(Platform):
         elif event == "pre-tool-use" and decision.action == WARN:
             out = {"warning": decision.reason}
         if out:
-            sys.stdout.write(json.dumps(out) + "\n")
+            sys.stdout.write(quickjson.dumps(out) + "\n")
             sys.stdout.flush()
         return 0
 
     def denies(self, stdout: str, returncode: int) -> bool:
         try:
-            return returncode == 0 and json.loads(stdout).get("block") is True
+            return returncode == 0 and quickjson.loads(stdout).get("block") is True
         except (ValueError, AttributeError):
             return False
 
@@ -165,6 +165,8 @@ class Pi(Platform):
 
     def _sync_settings(self, root: Path, data: dict[str, Any], wanted: list[str], dry_run: bool) -> str | None:
         """Make our entries in the settings' `skills` list exactly `wanted`, keeping every other byte."""
+        import json  # here, not at the top: installing, never the hook path
+
         rel, path = self.SETTINGS, root / self.SETTINGS
         commands = list(data.get("commands") or [])
         try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime.core import config
+from runtime import platforms
 from tests.helpers import init_repo
 from tests.runtime.test_stdlib_only import RUNTIME, imported_modules
 
@@ -33,6 +33,44 @@ def test_an_ordinary_call_stays_light(tmp_path: Path, payload: dict) -> None:
         assert result.returncode == 0, result.stderr[-2000:]
     assert "runtime.guards.pinning" in names  # the session's values were applied
     assert not HEAVY & names, sorted(HEAVY & names)
+
+
+# What an agent's pre-tool hook does not import, allowing or denying a shell command: each costs every tool call
+# a millisecond or more of a budget measured against the interpreter's bare start (benchmarks/hook_latency.py).
+# `json` brings `re` and `enum` and compiles six patterns; `core/quickjson` drives its C accelerator instead.
+# `urllib.parse` (with `ipaddress`), `re` (with `enum`), `fnmatch` and `ntpath` come with `pathlib` for URIs, globs
+# and Windows paths, which no hook call needs; `core/lightpath` defers them. The Session Config, the policy and the
+# shell lexer are read by string checks that accept what their patterns accepted (test_hookpath_matchers.py).
+HOOK_PATH_HEAVY = HEAVY | {"json", "json.decoder", "json.encoder", "json.scanner", "urllib.parse", "ipaddress",
+                           "re", "enum", "fnmatch", "ntpath"}
+
+
+@pytest.mark.parametrize("platform", platforms.known())
+@pytest.mark.parametrize("command", ["pytest -q tests/test_a.py", "git reset --hard HEAD~1"], ids=["allow", "deny"])
+def test_every_agents_pre_tool_hook_stays_light(tmp_path: Path, platform: str, command: str) -> None:
+    repo = init_repo(tmp_path / "repo")
+    (repo / "CLAUDE.md").write_text("# R\n\n## Session Config\n\n- enforcement: strict\n")
+    adapter = platforms.get(platform)
+    names, result = imported_modules(repo, "pre-tool-use", adapter.probe(command), platform)
+    assert result.returncode in (0, 2), result.stderr[-2000:]
+    answer = adapter.denies if command.startswith("git reset") else adapter.allows
+    assert answer(result.stdout, result.returncode), (result.stdout, result.stderr[-2000:])
+    assert "runtime.guards.shell" in names  # the command was parsed: the path measured is the real one
+    assert not HOOK_PATH_HEAVY & names, sorted(HOOK_PATH_HEAVY & names)
+
+
+def test_path_without_urllib_is_pathlib_all_the_same() -> None:
+    """The modules `core/lightpath` defers are the real ones once asked for, and what `pathlib` needs them for
+    (a URI, a glob, a Windows path) still works."""
+    probe = ("import sys; from runtime.core.lightpath import Path; import pathlib; "
+             "print(Path is pathlib.Path, sorted(set(sys.modules) & {'urllib.parse', 'ipaddress', 're', 'enum', "
+             "'fnmatch', 'ntpath'})); "
+             "print(Path('/tmp/a b').as_uri(), Path('a/b.py').match('*.py'), "
+             "pathlib.PureWindowsPath('C:/x/y').parent); "
+             "import urllib.parse, re; print(urllib.parse.urlsplit('http://h/p').netloc, re is sys.modules['re'])")
+    done = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, cwd=RUNTIME.parent,
+                          check=True)
+    assert done.stdout.split("\n")[:3] == ["True []", "file:///tmp/a%20b True C:\\x", "h True"], done.stdout
 
 
 # Runs the hook the way `python3 -S <runtime>` does, recording which runtime file compiles each regular
@@ -56,8 +94,6 @@ atexit.register(lambda: sys.stderr.write("COMPILED " + json.dumps(sorted(seen)) 
 sys.argv = [runtime, *sys.argv[2:]]
 runpy.run_path(runtime, run_name="__main__")
 """
-# Reading a well-formed Session Config needs its heading, end and key patterns; these it does not.
-UNUSED = {config._LOOSE_HEADING, config._OVERRIDE, config._HOST}
 
 
 @pytest.mark.parametrize("payload", [
@@ -66,9 +102,9 @@ UNUSED = {config._LOOSE_HEADING, config._OVERRIDE, config._HOST}
     {"tool_name": "Read", "tool_input": {"file_path": "README.md"}},
 ], ids=["allow-bash", "deny-bash", "allow-read"])
 def test_a_call_compiles_no_pattern_it_does_not_use(tmp_path: Path, payload: dict) -> None:
-    """The platform name check and the Session Config patterns for a missing heading or one key's value
-    must not be compiled on a call that reads a well-formed config: each costs a fraction of a millisecond,
-    on every tool call."""
+    """No runtime file compiles a pattern on a call that reads a well-formed config and a short command: the
+    platform name, the Session Config, the policy's ids and the lexer's plain runs are read by string checks,
+    and each compiled pattern would cost a fraction of a millisecond on every tool call."""
     repo = init_repo(tmp_path / "repo")
     (repo / "CLAUDE.md").write_text("# R\n\n## Session Config\n\n- enforcement: strict\n")
     env = {**os.environ, "SO_PROJECT_DIR": str(repo)}
@@ -81,7 +117,4 @@ def test_a_call_compiles_no_pattern_it_does_not_use(tmp_path: Path, payload: dic
     assert result.returncode == 0, result.stderr[-2000:]
     line = next(x for x in result.stderr.splitlines() if x.startswith("COMPILED "))
     compiled = {(name, pattern) for name, pattern in json.loads(line.removeprefix("COMPILED "))}
-    assert {name for name, _ in compiled} & {"core/config.py"}, compiled  # the trace saw the config read
-    wasted = {(name, pattern) for name, pattern in compiled
-              if name.startswith("platforms/") or (name == "core/config.py" and pattern in UNUSED)}
-    assert not wasted, sorted(wasted)
+    assert not compiled, sorted(compiled)  # a well-formed config, the policy and a short command: no pattern

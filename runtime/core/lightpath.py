@@ -1,0 +1,93 @@
+# Vendored into a repository as .orchestrator/runtime/, this file is not that repository's own code:
+# the pragmas below keep it out of the repository's formatters, linters and type checkers.
+# fmt: off
+# flake8: noqa
+# mypy: ignore-errors
+# type: ignore
+"""`pathlib.Path`, imported without loading `urllib.parse`, `ipaddress`, `re`, `enum`, `fnmatch` and
+`ntpath` along with it.
+
+Up to Python 3.12, `pathlib` imports `urllib.parse` (which loads `ipaddress`) for
+one function only `Path.as_uri()` calls, `re` (which loads `enum`) and `fnmatch`
+for globbing and pattern matching, and `ntpath` for Windows paths. Together they
+cost every hook call several milliseconds, and a hook call on this system neither
+makes a URI nor globs nor reads a Windows path. So
+while `pathlib` is first imported, those modules are stood in for by
+placeholders that load the real module the moment anything is asked of them (a
+function of `urllib.parse` that `pathlib` binds at import loads it when called);
+the placeholders leave `sys.modules` before anything else runs, so a later
+`import re` or `import urllib.parse` gets the real module, and `pathlib` works
+exactly as before, paying for the import when first used. When
+`pathlib` or one of them is already loaded (or from Python 3.13, whose `pathlib`
+imports them only where it uses them), this is a plain `from pathlib import Path`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
+    from collections.abc import Callable
+    from typing import Any
+
+_DEFERRED = ("urllib.parse", "re", "fnmatch", "ntpath")
+_importing = False  # True while pathlib itself is being imported
+
+
+def _real(name: str) -> Any:
+    """The real module `name`, imported now if only its placeholder was there."""
+    module = sys.modules.get(name)
+    if module is not None and not getattr(module, "_placeholder", False):
+        return module
+    sys.modules.pop(name, None)
+    __import__(name)
+    return sys.modules[name]
+
+
+def _when_called(name: str, attr: str) -> Callable[..., Any]:
+    """A stand-in for the function `<name>.<attr>` that imports the real module on its first call."""
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(_real(name), attr)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = attr
+    return call
+
+
+def _placeholder(name: str) -> Any:
+    module = type(sys)(name)
+    module._placeholder = True
+
+    def attribute(attr: str) -> Any:
+        if attr.startswith("__"):  # the import system asking what kind of module this is: an ordinary one
+            raise AttributeError(attr)
+        if _importing and name == "urllib.parse":  # `from urllib.parse import quote_from_bytes`
+            return _when_called(name, attr)
+        value = getattr(_real(name), attr)
+        setattr(module, attr, value)
+        return value
+
+    module.__getattr__ = attribute  # PEP 562: asked for every name the placeholder lacks
+    return module
+
+
+def _import_path() -> type:
+    global _importing
+    if "pathlib" in sys.modules or any(name in sys.modules for name in _DEFERRED) or sys.version_info >= (3, 13):
+        from pathlib import Path
+
+        return Path
+    placeholders = {name: _placeholder(name) for name in _DEFERRED}
+    sys.modules.update(placeholders)
+    _importing = True
+    try:
+        from pathlib import Path
+    finally:
+        _importing = False
+        for name, placeholder in placeholders.items():
+            if sys.modules.get(name) is placeholder:
+                del sys.modules[name]
+    return Path
+
+
+Path = _import_path()
