@@ -353,7 +353,7 @@ def _key_line(line: str) -> tuple[str, str, str] | None:
         import re
 
         found = re.match(_KEY, line)
-        return found.group("indent", "key", "value") if found else None
+        return (found["indent"], found["key"], found["value"]) if found else None
     n = len(line)
     at = n - len(line.lstrip(" \t"))
     starts = [at]

@@ -90,4 +90,7 @@ def _import_path() -> type:
     return Path
 
 
-Path = _import_path()
+if TYPE_CHECKING:  # what the name is, for a type checker; at run time it is the same class
+    from pathlib import Path as Path
+else:
+    Path = _import_path()

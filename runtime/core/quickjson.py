@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # annotations only: typing would cost every hook call a milli
 try:
     import _json
 except ImportError:  # an interpreter without the accelerator: json's pure-Python code does the work
-    _json = None
+    _json = None  # type: ignore[assignment]
 
 _SPACE = " \t\n\r"  # json's whitespace between tokens
 _INF = float("inf")
@@ -45,7 +45,7 @@ class _Context:
     parse_constant = _CONSTANTS.__getitem__
 
 
-_scan = _json.make_scanner(_Context()) if _json is not None else None
+_scan = _json.make_scanner(_Context()) if _json is not None else None  # type: ignore[arg-type]
 
 
 def loads(text: str | bytes) -> Any:

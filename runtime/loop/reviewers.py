@@ -34,7 +34,7 @@ def load_rules(path: Path = RULES_FILE) -> dict[str, Any]:
         raise ReviewersError(f"cannot read the reviewer rules in {path}: {exc}") from exc
     rules = []
     for index, rule in enumerate(data.get("rules") or [], start=1):
-        compiled = {}
+        compiled: dict[str, Any] = {}
         for key in ("lines", "removed_lines"):
             compiled[key] = []
             for pattern in rule.get(key) or []:
