@@ -335,15 +335,8 @@ def _pause_if_open(root: Path) -> str | None:
 def run_lanes(root: Path, options: Options, planned: dict[str, Any]) -> dict[str, Any]:
     """`--lanes N`: N items at once, each an independent session in its own git worktree (lanes.py),
     each merged back only after its own verified close."""
-    import importlib
+    from . import lanes
 
-    try:
-        lanes = importlib.import_module(f"{__package__}.lanes")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.lanes":
-            raise  # something lanes.py itself needs is missing: say that, not "not available"
-        raise AutopilotError("lanes not available: this runtime has no unattended/lanes.py; run with --lanes 1") \
-            from None
     return run_in_lanes(root, options, planned, lanes)
 
 
@@ -375,12 +368,19 @@ def run_in_lanes(root: Path, options: Options, planned: dict[str, Any], lanes: A
     append(root, run_id, "start", agent=platform.name, executable=exe, limits=vars(limits), notes=planned["notes"],
            lanes=options.lanes, reports=list(platform.headless_reports))
     results: dict[str, dict[str, Any]] = {}
-    started = {name: (Path(lanes.start(root, name).path), item) for name, item in batch}  # one at a time: git locks
+    # One at a time (git's locks); each lane's overlay (its port offset and name suffix) goes to its agent, so
+    # the gates it runs use the lane's ports and names, not the main checkout's.
+    opened = {name: (lanes.start(root, name), item) for name, item in batch}
+    started = {name: (Path(lane.path), item) for name, (lane, item) in opened.items()}
+    overlays = {name: lane.env() for name, (lane, _) in opened.items()}
 
     def one(name: str, where: Path, item: dict[str, Any]) -> None:
         was = outcome.before(where)
         argv = platform.headless_argv(exe, prompt(platform, where, data, item, options.session_type))
-        result = runner.run(argv, where, {**env, ENV: "1", ITEM_ENV: item["title"][:200]},
+        # SO_PROJECT_DIR names the lane: one inherited from the caller would send the lane's runtime calls
+        # to the main checkout, where two lanes would then share one session.
+        result = runner.run(argv, where, {**env, **overlays[name], "SO_PROJECT_DIR": str(where), ENV: "1",
+                                          ITEM_ENV: item["title"][:200]},
                             state_dir(root) / "autopilot", name,
                             stall_s=limits.stall_minutes * 60 if limits.stall_minutes is not None else None,
                             poll_s=options.poll_s)

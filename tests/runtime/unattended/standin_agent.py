@@ -178,7 +178,8 @@ def main() -> None:
     mode = modes[min(number, len(modes)) - 1]
     with script.with_suffix(".prompts").open("a") as log:
         log.write(json.dumps({"n": number, "mode": mode, "prompt": prompt, "argv": sys.argv[1:-1],
-                              "unattended": os.environ.get("SO_UNATTENDED"), "pid": os.getpid()}) + "\n")
+                              "unattended": os.environ.get("SO_UNATTENDED"), "pid": os.getpid(),
+                              "lane_env": os.environ.get("SO_PORT_OFFSET")}) + "\n")
     title = os.environ.get("SO_AUTOPILOT_ITEM") or f"Add f{number}"
     if title.rpartition(" f")[2].isdigit():  # an item named "... f<N>" works on f<N> whichever run this is
         number = int(title.rpartition(" f")[2])

@@ -277,16 +277,6 @@ def test_an_agent_that_would_skip_the_guard_is_refused(repo: Path) -> None:
         result.stderr
 
 
-def test_lanes_without_the_lanes_module_are_refused_clearly(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whether or not lanes.py is there, a runtime without it must say so rather than fail obscurely."""
-    from runtime.unattended import autopilot as loop
-
-    monkeypatch.setitem(sys.modules, "runtime.unattended.lanes", None)  # an import of it raises ImportError
-    options = loop.Options(agent="claude", lanes=2, agent_command=sys.executable)
-    with pytest.raises(loop.AutopilotError, match="lanes not available"):
-        loop.run(repo, options)
-
-
 def test_a_trust_check_that_cannot_tell_is_said_and_the_run_may_go_on(repo: Path) -> None:
     empty = repo.parent / "pi-empty"
     empty.mkdir()
@@ -346,49 +336,22 @@ def test_the_texts_tell_an_unattended_agent_to_park_questions_and_the_runtime_sa
 # --- lanes ---------------------------------------------------------------------------------------------
 
 
-class GitLanes:
-    """Real git worktrees behind the interface of `runtime/unattended/lanes.py` (`start(root, name)` with
-    `.path`, `merge`, `clean`), so the loop's side of `--lanes` is tested whether or not that module is
-    there. Its merge is deliberately simple (the lane's side wins where both changed a runtime record);
-    the refusals and the gate on the merged result are the lanes module's own tests."""
-
-    def __init__(self, where: Path) -> None:
-        self.where = where
-        self.started: list[str] = []
-
-    def start(self, root: Path, name: str, base: str | None = None) -> Any:
-        from types import SimpleNamespace
-
-        path = self.where / name
-        git(root, "worktree", "add", "-q", "-b", f"lane/{name}", str(path), base or "HEAD")
-        self.started.append(name)
-        return SimpleNamespace(path=path)
-
-    def merge(self, root: Path, name: str) -> None:
-        git(root, "merge", "-q", "--no-edit", "-X", "theirs", f"lane/{name}")
-
-    def clean(self, root: Path, name: str, force: bool = False) -> None:
-        git(root, "worktree", "remove", "--force", str(self.where / name))
-
-
 def test_two_lanes_run_side_by_side_and_each_merges_after_its_verified_close(repo: Path, tmp_path: Path) -> None:
-    from runtime.unattended import autopilot as loop
-    from tests.helpers import GIT_ENV
-
-    script = repo.parent / "script.json"
-    script.write_text(json.dumps(["complete"]))
-    environ = {**os.environ, **GIT_ENV, "STANDIN_SCRIPT": str(script)}
-    environ.pop("SO_PROJECT_DIR", None)
-    options = loop.Options(agent="claude", lanes=2, agent_command=f"{sys.executable} {STANDIN} --format claude",
-                           work=Path(work(repo, "Add f1", "Add f2", "Add f3")))
-    lanes = GitLanes(tmp_path / "lanes")
-    summary = loop.run_in_lanes(repo, options, loop.plan_run(repo, options, environ), lanes)
-    assert summary["switch"] == "lanes-done" and len(summary["merged"]) == 2, summary
+    """`autopilot --lanes 2` through the real lanes module: two worktrees, two sessions at once, each merged
+    (after its verified close and the full gate on the merged result) and cleaned; the third item waits."""
+    lanes_dir = tmp_path / "lanes"
+    summary = autopilot(repo, ["complete"], "--lanes", "2", "--work", work(repo, "Add f1", "Add f2", "Add f3"),
+                        env={"SO_LANES_DIR": str(lanes_dir)}, timeout=600)
+    assert summary["exit"] == 0 and summary["switch"] == "lanes-done" and len(summary["merged"]) == 2, \
+        [(line.get("lane"), line.get("why")) for line in records(repo) if line["kind"] == "iteration"]
     assert (repo / "src/calc/f1.py").exists() and (repo / "src/calc/f2.py").exists()
     assert not (repo / "src/calc/f3.py").exists(), "two lanes take two items"
     assert git(repo, "worktree", "list").count("\n") == 1, "merged lanes are cleaned"
+    assert not git(repo, "status", "--porcelain", "--untracked-files=no").strip(), "main is left committed"
     lines = [line for line in records(repo) if line["kind"] == "iteration"]
     assert sorted(line["item"] for line in lines) == ["Add f1", "Add f2"]
     assert all(line["outcome"] == "verified" and line["merged"] for line in lines)
     starts = sorted(p["n"] for p in prompts(repo))
     assert starts == [1, 2]
+    overlays = {p.get("lane_env") for p in prompts(repo)}
+    assert len(overlays) == 2 and None not in overlays, "each lane's agent saw its own port offset"
