@@ -56,7 +56,7 @@ def _when_called(name: str, attr: str) -> Callable[..., Any]:
 
 def _placeholder(name: str) -> Any:
     module = type(sys)(name)
-    module._placeholder = True
+    module.__dict__["_placeholder"] = True
 
     def attribute(attr: str) -> Any:
         if attr.startswith("__"):  # the import system asking what kind of module this is: an ordinary one
@@ -67,7 +67,7 @@ def _placeholder(name: str) -> Any:
         setattr(module, attr, value)
         return value
 
-    module.__getattr__ = attribute  # PEP 562: asked for every name the placeholder lacks
+    module.__dict__["__getattr__"] = attribute  # PEP 562: asked for every name the placeholder lacks
     return module
 
 

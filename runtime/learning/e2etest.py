@@ -161,7 +161,7 @@ def run(root: Path, scope: str = "", timeout: float | None = None, progress: flo
     elif result[0] == 0:  # exit 0 with no summary and no report: nothing says a test ran
         data["verdict"] = "cannot-judge"
         data["reason"] = ("exit 0 but neither a test summary nor a JUnit report the runtime can read; fix: make "
-                          "the runner print its summary or write a JUnit report (see docs/test.md)")
+                          "the runner print its summary or write a JUnit report, or name such a command in e2e-command")
         data["tail"] = [line[:200] for line in output.rstrip().splitlines()[-20:]]
     else:
         data["verdict"] = "cannot-judge"

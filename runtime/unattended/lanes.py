@@ -77,7 +77,7 @@ def _write_env(lane: Lane) -> None:
     from ..core.fsutil import write_atomic
 
     text = "".join(f"{key}={value}\n" for key, value in lane.env().items())
-    write_atomic(lane.path / ENV_FILE, "# This lane's environment overlay (docs/lanes.md); written by 'lane start'.\n"
+    write_atomic(lane.path / ENV_FILE, "# This lane's ports and names overlay; written by 'lane start'.\n"
                  + text)
     if git_run(lane.path, "check-ignore", "-q", ENV_FILE)[0] != 0:
         common = Path(git_out(lane.path, "rev-parse", "--path-format=absolute", "--git-common-dir").strip())

@@ -9,8 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.helpers import copy_example, render, runtime
+from tests.helpers import ROOT, copy_example, render, runtime
 
 
 @pytest.fixture
@@ -32,7 +33,9 @@ def test_a_cursor_only_repo_passes_and_says_what_was_installed_and_how_to_start(
     assert "Cursor: guard answers (allows 'ls', denies 'rm -rf ./build')" in out
     commands = len(list((cursor_repo / ".cursor" / "commands").glob("*.md")))
     agents = len(list((cursor_repo / ".cursor" / "agents").glob("*.md")))
-    assert commands >= 7 and agents == 3  # the catalog's: six loop commands and /discovery; three agents
+    listed = yaml.safe_load((ROOT / "template" / "_canonical" / "catalog.yml").read_text(encoding="utf-8"))
+    listed = listed["catalog"]["default"]
+    assert (commands, agents) == (len(listed["commands"]), len(listed["agents"]))  # each once, none left out
     assert (f"Cursor: installed: {commands} commands in .cursor/commands; {agents} agents in .cursor/agents; "
             "always-on rule in .cursor/rules") in out
     assert "note  Cursor: open the repository in Cursor and trust the workspace" in out
