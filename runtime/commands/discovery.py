@@ -61,12 +61,17 @@ def run(args: Any) -> int:
     except CarryoverFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    if args.json:
+    return print_filing(report, "discovery file", args.json)
+
+
+def print_filing(report: dict[str, Any], label: str, as_json: bool) -> int:
+    """What filing the chosen findings did (discovery's and the end-to-end suite's alike); exit 0."""
+    if as_json:
         print(json.dumps(report, indent=2))
         return 0
     from ..loop.filing import format_text
 
-    print(format_text(report).replace("carryover:", "discovery file:", 1))
+    print(format_text(report).replace("carryover:", f"{label}:", 1))
     for item in report["known"]:
         print(f"  already held by {item['known']}: {item['id']} {item['title']}")
     return 0

@@ -81,12 +81,6 @@ def _file(root: Any, args: Any) -> int:
     except CarryoverFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    from ..loop.filing import format_text
+    from .discovery import print_filing
 
-    print(format_text(report).replace("carryover:", "test file:", 1))
-    for item in report["known"]:
-        print(f"  already held by {item['known']}: {item['id']} {item['title']}")
-    return 0
+    return print_filing(report, "test file", args.json)

@@ -12,6 +12,7 @@ tool ran (its exit code and output), the tool is not installed, the tool hung.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -40,3 +41,27 @@ def git(root: Path, *args: str, timeout: float = 20, env: dict[str, str] | None 
     """stdout of a git command, stripped; '' when git, the repository or the command fails."""
     code, out, _ = run(["git", *args], root, timeout, env)
     return out.strip() if code == 0 else ""
+
+
+class EnvOverlay:
+    """Set variables in this process's environment for a block, and put back what was there (unset stays unset).
+
+    For work that runs a child through code reading `os.environ` (the gate's runner): the child inherits the
+    overlay, and nothing leaks into what the process runs afterwards. A class, not contextlib: this module is
+    on the hook path.
+    """
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = dict(values)
+        self.saved: dict[str, str | None] = {}
+
+    def __enter__(self) -> None:
+        self.saved = {key: os.environ.get(key) for key in self.values}
+        os.environ.update(self.values)
+
+    def __exit__(self, *exc: object) -> None:
+        for key, value in self.saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -57,13 +57,8 @@ def _content_hash(path: Path) -> str:
         return f"unreadable:{exc.errno}"
 
 
-def _status_paths(root: Path) -> list[str]:
-    from .proc import run
-
-    code, out, err = run(["git", "-c", "core.quotepath=off", "status", "--porcelain=v1", "-z",
-                          "--untracked-files=all", "--ignore-submodules=dirty"], root, timeout=60)
-    if code != 0:
-        raise TreeUnreadableError((err or out).strip().splitlines()[0] if (err or out).strip() else f"git exit {code}")
+def porcelain_paths(out: str) -> list[str]:
+    """The paths `git status --porcelain=v1 -z` names, a rename's or copy's source included, sorted and unique."""
     paths: list[str] = []
     entries = out.split("\0")
     index = 0
@@ -72,13 +67,22 @@ def _status_paths(root: Path) -> list[str]:
         index += 1
         if len(entry) < 4:
             continue
-        status, path = entry[:2], entry[3:]
-        paths.append(path)
-        if "R" in status or "C" in status:  # a rename or copy names its source in the next entry
+        paths.append(entry[3:])
+        if "R" in entry[:2] or "C" in entry[:2]:  # a rename or copy names its source in the next entry
             if index < len(entries) and entries[index]:
                 paths.append(entries[index])
             index += 1
     return sorted(set(paths))
+
+
+def _status_paths(root: Path) -> list[str]:
+    from .proc import run
+
+    code, out, err = run(["git", "-c", "core.quotepath=off", "status", "--porcelain=v1", "-z",
+                          "--untracked-files=all", "--ignore-submodules=dirty"], root, timeout=60)
+    if code != 0:
+        raise TreeUnreadableError((err or out).strip().splitlines()[0] if (err or out).strip() else f"git exit {code}")
+    return porcelain_paths(out)
 
 
 def snapshot(root: Path) -> dict[str, str]:

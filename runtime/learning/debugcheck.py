@@ -95,23 +95,15 @@ def command_for(root: Path, test: str, command: str) -> tuple[str, str]:
 def run_once(root: Path, command: str, label: str, timeout: float, env: dict[str, str] | None = None
              ) -> Check:
     """Run the reproduction in `root` as a gate runs a test check; the check record (status passed|failed|broken)."""
+    from ..core.proc import EnvOverlay
     from ..loop.checkrun import Running
     from ..loop.gates import check_result
     from ..loop.testreport import capturing
 
-    saved = {key: os.environ.get(key) for key in (env or {})}
-    os.environ.update(env or {})
-    try:
-        with capturing(root):
-            job = Running(f"debug-{label}", command, root)
-            result = job.finish(timeout)
-            return check_result("test", command, "debug record", result, timeout, root)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with EnvOverlay(env or {}), capturing(root):
+        job = Running(f"debug-{label}", command, root)
+        result = job.finish(timeout)
+        return check_result("test", command, "debug record", result, timeout, root)
 
 
 def _start_tree(root: Path, ref: str, files: list[str], into: Path) -> Path:

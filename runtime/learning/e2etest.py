@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,23 +81,6 @@ def _findings(check: Check, failures: list[dict[str, Any]] | None, output: str) 
     return findings
 
 
-def _junit_env(found: dict[str, Any]) -> dict[str, str | None]:
-    """Set the runner's own report variables in this process (the check inherits them); the old values."""
-    old = {}
-    for key, value in (found.get("env") or {}).items():
-        old[key] = os.environ.get(key)
-        os.environ[key] = value
-    return old
-
-
-def _restore(old: dict[str, str | None]) -> None:
-    for key, value in old.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-
-
 def run(root: Path, scope: str = "", timeout: float | None = None, progress: float = 0.0) -> dict[str, Any]:
     """Find the suite, run it, judge it: the versioned document `test --json` prints (see the docstring)."""
     import shutil
@@ -123,15 +105,14 @@ def run(root: Path, scope: str = "", timeout: float | None = None, progress: flo
     shutil.rmtree(report_dir(root), ignore_errors=True)
     report_dir(root).mkdir(parents=True, exist_ok=True)
     done = threading.Event()
-    old = _junit_env(found)
-    try:
-        with OneGate(root), capturing(root):
-            job = Running("e2e", command, root, done)
-            with Owned([job]):
-                wait_all([job], limit, done, progress, "test")
-            result = job.finish(limit)
-    finally:
-        _restore(old)
+    from ..core.proc import EnvOverlay
+
+    # The runner's own report variables, set in this process so the check inherits them.
+    with EnvOverlay(found.get("env") or {}), OneGate(root), capturing(root):
+        job = Running("e2e", command, root, done)
+        with Owned([job]):
+            wait_all([job], limit, done, progress, "test")
+        result = job.finish(limit)
     check = check_result("test", command, found["why"], result, limit, root)
     failures = _reports(root, str(check.get("runner") or found["runner"]))
     output = result[1]

@@ -16,7 +16,6 @@ runner and comparison, judged against the lane session's baseline.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -119,17 +118,10 @@ def merged_gate(lane: Lane, timeout: float | None = None) -> dict[str, Any]:
     config = session_config(lane.path)
     limit = float(timeout if timeout is not None else config.get("gate-timeout", 1800))
     commands = {kind: resolve(kind, str(config.get(f"{kind}-command", "auto")), lane.path) for kind in KINDS}
-    saved = {key: os.environ.get(key) for key in lane.env()}
-    os.environ.update(lane.env())
-    try:
-        with OneGate(lane.path):
-            checks, wrote = run_watched(commands, lane.path, limit, label="gate full (merged lane)")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    from ..core.proc import EnvOverlay
+
+    with EnvOverlay(lane.env()), OneGate(lane.path):
+        checks, wrote = run_watched(commands, lane.path, limit, label="gate full (merged lane)")
     wrote.pop("_after", None)
     judged = compare(with_test_names(lane.path, state.get("baseline")), checks,
                      state.get("gate_overrides") or {}, accepted(state))

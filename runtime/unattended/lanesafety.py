@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..core.treestate import porcelain_paths
 from .lanerecord import ENV_FILE, git_out
 
 # Caches the tools rebuild on their next run; everything else untracked or ignored counts as someone's scratch.
@@ -50,19 +51,7 @@ def untracked(root: Path, ignored: bool) -> list[str]:
 def uncommitted(root: Path) -> list[str]:
     """Tracked files with staged or unstaged changes (deletions included)."""
     out = git_out(root, "status", "--porcelain=v1", "-z", "--untracked-files=no", "--ignore-submodules=dirty")
-    names: list[str] = []
-    entries = out.split("\0")
-    index = 0
-    while index < len(entries):
-        entry = entries[index]
-        index += 1
-        if len(entry) < 4:
-            continue
-        names.append(entry[3:])
-        if "R" in entry[:2] or "C" in entry[:2]:
-            names.append(entries[index])
-            index += 1
-    return sorted(set(names))
+    return porcelain_paths(out)
 
 
 def scratch(lane_path: Path) -> dict[str, list[str]]:
