@@ -100,7 +100,7 @@ def main() -> int:
             values.sort()
             median = statistics.median(values)
             p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
-            extra = f"  (+{(median - floor) * 1000:.1f} ms over no hook)" if name.startswith("backstop") else ""
+            extra = f"  ({(median - floor) * 1000:+.1f} ms over no hook)" if name.startswith("backstop") else ""
             print(f"  {name:<30} median {median * 1000:6.1f} ms   p90 {p90 * 1000:6.1f} ms{extra}")
     return 0
 

@@ -65,8 +65,8 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "backstop_latency": [
         rf"^\s+no hook\s+median\s+{NUMBER} ms\s+p90\s+{NUMBER} ms$",
-        rf"^\s+backstop, no session\s+median\s+{NUMBER} ms.*\(\+{NUMBER} ms over no hook\)$",
-        rf"^\s+backstop, active wave\s+median\s+{NUMBER} ms.*\(\+{NUMBER} ms over no hook\)$",
+        rf"^\s+backstop, no session\s+median\s+{NUMBER} ms.*\([+-]{NUMBER} ms over no hook\)$",
+        rf"^\s+backstop, active wave\s+median\s+{NUMBER} ms.*\([+-]{NUMBER} ms over no hook\)$",
         rf"^\s+sh -c 'python3 -S -c pass'\s+median\s+{NUMBER} ms",
     ],
 }
