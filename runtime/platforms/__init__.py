@@ -198,6 +198,16 @@ def headless_result(text: str = "", input_tokens: Any = None, output_tokens: Any
             "cost_usd": number(cost_usd, float)}
 
 
+def last_result(stdout: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The last `{"type": "result", ...}` object of a JSON-lines stream and its `usage` object ({} when it has
+    none), or None when the stream holds no result (the CLI failed before finishing)."""
+    results = [item for item in json_lines(stdout) if item.get("type") == "result"]
+    if not results:
+        return None
+    raw = results[-1].get("usage")
+    return results[-1], (raw if isinstance(raw, dict) else {})
+
+
 def json_lines(stdout: str) -> list[dict[str, Any]]:
     """The JSON objects of a JSON-lines stream; other lines (warnings, progress) are skipped."""
     import json

@@ -14,7 +14,7 @@ subagent, `agent_type`; `$CLAUDE_PROJECT_DIR` names the project. Answers add a
 from __future__ import annotations
 
 from ..core.toolcall import DISPATCH, READ, SHELL, WRITE
-from . import headless_result, json_lines
+from . import headless_result, last_result
 from .jsonhooks import NestedJsonHooks
 
 TYPE_CHECKING = False
@@ -57,12 +57,10 @@ class Claude(NestedJsonHooks):
     def read_headless(self, stdout: str) -> dict[str, Any]:
         """The result object's text, its `usage` (input counts cache reads and writes too: they are
         tokens the run consumed) and `total_cost_usd`."""
-        results = [item for item in json_lines(stdout) if item.get("type") == "result"]
-        if not results:
+        found = last_result(stdout)
+        if found is None:
             return headless_result(stdout.strip())
-        result = results[-1]
-        raw = result.get("usage")
-        usage: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        result, usage = found
         parts = [usage.get(key) for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")]
         counted = [part for part in parts if isinstance(part, int)]
         return headless_result(str(result.get("result") or ""), sum(counted) if counted else None,

@@ -38,7 +38,7 @@ from pathlib import Path
 from ..core import quickjson
 from ..core.decision import DENY, WARN
 from ..core.toolcall import DISPATCH, READ, SHELL, WRITE, ToolCall, classify
-from . import headless_result, json_lines
+from . import headless_result, last_result
 from .flatjsonhooks import FlatJsonHooks
 
 TYPE_CHECKING = False
@@ -199,12 +199,10 @@ class Cursor(FlatJsonHooks):
     def read_headless(self, stdout: str) -> dict[str, Any]:
         """The result object's text, and its `usage` where the CLI version reports one (either
         spelling); Cursor reports no cost."""
-        results = [item for item in json_lines(stdout) if item.get("type") == "result"]
-        if not results:
+        found = last_result(stdout)
+        if found is None:
             return headless_result(stdout.strip())
-        result = results[-1]
-        raw = result.get("usage")
-        usage: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        result, usage = found
         return headless_result(str(result.get("result") or ""),
                                usage.get("input_tokens", usage.get("inputTokens")),
                                usage.get("output_tokens", usage.get("outputTokens")), None)
