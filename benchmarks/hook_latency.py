@@ -4,8 +4,10 @@ Run:  .venv/bin/python benchmarks/hook_latency.py [--runs 40] [--python python3]
       .venv/bin/python benchmarks/hook_latency.py --smoke   (a few runs: checks the benchmark still works)
 
 For each agent the runtime knows (its `platforms` package), spawns the hook the
-way the agent does: a fresh `sh -c 'python3 -S <runtime> hook <agent>
-pre-tool-use'` per call with the agent's own probe payload on stdin (the payload
+way the agent does: a fresh `sh -c 'python3 -S <entry> hook <agent>
+pre-tool-use'` per call, where <entry> is what the agent's `hook_command` in
+`platforms/<agent>.yml` runs (the runtime's `__main__.py`, or the runtime
+directory in releases that ran that), with the agent's own probe payload on stdin (the payload
 `doctor` sends), once with an ordinary command the guard allows and once with a
 destructive one it denies, in a temporary project with strict enforcement. Every
 answer is checked with the agent's own reading of its wire format (allow or
@@ -28,7 +30,9 @@ the named interpreter for `sys.executable` and times that real binary.
 `--compare DIR` times another copy of the runtime (e.g. the previous layout:
 `git archive <rev> runtime | tar -x -C /tmp/before`, then `--compare
 /tmp/before/runtime`) in a second project, interleaved with this one in the same
-run, and adds each variant's before and after medians side by side.
+run, and adds each variant's before and after medians side by side. That copy
+runs the way its own release wired it: its `__main__.py` when its `platforms`
+package names an entry file (`ENTRY`), its directory otherwise.
 """
 
 from __future__ import annotations
@@ -47,7 +51,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench_project import RUNTIME, import_defining, strict_project
+import yaml
+from bench_project import ROOT, RUNTIME, import_defining, strict_project
 
 GOAL = 2.0  # every agent's allow and deny path, against `sh -c 'python3 -S -c pass'`
 FLOOR = "sh -c 'python3 -S -c pass'"
@@ -94,6 +99,16 @@ def agents(runtime: Path) -> list[str]:
             if (runtime / "platforms" / f"{name}.py").is_file()]
 
 
+def entry(runtime: Path, name: str) -> Path:
+    """What the agent's hook command runs in a project whose vendored runtime is `runtime`."""
+    if runtime.resolve() == RUNTIME.resolve():
+        data = yaml.safe_load((ROOT / "platforms" / f"{name}.yml").read_text(encoding="utf-8"))
+        command = data[f"platform_{name}"]["default"]["hook_command"]
+        return runtime / "__main__.py" if ".orchestrator/runtime/__main__.py" in command else runtime
+    names_entry = "\nENTRY = " in (runtime / "platforms" / "__init__.py").read_text(encoding="utf-8")
+    return runtime / "__main__.py" if names_entry else runtime
+
+
 def hook_variants(python: str, flags: list[str], project: Path, runtime: Path, label: str,
                   checks: dict[str, Callable[[str, int], bool]]) -> dict[str, Variant]:
     """Allow and deny variants of every agent's pre-tool hook in `project`; `checks` gets each variant's
@@ -102,7 +117,9 @@ def hook_variants(python: str, flags: list[str], project: Path, runtime: Path, l
     variants: dict[str, Variant] = {}
     for name in agents(runtime):
         platform = platforms.get(name)
-        words = [python, *flags, str(project / ".orchestrator" / "runtime"), "hook", name, "pre-tool-use"]
+        vendored = project / ".orchestrator" / "runtime"
+        words = [python, *flags, str(vendored / entry(runtime, name).relative_to(runtime)), "hook", name,
+                 "pre-tool-use"]
         argv = ["sh", "-c", shlex.join(words)]  # as the agent runs it: through a shell
         for path, command, reads in (("allow", ALLOW, platform.allows), ("deny", DENY, platform.denies)):
             key = f"{label}{name} {path}"

@@ -37,7 +37,7 @@ IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)$")
 # Run inside the hook's interpreter: count `re`'s compiler calls (each one is a cache miss) by caller.
 # json is imported only at the end, with counting stopped: the hook itself reads and writes JSON without it.
 COUNTER = """
-import re, runpy, sys
+import os, re, runpy, sys
 compiler = getattr(re, '_compiler', None) or __import__('sre_compile')
 calls = []
 real = compiler.compile
@@ -50,15 +50,22 @@ def counting(pattern, flags=0):
                   where.co_name if where else '?'])
     return real(pattern, flags)
 compiler.compile = counting
+def report():
+    compiler.compile = real  # json's own patterns, compiled below for this report, are not the hook's
+    import json
+    sys.stderr.write('\\nREGEX-COMPILES ' + json.dumps(calls) + '\\n')
+    sys.stderr.flush()
+leave = os._exit
+def _exit(code):  # a hook call ends with os._exit once it has answered: report before it does
+    report()
+    leave(code)
+os._exit = _exit
 sys.argv = [RUNTIME, 'hook', AGENT, 'pre-tool-use']
 try:
     runpy.run_path(RUNTIME, run_name='__main__')
 except SystemExit:
     pass
-finally:
-    compiler.compile = real  # json's own patterns, compiled below for this report, are not the hook's
-    import json
-    sys.stderr.write('\\nREGEX-COMPILES ' + json.dumps(calls) + '\\n')
+report()
 """
 
 
@@ -87,7 +94,7 @@ def floor_modules(python: str) -> set[str]:
 def imports(python: str, project: Path, agent: str, probe: Any, command: str, runs: int) -> dict[str, Any]:
     """Each imported module's smallest self and cumulative microseconds over `runs` calls; `beyond_floor`
     counts only those `python3 -S -c pass` does not import itself."""
-    hook = [python, "-X", "importtime", "-S", str(project / ".orchestrator" / "runtime"), "hook", agent,
+    hook = [python, "-X", "importtime", "-S", str(project / ".orchestrator" / "runtime" / "__main__.py"), "hook", agent,
             "pre-tool-use"]
     best: dict[str, list[int]] = {}
     order: list[str] = []

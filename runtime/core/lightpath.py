@@ -4,22 +4,32 @@
 # flake8: noqa
 # mypy: ignore-errors
 # type: ignore
-"""`pathlib.Path`, imported without loading `urllib.parse`, `ipaddress`, `re`, `enum`, `fnmatch` and
-`ntpath` along with it.
+"""`pathlib.Path`, imported without loading `urllib.parse`, `ipaddress`, `re`, `enum`, `fnmatch`,
+`ntpath`, `functools`, `collections` and `operator` along with it.
 
 Up to Python 3.12, `pathlib` imports `urllib.parse` (which loads `ipaddress`) for
 one function only `Path.as_uri()` calls, `re` (which loads `enum`) and `fnmatch`
-for globbing and pattern matching, and `ntpath` for Windows paths. Together they
-cost every hook call several milliseconds, and a hook call on this system neither
-makes a URI nor globs nor reads a Windows path. So
-while `pathlib` is first imported, those modules are stood in for by
-placeholders that load the real module the moment anything is asked of them (a
-function of `urllib.parse` that `pathlib` binds at import loads it when called);
-the placeholders leave `sys.modules` before anything else runs, so a later
-`import re` or `import urllib.parse` gets the real module, and `pathlib` works
-exactly as before, paying for the import when first used. When
-`pathlib` or one of them is already loaded (or from Python 3.13, whose `pathlib`
+for globbing and pattern matching, `ntpath` for Windows paths, `functools` (which
+loads `collections`, `operator`, `keyword` and `reprlib`) to cache its glob
+helpers, and `warnings` for deprecated methods. Together they cost every hook
+call several milliseconds, and a hook call on this system neither makes a URI nor
+globs nor reads a Windows path. So while `pathlib` is first imported, those
+modules are stood in for by placeholders that load the real module the moment
+anything is asked of them:
+- a function `pathlib` binds at import (`from urllib.parse import quote_from_bytes`)
+  loads its module when called;
+- `operator`'s functions come from its C half, `_operator`, which is already cheap;
+- `functools.cache` and `functools.lru_cache`, which `pathlib` applies to its glob
+  helpers at import, wrap the function so that the real cache is made on its first
+  call.
+The placeholders leave `sys.modules` before anything else runs, so a later
+`import re` or `import functools` gets the real module, and `pathlib` works
+exactly as before, paying for the import when first used. A module already
+loaded is used as it is; when `pathlib` is (or from Python 3.13, whose `pathlib`
 imports them only where it uses them), this is a plain `from pathlib import Path`.
+If a Python release's `pathlib` asks a placeholder at import for something it
+cannot stand in for (3.12 calls `fnmatch.translate` there), the real module loads
+there and then: the worst case is the cost this module saves, never a wrong answer.
 """
 
 from __future__ import annotations
@@ -31,7 +41,8 @@ if TYPE_CHECKING:  # annotations only: typing would cost every hook call a milli
     from collections.abc import Callable
     from typing import Any
 
-_DEFERRED = ("urllib.parse", "re", "fnmatch", "ntpath")
+_DEFERRED = ("urllib.parse", "re", "fnmatch", "ntpath", "functools", "operator", "warnings")
+_CACHES = ("cache", "lru_cache")  # the `functools` decorators pathlib applies at import
 _importing = False  # True while pathlib itself is being imported
 
 
@@ -54,6 +65,30 @@ def _when_called(name: str, attr: str) -> Callable[..., Any]:
     return call
 
 
+def _cached_on_first_call(attr: str) -> Callable[..., Any]:
+    """A stand-in for the decorator `functools.<attr>` (`cache`, or `lru_cache` with or without its
+    arguments): the function it decorates is wrapped in the real cache when first called."""
+    def wrap(function: Callable[..., Any], make: Callable[[Any, Callable[..., Any]], Any]) -> Callable[..., Any]:
+        made: list[Callable[..., Any]] = []
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if not made:
+                made.append(make(getattr(_real("functools"), attr), function))
+            return made[0](*args, **kwargs)
+
+        call.__name__ = call.__qualname__ = getattr(function, "__name__", attr)
+        call.__doc__ = getattr(function, "__doc__", None)
+        return call
+
+    def stand_in(*args: Any, **kwargs: Any) -> Any:
+        if attr == "cache" or (len(args) == 1 and callable(args[0]) and not kwargs):  # `@cache`, `@lru_cache`
+            return wrap(args[0], lambda real, function: real(function))
+        # `@lru_cache()`, `@lru_cache(maxsize=256)`: the arguments are kept for the real one
+        return lambda function: wrap(function, lambda real, function: real(*args, **kwargs)(function))
+
+    return stand_in
+
+
 def _placeholder(name: str) -> Any:
     module = type(sys)(name)
     module.__dict__["_placeholder"] = True
@@ -63,6 +98,13 @@ def _placeholder(name: str) -> Any:
             raise AttributeError(attr)
         if _importing and name == "urllib.parse":  # `from urllib.parse import quote_from_bytes`
             return _when_called(name, attr)
+        if _importing and name == "functools" and attr in _CACHES:
+            return _cached_on_first_call(attr)
+        if _importing and name == "operator":  # `from operator import attrgetter`: the C function itself
+            import _operator
+
+            if hasattr(_operator, attr):
+                return getattr(_operator, attr)
         value = getattr(_real(name), attr)
         setattr(module, attr, value)
         return value
@@ -73,11 +115,11 @@ def _placeholder(name: str) -> Any:
 
 def _import_path() -> type:
     global _importing
-    if "pathlib" in sys.modules or any(name in sys.modules for name in _DEFERRED) or sys.version_info >= (3, 13):
+    if "pathlib" in sys.modules or sys.version_info >= (3, 13):
         from pathlib import Path
 
         return Path
-    placeholders = {name: _placeholder(name) for name in _DEFERRED}
+    placeholders = {name: _placeholder(name) for name in _DEFERRED if name not in sys.modules}
     sys.modules.update(placeholders)
     _importing = True
     try:

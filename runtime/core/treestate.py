@@ -99,6 +99,10 @@ def changed_between(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 
 def is_runtime_record(path: str) -> bool:
+    """One of `RUNTIME_RECORDS`, or the vendored runtime's own bytecode (its `.pyc` files and the hook's code
+    cache, which a hook call may rewrite where `.orchestrator/.gitignore` is missing)."""
+    if path.startswith(".orchestrator/runtime/") and "/__pycache__/" in path:
+        return True
     return any(path == rec or (rec.endswith("/") and path.startswith(rec)) for rec in RUNTIME_RECORDS)
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..core import quickjson
+from ..core import digest, quickjson
 from ..core.decision import DENY, WARN, Decision
 from ..core.paths import state_dir
 from ..core.toolcall import WRITE
@@ -49,16 +49,6 @@ try:
 except ImportError:  # Windows: no lock, a lost update only delays a warning
     fcntl = None  # type: ignore[assignment]
 
-if TYPE_CHECKING:  # the private modules below have no type stubs; hashlib's sha256 is the same function
-    from hashlib import sha256
-else:
-    try:  # the builtin digest: hashlib would load OpenSSL, a few ms on every tool call
-        from _sha256 import sha256
-    except ImportError:
-        try:
-            from _sha2 import sha256
-        except ImportError:
-            from hashlib import sha256
 
 
 def _path(root: Path, session_id: str) -> Path:
@@ -69,7 +59,7 @@ def _path(root: Path, session_id: str) -> Path:
 def call_key(name: str, tool_input: Any) -> str:
     """A short hash of (tool, input): the raw input never reaches disk."""
     text = quickjson.dumps([name, tool_input], sort_keys=True, default=str, separators=(",", ":"))
-    return sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
+    return digest.short(text)
 
 
 def _settings(ctx: HookContext) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core import quickjson
+from ..core import codecache, quickjson
 from .rulekinds import KINDS
 
 TYPE_CHECKING = False
@@ -74,25 +74,13 @@ class Policy:
 
 def load(root: Path, floor_path: Path = FLOOR_PATH) -> Policy:
     """Floor plus overlay. Raises PolicyError only when the floor itself is unusable."""
-    try:
-        floor_text = floor_path.read_text(encoding="utf-8")
-        floor = quickjson.loads(floor_text)
-    except OSError as exc:
-        raise PolicyError(f"{floor_path}: cannot be read ({exc.strerror}); reinstall the runtime with "
-                          "'copier update' or restore the file from git") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{floor_path}:{getattr(exc, 'lineno', 0)}: is not valid JSON ({_short(exc)}); "
-                          "restore it with 'git checkout' of that file or 'copier update'") from None
-    rules = floor.get("rules") if isinstance(floor, dict) else None
-    if not isinstance(rules, list):
-        raise PolicyError(f"{floor_path}: has no 'rules' list; restore it from git or with 'copier update'")
+    # Reading and checking the shipped rules is a millisecond of every hook call; a hook keeps the checked
+    # rules next to its compiled modules while the file is unchanged (core/codecache.py).
+    floor = codecache.derived(str(floor_path), lambda: _floor_rules(floor_path))
     problems: list[str] = []
     by_id: dict[str, dict[str, Any]] = {}
     effective: list[dict[str, Any]] = []
-    for index, rule in enumerate(rules):
-        problem = validate(rule)
-        if problem:
-            raise PolicyError(f"{floor_path}: rules[{index}]: {problem}; restore the file from git")
+    for rule in floor:
         rule = dict(rule)
         rule["origin"] = "floor"
         by_id[rule["id"]] = rule
@@ -120,6 +108,27 @@ def load(root: Path, floor_path: Path = FLOOR_PATH) -> Policy:
             else:
                 _apply_overlay(entries, text, by_id, effective, problems)
     return Policy(effective, problems, overlay_error)
+
+
+def _floor_rules(floor_path: Path) -> list[dict[str, Any]]:
+    """The floor's rules, each checked; PolicyError naming the file and the fix when one is unusable."""
+    try:
+        floor_text = floor_path.read_text(encoding="utf-8")
+        floor = quickjson.loads(floor_text)
+    except OSError as exc:
+        raise PolicyError(f"{floor_path}: cannot be read ({exc.strerror}); reinstall the runtime with "
+                          "'copier update' or restore the file from git") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{floor_path}:{getattr(exc, 'lineno', 0)}: is not valid JSON ({_short(exc)}); "
+                          "restore it with 'git checkout' of that file or 'copier update'") from None
+    rules = floor.get("rules") if isinstance(floor, dict) else None
+    if not isinstance(rules, list):
+        raise PolicyError(f"{floor_path}: has no 'rules' list; restore it from git or with 'copier update'")
+    for index, rule in enumerate(rules):
+        problem = validate(rule)
+        if problem:
+            raise PolicyError(f"{floor_path}: rules[{index}]: {problem}; restore the file from git")
+    return rules
 
 
 def _apply_overlay(entries: list[Any], text: str, by_id: dict[str, dict[str, Any]],

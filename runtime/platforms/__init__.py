@@ -21,6 +21,7 @@ use and nothing else; `known()` lists the modules without importing them.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 TYPE_CHECKING = False
@@ -35,6 +36,10 @@ INSTRUCTION_FILES = ("CLAUDE.md", "AGENTS.md")
 
 # What marks a hook entry as ours in any settings file: its command runs the vendored runtime's hook.
 MARKER = ".orchestrator/runtime"
+# The file a hook command runs. Naming the file, not the directory, spares every call the import
+# machinery (runpy) that running a directory needs. Entries written before name the directory; both
+# are ours, and `install` rewrites an old one to the current command.
+ENTRY = MARKER + "/__main__.py"
 _FIRST = frozenset("abcdefghijklmnopqrstuvwxyz")
 _REST = _FIRST | frozenset("0123456789_")
 
@@ -236,10 +241,9 @@ def get(name: str) -> Platform:
     """The platform module called `name`, imported on first use (only that one)."""
     if not _valid_name(name or "") or name in _SHARED:
         raise UnknownPlatformError(f"unknown platform {name!r}")
-    import importlib
-
-    try:
-        module = importlib.import_module(f"{__name__}.{name}")
+    try:  # `__import__`, not `importlib.import_module`: `importlib` loads `warnings`, on every hook call
+        __import__(f"{__name__}.{name}")
+        module = sys.modules[f"{__name__}.{name}"]
     except ModuleNotFoundError as exc:
         if exc.name != f"{__name__}.{name}":
             raise

@@ -25,7 +25,7 @@ import os
 from pathlib import Path
 
 from ..core import quickjson
-from . import MARKER, Platform
+from . import ENTRY, MARKER, Platform
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -185,4 +185,5 @@ class FlatJsonHooks(Platform):
                 text = handle.read().replace('\\"', '"')
         except OSError:
             return False
-        return any(f"{MARKER}{quote} hook {self.name} {event}" in text for quote in ('"', "'", ""))
+        return any(f"{runs}{quote} hook {self.name} {event}" in text
+                   for runs in (ENTRY, MARKER) for quote in ('"', "'", ""))

@@ -32,7 +32,6 @@ from the vendored copy: an edited guard is not the guard this runtime vouches fo
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
@@ -208,15 +207,18 @@ class Pi(Platform):
                 else f"{rel}: our skill entries taken out")
 
     def retire(self, root: Path, commands: list[str], dry_run: bool) -> list[str]:
-        with contextlib.suppress(WireError):  # a settings file we cannot read is the user's to fix
+        try:  # not contextlib.suppress: contextlib costs the hook, which imports this module, a millisecond
             note = self._sync_settings(root, {"commands": commands}, [], dry_run)
-            return [note] if note else []
-        return []
+        except WireError:  # a settings file we cannot read is the user's to fix
+            return []
+        return [note] if note else []
 
     def unwire(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:
         rel = data["settings_file"]
-        with contextlib.suppress(WireError):  # a settings file we cannot read is the user's to fix
+        try:
             self._sync_settings(root, data, [], dry_run)
+        except WireError:  # a settings file we cannot read is the user's to fix
+            rel = data["settings_file"]
         path, state = self._state(root, data)
         if state == "absent":
             return f"{rel}: not present"

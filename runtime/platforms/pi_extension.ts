@@ -4,7 +4,9 @@
 // another file of .pi/extensions/: this one is replaced on every update.
 //
 // Every decision is the runtime's: this file only hands Pi's events to
-// `python3 -S .orchestrator/runtime hook pi <event>` (JSON on stdin) and applies the JSON answer.
+// `python3 -S .orchestrator/runtime/__main__.py hook pi <event>` (JSON on stdin) and applies the JSON
+// answer. It names the entry file, not the directory: running a directory costs every call the import
+// machinery that runs it.
 // When the runtime cannot answer (not found, too slow, garbled output), a shell command is blocked
 // with the cause, because a guard that cannot judge must not let a destructive command through;
 // other calls go ahead with a warning to the model.
@@ -19,7 +21,7 @@ const TAG = "[session-orchestrator]";
 type Answer = { ok: true; value: Record<string, unknown> } | { ok: false; why: string };
 
 function ask(ctx: ExtensionContext, event: string, payload: Record<string, unknown>): Promise<Answer> {
-  const runtime = join(ctx.cwd, ".orchestrator", "runtime");
+  const runtime = join(ctx.cwd, ".orchestrator", "runtime", "__main__.py");
   return new Promise((resolve) => {
     const child = execFile("python3", ["-S", runtime, "hook", "pi", event],
       { cwd: ctx.cwd, timeout: TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 },

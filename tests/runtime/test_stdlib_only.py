@@ -62,7 +62,8 @@ def imported_modules(
     env = {**os.environ, "SO_PROJECT_DIR": str(repo)}
     env.pop("CLAUDE_PROJECT_DIR", None)
     result = subprocess.run(
-        [sys.executable, "-S", "-X", "importtime", str(RUNTIME), "hook", platform, event],  # -S: as hooks run it
+        # as the agents' hook commands run it
+        [sys.executable, "-S", "-X", "importtime", str(RUNTIME / "__main__.py"), "hook", platform, event],
         input=json.dumps(payload), capture_output=True, text=True, env=env, cwd=repo,
     )
     names = set()

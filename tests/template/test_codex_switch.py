@@ -73,7 +73,7 @@ def test_adding_then_removing_codex_changes_only_codex_files(claude_only: Path) 
     hooks = json.loads(with_codex[".codex/hooks.json"])["hooks"]
     assert hooks["Stop"] == json.loads(USER_HOOKS)["hooks"]["Stop"]  # the user's entry is kept
     assert [h["command"] for g in hooks["PreToolUse"] for h in g["hooks"]] == [
-        'python3 -S "$(git rev-parse --show-toplevel)/.orchestrator/runtime" hook codex pre-tool-use']
+        'python3 -S "$(git rev-parse --show-toplevel)/.orchestrator/runtime/__main__.py" hook codex pre-tool-use']
     assert "SessionStart" in hooks
     agents_md = with_codex["AGENTS.md"]
     assert agents_md.startswith(USER_AGENTS_MD) and b"## Session Config" in agents_md

@@ -94,7 +94,7 @@ def test_settings_hooks_run_the_vendored_runtime(default_render: Path) -> None:
         (group,) = groups
         (handler,) = group["hooks"]
         assert handler["type"] == "command"
-        assert '$CLAUDE_PROJECT_DIR/.orchestrator/runtime" hook claude ' in handler["command"]
+        assert '$CLAUDE_PROJECT_DIR/.orchestrator/runtime/__main__.py" hook claude ' in handler["command"]
         assert group["matcher"] == claude_data()["hooks"][event][0]["matcher"]
     assert (default_render / ".orchestrator" / "runtime" / "__main__.py").is_file()
     assert not (default_render / ".orchestrator" / "runtime").is_symlink()

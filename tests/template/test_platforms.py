@@ -112,7 +112,7 @@ class PlatformContract:
 
     def test_hook_command_runs_the_vendored_runtime(self, data: dict[str, Any]) -> None:
         command = data["hook_command"]
-        assert f'.orchestrator/runtime" hook {self.NAME} ' in command
+        assert f'.orchestrator/runtime/__main__.py" hook {self.NAME} ' in command
         assert "{event}" in command
         assert isinstance(data["hook_timeout"], int) and data["hook_timeout"] > 0
 

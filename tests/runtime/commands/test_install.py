@@ -164,7 +164,7 @@ def test_install_does_not_shadow_a_section_in_the_other_file(tmp_path: Path) -> 
 
 # --- settings that are JSON but not the documented shape: refused, byte for byte ------------------
 
-OURS = 'python3 -S "$CLAUDE_PROJECT_DIR/.orchestrator/runtime" hook claude pre-tool-use'
+OURS = 'python3 -S "$CLAUDE_PROJECT_DIR/.orchestrator/runtime/__main__.py" hook claude pre-tool-use'
 MALFORMED = [
     ('"top level a list"', '[{"hooks": {}}]', "<top level>: expected an object"),
     ('"a string"', '"hooks"', "<top level>: expected an object"),
@@ -307,6 +307,22 @@ def test_generated_settings_keep_every_user_byte(claude: dict[str, Any], seed: i
         assert _strip_ours(merged) == text  # remove ours again: every user byte is back in place
     stale = {**claude, "hook_command": 'python3 .orchestrator/runtime hook claude {event} --old'}
     assert splice_hooks(splice_hooks(text, stale), claude) == merged  # an update replaces exactly ours
+
+
+def test_an_entry_that_runs_the_runtime_directory_is_rewritten_to_run_its_entry_file(
+        claude: dict[str, Any]) -> None:
+    """Hooks wired by a release that ran the directory: an update's `install` leaves one entry per event,
+    the current command, and nothing of the old one."""
+    from runtime.platforms.jsonsplice import splice_hooks
+
+    old = {**claude, "hook_command": claude["hook_command"].replace("/__main__.py", "")}
+    assert old["hook_command"] != claude["hook_command"]
+    updated = json.loads(splice_hooks(splice_hooks('{"model": "x"}\n', old), claude))
+    commands = [h["command"] for groups in updated["hooks"].values() for g in groups for h in g["hooks"]]
+    assert commands == [claude["hook_command"].format(event=entry["event"])
+                        for entries in claude["hooks"].values() for entry in entries]
+    assert all("/.orchestrator/runtime/__main__.py\" hook claude " in command for command in commands)
+    assert updated["model"] == "x"
 
 
 def test_every_instruction_file_the_agents_read_gets_the_intro_and_config_once(tmp_path: Path) -> None:

@@ -38,11 +38,13 @@ def test_an_ordinary_call_stays_light(tmp_path: Path, payload: dict) -> None:
 # What an agent's pre-tool hook does not import, allowing or denying a shell command: each costs every tool call
 # a millisecond or more of a budget measured against the interpreter's bare start (benchmarks/hook_latency.py).
 # `json` brings `re` and `enum` and compiles six patterns; `core/quickjson` drives its C accelerator instead.
-# `urllib.parse` (with `ipaddress`), `re` (with `enum`), `fnmatch` and `ntpath` come with `pathlib` for URIs, globs
-# and Windows paths, which no hook call needs; `core/lightpath` defers them. The Session Config, the policy and the
+# `urllib.parse` (with `ipaddress`), `re` (with `enum`), `fnmatch`, `ntpath` and `functools` (with `collections`,
+# `operator`, `keyword` and `reprlib`) come with `pathlib` for URIs, globs, Windows paths and caching its glob helpers,
+# which no hook call needs; `core/lightpath` defers them. The Session Config, the policy and the
 # shell lexer are read by string checks that accept what their patterns accepted (test_hookpath_matchers.py).
 HOOK_PATH_HEAVY = HEAVY | {"json", "json.decoder", "json.encoder", "json.scanner", "urllib.parse", "ipaddress",
-                           "re", "enum", "fnmatch", "ntpath"}
+                           "re", "enum", "fnmatch", "ntpath", "functools", "collections", "operator", "keyword",
+                           "reprlib", "warnings"}
 
 
 @pytest.mark.parametrize("platform", platforms.known())
@@ -64,13 +66,17 @@ def test_path_without_urllib_is_pathlib_all_the_same() -> None:
     (a URI, a glob, a Windows path) still works."""
     probe = ("import sys; from runtime.core.lightpath import Path; import pathlib; "
              "print(Path is pathlib.Path, sorted(set(sys.modules) & {'urllib.parse', 'ipaddress', 're', 'enum', "
-             "'fnmatch', 'ntpath'})); "
+             "'fnmatch', 'ntpath', 'functools', 'collections', 'operator', 'warnings'})); "
              "print(Path('/tmp/a b').as_uri(), Path('a/b.py').match('*.py'), "
              "pathlib.PureWindowsPath('C:/x/y').parent); "
-             "import urllib.parse, re; print(urllib.parse.urlsplit('http://h/p').netloc, re is sys.modules['re'])")
+             "import urllib.parse, re; print(urllib.parse.urlsplit('http://h/p').netloc, re is sys.modules['re']); "
+             "import functools; print(sorted(p.name for p in Path('runtime/core').glob('light*.py')), "
+             "sorted(p.name for p in Path('runtime').rglob('lightpath.py')), "
+             "functools is sys.modules['functools'], functools.lru_cache(maxsize=2)(len)('ab'))")
     done = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, cwd=RUNTIME.parent,
                           check=True)
-    assert done.stdout.split("\n")[:3] == ["True []", "file:///tmp/a%20b True C:\\x", "h True"], done.stdout
+    assert done.stdout.split("\n")[:4] == ["True []", "file:///tmp/a%20b True C:\\x", "h True",
+                                           "['lightpath.py'] ['lightpath.py'] True 2"], done.stdout
 
 
 # Runs the hook the way `python3 -S <runtime>` does, recording which runtime file compiles each regular
@@ -90,7 +96,15 @@ def _compile(pattern, flags):
             seen.add((os.path.relpath(name, runtime).replace(os.sep, "/"), pattern))
     return original(pattern, flags)
 re._compile = _compile
-atexit.register(lambda: sys.stderr.write("COMPILED " + json.dumps(sorted(seen)) + "\\n"))
+def report():
+    sys.stderr.write("COMPILED " + json.dumps(sorted(seen)) + "\\n")
+    sys.stderr.flush()
+atexit.register(report)
+leave = os._exit  # a hook call leaves without the interpreter's teardown, so atexit would not run
+def _exit(code):
+    report()
+    leave(code)
+os._exit = _exit
 sys.argv = [runtime, *sys.argv[2:]]
 runpy.run_path(runtime, run_name="__main__")
 """

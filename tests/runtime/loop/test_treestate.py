@@ -57,6 +57,24 @@ def test_fingerprint_ignores_runtime_records_but_not_code(repo: Path) -> None:
     assert treestate.fingerprint(repo)["head"] == first["head"] != ""
 
 
+def test_the_runtimes_own_bytecode_is_a_runtime_record_but_its_code_is_not(repo: Path) -> None:
+    """A hook call may write the runtime's `.pyc` files and its code cache; where `.orchestrator/.gitignore` is
+    missing they are untracked files, and they must not count as a change to the code (the loop guard would
+    never see a repeat)."""
+    first = treestate.fingerprint(repo)
+    cache = repo / ".orchestrator/runtime/__pycache__"
+    cache.mkdir(parents=True)
+    (cache / "hookpath.cpython-311.bin").write_bytes(b"\x00\x01")
+    (repo / ".orchestrator/runtime/guards/__pycache__").mkdir(parents=True)
+    (repo / ".orchestrator/runtime/guards/__pycache__/guard.cpython-311.pyc").write_bytes(b"\x00")
+    assert treestate.fingerprint(repo) == first
+    assert treestate.is_runtime_record(".orchestrator/runtime/__pycache__/hookpath.cpython-311.bin")
+    assert not treestate.is_runtime_record(".orchestrator/runtime/guards/guard.py")
+    assert not treestate.is_runtime_record("src/__pycache__/app.cpython-311.pyc")
+    (repo / ".orchestrator/runtime/guards/guard.py").write_text("x = 1\n")
+    assert treestate.fingerprint(repo)["tree"] != first["tree"]
+
+
 def test_tree_id_survives_committing_exactly_the_judged_changes(repo: Path) -> None:
     (repo / "a.py").write_text("a = 2\n")
     (repo / "c.py").write_text("c\n")

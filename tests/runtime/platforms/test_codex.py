@@ -17,7 +17,7 @@ from runtime.core.decision import Decision
 from runtime.platforms import codex
 from runtime.platforms.codex import PLATFORM, trust_checks
 
-HOOK = 'python3 -S "$(git rev-parse --show-toplevel)/.orchestrator/runtime" hook codex {event}'
+HOOK = 'python3 -S "$(git rev-parse --show-toplevel)/.orchestrator/runtime/__main__.py" hook codex {event}'
 DATA = {"label": "Codex CLI", "settings_file": ".codex/hooks.json", "hook_command": HOOK, "hook_timeout": 30,
         "hooks": {"SessionStart": [{"matcher": "startup", "event": "session-start"}],
                   "PreToolUse": [{"matcher": "*", "event": "pre-tool-use"}]}}

@@ -130,5 +130,16 @@ def test_missing_hooks_and_the_cheap_wired_check(tmp_path: Path) -> None:
     assert not PLATFORM.wired_for(tmp_path, "post-tool-use")
 
 
+def test_the_cheap_wired_check_knows_entries_that_run_the_runtime_directory(tmp_path: Path) -> None:
+    """Releases before the hook named its entry file ran the directory; such a file is still wired
+    (the guard of an agent that hosts this one must not judge the call twice before `install` runs)."""
+    old = DATA["hook_command"].replace("/__main__.py", "")
+    assert old != DATA["hook_command"]
+    write(tmp_path, json.dumps({"version": 1, "hooks": {
+        "preToolUse": [{"command": old.format(event="pre-tool-use")}]}}))
+    assert PLATFORM.wired_for(tmp_path, "pre-tool-use")
+    assert not PLATFORM.wired_for(tmp_path, "session-start")
+
+
 def test_an_empty_text_with_nothing_wanted_stays_empty() -> None:
     assert splice_hooks("", {}, 1) == ""
