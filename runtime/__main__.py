@@ -4,22 +4,9 @@
 # flake8: noqa
 # mypy: ignore-errors
 # type: ignore
-"""Entry point for `python3 .orchestrator/runtime ...`.
-
-Running a directory puts that directory itself on sys.path; we swap it for its
-parent so the package imports as `runtime` with working relative imports. The
-`hook` command takes a fast path that skips argparse: it runs on every tool call.
-
-This is the one place that sees every import, so it is where a runtime that
-cannot run (a merge-conflict marker or syntax error in one of its files, a
-deleted module) is caught; `fallback.py` says what broke and how to restore it.
-A hook call reads the runtime's compiled modules from one file
-(`core/codecache.py`) and, once it has answered and flushed its output, leaves
-without the interpreter's teardown: its files are closed, it starts no thread and
-registers nothing to run at exit, and the teardown would cost every tool call a
-few milliseconds.
-The script stays small because Python compiles it afresh on every hook call.
-"""
+"""`python3 .orchestrator/runtime ...`: puts `.orchestrator/` on sys.path, runs the command, and turns a
+runtime that cannot run into a message (`hookpath/fallback.py`). Kept short: Python compiles this file
+afresh on every hook call (docs/architecture.md, "the vendored runtime")."""
 
 import os
 import sys
@@ -31,6 +18,9 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     try:
         if args[:1] == ["hook"]:
+            import gc
+
+            gc.disable()  # a short-lived process: the collector's passes over its imports cost more than they free
             from runtime.core import codecache  # the hook's modules from one file (core/codecache.py)
 
             cache = codecache.load()
@@ -43,7 +33,7 @@ if __name__ == "__main__":
             except OSError:  # the agent stopped listening: nothing more to tell it
                 pass
             codecache.save(cache)
-            os._exit(code)  # nothing is left to clean up: tearing down the interpreter would cost the call ~3 ms
+            os._exit(code)  # no thread, no exit handler, files closed: the teardown would cost ~3 ms
         else:
             from runtime.commands.main import main
 

@@ -14,9 +14,12 @@ milliseconds a call in all, more than the hook's own work. So the hook path read
 the code of all of them from one file, written next to the `.pyc` files in
 `runtime/__pycache__/`, and a finder at the front of `sys.meta_path` hands it to
 the import system; each module is still created and run by the import system as
-usual, only the file search and reading are skipped.
+usual, only the file search and reading are skipped. The code is compiled from the
+source without its docstrings, which no hook call reads (a module's `__doc__` is
+None when it comes from here); nothing else differs, asserts and line numbers
+included.
 
-Nothing here can change what runs:
+Nothing here can change what a hook decides:
 - each module's entry is used only while its source file has the size and
   modification time (in nanoseconds) recorded with it, a stricter check than the
   one Python applies to its own `.pyc` files (whole seconds); an edited, replaced
@@ -46,7 +49,7 @@ import marshal
 import os
 import sys
 from _frozen_importlib import ModuleSpec  # already loaded by the interpreter: importing it is free
-from _frozen_importlib_external import MAGIC_NUMBER, cache_from_source
+from _frozen_importlib_external import MAGIC_NUMBER
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing would cost every hook call a millisecond
@@ -214,44 +217,37 @@ def _current(entry: Entry) -> bool:
 
 
 def _entry(module: ModuleType, old: Entry | None) -> Entry | None:
-    """`module`'s entry: its code from the earlier entry or its `.pyc` when either matches the source,
-    else compiled from the source."""
+    """`module`'s entry: the earlier one while it matches the source, else the source compiled now."""
     origin = getattr(module, "__file__", None)
     if not origin or not origin.endswith(".py") or not origin.startswith(_RUNTIME + os.sep):
         return None
     found = os.stat(origin)
     if old is not None and (old[2], old[3]) == (found.st_mtime_ns, found.st_size):
         return old
-    code = _from_pyc(origin, found) or _compile(origin)
+    code = _compile(origin)
     package = os.path.basename(origin) == "__init__.py"
     return (os.path.relpath(origin, _RUNTIME), package, found.st_mtime_ns, found.st_size, marshal.dumps(code))
 
 
-def _from_pyc(origin: str, found: os.stat_result) -> CodeType | None:
-    """The code in the `.pyc` Python wrote for `origin`, if it was written for this very source (a
-    time-stamped one whose time and size match, as Python itself checks)."""
-    try:
-        with open(cache_from_source(origin), "rb") as handle:
-            data = handle.read()
-    except (OSError, NotImplementedError):
-        return None
-    if (len(data) < 16 or data[:4] != MAGIC_NUMBER or int.from_bytes(data[4:8], "little") != 0
-            or int.from_bytes(data[8:12], "little") != int(found.st_mtime) & 0xFFFFFFFF
-            or int.from_bytes(data[12:16], "little") != found.st_size & 0xFFFFFFFF):
-        return None
-    try:
-        code: CodeType = marshal.loads(data[16:])
-    except (ValueError, EOFError, TypeError):
-        return None
-    import _imp
-
-    _imp._fix_co_filename(code, origin)  # type: ignore[attr-defined]  # as the import system does for a moved file
-    return code
-
-
 def _compile(origin: str) -> CodeType:
+    """The module's code without its docstrings, compiled from its source. No hook call reads a docstring,
+    and they are a tenth of the bytes each call reads and unmarshals; everything else (asserts, line
+    numbers for a traceback) is exactly as Python compiles it."""
+    import ast  # here: only a call that writes a new cache compiles anything
+
     with open(origin, "rb") as handle:
-        return compile(handle.read(), origin, "exec", dont_inherit=True)
+        tree = ast.parse(handle.read(), origin)
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        first = node.body[0] if node.body else None
+        if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)):
+            if len(node.body) > 1:
+                del node.body[0]  # a module's `from __future__` import must then come first
+            else:
+                node.body[0] = ast.copy_location(ast.Pass(), first)
+    return compile(tree, origin, "exec", dont_inherit=True)
 
 
 def _write(entries: dict[str, Entry]) -> None:

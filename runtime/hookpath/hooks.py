@@ -140,7 +140,7 @@ def main(argv: list[str]) -> int:
     platform, event = argv[0], argv[1]
     import gc
 
-    gc.disable()  # a short-lived process: the collector's passes over a large parse cost more than they free
+    gc.disable()  # a short-lived process (__main__ has done so): the collector costs more than it frees
     from ..platforms import UnknownPlatformError, get
 
     try:
