@@ -78,9 +78,11 @@ def cache_file() -> str:
 class CodeCache:
     """The finder: serves a runtime module from the cache while its source file is unchanged."""
 
-    def __init__(self, entries: dict[str, Indexed], codes: memoryview | bytes = b"") -> None:
+    def __init__(self, entries: dict[str, Indexed], fd: int = -1, base: int = 0, size: int = 0) -> None:
         self.entries = entries  # name -> (file, is a package, st_mtime_ns, st_size, offset, length)
-        self.codes = codes  # every module's marshalled code, one after the other
+        # The codes follow the index in the open file `fd`, from `base` on, `size` bytes in all; each is read
+        # when its module is imported, so a call reads only the modules it uses.
+        self.fd, self.base, self.size = fd, base, size
         self.served: set[str] = set()
         self.stale = False  # an entry whose source changed: the next save drops it
         self.fresh: dict[str, Entry] = {}  # data derived anew in this process, for the next save
@@ -106,22 +108,31 @@ class CodeCache:
         return spec
 
     def code(self, name: str) -> bytes:
+        """The marshalled code of entry `name` (b"" when the file is cut off before it)."""
         offset, length = self.entries[name][4:]
-        return bytes(self.codes[offset:offset + length])
+        try:
+            data = os.pread(self.fd, length, self.base + offset)
+        except (OSError, ValueError):
+            return b""
+        return data if len(data) == length else b""
 
     def usable(self, name: str, found: os.stat_result) -> bool:
         """Whether the entry `name` was recorded for a file with `found`'s time stamp and size."""
         entry = self.entries.get(name)
-        return (entry is not None and entry[4] + entry[5] <= len(self.codes)
+        return (entry is not None and entry[4] + entry[5] <= self.size
                 and (entry[2], entry[3]) == (found.st_mtime_ns, found.st_size))
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
     def create_module(self, spec: ModuleSpec) -> None:
         return None  # the import system's usual module object
 
     def exec_module(self, module: ModuleType) -> None:
-        offset, length = self.entries[module.__name__][4:]
         try:
-            code = marshal.loads(self.codes[offset:offset + length])
+            code = marshal.loads(self.code(module.__name__))
             self.served.add(module.__name__)
         except (ValueError, EOFError, TypeError):  # garbled bytes: the source, as an import without the cache
             self.stale = True
@@ -130,29 +141,33 @@ class CodeCache:
 
 
 def load() -> CodeCache:
-    """Read the cache and put its finder first in `sys.meta_path`; with no usable cache, an empty one
-    (it serves nothing, and `save` fills it)."""
-    index, codes = _read()
-    cache = CodeCache(index, codes)
+    """Read the cache's index and put its finder first in `sys.meta_path`; with no usable cache, an empty
+    one (it serves nothing, and `save` fills it)."""
+    cache = _open() or CodeCache({})
     sys.meta_path.insert(0, cache)
     _active[:] = [cache]
     return cache
 
 
-def _read() -> tuple[dict[str, Indexed], memoryview]:
-    """The file's index and its codes; nothing when it is missing, foreign or garbled."""
+def _open() -> CodeCache | None:
+    """The file's index, with the file left open for the codes; None when it is missing, foreign or garbled."""
     try:
-        with open(cache_file(), "rb") as handle:
-            data = memoryview(handle.read())  # slices of it are read in place, never copied
+        fd = os.open(cache_file(), os.O_RDONLY)
+    except OSError:
+        return None
+    try:
         magic = len(MAGIC_NUMBER)
-        if data[:magic] == MAGIC_NUMBER:
-            size = int.from_bytes(data[magic:magic + 4], "little")
-            index = marshal.loads(data[magic + 4:magic + 4 + size])
+        head = os.pread(fd, magic + 4, 0)
+        if head[:magic] == MAGIC_NUMBER and len(head) == magic + 4:
+            size = int.from_bytes(head[magic:], "little")
+            index = marshal.loads(os.pread(fd, size, magic + 4))
             if isinstance(index, dict):
-                return index, data[magic + 4 + size:]
+                base = magic + 4 + size
+                return CodeCache(index, fd, base, os.fstat(fd).st_size - base)
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    return {}, memoryview(b"")
+    os.close(fd)
+    return None
 
 
 def derived(path: str, build: Callable[[], Any]) -> Any:
@@ -169,9 +184,8 @@ def derived(path: str, build: Callable[[], Any]) -> Any:
     except OSError:
         return build()
     if cache.usable(key, found):
-        offset, length = cache.entries[key][4:]
         try:
-            value = marshal.loads(cache.codes[offset:offset + length])
+            value = marshal.loads(cache.code(key))
         except (ValueError, EOFError, TypeError):
             cache.stale = True
         else:
@@ -195,8 +209,8 @@ def save(cache: CodeCache | None) -> None:
         if (cache is not None and not cache.stale and not cache.fresh
                 and all(name in cache.served for name in loaded)):
             return
-        old = {name: (*entry[:4], cache.code(name)) for name, entry in cache.entries.items()
-               if entry[4] + entry[5] <= len(cache.codes)} if cache else {}
+        kept = {name: (entry, cache.code(name)) for name, entry in cache.entries.items()} if cache else {}
+        old = {name: (*entry[:4], code) for name, (entry, code) in kept.items() if code}
         entries = {name: entry for name, entry in old.items() if name not in loaded and _current(entry)}
         entries.update(cache.fresh if cache else {})
         for name, module in loaded.items():
@@ -206,6 +220,9 @@ def save(cache: CodeCache | None) -> None:
         _write(entries)
     except Exception:  # a cache that cannot be written costs speed, never the call
         pass
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def _current(entry: Entry) -> bool:
