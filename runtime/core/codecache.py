@@ -30,7 +30,8 @@ Nothing here can change what a hook decides:
 - it sits in the runtime's `__pycache__/`, which the guard protects like the rest
   of the runtime directory and git ignores like every `.pyc`;
 - any problem reading or writing it (a missing or garbled file, a read-only
-  directory) means the modules are imported the usual way.
+  directory) means the modules are imported the usual way; where Python is told
+  not to write bytecode (`PYTHONDONTWRITEBYTECODE`, `-B`), it is not written either.
 
 The same file keeps what the hook derives from a runtime data file on every call
 and would derive identically next time (`derived`: the shipped guard policy, read
@@ -204,6 +205,8 @@ def save(cache: CodeCache | None) -> None:
     """Write a new cache when this call imported a runtime module the usual way or found an entry
     stale: every runtime module now loaded, plus the entries of earlier calls still current."""
     try:
+        if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE or -B: no bytecode of ours either
+            return
         loaded = {name: module for name, module in list(sys.modules.items())
                   if name.startswith(PACKAGE + ".") and name not in _BEFORE}
         if (cache is not None and not cache.stale and not cache.fresh

@@ -179,7 +179,7 @@ def trusted_home(codex_bin: Path, codex_repo: Path, tmp_path: Path) -> Path:
     ours = {h["eventName"]: h for h in hooks if h["source"] == "project"}
     assert set(ours) == {"preToolUse", "sessionStart"}, hooks
     assert all(h["trustStatus"] == "trusted" for h in ours.values()), hooks
-    assert ".orchestrator/runtime\" hook codex pre-tool-use" in ours["preToolUse"]["command"]
+    assert ".orchestrator/runtime/__main__.py\" hook codex pre-tool-use" in ours["preToolUse"]["command"]
     return home
 
 

@@ -35,11 +35,12 @@ def repo(tmp_path: Path) -> Path:
     return _repo(tmp_path, "strict")
 
 
-def _hook(repo: Path, payload: dict[str, object], n: int = 0) -> str:
+def _hook(repo: Path, payload: dict[str, object], n: int = 0, **extra_env: str) -> str:
     tool_input = {**payload["tool_input"], "command": f"{payload['tool_input']['command']} # {n}"}  # type: ignore[dict-item]
     env = {**os.environ, "SO_PROJECT_DIR": str(repo)}
     env.pop("CLAUDE_PROJECT_DIR", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a user's machine
+    env.update(extra_env)
     done = subprocess.run([sys.executable, "-S", str(repo / ".orchestrator/runtime/__main__.py"), "hook", "claude",
                            "pre-tool-use"], input=json.dumps({**payload, "tool_input": tool_input, "session_id": "t",
                                                               "cwd": str(repo)}),
@@ -176,3 +177,11 @@ def _served_after_policy(repo: Path) -> list[str] | None:
     done = subprocess.run([sys.executable, "-S", "-c", probe, str(repo / ".orchestrator")], capture_output=True,
                           text=True, check=True, cwd=repo)
     return json.loads(done.stdout.replace("'", '"'))
+
+
+def test_where_python_writes_no_bytecode_the_cache_is_not_written_either(repo: Path) -> None:
+    assert _hook(repo, DENY, PYTHONDONTWRITEBYTECODE="1") == "deny"
+    assert _hook(repo, ALLOW, PYTHONDONTWRITEBYTECODE="1") == "allow"
+    assert not list(repo.glob(".orchestrator/runtime/**/hookpath.*"))
+    assert _hook(repo, ALLOW, 1) == "allow"
+    _cache(repo)  # and it is written once Python may write bytecode again
