@@ -151,7 +151,10 @@ def load() -> CodeCache:
 
 
 def _open() -> CodeCache | None:
-    """The file's index, with the file left open for the codes; None when it is missing, foreign or garbled."""
+    """The file's index, with the file left open for the codes; None when it is missing, foreign or garbled,
+    or where the system has no positioned read (Windows: the modules are then imported the usual way)."""
+    if not hasattr(os, "pread"):
+        return None
     try:
         fd = os.open(cache_file(), os.O_RDONLY)
     except OSError:
@@ -205,7 +208,7 @@ def save(cache: CodeCache | None) -> None:
     """Write a new cache when this call imported a runtime module the usual way or found an entry
     stale: every runtime module now loaded, plus the entries of earlier calls still current."""
     try:
-        if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE or -B: no bytecode of ours either
+        if sys.dont_write_bytecode or not hasattr(os, "pread"):  # -B or PYTHONDONTWRITEBYTECODE: none of ours
             return
         loaded = {name: module for name, module in list(sys.modules.items())
                   if name.startswith(PACKAGE + ".") and name not in _BEFORE}

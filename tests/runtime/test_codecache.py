@@ -185,3 +185,23 @@ def test_where_python_writes_no_bytecode_the_cache_is_not_written_either(repo: P
     assert not list(repo.glob(".orchestrator/runtime/**/hookpath.*"))
     assert _hook(repo, ALLOW, 1) == "allow"
     _cache(repo)  # and it is written once Python may write bytecode again
+
+
+def test_a_system_without_positioned_reads_imports_as_usual(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no `os.pread`: a cache written elsewhere is not read there, and none is written."""
+    from runtime.core import codecache
+
+    _hook(repo, ALLOW)
+    monkeypatch.setattr(codecache, "_RUNTIME", str(repo / ".orchestrator/runtime"))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as on a user's machine
+    opened = codecache._open()
+    assert opened is not None and opened.entries  # the cache the hook wrote, read here
+    opened.close()
+    monkeypatch.delattr(os, "pread")
+    assert codecache._open() is None
+    cache = _cache(repo)
+    before = cache.read_bytes()
+    fresh = codecache.CodeCache({})
+    fresh.fresh["data:guards/policy.json"] = ("guards/policy.json", False, 1, 1, b"N")  # a save would write this
+    codecache.save(fresh)
+    assert cache.read_bytes() == before
