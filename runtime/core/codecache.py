@@ -165,13 +165,21 @@ def _open() -> CodeCache | None:
         if head[:magic] == MAGIC_NUMBER and len(head) == magic + 4:
             size = int.from_bytes(head[magic:], "little")
             index = marshal.loads(os.pread(fd, size, magic + 4))
-            if isinstance(index, dict):
+            if isinstance(index, dict) and all(map(_well_formed, index.items())):
                 base = magic + 4 + size
                 return CodeCache(index, fd, base, os.fstat(fd).st_size - base)
     except (OSError, ValueError, EOFError, TypeError):
         pass
     os.close(fd)
     return None
+
+
+def _well_formed(item: tuple[Any, Any]) -> bool:
+    """An index entry of the expected shape; any other means the file was not written by `save`."""
+    name, entry = item
+    return (isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 6
+            and isinstance(entry[0], str) and isinstance(entry[1], bool)
+            and all(isinstance(value, int) and value >= 0 for value in entry[2:]))
 
 
 def derived(path: str, build: Callable[[], Any]) -> Any:

@@ -115,7 +115,16 @@ def test_a_garbled_or_foreign_cache_is_ignored_and_replaced(repo: Path) -> None:
     good = cache.read_bytes()
     middle = len(good) // 2
     garbled = good[:middle] + bytes(byte ^ 0x5A for byte in good[middle:])  # the codes, not the index
-    for n, bad in enumerate((b"", good[:40], b"\x00" * 64, b"junk" + good[4:], good[:middle], garbled)):
+    import marshal
+
+    def index(value: object) -> bytes:  # a well-made file whose index is not what `save` writes
+        head = marshal.dumps(value)
+        return good[:4] + len(head).to_bytes(4, "little") + head
+
+    shapes = [index([1, 2]), index({"runtime.guards.guard": ("guards/guard.py", False, 1)}),
+              index({"runtime.guards.guard": ("guards/guard.py", False, "x", 1, 0, 5)}),
+              index({"runtime.guards.guard": ("guards/guard.py", False, 1, 1, -4, 5)})]
+    for n, bad in enumerate((b"", good[:40], b"\x00" * 64, b"junk" + good[4:], good[:middle], garbled, *shapes)):
         cache.write_bytes(bad)
         assert _hook(repo, DENY, n) == "deny"
         assert _hook(repo, ALLOW, n + 1) == "allow"
