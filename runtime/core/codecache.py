@@ -118,10 +118,9 @@ class CodeCache:
         return data if len(data) == length else b""
 
     def usable(self, name: str, found: os.stat_result) -> bool:
-        """Whether the entry `name` was recorded for a file with `found`'s time stamp and size."""
+        """Whether the entry `name` lies within the file and was recorded for `found`'s file."""
         entry = self.entries.get(name)
-        return (entry is not None and entry[4] + entry[5] <= self.size
-                and (entry[2], entry[3]) == (found.st_mtime_ns, found.st_size))
+        return entry is not None and entry[4] + entry[5] <= self.size and _matches(entry, found)
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -239,12 +238,16 @@ def save(cache: CodeCache | None) -> None:
             cache.close()
 
 
+def _matches(entry: Entry | Indexed, found: os.stat_result) -> bool:
+    """Whether `entry` was recorded for a file with `found`'s time stamp and size."""
+    return (entry[2], entry[3]) == (found.st_mtime_ns, found.st_size)
+
+
 def _current(entry: Entry) -> bool:
     try:
-        found = os.stat(os.path.join(_RUNTIME, entry[0]))
+        return _matches(entry, os.stat(os.path.join(_RUNTIME, entry[0])))
     except OSError:
         return False
-    return found.st_mtime_ns == entry[2] and found.st_size == entry[3]
 
 
 def _entry(module: ModuleType, old: Entry | None) -> Entry | None:
@@ -253,7 +256,7 @@ def _entry(module: ModuleType, old: Entry | None) -> Entry | None:
     if not origin or not origin.endswith(".py") or not origin.startswith(_RUNTIME + os.sep):
         return None
     found = os.stat(origin)
-    if old is not None and (old[2], old[3]) == (found.st_mtime_ns, found.st_size):
+    if old is not None and _matches(old, found):
         return old
     code = _compile(origin)
     package = os.path.basename(origin) == "__init__.py"
@@ -289,13 +292,7 @@ def _write(entries: dict[str, Entry]) -> None:
         codes.append(code)
         offset += len(code)
     head = marshal.dumps(index)
-    path = cache_file()
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(b"".join([MAGIC_NUMBER, len(head).to_bytes(4, "little"), head, *codes]))
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    from .fsutil import write_atomic  # here: only a call that writes a new cache needs it
+    from .lightpath import Path
+
+    write_atomic(Path(cache_file()), b"".join([MAGIC_NUMBER, len(head).to_bytes(4, "little"), head, *codes]))

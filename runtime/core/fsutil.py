@@ -20,14 +20,16 @@ def _temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory, fsync, then rename over `path`."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write via a temporary file in the same directory, fsync, then rename over `path` (text as UTF-8,
+    bytes as they are)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

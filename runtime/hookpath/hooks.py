@@ -137,10 +137,7 @@ def main(argv: list[str]) -> int:
             f"events: {', '.join(HANDLERS)}\n"
         )
         return 1  # a non-blocking error: the agent's call proceeds, the user sees this line
-    platform, event = argv[0], argv[1]
-    import gc
-
-    gc.disable()  # a short-lived process (__main__ has done so): the collector costs more than it frees
+    platform, event = argv[0], argv[1]  # (`__main__` has turned the collector off for this short-lived process)
     from ..platforms import UnknownPlatformError, get
 
     try:

@@ -162,6 +162,15 @@ class Pi(Platform):
                 and any(entry.endswith("/" + command) for command in commands)
                 and (entry.startswith("-../") or entry.count("/") == 1))
 
+    def _sync_or_leave(self, root: Path, data: dict[str, Any], dry_run: bool) -> str | None:
+        """Take our entries out of the settings' `skills` list; a settings file we cannot read is the user's
+        to fix, so it is left as it is (a try, not contextlib.suppress: contextlib would cost the hook, which
+        imports this module, a millisecond)."""
+        try:
+            return self._sync_settings(root, data, [], dry_run)
+        except WireError:
+            return None
+
     def _sync_settings(self, root: Path, data: dict[str, Any], wanted: list[str], dry_run: bool) -> str | None:
         """Make our entries in the settings' `skills` list exactly `wanted`, keeping every other byte."""
         import json  # here, not at the top: installing, never the hook path
@@ -207,18 +216,12 @@ class Pi(Platform):
                 else f"{rel}: our skill entries taken out")
 
     def retire(self, root: Path, commands: list[str], dry_run: bool) -> list[str]:
-        try:  # not contextlib.suppress: contextlib costs the hook, which imports this module, a millisecond
-            note = self._sync_settings(root, {"commands": commands}, [], dry_run)
-        except WireError:  # a settings file we cannot read is the user's to fix
-            return []
+        note = self._sync_or_leave(root, {"commands": commands}, dry_run)
         return [note] if note else []
 
     def unwire(self, root: Path, data: dict[str, Any], dry_run: bool) -> str:
         rel = data["settings_file"]
-        try:
-            self._sync_settings(root, data, [], dry_run)
-        except WireError:  # a settings file we cannot read is the user's to fix
-            rel = data["settings_file"]
+        self._sync_or_leave(root, data, dry_run)
         path, state = self._state(root, data)
         if state == "absent":
             return f"{rel}: not present"
